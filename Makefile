@@ -1,0 +1,126 @@
+# Keel: a bare-metal type-1 hypervisor for RISC-V (H extension).
+#
+#   make run      build Keel and the demo guest, boot them in QEMU
+#   make test     build everything, run unit and system tests
+#   make bench    instruction counts: guests on OpenSBI directly vs under Keel
+#   make debug    QEMU waiting for gdb-multiarch, with Keel's symbols
+#
+# See README.md for the options (GUEST=, MEM=, VCPUS=, BOOTARGS=, INITRD=,
+# TRACE=1, QEMU_EXTRA=, HARTS=).
+
+BUILD := build
+CROSS ?= riscv64-unknown-elf-
+CC := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+QEMU ?= qemu-system-riscv64
+
+# Run options
+GUEST ?= $(BUILD)/guests/hello.elf
+MEM ?= 256
+VCPUS ?= 1
+BOOTARGS ?=
+INITRD ?=
+TRACE ?= 0
+HARTS ?= 1
+QEMU_MEM ?= 1G
+QEMU_EXTRA ?=
+NAME ?= $(basename $(notdir $(GUEST)))
+
+LINUX_TARBALL := /usr/src/linux-source-6.1.tar.xz
+LIBFDT_DIR := $(BUILD)/libfdt
+
+KEEL_ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+# picolibc's multilib directories are named by the plain ISA string
+
+KEEL_CFLAGS := $(KEEL_ARCH) -std=gnu11 -O2 -g -ffreestanding -fno-common \
+	-fno-pie -fno-omit-frame-pointer -fno-stack-protector \
+	--specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
+	-Iinclude -Isrc -I$(LIBFDT_DIR)
+KEEL_WARN := -Wall -Wextra -Werror
+KEEL_LDFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany --specs=picolibc.specs -nostartfiles -static \
+	-T linker.ld -Wl,--no-warn-rwx-segments -DPICOLIBC_INTEGER_PRINTF_SCANF
+
+KEEL_SRCS := $(wildcard src/boot/*.S src/arch/*.S src/arch/*.c src/core/*.c \
+	src/sbi/*.c src/vdev/*.c src/prof/*.c)
+KEEL_OBJS := $(patsubst src/%,$(BUILD)/keel/%.o,$(KEEL_SRCS))
+LIBFDT_SRCS := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c
+LIBFDT_OBJS := $(patsubst %.c,$(BUILD)/keel/libfdt/%.o,$(LIBFDT_SRCS))
+
+.PHONY: all keel guests run test unit system bench debug clean setup-build setup-run setup-test
+
+all: keel guests
+
+setup-%:
+	@scripts/setup.sh $*
+
+keel: $(BUILD)/keel.bin
+
+# libfdt comes from the sources Debian's linux-source-6.1 ships; it is
+# extracted into build/, never committed.
+$(LIBFDT_DIR)/.stamp: | setup-build
+	@mkdir -p $(BUILD)
+	@echo "  EXTRACT libfdt from $(LINUX_TARBALL)"
+	@rm -rf $(BUILD)/libfdt-tmp && mkdir -p $(BUILD)/libfdt-tmp
+	@tar -xJf $(LINUX_TARBALL) -C $(BUILD)/libfdt-tmp --wildcards 'linux-source-6.1/scripts/dtc/libfdt/*'
+	@rm -rf $(LIBFDT_DIR) && mv $(BUILD)/libfdt-tmp/linux-source-6.1/scripts/dtc/libfdt $(LIBFDT_DIR)
+	@rm -rf $(BUILD)/libfdt-tmp
+	@touch $@
+
+$(BUILD)/keel/libfdt/%.o: $(LIBFDT_DIR)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  CC      libfdt/$*.c"
+	@$(CC) $(KEEL_CFLAGS) -w -c $(LIBFDT_DIR)/$*.c -o $@
+
+$(BUILD)/keel/%.c.o: src/%.c $(LIBFDT_DIR)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KEEL_CFLAGS) $(KEEL_WARN) -MMD -MP -c $< -o $@
+
+$(BUILD)/keel/%.S.o: src/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(KEEL_CFLAGS) $(KEEL_WARN) -MMD -MP -c $< -o $@
+
+$(BUILD)/keel.elf: $(KEEL_OBJS) $(LIBFDT_OBJS) linker.ld
+	@echo "  LD      $@"
+	@$(CC) $(KEEL_LDFLAGS) -o $@ $(KEEL_OBJS) $(LIBFDT_OBJS) -lc -lgcc
+
+$(BUILD)/keel.bin: $(BUILD)/keel.elf
+	@$(OBJCOPY) -O binary $< $@
+	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes)"
+
+-include $(KEEL_OBJS:.o=.d)
+
+guests: | setup-build
+	@$(MAKE) --no-print-directory -C guests O=$(abspath $(BUILD)/guests)
+
+# The bundle: a device tree blob that carries the guest image(s) and their
+# settings. QEMU loads it as Keel's initrd; U-Boot would too on a board.
+$(BUILD)/run/bundle.dtb: FORCE keel guests
+	@scripts/mkbundle.sh -o $@ -n "$(NAME)" -i "$(GUEST)" -m "$(MEM)" \
+		-c "$(VCPUS)" -b "$(BOOTARGS)" -r "$(INITRD)" -t "$(TRACE)"
+
+FORCE:
+
+run: setup-run $(BUILD)/run/bundle.dtb
+	@scripts/run-qemu.sh -k $(BUILD)/keel.bin -B $(BUILD)/run/bundle.dtb \
+		-s $(HARTS) -M $(QEMU_MEM) -- $(QEMU_EXTRA)
+
+debug: setup-debug $(BUILD)/run/bundle.dtb
+	@echo "QEMU waits for gdb on :1234. In another terminal:"
+	@echo "  gdb-multiarch $(BUILD)/keel.elf -ex 'target remote :1234'"
+	@scripts/run-qemu.sh -k $(BUILD)/keel.bin -B $(BUILD)/run/bundle.dtb \
+		-s $(HARTS) -M $(QEMU_MEM) -- -s -S $(QEMU_EXTRA)
+
+unit: | setup-test
+	@$(MAKE) --no-print-directory $(LIBFDT_DIR)/.stamp
+	@$(MAKE) --no-print-directory -C tests/unit O=$(abspath $(BUILD)/unit) LIBFDT_DIR=$(abspath $(LIBFDT_DIR))
+
+test: setup-test keel guests unit
+	@tests/run-all.sh
+
+bench: setup-run keel guests
+	@scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,74 @@
+/*
+ * What the rest of Keel asks of src/arch/, the only code that touches CSRs.
+ */
+#ifndef KEEL_ARCH_H
+#define KEEL_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vcpu.h"
+
+struct host_features {
+	bool sstc;              /* stimecmp usable from HS */
+	unsigned int gstage_levels; /* 4 = Sv48x4, 3 = Sv39x4 */
+	unsigned int vmid_bits;
+	unsigned long mvendorid, marchid, mimpid;
+	unsigned long fw_spec_version, fw_impl_id;
+};
+
+extern struct host_features host;
+
+/* Find out what the hart really supports (Sstc, hgatp modes, VMID width). */
+void arch_probe_host(struct host_features *h);
+/* Per-hart hypervisor setup: stvec, trap delegation, interrupt enables. */
+void arch_hart_init(void);
+
+/* Host time and the host timer (stimecmp with Sstc, else SBI TIME). */
+uint64_t arch_time_now(void);
+void arch_host_timer_set(uint64_t deadline);
+/* Pending host interrupts (sip) and wait for one (wfi with SIE = 0). */
+unsigned long arch_host_pending(void);
+void arch_wait_for_interrupt(void);
+
+/* Load a vCPU's VS state into the hart / save it back. */
+void arch_vcpu_load(struct vcpu *v, uint64_t hgatp);
+void arch_vcpu_save(struct vcpu *v);
+/* Read what the trap that just happened looked like. */
+void arch_trap_read(struct trap_info *t, struct vcpu_context *regs);
+/* Enter the guest exception handler as hardware would (vsepc, vscause...). */
+void arch_vcpu_enter_vs_trap(struct vcpu *v, unsigned long cause, unsigned long tval,
+			     bool from_vs);
+/* hvip bits of the loaded vCPU */
+void arch_set_hvip(unsigned long bits);
+void arch_clear_hvip(unsigned long bits);
+/* VS interrupts pending and enabled for the loaded vCPU */
+unsigned long arch_vs_pending_enabled(void);
+
+/*
+ * Read guest instruction/memory through the guest's own translation
+ * (HLVX/HLV). They cannot crash Keel: a fault returns -1 and the trap's
+ * cause in *cause.
+ */
+int arch_guest_read_insn(unsigned long gva, uint32_t *insn, unsigned long *cause);
+
+/* TLB maintenance */
+void arch_hfence_gvma_vmid(unsigned int vmid);
+void arch_hfence_vvma_all(void);
+void arch_hfence_vvma_asid(unsigned long asid);
+void arch_hfence_vvma_addr(unsigned long addr);
+void arch_fence_i(void);
+
+/* First entry into a guest context on this hart; never returns. */
+void guest_enter(struct vcpu_context *ctx) __attribute__((noreturn));
+
+/* SBI calls from Keel to the firmware below it (OpenSBI). */
+struct sbiret {
+	long error;
+	unsigned long value;
+};
+struct sbiret fw_sbi_call(unsigned long eid, unsigned long fid, unsigned long a0,
+			  unsigned long a1, unsigned long a2, unsigned long a3);
+void fw_system_reset(unsigned long type, unsigned long reason) __attribute__((noreturn));
+
+#endif

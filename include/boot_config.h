@@ -1,0 +1,10 @@
+/* Build-time limits, shared by C and assembly. */
+#ifndef KEEL_BOOT_CONFIG_H
+#define KEEL_BOOT_CONFIG_H
+
+#define KEEL_MAX_HARTS 8
+#define KEEL_STACK_SIZE 16384
+#define KEEL_MAX_VMS 4
+#define KEEL_MAX_VCPUS 8
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * The bundle: a flattened device tree that carries what Keel should run.
+ * It is loaded next to Keel (QEMU -initrd, U-Boot's booti initrd) and found
+ * through /chosen/linux,initrd-start. scripts/mkbundle.sh writes one; the
+ * format is documented in docs/bundle.md:
+ *
+ *   / { compatible = "keel,bundle"; keel,bundle-version = <1>;
+ *       options { trace; };
+ *       vm@0 { vm-name = "demo"; memory-size-mib = <256>; vcpus = <1>;
+ *              bootargs = "..."; image = /incbin/("guest.elf");
+ *              initrd = /incbin/("initrd.cpio"); }; };
+ *
+ * Pure logic: a bad bundle gives one message naming the VM and the field.
+ */
+#ifndef KEEL_BUNDLE_H
+#define KEEL_BUNDLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot_config.h"
+
+#define BUNDLE_VERSION 1
+#define VM_NAME_MAX 32
+#define VM_MEM_MIB_MIN 4
+#define VM_MEM_MIB_MAX (64 * 1024)
+
+struct vm_config {
+	char name[VM_NAME_MAX];
+	uint64_t mem_size;
+	unsigned int nr_vcpus;
+	const char *bootargs; /* points into the bundle; "" if none */
+	const void *image;
+	uint64_t image_size;
+	const void *initrd; /* NULL if none */
+	uint64_t initrd_size;
+};
+
+struct bundle {
+	bool trace;
+	struct vm_config vms[KEEL_MAX_VMS];
+	unsigned int nr_vms;
+};
+
+int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, unsigned long errlen);
+
+#endif

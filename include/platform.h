@@ -1,0 +1,54 @@
+/*
+ * What Keel learns about the machine from the device tree OpenSBI hands it.
+ * Nothing here is specific to QEMU virt: the same binary reads a board's DT.
+ */
+#ifndef KEEL_PLATFORM_H
+#define KEEL_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot_config.h"
+#include "console.h"
+
+#define PLATFORM_MAX_RANGES 16
+
+struct mem_range {
+	uint64_t base, size;
+};
+
+struct platform_hart {
+	unsigned long hartid;
+	bool has_h;    /* 'h' in riscv,isa */
+	bool has_sstc; /* "_sstc" in riscv,isa */
+	bool enabled;  /* status is "okay" (or absent) */
+};
+
+struct platform {
+	struct mem_range ram[PLATFORM_MAX_RANGES];
+	unsigned int nr_ram;
+	struct mem_range reserved[PLATFORM_MAX_RANGES];
+	unsigned int nr_reserved;
+	struct platform_hart harts[KEEL_MAX_HARTS];
+	unsigned int nr_harts;
+	unsigned int nr_harts_ignored; /* more than KEEL_MAX_HARTS in the DT */
+	uint64_t timebase_freq;
+	struct hw_uart uart;
+	uint64_t uart_size;
+	uint64_t initrd_start, initrd_end; /* /chosen linux,initrd-*: the bundle */
+	char isa[128];      /* riscv,isa of the boot hart */
+	char mmu_type[24];  /* mmu-type of the boot hart, e.g. "riscv,sv57" */
+	char model[64];
+};
+
+/*
+ * Parse the platform DT. Returns 0, or -1 with a message in err (which
+ * names the node/property that was wrong).
+ */
+int platform_parse(const void *fdt, unsigned long boot_hartid, struct platform *p,
+		   char *err, unsigned long errlen);
+
+/* Does a riscv,isa string name extension ext ("h", "sstc", ...)? */
+bool isa_has_extension(const char *isa, const char *ext);
+
+#endif

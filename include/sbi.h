@@ -1,0 +1,60 @@
+/*
+ * The SBI that guests see. Each extension is one file in src/sbi/ that
+ * defines one struct sbi_extension; sbi_dispatch.c keeps the table. A
+ * handler reads its arguments from the call, fills a result, and leaves
+ * the guest's a0/a1 and pc to the dispatcher (as KVM RISC-V does).
+ */
+#ifndef KEEL_SBI_H
+#define KEEL_SBI_H
+
+#include <stdbool.h>
+
+#include "sbi_defs.h"
+#include "vcpu.h"
+
+struct sbi_call {
+	unsigned long eid, fid;
+	unsigned long arg[6];
+};
+
+/* What the dispatcher must do after a handler returns. */
+enum sbi_action {
+	SBI_ACTION_RETURN,      /* write a0 (and a1), step past the ecall */
+	SBI_ACTION_VM_SHUTDOWN, /* the VM powered itself off */
+	SBI_ACTION_VM_FAILURE,  /* the VM reported a system failure */
+	SBI_ACTION_VM_REBOOT,   /* restart the VM from its image */
+};
+
+struct sbi_result {
+	long error;
+	unsigned long value;
+	enum sbi_action action;
+};
+
+struct sbi_extension {
+	unsigned long eid_start, eid_end;
+	const char *name;
+	/* legacy (v0.1) calls return one value in a0 and leave a1 alone */
+	bool legacy;
+	void (*handle)(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res);
+};
+
+/* Handle the guest's ecall: dispatch, return values, pc, action. */
+void sbi_dispatch(struct vcpu *v);
+/* The extension serving eid, or NULL. BASE probe_extension uses it. */
+const struct sbi_extension *sbi_find_extension(unsigned long eid);
+
+extern const struct sbi_extension sbi_ext_base, sbi_ext_legacy, sbi_ext_time, sbi_ext_ipi,
+	sbi_ext_rfence, sbi_ext_hsm, sbi_ext_srst, sbi_ext_dbcn;
+
+/* Helpers shared by extensions */
+
+/*
+ * The vCPUs named by an SBI hart mask (hart_mask, hart_mask_base; base -1 =
+ * all). Returns 0 and a bitmap of vCPU ids, or SBI_ERR_INVALID_PARAM when
+ * the mask names a hart the VM does not have. Pure logic.
+ */
+long sbi_hart_mask_to_vcpus(unsigned long hart_mask, unsigned long hart_mask_base,
+			    unsigned int nr_vcpus, unsigned long *vcpu_bitmap);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * The trap path (docs/trap-path.md). trap.S saves the guest's registers and
+ * calls trap_from_guest(); traps in Keel itself go to trap_from_keel().
+ */
+#ifndef KEEL_TRAP_H
+#define KEEL_TRAP_H
+
+#include <stdbool.h>
+
+#include "vcpu.h"
+
+struct vcpu_context *trap_from_guest(struct vcpu_context *ctx);
+void trap_from_keel(struct vcpu_context *frame) __attribute__((noreturn));
+
+/* Names for the trace and for reports ("illegal instruction", ...). */
+const char *trap_cause_name(unsigned long scause);
+
+/*
+ * vsstatus after the guest takes a trap, as hardware would write it:
+ * SPP = the mode the trap came from, SPIE = SIE, SIE = 0. Pure logic.
+ */
+unsigned long vsstatus_after_trap(unsigned long vsstatus, bool from_vs);
+
+/* Print a hypervisor fault report and stop this hart. */
+void hypervisor_fault(const struct trap_info *t, const char *what) __attribute__((noreturn));
+
+#endif

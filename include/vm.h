@@ -1,0 +1,62 @@
+/*
+ * A virtual machine: guest RAM (one contiguous host block mapped at guest
+ * 0x80000000 by the G-stage), its vCPUs, its emulated devices and the
+ * bundle entry it was built from (so a reboot can reload it).
+ */
+#ifndef KEEL_VM_H
+#define KEEL_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot_config.h"
+#include "bundle.h"
+#include "gstage.h"
+#include "uart16550.h"
+#include "vcpu.h"
+
+#define VM_RAM_BASE 0x80000000UL
+#define VM_UART_BASE 0x10000000UL
+#define VM_UART_CLOCK 3686400U
+#define VM_DTB_MAX 0x10000UL
+
+enum vm_state { VM_RUNNING, VM_STOPPED };
+enum vm_stop_reason { VM_STOP_SHUTDOWN, VM_STOP_FAILURE };
+
+struct vm {
+	unsigned int id;
+	const struct vm_config *cfg;
+	enum vm_state state;
+	enum vm_stop_reason stop_reason;
+	bool trace;
+	bool guest_sstc;
+	uint64_t ram_base, ram_size;
+	uint8_t *ram; /* host address of guest RAM */
+	struct gstage gstage;
+	unsigned int vmid;
+	uint64_t hgatp;
+	uint64_t entry, dtb_gpa;
+	unsigned long reboots;
+	struct vcpu vcpus[KEEL_MAX_VCPUS];
+	unsigned int nr_vcpus;
+	struct uart16550 uart;
+};
+
+extern struct vm vms[KEEL_MAX_VMS];
+extern unsigned int nr_vms;
+
+/* Create a VM from its bundle entry. Returns 0, or -1 after printing why. */
+int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, bool trace);
+/* Reload image, DT and RAM and reset every vCPU: a fresh boot. */
+int vm_reset(struct vm *vm);
+void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg);
+
+/* Host pointer for guest range [gpa, gpa+len) when it lies wholly in RAM. */
+void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* Guest output (from its UART or from SBI console calls) */
+void vm_console_write(struct vm *vm, const char *s, unsigned long len);
+/* Console input for this VM, or -1 */
+int vm_console_getc(struct vm *vm);
+
+#endif

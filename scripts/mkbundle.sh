@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Write a Keel bundle: a device tree blob carrying one VM's image, initrd
+# and settings (format: docs/bundle.md). dtc embeds the files with /incbin/.
+#   mkbundle.sh -o out.dtb -n name -i image [-m MiB] [-c vcpus] [-b bootargs]
+#               [-r initrd] [-t 0|1]
+set -euo pipefail
+
+out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0
+while getopts "o:n:i:m:c:b:r:t:" opt; do
+	case $opt in
+	o) out=$OPTARG ;; n) name=$OPTARG ;; i) image=$OPTARG ;; m) mem=$OPTARG ;;
+	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+
+die() { echo "mkbundle: $*" >&2; exit 1; }
+[ -n "$out" ] || die "no output file (-o)"
+[ -n "$image" ] || die "no guest image: set GUEST=<file>"
+[ -f "$image" ] || die "guest image '$image' does not exist"
+[ -s "$image" ] || die "guest image '$image' is empty"
+[ -z "$initrd" ] || [ -f "$initrd" ] || die "initrd '$initrd' does not exist"
+[[ "$mem" =~ ^[0-9]+$ ]] && [ "$mem" -ge 4 ] || die "MEM=$mem: give the guest RAM in MiB (at least 4)"
+[[ "$vcpus" =~ ^[0-9]+$ ]] && [ "$vcpus" -ge 1 ] || die "VCPUS=$vcpus: must be 1 or more"
+[ -n "$name" ] || name=guest
+# A DT string cannot hold a double quote or backslash unescaped.
+esc() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
+
+mkdir -p "$(dirname "$out")"
+dts="${out%.dtb}.dts"
+{
+	echo "/dts-v1/;"
+	echo "/ {"
+	echo "	compatible = \"keel,bundle\";"
+	echo "	keel,bundle-version = <1>;"
+	echo "	options {"
+	[ "$trace" = 1 ] && echo "		trace;"
+	echo "	};"
+	echo "	vm@0 {"
+	echo "		vm-name = \"$(esc "$name")\";"
+	echo "		memory-size-mib = <$mem>;"
+	echo "		vcpus = <$vcpus>;"
+	echo "		bootargs = \"$(esc "$bootargs")\";"
+	echo "		image = /incbin/(\"$(realpath "$image")\");"
+	[ -n "$initrd" ] && echo "		initrd = /incbin/(\"$(realpath "$initrd")\");"
+	echo "	};"
+	echo "};"
+} > "$dts"
+dtc -q -I dts -O dtb -o "$out" "$dts"

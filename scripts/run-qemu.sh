@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Boot Keel and a bundle in QEMU virt on QEMU's default OpenSBI, and turn
+# how it ended into an exit code:
+#   0  every VM shut down        1  a failure (a VM failed, Keel faulted,
+#   2  QEMU ended otherwise         bad bundle...) - the console says which
+#   -k keel.bin -B bundle.dtb [-s harts] [-M qemu-mem] [-- extra qemu args]
+set -uo pipefail
+
+keel= bundle= harts=1 qmem=1G
+while getopts "k:B:s:M:" opt; do
+	case $opt in
+	k) keel=$OPTARG ;; B) bundle=$OPTARG ;; s) harts=$OPTARG ;; M) qmem=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+
+log=$(mktemp /tmp/keel-run.XXXXXX)
+trap 'rm -f "$log"' EXIT
+# -nographic puts the serial port on stdio; it works with stdin a file too.
+qemu-system-riscv64 -machine virt -nographic -bios default -smp "$harts" -m "$qmem" \
+	-kernel "$keel" -initrd "$bundle" "$@" | tee "$log"
+qemu_rc=${PIPESTATUS[0]}
+
+if grep -q '^\[keel\] power off: shutdown' "$log"; then
+	exit 0
+elif grep -q '^\[keel\] power off: failure' "$log"; then
+	exit 1
+fi
+echo "run-qemu: QEMU exited ($qemu_rc) without Keel powering off" >&2
+exit 2

@@ -1,0 +1,113 @@
+/*
+ * Setting up a physical hart for running guests, and finding out what the
+ * hardware really implements (the DT can say Sstc is present while the
+ * firmware below has not enabled it for HS-mode; a CSR read tells).
+ */
+#include "arch.h"
+#include "csr.h"
+#include "sbi_defs.h"
+
+unsigned long guarded_read_stimecmp(unsigned long *cause);
+extern char trap_entry[];
+
+struct host_features host;
+
+/*
+ * Exceptions a guest handles itself, straight from the hardware. Illegal
+ * instruction, misaligned and access faults are deliberately NOT here:
+ * they come to Keel so they are counted (SBI PMU firmware events) before
+ * vcpu_redirect() hands them on. Ecalls from VS (SBI) and guest page faults
+ * are Keel's by nature.
+ */
+#define HEDELEG_GUEST ((1UL << EXC_INST_MISALIGNED) | (1UL << EXC_BREAKPOINT) | \
+		       (1UL << EXC_ECALL_U) | (1UL << EXC_INST_PAGE_FAULT) |       \
+		       (1UL << EXC_LOAD_PAGE_FAULT) | (1UL << EXC_STORE_PAGE_FAULT))
+
+static unsigned int probe_gstage_levels(void)
+{
+	unsigned long hgatp;
+
+	csr_write(CSR_HGATP, HGATP_MODE_SV48X4 << HGATP_MODE_SHIFT);
+	hgatp = csr_read(CSR_HGATP);
+	csr_write(CSR_HGATP, 0);
+	if ((hgatp >> HGATP_MODE_SHIFT) == HGATP_MODE_SV48X4)
+		return 4;
+	return 3; /* Sv39x4 is mandatory with the H extension */
+}
+
+static unsigned int probe_vmid_bits(void)
+{
+	unsigned long v;
+	unsigned int bits = 0;
+
+	csr_write(CSR_HGATP, HGATP_VMID_MASK << HGATP_VMID_SHIFT);
+	v = (csr_read(CSR_HGATP) >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK;
+	csr_write(CSR_HGATP, 0);
+	while (v & 1) {
+		bits++;
+		v >>= 1;
+	}
+	return bits;
+}
+
+void arch_probe_host(struct host_features *h)
+{
+	unsigned long cause = 0;
+	struct sbiret r;
+
+	guarded_read_stimecmp(&cause);
+	h->sstc = cause == 0;
+	h->gstage_levels = probe_gstage_levels();
+	h->vmid_bits = probe_vmid_bits();
+	r = fw_sbi_call(SBI_EXT_BASE, SBI_EXT_BASE_GET_MVENDORID, 0, 0, 0, 0);
+	h->mvendorid = r.error ? 0 : r.value;
+	r = fw_sbi_call(SBI_EXT_BASE, SBI_EXT_BASE_GET_MARCHID, 0, 0, 0, 0);
+	h->marchid = r.error ? 0 : r.value;
+	r = fw_sbi_call(SBI_EXT_BASE, SBI_EXT_BASE_GET_MIMPID, 0, 0, 0, 0);
+	h->mimpid = r.error ? 0 : r.value;
+	r = fw_sbi_call(SBI_EXT_BASE, SBI_EXT_BASE_GET_SPEC_VERSION, 0, 0, 0, 0);
+	h->fw_spec_version = r.error ? 0 : r.value;
+	r = fw_sbi_call(SBI_EXT_BASE, SBI_EXT_BASE_GET_IMP_ID, 0, 0, 0, 0);
+	h->fw_impl_id = r.error ? 0 : r.value;
+}
+
+void arch_hart_init(void)
+{
+	csr_write(CSR_STVEC, (unsigned long)trap_entry);
+	csr_write(CSR_SSCRATCH, 0);
+	csr_write(CSR_HEDELEG, HEDELEG_GUEST);
+	csr_write(CSR_HIDELEG, VS_INTERRUPTS);
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+	csr_write(CSR_HTIMEDELTA, 0);
+	csr_write(CSR_HGEIE, 0);
+	/* Keel's timer and IPIs; interrupts are taken only while a guest runs */
+	csr_write(CSR_SIE, MIP_STIP | MIP_SSIP);
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	/* The guest may use the FPU; Keel itself never does. */
+	csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
+	arch_host_timer_set(UINT64_MAX);
+}
+
+uint64_t arch_time_now(void)
+{
+	return csr_read(CSR_TIME);
+}
+
+void arch_host_timer_set(uint64_t deadline)
+{
+	if (host.sstc)
+		csr_write(CSR_STIMECMP, deadline);
+	else
+		fw_sbi_call(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, deadline, 0, 0, 0);
+}
+
+unsigned long arch_host_pending(void)
+{
+	return csr_read(CSR_SIP);
+}
+
+void arch_wait_for_interrupt(void)
+{
+	__asm__ __volatile__("wfi" ::: "memory");
+}

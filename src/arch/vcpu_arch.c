@@ -1,0 +1,160 @@
+/*
+ * The CSR side of a vCPU: loading its VS state onto a hart, reading a
+ * trap, entering the guest's own trap handler, and its interrupt lines.
+ */
+#include "arch.h"
+#include "csr.h"
+#include "trap.h"
+
+unsigned long guarded_hlvx_hu(unsigned long addr, unsigned long *cause);
+
+void arch_vcpu_load(struct vcpu *v, uint64_t hgatp)
+{
+	struct vcpu_csrs *c = &v->csrs;
+
+	csr_write(CSR_HGATP, hgatp);
+	csr_write(CSR_HSTATUS, c->hstatus);
+	csr_write(CSR_HENVCFG, c->henvcfg);
+	csr_write(CSR_HCOUNTEREN, c->hcounteren);
+	csr_write(CSR_VSSTATUS, c->vsstatus);
+	csr_write(CSR_VSIE, c->vsie);
+	csr_write(CSR_VSTVEC, c->vstvec);
+	csr_write(CSR_VSSCRATCH, c->vsscratch);
+	csr_write(CSR_VSEPC, c->vsepc);
+	csr_write(CSR_VSCAUSE, c->vscause);
+	csr_write(CSR_VSTVAL, c->vstval);
+	csr_write(CSR_VSATP, c->vsatp);
+	csr_write(CSR_HVIP, c->hvip);
+	if (c->henvcfg & ENVCFG_STCE)
+		csr_write(CSR_VSTIMECMP, c->vstimecmp);
+	/* sret goes to VS-mode (SPP = 1 for a vCPU's first entry) */
+	if (c->hstatus & HSTATUS_SPVP)
+		csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	else
+		csr_clear(CSR_SSTATUS, SSTATUS_SPP);
+	/* The guest's translations under another VMID may be stale. */
+	arch_hfence_gvma_vmid((hgatp >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK);
+	arch_hfence_vvma_all();
+}
+
+void arch_vcpu_save(struct vcpu *v)
+{
+	struct vcpu_csrs *c = &v->csrs;
+
+	c->hstatus = csr_read(CSR_HSTATUS);
+	c->vsstatus = csr_read(CSR_VSSTATUS);
+	c->vsie = csr_read(CSR_VSIE);
+	c->vstvec = csr_read(CSR_VSTVEC);
+	c->vsscratch = csr_read(CSR_VSSCRATCH);
+	c->vsepc = csr_read(CSR_VSEPC);
+	c->vscause = csr_read(CSR_VSCAUSE);
+	c->vstval = csr_read(CSR_VSTVAL);
+	c->vsatp = csr_read(CSR_VSATP);
+	c->hvip = csr_read(CSR_HVIP);
+	if (c->henvcfg & ENVCFG_STCE)
+		c->vstimecmp = csr_read(CSR_VSTIMECMP);
+}
+
+void arch_trap_read(struct trap_info *t, struct vcpu_context *regs)
+{
+	t->scause = csr_read(CSR_SCAUSE);
+	t->stval = csr_read(CSR_STVAL);
+	t->htval = csr_read(CSR_HTVAL);
+	t->htinst = csr_read(CSR_HTINST);
+	t->hstatus = csr_read(CSR_HSTATUS);
+	t->sstatus = csr_read(CSR_SSTATUS);
+	t->regs = regs;
+	t->sepc = regs->sepc;
+}
+
+void arch_vcpu_enter_vs_trap(struct vcpu *v, unsigned long cause, unsigned long tval,
+			     bool from_vs)
+{
+	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+
+	csr_write(CSR_VSSTATUS, vsstatus_after_trap(vsstatus, from_vs));
+	csr_write(CSR_VSEPC, v->ctx.sepc);
+	csr_write(CSR_VSCAUSE, cause);
+	csr_write(CSR_VSTVAL, tval);
+	/* exceptions always go to the base of vstvec, even in vectored mode */
+	v->ctx.sepc = csr_read(CSR_VSTVEC) & ~3UL;
+	/* the guest's handler runs in VS-mode whatever mode trapped */
+	csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	csr_set(CSR_HSTATUS, HSTATUS_SPVP);
+}
+
+void arch_set_hvip(unsigned long bits)
+{
+	csr_set(CSR_HVIP, bits);
+}
+
+void arch_clear_hvip(unsigned long bits)
+{
+	csr_clear(CSR_HVIP, bits);
+}
+
+unsigned long arch_vs_pending_enabled(void)
+{
+	/* hip/hie show the VS bits as the guest's sip/sie see them */
+	return csr_read(CSR_HIP) & csr_read(CSR_HIE) & VS_INTERRUPTS;
+}
+
+int arch_guest_read_insn(unsigned long gva, uint32_t *insn, unsigned long *cause)
+{
+	/*
+	 * A fault in a guarded HLVX is taken by Keel itself, which sets
+	 * hstatus.SPV = 0 and sstatus.SPP = 1: put back what the guest's trap
+	 * left so the return to the guest still goes to the guest.
+	 */
+	unsigned long hstatus = csr_read(CSR_HSTATUS);
+	unsigned long sstatus = csr_read(CSR_SSTATUS);
+	unsigned long sepc = csr_read(CSR_SEPC);
+	unsigned long lo, hi = 0;
+	int ret = 0;
+
+	*cause = 0;
+	lo = guarded_hlvx_hu(gva, cause);
+	/* a 32-bit instruction may straddle a page: read the halves apart */
+	if (!*cause && (lo & 3) == 3)
+		hi = guarded_hlvx_hu(gva + 2, cause);
+	if (*cause)
+		ret = -1;
+	*insn = (uint32_t)(lo | (hi << 16));
+	csr_write(CSR_HSTATUS, hstatus);
+	csr_write(CSR_SSTATUS, sstatus);
+	csr_write(CSR_SEPC, sepc);
+	return ret;
+}
+
+/* hfence.gvma zero, rs2 / hfence.vvma by encoding: the assembler need not know H */
+void arch_hfence_gvma_vmid(unsigned int vmid)
+{
+	register unsigned long r_vmid __asm__("a0") = vmid;
+	/* hfence.gvma x0, a0 */
+	__asm__ __volatile__(".word 0x62000073 | (10 << 20)" ::"r"(r_vmid) : "memory");
+}
+
+void arch_hfence_vvma_all(void)
+{
+	/* hfence.vvma x0, x0: all guest virtual addresses of the current VMID */
+	__asm__ __volatile__(".word 0x22000073" ::: "memory");
+}
+
+void arch_hfence_vvma_asid(unsigned long asid)
+{
+	register unsigned long r_asid __asm__("a0") = asid;
+	/* hfence.vvma x0, a0 */
+	__asm__ __volatile__(".word 0x22000073 | (10 << 20)" ::"r"(r_asid) : "memory");
+}
+
+void arch_hfence_vvma_addr(unsigned long addr)
+{
+	register unsigned long r_addr __asm__("a0") = addr;
+	/* hfence.vvma a0, x0 */
+	__asm__ __volatile__(".word 0x22000073 | (10 << 15)" ::"r"(r_addr) : "memory");
+}
+
+void arch_fence_i(void)
+{
+	__asm__ __volatile__("fence.i" ::: "memory");
+}

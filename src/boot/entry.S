@@ -1,0 +1,76 @@
+/*
+ * Keel's first instructions. OpenSBI enters here in HS-mode with
+ * a0 = hart id and a1 = the platform device tree, MMU off, interrupts off.
+ *
+ * The file starts with the RISC-V Linux Image header
+ * (Documentation/riscv/boot-image-header.rst) so that QEMU's -kernel and
+ * U-Boot's booti load Keel exactly as they would load a Linux kernel.
+ */
+#include "boot_config.h"
+
+	.section .text.head, "ax"
+	.globl _start
+_start:
+	/* code0/code1: jump over the header */
+	j	boot_entry
+	.word	0
+	.balign	8
+	.dword	0x200000		/* text_offset from the 2 MiB-aligned RAM base */
+	.dword	_image_end - _start	/* image_size: what the loader must leave free */
+	.dword	0			/* flags: little endian */
+	.word	2			/* header version 0.2 */
+	.word	0
+	.dword	0
+	.ascii	"RISCV\0\0\0"		/* magic (deprecated but still checked) */
+	.ascii	"RSC\x05"		/* magic2 */
+	.word	0
+
+	.text
+boot_entry:
+	/* Keel never uses floating point, and takes no interrupts while in HS. */
+	csrw	sie, zero
+	csrw	sscratch, zero
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+
+	/* Zero .bss; nothing may live there before this loop. */
+	la	t0, _bss_start
+	la	t1, _bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:
+	/* The boot hart's stack is slot 0 of the per-hart stacks. */
+	la	sp, hart_stacks + KEEL_STACK_SIZE
+	mv	tp, zero
+	call	keel_main
+	/* keel_main never returns; if it does, park the hart. */
+3:	wfi
+	j	3b
+
+/*
+ * Secondary harts (started through SBI HSM) enter here with a0 = hart id
+ * and a1 = the opaque value Keel passed: the top of that hart's stack.
+ */
+	.globl secondary_entry
+secondary_entry:
+	csrw	sie, zero
+	csrw	sscratch, zero
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	mv	sp, a1
+	mv	tp, zero
+	call	keel_secondary_main
+4:	wfi
+	j	4b
+
+	.bss
+	.balign	16
+	.globl hart_stacks
+hart_stacks:
+	.space	KEEL_STACK_SIZE * KEEL_MAX_HARTS

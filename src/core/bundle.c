@@ -1,0 +1,129 @@
+/*
+ * Reading the bundle. Like a bad config on any real system, a bad bundle
+ * stops the boot with one message that names what is wrong, and nothing is
+ * half-created.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "bundle.h"
+
+static int get_u32(const void *fdt, int node, const char *prop, uint32_t *out)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+	if (!p)
+		return -1;
+	if (len != 4)
+		return -2;
+	*out = fdt32_to_cpu(*p);
+	return 0;
+}
+
+static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
+		    unsigned long errlen)
+{
+	const char *node_name = fdt_get_name(fdt, node, NULL);
+	const char *name;
+	uint32_t mib, vcpus;
+	int len, r;
+
+	memset(vm, 0, sizeof(*vm));
+	name = fdt_getprop(fdt, node, "vm-name", &len);
+	if (!name || len < 2 || name[len - 1] || (unsigned int)len > VM_NAME_MAX) {
+		snprintf(err, errlen, "bundle: %s: 'vm-name' is missing or longer than %d characters",
+			 node_name, VM_NAME_MAX - 1);
+		return -1;
+	}
+	memcpy(vm->name, name, (size_t)len);
+
+	r = get_u32(fdt, node, "memory-size-mib", &mib);
+	if (r || mib < VM_MEM_MIB_MIN || mib > VM_MEM_MIB_MAX) {
+		snprintf(err, errlen, "VM '%s': memory-size-mib %s (must be %d..%d)", vm->name,
+			 r ? "is missing" : "is out of range", VM_MEM_MIB_MIN, VM_MEM_MIB_MAX);
+		return -1;
+	}
+	vm->mem_size = (uint64_t)mib << 20;
+
+	r = get_u32(fdt, node, "vcpus", &vcpus);
+	if (r || vcpus == 0 || vcpus > KEEL_MAX_VCPUS) {
+		snprintf(err, errlen, "VM '%s': vcpus %s (must be 1..%d)", vm->name,
+			 r ? "is missing" : "is out of range", KEEL_MAX_VCPUS);
+		return -1;
+	}
+	vm->nr_vcpus = vcpus;
+
+	vm->bootargs = fdt_getprop(fdt, node, "bootargs", &len);
+	if (!vm->bootargs)
+		vm->bootargs = "";
+	else if (len < 1 || vm->bootargs[len - 1]) {
+		snprintf(err, errlen, "VM '%s': bootargs is not a string", vm->name);
+		return -1;
+	}
+
+	vm->image = fdt_getprop(fdt, node, "image", &len);
+	if (!vm->image || len <= 0) {
+		snprintf(err, errlen, "VM '%s': image is missing or empty", vm->name);
+		return -1;
+	}
+	vm->image_size = (uint64_t)len;
+
+	vm->initrd = fdt_getprop(fdt, node, "initrd", &len);
+	if (vm->initrd && len <= 0) {
+		snprintf(err, errlen, "VM '%s': initrd is empty", vm->name);
+		return -1;
+	}
+	vm->initrd_size = vm->initrd ? (uint64_t)len : 0;
+	return 0;
+}
+
+int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, unsigned long errlen)
+{
+	uint32_t version;
+	int node;
+
+	memset(b, 0, sizeof(*b));
+	if (size < sizeof(struct fdt_header) || fdt_check_header(fdt) ||
+	    fdt_totalsize(fdt) > size) {
+		snprintf(err, errlen, "bundle: not a valid device tree blob (%llu bytes)",
+			 (unsigned long long)size);
+		return -1;
+	}
+	if (fdt_node_check_compatible(fdt, 0, "keel,bundle")) {
+		snprintf(err, errlen, "bundle: root is not compatible with \"keel,bundle\"");
+		return -1;
+	}
+	if (get_u32(fdt, 0, "keel,bundle-version", &version) || version != BUNDLE_VERSION) {
+		snprintf(err, errlen, "bundle: keel,bundle-version is missing or not %d", BUNDLE_VERSION);
+		return -1;
+	}
+	node = fdt_path_offset(fdt, "/options");
+	if (node >= 0)
+		b->trace = fdt_getprop(fdt, node, "trace", NULL) != NULL;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *n = fdt_get_name(fdt, node, NULL);
+		if (strncmp(n, "vm@", 3))
+			continue;
+		if (b->nr_vms == KEEL_MAX_VMS) {
+			snprintf(err, errlen, "bundle: more than %d VMs", KEEL_MAX_VMS);
+			return -1;
+		}
+		if (parse_vm(fdt, node, &b->vms[b->nr_vms], err, errlen))
+			return -1;
+		for (unsigned int i = 0; i < b->nr_vms; i++) {
+			if (!strcmp(b->vms[i].name, b->vms[b->nr_vms].name)) {
+				snprintf(err, errlen, "bundle: two VMs are named '%s'", b->vms[i].name);
+				return -1;
+			}
+		}
+		b->nr_vms++;
+	}
+	if (!b->nr_vms) {
+		snprintf(err, errlen, "bundle: no vm@N node: nothing to run");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,76 @@
+/*
+ * Keel's console: formatted output for Keel and raw output for guests, over
+ * the physical UART. One lock keeps lines from different harts whole.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "console.h"
+#include "spinlock.h"
+
+#include "arch.h"
+#include "sbi_defs.h"
+
+void hw_uart_init(const struct hw_uart *u);
+void hw_uart_putc(char c);
+int hw_uart_getc(void);
+
+static struct spinlock console_lock;
+/* Without a UART Keel can drive, it borrows the firmware's console. */
+static bool use_firmware_console;
+
+void console_init(const struct hw_uart *uart)
+{
+	use_firmware_console = uart->kind == HW_UART_NONE;
+	hw_uart_init(uart);
+}
+
+static void raw_putc(char c)
+{
+	if (use_firmware_console)
+		fw_sbi_call(SBI_EXT_0_1_CONSOLE_PUTCHAR, 0, (unsigned char)c, 0, 0, 0);
+	else
+		hw_uart_putc(c);
+}
+
+static void putc_crlf(char c)
+{
+	if (c == '\n')
+		raw_putc('\r');
+	raw_putc(c);
+}
+
+void console_putc(char c)
+{
+	spin_lock(&console_lock);
+	putc_crlf(c);
+	spin_unlock(&console_lock);
+}
+
+void console_write(const char *s, unsigned long len)
+{
+	spin_lock(&console_lock);
+	for (unsigned long i = 0; i < len; i++)
+		putc_crlf(s[i]);
+	spin_unlock(&console_lock);
+}
+
+int console_getc(void)
+{
+	return hw_uart_getc();
+}
+
+int kprintf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return n;
+	console_write(buf, (unsigned long)n < sizeof(buf) ? (unsigned long)n : sizeof(buf) - 1);
+	return n;
+}

@@ -1,0 +1,140 @@
+/*
+ * Generating the guest's device tree with libfdt's sequential-write API.
+ * The layout mirrors QEMU virt's, so a kernel built for virt finds what it
+ * expects at the addresses it expects.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "guest_fdt.h"
+
+#define CHECK(x)                                                                 \
+	do {                                                                     \
+		int __r = (x);                                                   \
+		if (__r < 0)                                                     \
+			return __r;                                              \
+	} while (0)
+
+void guest_isa_string(const char *host_isa, bool guest_has_sstc, char *out, unsigned long outlen)
+{
+	unsigned long o = 0;
+	const char *p = host_isa;
+
+	if (!outlen)
+		return;
+	/* base letters: copy all but 'h' */
+	for (; *p && *p != '_' && o + 1 < outlen; p++) {
+		if (p - host_isa >= 4 && *p == 'h')
+			continue;
+		out[o++] = *p;
+	}
+	/* multi-letter extensions: drop sstc unless the guest really has it */
+	while (*p == '_') {
+		const char *next = strchr(p + 1, '_');
+		unsigned long len = next ? (unsigned long)(next - p) : strlen(p);
+		bool drop = (len == 5 && !strncmp(p, "_sstc", 5) && !guest_has_sstc) ||
+			    (len >= 2 && p[1] == 'h'); /* hypervisor-only extensions */
+		if (!drop && o + len < outlen) {
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p += len;
+	}
+	out[o] = 0;
+}
+
+static int prop_u64_pair(void *fdt, const char *name, uint64_t a, uint64_t b)
+{
+	fdt64_t v[2] = { cpu_to_fdt64(a), cpu_to_fdt64(b) };
+	return fdt_property(fdt, name, v, sizeof(v));
+}
+
+static int build_cpus(void *fdt, const struct guest_fdt_params *p)
+{
+	char isa[160];
+
+	guest_isa_string(p->host_isa, p->guest_has_sstc, isa, sizeof(isa));
+	CHECK(fdt_begin_node(fdt, "cpus"));
+	CHECK(fdt_property_u32(fdt, "#address-cells", 1));
+	CHECK(fdt_property_u32(fdt, "#size-cells", 0));
+	CHECK(fdt_property_u32(fdt, "timebase-frequency", (uint32_t)p->timebase_freq));
+	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		CHECK(fdt_begin_node(fdt, name));
+		CHECK(fdt_property_string(fdt, "device_type", "cpu"));
+		CHECK(fdt_property_u32(fdt, "reg", i));
+		CHECK(fdt_property_string(fdt, "status", "okay"));
+		CHECK(fdt_property_string(fdt, "compatible", "riscv"));
+		CHECK(fdt_property_string(fdt, "riscv,isa", isa));
+		CHECK(fdt_property_string(fdt, "mmu-type", p->mmu_type));
+		CHECK(fdt_begin_node(fdt, "interrupt-controller"));
+		CHECK(fdt_property_u32(fdt, "#interrupt-cells", 1));
+		CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
+		CHECK(fdt_property_string(fdt, "compatible", "riscv,cpu-intc"));
+		CHECK(fdt_property_u32(fdt, "phandle", 1 + i));
+		CHECK(fdt_end_node(fdt));
+		CHECK(fdt_end_node(fdt));
+	}
+	CHECK(fdt_end_node(fdt));
+	return 0;
+}
+
+static int build_soc(void *fdt, const struct guest_fdt_params *p)
+{
+	char name[32];
+
+	CHECK(fdt_begin_node(fdt, "soc"));
+	CHECK(fdt_property_u32(fdt, "#address-cells", 2));
+	CHECK(fdt_property_u32(fdt, "#size-cells", 2));
+	CHECK(fdt_property_string(fdt, "compatible", "simple-bus"));
+	CHECK(fdt_property(fdt, "ranges", NULL, 0));
+	snprintf(name, sizeof(name), "serial@%llx", (unsigned long long)p->uart_base);
+	CHECK(fdt_begin_node(fdt, name));
+	CHECK(fdt_property_string(fdt, "compatible", "ns16550a"));
+	CHECK(prop_u64_pair(fdt, "reg", p->uart_base, p->uart_size));
+	CHECK(fdt_property_u32(fdt, "clock-frequency", p->uart_clock));
+	CHECK(fdt_end_node(fdt));
+	CHECK(fdt_end_node(fdt));
+	return 0;
+}
+
+int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p)
+{
+	void *fdt = buf;
+	char name[40];
+
+	CHECK(fdt_create(fdt, bufsize));
+	CHECK(fdt_finish_reservemap(fdt));
+	CHECK(fdt_begin_node(fdt, ""));
+	CHECK(fdt_property_u32(fdt, "#address-cells", 2));
+	CHECK(fdt_property_u32(fdt, "#size-cells", 2));
+	CHECK(fdt_property_string(fdt, "compatible", "keel,vm"));
+	snprintf(name, sizeof(name), "Keel VM %s", p->vm_name);
+	CHECK(fdt_property_string(fdt, "model", name));
+
+	CHECK(fdt_begin_node(fdt, "chosen"));
+	if (p->bootargs && p->bootargs[0])
+		CHECK(fdt_property_string(fdt, "bootargs", p->bootargs));
+	snprintf(name, sizeof(name), "/soc/serial@%llx", (unsigned long long)p->uart_base);
+	CHECK(fdt_property_string(fdt, "stdout-path", name));
+	if (p->initrd_end > p->initrd_start) {
+		CHECK(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
+		CHECK(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end));
+	}
+	CHECK(fdt_end_node(fdt));
+
+	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)p->ram_base);
+	CHECK(fdt_begin_node(fdt, name));
+	CHECK(fdt_property_string(fdt, "device_type", "memory"));
+	CHECK(prop_u64_pair(fdt, "reg", p->ram_base, p->ram_size));
+	CHECK(fdt_end_node(fdt));
+
+	CHECK(build_cpus(fdt, p));
+	CHECK(build_soc(fdt, p));
+	CHECK(fdt_end_node(fdt));
+	CHECK(fdt_finish(fdt));
+	return 0;
+}

@@ -1,0 +1,187 @@
+/*
+ * Keel's C entry on the boot hart: learn the machine from its device tree,
+ * set up memory, build the VMs the bundle names, and enter the first vCPU.
+ * Read docs/boot.md beside it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "arch.h"
+#include "bundle.h"
+#include "console.h"
+#include "hart.h"
+#include "mem.h"
+#include "platform.h"
+#include "sbi_defs.h"
+#include "vm.h"
+
+extern char _image_start[], _image_end[], hart_stacks[];
+
+struct platform platform;
+struct hart harts[KEEL_MAX_HARTS];
+static struct bundle bundle;
+
+void *page_alloc(uint64_t size, uint64_t align)
+{
+	uint64_t pa = mem_pool_alloc(&keel_mem, size, align);
+	if (!pa)
+		return NULL;
+	memset((void *)(uintptr_t)pa, 0, size);
+	return (void *)(uintptr_t)pa;
+}
+
+/* Stop the machine with a last line that scripts/run-qemu.sh reads. */
+static void __attribute__((noreturn)) power_off(bool failure, const char *why)
+{
+	kprintf("[keel] power off: %s (%s)\n", failure ? "failure" : "shutdown", why);
+	fw_system_reset(SBI_SRST_RESET_TYPE_SHUTDOWN,
+			failure ? SBI_SRST_RESET_REASON_SYSFAIL : SBI_SRST_RESET_REASON_NONE);
+}
+
+void keel_hart_halt(void)
+{
+	/* One hart stopped with a fault means this machine cannot be trusted. */
+	power_off(true, "hypervisor fault");
+}
+
+/* A hart with nothing left to run. With one hart, that is the end. */
+void keel_idle(void)
+{
+	bool failure = false;
+
+	for (unsigned int i = 0; i < nr_vms; i++) {
+		if (vms[i].state == VM_RUNNING)
+			goto wait;
+		failure |= vms[i].stop_reason == VM_STOP_FAILURE;
+	}
+	power_off(failure, failure ? "a VM failed" : "every VM has shut down");
+wait:
+	for (;;)
+		arch_wait_for_interrupt();
+}
+
+static void print_banner(unsigned long boot_hartid)
+{
+	unsigned int nh = 0;
+	uint64_t ram = 0;
+
+	for (unsigned int i = 0; i < platform.nr_ram; i++)
+		ram += platform.ram[i].size;
+	for (unsigned int i = 0; i < platform.nr_harts; i++)
+		nh += platform.harts[i].has_h;
+	kprintf("\n[keel] Keel %s, a RISC-V hypervisor, on %s\n", KEEL_VERSION_STRING,
+		platform.model);
+	kprintf("[keel] harts: %u in the device tree (%u with H), booting on hart %lu%s\n",
+		platform.nr_harts, nh, boot_hartid,
+		platform.nr_harts_ignored ? " (some beyond KEEL_MAX_HARTS ignored)" : "");
+	kprintf("[keel] RAM: %llu MiB in %u range(s), timebase %llu Hz\n",
+		(unsigned long long)(ram >> 20), platform.nr_ram,
+		(unsigned long long)platform.timebase_freq);
+	kprintf("[keel] H extension: G-stage %s, %u VMID bits, Sstc for HS %s\n",
+		host.gstage_levels == 4 ? "Sv48x4" : "Sv39x4", host.vmid_bits,
+		host.sstc ? "yes" : "no (timer through SBI)");
+	kprintf("[keel] firmware: SBI %lu.%lu, implementation %lu\n",
+		host.fw_spec_version >> 24, host.fw_spec_version & 0xffffff, host.fw_impl_id);
+}
+
+static void setup_memory(const void *fdt)
+{
+	mem_pool_init(&keel_mem);
+	for (unsigned int i = 0; i < platform.nr_ram; i++)
+		mem_pool_add(&keel_mem, platform.ram[i].base, platform.ram[i].size);
+	for (unsigned int i = 0; i < platform.nr_reserved; i++)
+		mem_pool_reserve(&keel_mem, platform.reserved[i].base, platform.reserved[i].size);
+	mem_pool_reserve(&keel_mem, (uintptr_t)_image_start,
+			 (uintptr_t)_image_end - (uintptr_t)_image_start);
+	mem_pool_reserve(&keel_mem, (uintptr_t)fdt, fdt_totalsize(fdt));
+	if (platform.initrd_end > platform.initrd_start)
+		mem_pool_reserve(&keel_mem, platform.initrd_start,
+				 platform.initrd_end - platform.initrd_start);
+}
+
+static void load_bundle(void)
+{
+	char err[192];
+
+	if (platform.initrd_end <= platform.initrd_start)
+		power_off(true, "no bundle: /chosen has no linux,initrd-start/end "
+				"(load one with QEMU -initrd, see README)");
+	if (bundle_parse((void *)(uintptr_t)platform.initrd_start,
+			 platform.initrd_end - platform.initrd_start, &bundle, err, sizeof(err))) {
+		pr_err("%s\n", err);
+		power_off(true, "bad bundle");
+	}
+	if (bundle.nr_vms > 1) {
+		pr_err("bundle names %u VMs; this version of Keel runs one\n", bundle.nr_vms);
+		power_off(true, "bad bundle");
+	}
+}
+
+void keel_main(unsigned long hartid, const void *fdt)
+{
+	char err[160];
+	struct hart *h = &harts[0];
+	struct vcpu *v;
+
+	if (platform_parse(fdt, hartid, &platform, err, sizeof(err))) {
+		/* no console yet: say it through the firmware's console */
+		console_init(&(struct hw_uart){ .kind = HW_UART_NONE });
+		kprintf("[keel] error: %s\n", err);
+		power_off(true, "bad platform device tree");
+	}
+	console_init(&platform.uart);
+
+	h->index = 0;
+	h->hartid = hartid;
+	h->stack_top = (unsigned long)hart_stacks + KEEL_STACK_SIZE;
+	__asm__ __volatile__("mv tp, %0" ::"r"(h));
+
+	for (unsigned int i = 0; i < platform.nr_harts; i++) {
+		if (platform.harts[i].hartid == hartid && !platform.harts[i].has_h) {
+			kprintf("[keel] error: hart %lu has no H extension (riscv,isa = \"%s\"); "
+				"Keel needs it. On QEMU use a CPU with h=true.\n",
+				hartid, platform.isa);
+			power_off(true, "no H extension");
+		}
+	}
+	arch_probe_host(&host);
+	arch_hart_init();
+	print_banner(hartid);
+	setup_memory(fdt);
+	load_bundle();
+
+	for (unsigned int i = 0; i < bundle.nr_vms; i++) {
+		const struct vm_config *c = &bundle.vms[i];
+		if (vm_create(&vms[i], i, c, bundle.trace))
+			power_off(true, "a VM could not be created");
+		nr_vms++;
+		pr_info("VM '%s': %llu MiB at host 0x%llx, %u vCPU(s), entry 0x%llx%s\n", c->name,
+			(unsigned long long)(c->mem_size >> 20),
+			(unsigned long long)(uintptr_t)vms[i].ram, c->nr_vcpus,
+			(unsigned long long)vms[i].entry, bundle.trace ? ", tracing exits" : "");
+	}
+	if (vms[0].nr_vcpus > 1)
+		pr_info("note: vCPUs beyond 0 stay STOPPED in this version (no SMP yet)\n");
+	pr_info("%llu MiB left free; entering the guest\n\n",
+		(unsigned long long)(mem_pool_free_bytes(&keel_mem) >> 20));
+
+	v = &vms[0].vcpus[0];
+	v->hart = h;
+	v->ctx.host_sp = h->stack_top;
+	v->ctx.host_tp = (unsigned long)h;
+	h->current = v;
+	arch_vcpu_load(v, vms[0].hgatp);
+	hart_timer_update(h);
+	guest_enter(&v->ctx);
+}
+
+void keel_secondary_main(unsigned long hartid, unsigned long stack_top)
+{
+	/* Secondary harts are started by the SMP work; nothing calls this yet. */
+	(void)hartid;
+	(void)stack_top;
+	for (;;)
+		arch_wait_for_interrupt();
+}

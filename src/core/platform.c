@@ -1,0 +1,256 @@
+/*
+ * Reading the platform device tree with libfdt. Pure logic: it only reads
+ * the blob, so tests/unit runs it on QEMU's own DT under sanitizers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "platform.h"
+
+static uint64_t read_cells(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < cells; i++)
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+static int cells_of(const void *fdt, int node, const char *name, int dflt)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	if (!p || len != 4)
+		return dflt;
+	return (int)fdt32_to_cpu(*p);
+}
+
+/* Read a node's first reg entry using its parent's #address/#size-cells. */
+static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = cells_of(fdt, parent, "#address-cells", 2);
+	int sc = cells_of(fdt, parent, "#size-cells", 1);
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2)
+		return -1;
+	if (len < (idx + 1) * (ac + sc) * 4)
+		return -1;
+	reg += idx * (ac + sc);
+	*base = read_cells(reg, ac);
+	*size = sc ? read_cells(reg + ac, sc) : 0;
+	return 0;
+}
+
+static bool node_is_okay(const void *fdt, int node)
+{
+	const char *s = fdt_getprop(fdt, node, "status", NULL);
+	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
+}
+
+bool isa_has_extension(const char *isa, const char *ext)
+{
+	size_t elen = strlen(ext);
+	const char *p;
+
+	if (strncmp(isa, "rv32", 4) && strncmp(isa, "rv64", 4))
+		return false;
+	/* Single-letter extensions sit between "rv64" and the first '_'. */
+	if (elen == 1) {
+		for (p = isa + 4; *p && *p != '_'; p++)
+			if (*p == ext[0])
+				return true;
+		return false;
+	}
+	/* Multi-letter ones are '_'-separated. */
+	for (p = strchr(isa, '_'); p; p = strchr(p + 1, '_')) {
+		if (!strncmp(p + 1, ext, elen) && (p[1 + elen] == '_' || p[1 + elen] == 0))
+			return true;
+	}
+	return false;
+}
+
+static int parse_memory(const void *fdt, struct platform *p, char *err, unsigned long errlen)
+{
+	int node;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		if (!type || strcmp(type, "memory") || !node_is_okay(fdt, node))
+			continue;
+		for (int i = 0;; i++) {
+			uint64_t base, size;
+			if (read_reg(fdt, node, i, &base, &size))
+				break;
+			if (p->nr_ram == PLATFORM_MAX_RANGES)
+				break;
+			p->ram[p->nr_ram++] = (struct mem_range){ base, size };
+		}
+	}
+	if (!p->nr_ram) {
+		snprintf(err, errlen, "device tree has no /memory node with a reg");
+		return -1;
+	}
+	return 0;
+}
+
+static void add_reserved(struct platform *p, uint64_t base, uint64_t size)
+{
+	if (size && p->nr_reserved < PLATFORM_MAX_RANGES)
+		p->reserved[p->nr_reserved++] = (struct mem_range){ base, size };
+}
+
+static void parse_reserved(const void *fdt, struct platform *p)
+{
+	int n = fdt_num_mem_rsv(fdt);
+	int rm, node;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t base, size;
+		if (!fdt_get_mem_rsv(fdt, i, &base, &size))
+			add_reserved(p, base, size);
+	}
+	rm = fdt_path_offset(fdt, "/reserved-memory");
+	if (rm < 0)
+		return;
+	fdt_for_each_subnode(node, fdt, rm) {
+		for (int i = 0;; i++) {
+			uint64_t base, size;
+			if (read_reg(fdt, node, i, &base, &size))
+				break;
+			add_reserved(p, base, size);
+		}
+	}
+}
+
+static int parse_cpus(const void *fdt, unsigned long boot_hartid, struct platform *p,
+		      char *err, unsigned long errlen)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int node, len;
+	const fdt32_t *tb;
+	bool boot_seen = false;
+
+	if (cpus < 0) {
+		snprintf(err, errlen, "device tree has no /cpus node");
+		return -1;
+	}
+	tb = fdt_getprop(fdt, cpus, "timebase-frequency", &len);
+	if (!tb || (len != 4 && len != 8)) {
+		snprintf(err, errlen, "/cpus has no timebase-frequency");
+		return -1;
+	}
+	p->timebase_freq = read_cells(tb, len / 4);
+
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const char *isa = fdt_getprop(fdt, node, "riscv,isa", NULL);
+		const char *mmu = fdt_getprop(fdt, node, "mmu-type", NULL);
+		uint64_t hartid, unused;
+		struct platform_hart *h;
+
+		if (!type || strcmp(type, "cpu"))
+			continue;
+		if (read_reg(fdt, node, 0, &hartid, &unused))
+			continue;
+		if (p->nr_harts == KEEL_MAX_HARTS) {
+			p->nr_harts_ignored++;
+			continue;
+		}
+		h = &p->harts[p->nr_harts++];
+		h->hartid = hartid;
+		h->enabled = node_is_okay(fdt, node);
+		h->has_h = isa && isa_has_extension(isa, "h");
+		h->has_sstc = isa && isa_has_extension(isa, "sstc");
+		if (hartid == boot_hartid) {
+			boot_seen = true;
+			snprintf(p->isa, sizeof(p->isa), "%s", isa ? isa : "");
+			snprintf(p->mmu_type, sizeof(p->mmu_type), "%s", mmu ? mmu : "riscv,sv39");
+		}
+	}
+	if (!boot_seen) {
+		snprintf(err, errlen, "boot hart %lu is not in /cpus", boot_hartid);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_console(const void *fdt, struct platform *p)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *path;
+	char name[128];
+	int node, len;
+	uint64_t base, size;
+
+	if (chosen < 0)
+		return -1;
+	path = fdt_getprop(fdt, chosen, "stdout-path", &len);
+	if (!path)
+		return -1;
+	/* "path:options": the options (baud rate) are firmware's business */
+	len = (int)strcspn(path, ":");
+	if (len >= (int)sizeof(name))
+		return -1;
+	memcpy(name, path, (size_t)len);
+	name[len] = 0;
+	node = fdt_path_offset(fdt, name);
+	if (node < 0)
+		return -1;
+	if (read_reg(fdt, node, 0, &base, &size))
+		return -1;
+	p->uart.base = base;
+	p->uart_size = size;
+	p->uart.reg_shift = (unsigned int)cells_of(fdt, node, "reg-shift", 0);
+	p->uart.reg_io_width = (unsigned int)cells_of(fdt, node, "reg-io-width", 1);
+	if (!fdt_node_check_compatible(fdt, node, "ns16550a") ||
+	    !fdt_node_check_compatible(fdt, node, "ns16550") ||
+	    !fdt_node_check_compatible(fdt, node, "snps,dw-apb-uart"))
+		p->uart.kind = HW_UART_NS16550;
+	else if (!fdt_node_check_compatible(fdt, node, "sifive,uart0"))
+		p->uart.kind = HW_UART_SIFIVE;
+	else
+		return -1;
+	return 0;
+}
+
+static void parse_chosen_initrd(const void *fdt, struct platform *p)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const fdt32_t *s, *e;
+	int slen, elen;
+
+	if (chosen < 0)
+		return;
+	s = fdt_getprop(fdt, chosen, "linux,initrd-start", &slen);
+	e = fdt_getprop(fdt, chosen, "linux,initrd-end", &elen);
+	if (!s || !e || (slen != 4 && slen != 8) || (elen != 4 && elen != 8))
+		return;
+	p->initrd_start = read_cells(s, slen / 4);
+	p->initrd_end = read_cells(e, elen / 4);
+}
+
+int platform_parse(const void *fdt, unsigned long boot_hartid, struct platform *p,
+		   char *err, unsigned long errlen)
+{
+	const char *model;
+
+	memset(p, 0, sizeof(*p));
+	if (fdt_check_header(fdt)) {
+		snprintf(err, errlen, "no valid device tree at %p", fdt);
+		return -1;
+	}
+	model = fdt_getprop(fdt, 0, "model", NULL);
+	snprintf(p->model, sizeof(p->model), "%s", model ? model : "unknown");
+	if (parse_memory(fdt, p, err, errlen) || parse_cpus(fdt, boot_hartid, p, err, errlen))
+		return -1;
+	parse_reserved(fdt, p);
+	parse_chosen_initrd(fdt, p);
+	/* No console is not fatal for parsing; keel_main decides. */
+	if (parse_console(fdt, p))
+		p->uart.kind = HW_UART_NONE;
+	return 0;
+}

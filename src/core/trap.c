@@ -1,0 +1,201 @@
+/*
+ * The C half of the trap path: one dispatcher keyed by scause, one small
+ * handler per cause. trap.S has saved the guest's registers in its vCPU.
+ *
+ * Read this file with docs/trap-path.md beside it.
+ */
+#include <stdint.h>
+
+#include "arch.h"
+#include "console.h"
+#include "hart.h"
+#include "sbi.h"
+#include "sched.h"
+#include "trace.h"
+#include "trap.h"
+#include "vdev.h"
+#include "vm.h"
+
+typedef void (*exception_handler)(struct vcpu *v, struct trap_info *t);
+
+/* ---- exceptions that go through vcpu_redirect(), counted first ---- */
+
+/*
+ * Seed 000: each of these is counted in the vCPU's SBI PMU firmware
+ * counter for the event, then redirected. Instruction access faults have
+ * no firmware event of their own (as in KVM) and are only redirected.
+ */
+static void handle_illegal_insn(struct vcpu *v, struct trap_info *t)
+{
+	pmu_incr_fw(v ? &v->pmu : 0, SBI_PMU_FW_ILLEGAL_INSN);
+	vcpu_redirect(v, t);
+}
+
+static void handle_load_misaligned(struct vcpu *v, struct trap_info *t)
+{
+	pmu_incr_fw(v ? &v->pmu : 0, SBI_PMU_FW_MISALIGNED_LOAD);
+	vcpu_redirect(v, t);
+}
+
+static void handle_store_misaligned(struct vcpu *v, struct trap_info *t)
+{
+	pmu_incr_fw(v ? &v->pmu : 0, SBI_PMU_FW_MISALIGNED_STORE);
+	vcpu_redirect(v, t);
+}
+
+static void handle_load_access(struct vcpu *v, struct trap_info *t)
+{
+	pmu_incr_fw(v ? &v->pmu : 0, SBI_PMU_FW_ACCESS_LOAD);
+	vcpu_redirect(v, t);
+}
+
+static void handle_store_access(struct vcpu *v, struct trap_info *t)
+{
+	pmu_incr_fw(v ? &v->pmu : 0, SBI_PMU_FW_ACCESS_STORE);
+	vcpu_redirect(v, t);
+}
+
+static void handle_inst_access(struct vcpu *v, struct trap_info *t)
+{
+	vcpu_redirect(v, t);
+}
+
+/* ---- exceptions that are Keel's to handle ---- */
+
+static void handle_ecall_vs(struct vcpu *v, struct trap_info *t)
+{
+	(void)t;
+	sbi_dispatch(v);
+}
+
+static void handle_guest_page_fault(struct vcpu *v, struct trap_info *t)
+{
+	/* htval holds the guest physical address shifted right by 2 */
+	uint64_t gpa = (t->htval << 2) | (t->stval & 3);
+
+	if (t->scause != EXC_INST_GUEST_PAGE_FAULT && mmio_emulate(v, t, gpa) == 0)
+		return;
+	/*
+	 * Nothing is there: on a real machine this is an access fault. It is
+	 * injected, and counted like one the hardware raised.
+	 */
+	switch (t->scause) {
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+		pmu_incr_fw(&v->pmu, SBI_PMU_FW_ACCESS_LOAD);
+		vcpu_inject_exception(v, t, EXC_LOAD_ACCESS, t->stval);
+		break;
+	case EXC_STORE_GUEST_PAGE_FAULT:
+		pmu_incr_fw(&v->pmu, SBI_PMU_FW_ACCESS_STORE);
+		vcpu_inject_exception(v, t, EXC_STORE_ACCESS, t->stval);
+		break;
+	default:
+		vcpu_inject_exception(v, t, EXC_INST_ACCESS, t->stval);
+		break;
+	}
+	trace_exit(v, t, "no device at gpa 0x%llx: access fault injected", (unsigned long long)gpa);
+}
+
+static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
+{
+	uint32_t insn = (uint32_t)t->stval;
+	unsigned long cause;
+
+	/* stval holds the instruction when the hardware provides it */
+	if (!insn && arch_guest_read_insn(v->ctx.sepc, &insn, &cause)) {
+		vcpu_inject_exception(v, t, EXC_INST_ILLEGAL, 0);
+		return;
+	}
+	if (insn == INSN_WFI) {
+		vcpu_skip_insn(v, 4);
+		v->stats.wfi_exits++;
+		trace_exit(v, t, "wfi: vCPU idles until an interrupt");
+		vcpu_wait_for_interrupt(v);
+		return;
+	}
+	/*
+	 * Anything else (an HS CSR from VS, hfence from VS, ...) is what a
+	 * machine without the H extension would call an illegal instruction.
+	 */
+	pmu_incr_fw(&v->pmu, SBI_PMU_FW_ILLEGAL_INSN);
+	vcpu_inject_exception(v, t, EXC_INST_ILLEGAL, insn);
+	trace_exit(v, t, "insn 0x%08x: illegal instruction injected", insn);
+}
+
+static const exception_handler exception_handlers[EXC_COUNT] = {
+	[EXC_INST_ACCESS] = handle_inst_access,
+	[EXC_INST_ILLEGAL] = handle_illegal_insn,
+	[EXC_LOAD_MISALIGNED] = handle_load_misaligned,
+	[EXC_LOAD_ACCESS] = handle_load_access,
+	[EXC_STORE_MISALIGNED] = handle_store_misaligned,
+	[EXC_STORE_ACCESS] = handle_store_access,
+	[EXC_ECALL_VS] = handle_ecall_vs,
+	[EXC_INST_GUEST_PAGE_FAULT] = handle_guest_page_fault,
+	[EXC_LOAD_GUEST_PAGE_FAULT] = handle_guest_page_fault,
+	[EXC_VIRTUAL_INST_FAULT] = handle_virtual_insn,
+	[EXC_STORE_GUEST_PAGE_FAULT] = handle_guest_page_fault,
+};
+
+/* ---- interrupts that arrive while a guest runs ---- */
+
+static void handle_interrupt(struct vcpu *v, struct trap_info *t)
+{
+	unsigned long irq = t->scause & ~CAUSE_IRQ_FLAG;
+
+	if (irq < IRQ_COUNT)
+		v->stats.interrupts[irq]++;
+	switch (irq) {
+	case IRQ_S_TIMER:
+		hart_timer_expired(v->hart);
+		break;
+	default:
+		/* not enabled in sie, so not expected: say so, once per cause */
+		pr_err("vCPU %s/%u: unexpected %s, ignored\n", v->vm->cfg->name, v->id,
+		       trap_cause_name(t->scause));
+		break;
+	}
+}
+
+struct vcpu_context *trap_from_guest(struct vcpu_context *ctx)
+{
+	struct vcpu *v = (struct vcpu *)ctx;
+	struct trap_info t;
+
+	arch_trap_read(&t, ctx);
+	if (t.scause & CAUSE_IRQ_FLAG) {
+		handle_interrupt(v, &t);
+	} else {
+		exception_handler h = t.scause < EXC_COUNT ? exception_handlers[t.scause] : 0;
+
+		v->stats.exceptions[t.scause < EXC_COUNT ? t.scause : 0]++;
+		if (h) {
+			h(v, &t);
+		} else {
+			/* delegated causes never reach here; anything else stops the VM */
+			trace_exit(v, &t, "unexpected exception");
+			vm_stop(v->vm, VM_STOP_FAILURE, "unexpected exception from the guest");
+		}
+	}
+	return vcpu_schedule(v);
+}
+
+static bool is_redirect_cause(unsigned long scause)
+{
+	return scause == EXC_INST_ACCESS || scause == EXC_INST_ILLEGAL ||
+	       scause == EXC_LOAD_MISALIGNED || scause == EXC_LOAD_ACCESS ||
+	       scause == EXC_STORE_MISALIGNED || scause == EXC_STORE_ACCESS;
+}
+
+void trap_from_keel(struct vcpu_context *frame)
+{
+	struct trap_info t;
+
+	arch_trap_read(&t, frame);
+	/*
+	 * The redirect causes take the same path as from a guest, with no vCPU
+	 * to count against: vcpu_redirect() sees hstatus.SPV = 0 and reports a
+	 * hypervisor fault. Anything else in Keel is a fault just the same.
+	 */
+	if (!(t.scause & CAUSE_IRQ_FLAG) && is_redirect_cause(t.scause))
+		exception_handlers[t.scause](0, &t);
+	hypervisor_fault(&t, "unexpected trap in Keel");
+}

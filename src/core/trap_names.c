@@ -1,0 +1,62 @@
+/* Human names for trap causes and the pure vsstatus update of a trap. */
+#include "riscv.h"
+#include "trap.h"
+
+static const char *const exception_names[EXC_COUNT] = {
+	[EXC_INST_MISALIGNED] = "instruction address misaligned",
+	[EXC_INST_ACCESS] = "instruction access fault",
+	[EXC_INST_ILLEGAL] = "illegal instruction",
+	[EXC_BREAKPOINT] = "breakpoint",
+	[EXC_LOAD_MISALIGNED] = "load address misaligned",
+	[EXC_LOAD_ACCESS] = "load access fault",
+	[EXC_STORE_MISALIGNED] = "store/AMO address misaligned",
+	[EXC_STORE_ACCESS] = "store/AMO access fault",
+	[EXC_ECALL_U] = "ecall from U/VU",
+	[EXC_ECALL_S] = "ecall from HS",
+	[EXC_ECALL_VS] = "ecall from VS (SBI call)",
+	[EXC_ECALL_M] = "ecall from M",
+	[EXC_INST_PAGE_FAULT] = "instruction page fault",
+	[EXC_LOAD_PAGE_FAULT] = "load page fault",
+	[EXC_STORE_PAGE_FAULT] = "store/AMO page fault",
+	[EXC_INST_GUEST_PAGE_FAULT] = "instruction guest-page fault",
+	[EXC_LOAD_GUEST_PAGE_FAULT] = "load guest-page fault",
+	[EXC_VIRTUAL_INST_FAULT] = "virtual instruction",
+	[EXC_STORE_GUEST_PAGE_FAULT] = "store/AMO guest-page fault",
+};
+
+static const char *const interrupt_names[IRQ_COUNT] = {
+	[IRQ_S_SOFT] = "supervisor software interrupt",
+	[IRQ_VS_SOFT] = "VS software interrupt",
+	[IRQ_S_TIMER] = "supervisor timer interrupt",
+	[IRQ_VS_TIMER] = "VS timer interrupt",
+	[IRQ_S_EXT] = "supervisor external interrupt",
+	[IRQ_VS_EXT] = "VS external interrupt",
+	[IRQ_S_GEXT] = "guest external interrupt",
+};
+
+const char *trap_cause_name(unsigned long scause)
+{
+	unsigned long code = scause & ~CAUSE_IRQ_FLAG;
+	const char *name = 0;
+
+	if (scause & CAUSE_IRQ_FLAG) {
+		if (code < IRQ_COUNT)
+			name = interrupt_names[code];
+	} else if (code < EXC_COUNT) {
+		name = exception_names[code];
+	}
+	return name ? name : "unknown cause";
+}
+
+unsigned long vsstatus_after_trap(unsigned long vsstatus, bool from_vs)
+{
+	if (from_vs)
+		vsstatus |= SSTATUS_SPP;
+	else
+		vsstatus &= ~SSTATUS_SPP;
+	if (vsstatus & SSTATUS_SIE)
+		vsstatus |= SSTATUS_SPIE;
+	else
+		vsstatus &= ~SSTATUS_SPIE;
+	return vsstatus & ~SSTATUS_SIE;
+}

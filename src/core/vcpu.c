@@ -1,0 +1,129 @@
+/*
+ * vCPU life: reset, redirecting traps into the guest (seed 000's
+ * vcpu_redirect), injected exceptions, timer and interrupt lines, and
+ * idling in wfi.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "arch.h"
+#include "console.h"
+#include "hart.h"
+#include "sched.h"
+#include "trace.h"
+#include "trap.h"
+#include "vm.h"
+
+_Static_assert(offsetof(struct vcpu, ctx) == 0, "trap.S expects ctx first");
+_Static_assert(offsetof(struct vcpu_context, sepc) == CTX_SEPC, "CTX_SEPC");
+_Static_assert(offsetof(struct vcpu_context, host_sp) == CTX_HOST_SP, "CTX_HOST_SP");
+_Static_assert(offsetof(struct vcpu_context, host_tp) == CTX_HOST_TP, "CTX_HOST_TP");
+_Static_assert(sizeof(struct vcpu_context) == CTX_SIZE, "CTX_SIZE");
+
+void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
+{
+	struct vcpu_csrs *c = &v->csrs;
+
+	memset(&v->ctx, 0, sizeof(v->ctx));
+	memset(c, 0, sizeof(*c));
+	memset(&v->pmu, 0, sizeof(v->pmu));
+	v->ctx.sepc = entry;
+	v->ctx.x[10] = v->id;   /* a0: hart id */
+	v->ctx.x[11] = dtb_gpa; /* a1: device tree */
+	/*
+	 * sret enters VS-mode (SPV, SPVP); 64-bit VS; wfi traps to Keel (VTW)
+	 * so an idle vCPU gives its hart back.
+	 */
+	c->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | HSTATUS_VSXL_64;
+	c->vsstatus = SSTATUS_UXL_64;
+	c->hcounteren = COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR;
+	c->henvcfg = v->vm->guest_sstc ? ENVCFG_STCE : 0;
+	c->vstimecmp = UINT64_MAX;
+	v->timer_deadline = UINT64_MAX;
+	v->hsm_state = v->id == 0 ? SBI_HSM_STATE_STARTED : SBI_HSM_STATE_STOPPED;
+}
+
+void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned long cause,
+			   unsigned long tval)
+{
+	v->stats.redirects++;
+	arch_vcpu_enter_vs_trap(v, cause, tval, t->sstatus & SSTATUS_SPP);
+}
+
+void vcpu_redirect(struct vcpu *v, const struct trap_info *t)
+{
+	if (v && (t->hstatus & HSTATUS_SPV)) {
+		trace_exit(v, t, "redirected to the guest's handler");
+		vcpu_inject_exception(v, t, t->scause, t->stval);
+		return;
+	}
+	/* SPV = 0: Keel itself executed the faulting instruction. */
+	hypervisor_fault(t, "hypervisor fault");
+}
+
+void hypervisor_fault(const struct trap_info *t, const char *what)
+{
+	struct hart *h = this_hart();
+	const unsigned long *x = t->regs->x;
+	static const char *const abi[32] = {
+		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+		"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+		"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	};
+
+	kprintf("\n[keel] ==== %s on hart %lu ====\n", what, h ? h->hartid : 0UL);
+	kprintf("[keel] scause 0x%lx (%s)  stval 0x%lx  sepc 0x%lx\n", t->scause,
+		trap_cause_name(t->scause), t->stval, t->sepc);
+	kprintf("[keel] hstatus 0x%lx (SPV=%d)  sstatus 0x%lx  htval 0x%lx  htinst 0x%lx\n",
+		t->hstatus, !!(t->hstatus & HSTATUS_SPV), t->sstatus, t->htval, t->htinst);
+	for (int i = 1; i < 32; i += 4)
+		kprintf("[keel] %4s %016lx %4s %016lx %4s %016lx %4s %016lx\n", abi[i], x[i],
+			abi[i + 1], x[i + 1], abi[i + 2], x[i + 2], i + 3 < 32 ? abi[i + 3] : "",
+			i + 3 < 32 ? x[i + 3] : 0UL);
+	kprintf("[keel] this hart is stopped; the fault is Keel's, not a guest's\n");
+	keel_hart_halt();
+}
+
+void vcpu_set_irq(struct vcpu *v, unsigned int irq)
+{
+	arch_set_hvip(1UL << irq);
+	(void)v;
+}
+
+void vcpu_clear_irq(struct vcpu *v, unsigned int irq)
+{
+	arch_clear_hvip(1UL << irq);
+	(void)v;
+}
+
+void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
+{
+	/* A new deadline replaces the old one and retracts a pending tick. */
+	vcpu_clear_irq(v, IRQ_VS_TIMER);
+	if (deadline <= arch_time_now()) {
+		v->timer_deadline = UINT64_MAX;
+		vcpu_set_irq(v, IRQ_VS_TIMER);
+	} else {
+		v->timer_deadline = deadline;
+	}
+	hart_timer_update(v->hart);
+}
+
+void vcpu_wait_for_interrupt(struct vcpu *v)
+{
+	/*
+	 * Sleep with sstatus.SIE = 0: wfi still wakes on any pending
+	 * interrupt, and Keel handles the host ones here before looking
+	 * again whether the guest now has one to take.
+	 */
+	while (!arch_vs_pending_enabled() && v->vm->state == VM_RUNNING) {
+		unsigned long pending = arch_host_pending();
+
+		if (pending & MIP_STIP) {
+			v->stats.interrupts[IRQ_S_TIMER]++;
+			hart_timer_expired(v->hart);
+			continue;
+		}
+		arch_wait_for_interrupt();
+	}
+}

@@ -1,0 +1,45 @@
+/* SBI BASE (EID 0x10): versions, ids and extension probing. */
+#include "arch.h"
+#include "sbi.h"
+
+static void base_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
+{
+	(void)v;
+	res->error = SBI_SUCCESS;
+	switch (call->fid) {
+	case SBI_EXT_BASE_GET_SPEC_VERSION:
+		res->value = (SBI_SPEC_VERSION_MAJOR << SBI_SPEC_VERSION_MAJOR_SHIFT) |
+			     SBI_SPEC_VERSION_MINOR;
+		break;
+	case SBI_EXT_BASE_GET_IMP_ID:
+		res->value = SBI_IMPL_ID_KEEL;
+		break;
+	case SBI_EXT_BASE_GET_IMP_VERSION:
+		res->value = (KEEL_VERSION_MAJOR << 16) | KEEL_VERSION_MINOR;
+		break;
+	case SBI_EXT_BASE_PROBE_EXT:
+		/* an absent extension is answered with 0, not an error */
+		res->value = sbi_find_extension(call->arg[0]) ? 1 : 0;
+		break;
+	/* The guest sees the machine it runs on. */
+	case SBI_EXT_BASE_GET_MVENDORID:
+		res->value = host.mvendorid;
+		break;
+	case SBI_EXT_BASE_GET_MARCHID:
+		res->value = host.marchid;
+		break;
+	case SBI_EXT_BASE_GET_MIMPID:
+		res->value = host.mimpid;
+		break;
+	default:
+		res->error = SBI_ERR_NOT_SUPPORTED;
+		break;
+	}
+}
+
+const struct sbi_extension sbi_ext_base = {
+	.eid_start = SBI_EXT_BASE,
+	.eid_end = SBI_EXT_BASE,
+	.name = "BASE",
+	.handle = base_handle,
+};

@@ -1,0 +1,90 @@
+/*
+ * The legacy SBI v0.1 calls (EIDs 0x00-0x08). They return one value in a0,
+ * which the dispatcher takes from res->error (it leaves a1 alone).
+ */
+#include "sbi.h"
+#include "vcpu_request.h"
+#include "vm.h"
+
+/* v0.1 passes a pointer to the hart mask in guest memory */
+static long legacy_hart_mask(struct vcpu *v, unsigned long mask_gpa, unsigned long *targets)
+{
+	unsigned long *mask;
+
+	if (!mask_gpa) {
+		*targets = v->vm->nr_vcpus >= 64 ? ~0UL : (1UL << v->vm->nr_vcpus) - 1;
+		return 0;
+	}
+	if (mask_gpa & 7)
+		return SBI_ERR_INVALID_ADDRESS;
+	mask = vm_gpa_to_hva(v->vm, mask_gpa, sizeof(*mask));
+	if (!mask)
+		return SBI_ERR_INVALID_ADDRESS;
+	return sbi_hart_mask_to_vcpus(*mask, 0, v->vm->nr_vcpus, targets);
+}
+
+static void legacy_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
+{
+	struct vm *vm = v->vm;
+	unsigned long targets;
+	char c;
+
+	res->error = 0;
+	switch (call->eid) {
+	case SBI_EXT_0_1_SET_TIMER:
+		pmu_incr_fw(&v->pmu, SBI_PMU_FW_SET_TIMER);
+		vcpu_set_timer(v, call->arg[0]);
+		break;
+	case SBI_EXT_0_1_CONSOLE_PUTCHAR:
+		c = (char)call->arg[0];
+		vm_console_write(vm, &c, 1);
+		break;
+	case SBI_EXT_0_1_CONSOLE_GETCHAR:
+		res->error = vm_console_getc(vm); /* -1 when nothing waits */
+		break;
+	case SBI_EXT_0_1_CLEAR_IPI:
+		vcpu_clear_irq(v, IRQ_VS_SOFT);
+		break;
+	case SBI_EXT_0_1_SEND_IPI:
+		res->error = legacy_hart_mask(v, call->arg[0], &targets);
+		if (res->error)
+			break;
+		pmu_incr_fw(&v->pmu, SBI_PMU_FW_IPI_SENT);
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			if (targets & (1UL << i))
+				vcpu_send_ipi(v, &vm->vcpus[i]);
+		break;
+	case SBI_EXT_0_1_REMOTE_FENCE_I:
+	case SBI_EXT_0_1_REMOTE_SFENCE_VMA:
+	case SBI_EXT_0_1_REMOTE_SFENCE_VMA_ASID: {
+		enum vcpu_fence kind = call->eid == SBI_EXT_0_1_REMOTE_FENCE_I ? VCPU_FENCE_I
+				       : call->eid == SBI_EXT_0_1_REMOTE_SFENCE_VMA ? VCPU_FENCE_VMA
+										: VCPU_FENCE_VMA_ASID;
+		res->error = legacy_hart_mask(v, call->arg[0], &targets);
+		if (res->error)
+			break;
+		pmu_incr_fw(&v->pmu, kind == VCPU_FENCE_I	      ? SBI_PMU_FW_FENCE_I_SENT
+				     : kind == VCPU_FENCE_VMA ? SBI_PMU_FW_SFENCE_VMA_SENT
+							      : SBI_PMU_FW_SFENCE_VMA_ASID_SENT);
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			if (targets & (1UL << i))
+				vcpu_remote_fence(v, &vm->vcpus[i], kind, call->arg[1],
+						  call->arg[2], call->arg[3]);
+		break;
+	}
+	case SBI_EXT_0_1_SHUTDOWN:
+		res->action = SBI_ACTION_VM_SHUTDOWN;
+		break;
+	default:
+		res->error = SBI_ERR_NOT_SUPPORTED;
+		break;
+	}
+}
+
+const struct sbi_extension sbi_ext_legacy = {
+	.eid_start = SBI_EXT_0_1_SET_TIMER,
+	.eid_end = SBI_EXT_0_1_SHUTDOWN,
+	.name = "legacy",
+	.legacy = true,
+	.handle = legacy_handle,
+};

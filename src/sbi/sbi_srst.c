@@ -1,0 +1,33 @@
+/* SBI SRST (EID "SRST"): a guest's shutdown or reboot is its VM's alone. */
+#include "sbi.h"
+
+static void srst_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
+{
+	unsigned long type = call->arg[0], reason = call->arg[1];
+
+	(void)v;
+	if (call->fid != SBI_EXT_SRST_RESET) {
+		res->error = SBI_ERR_NOT_SUPPORTED;
+		return;
+	}
+	/* reasons 2..0xEFFFFFFF are reserved; 0xF0000000+ are vendor ones */
+	if (type > SBI_SRST_RESET_TYPE_WARM_REBOOT ||
+	    (reason > SBI_SRST_RESET_REASON_SYSFAIL && reason < 0xF0000000UL) ||
+	    reason > 0xFFFFFFFFUL) {
+		res->error = SBI_ERR_INVALID_PARAM;
+		return;
+	}
+	if (type == SBI_SRST_RESET_TYPE_SHUTDOWN)
+		res->action = reason == SBI_SRST_RESET_REASON_SYSFAIL ? SBI_ACTION_VM_FAILURE
+								       : SBI_ACTION_VM_SHUTDOWN;
+	else
+		res->action = SBI_ACTION_VM_REBOOT; /* cold and warm: a fresh boot */
+	res->error = SBI_SUCCESS;
+}
+
+const struct sbi_extension sbi_ext_srst = {
+	.eid_start = SBI_EXT_SRST,
+	.eid_end = SBI_EXT_SRST,
+	.name = "SRST",
+	.handle = srst_handle,
+};

@@ -1,0 +1,73 @@
+/*
+ * From a guest page fault on a device address to the device model and
+ * back: find the device, learn the access from htinst or the instruction
+ * itself, perform it, write a load's result to its register, step the pc.
+ */
+#include "arch.h"
+#include "mmio_decode.h"
+#include "trace.h"
+#include "vdev.h"
+#include "vm.h"
+
+/* Register a load puts its value in, sign- or zero-extended to 64 bits. */
+static unsigned long extend(uint64_t value, const struct mmio_access *a)
+{
+	unsigned int bits = a->width * 8;
+
+	if (bits == 64)
+		return value;
+	value &= (1UL << bits) - 1;
+	if (a->sign_extend && (value >> (bits - 1)) & 1)
+		value |= ~0UL << bits;
+	return value;
+}
+
+static int decode_access(struct vcpu *v, const struct trap_info *t, struct mmio_access *a)
+{
+	uint32_t insn;
+	unsigned long cause;
+
+	/* Cheapest first: the hardware may already have told us (htinst). */
+	if (!mmio_decode_htinst(t->htinst, a))
+		return 0;
+	if (arch_guest_read_insn(v->ctx.sepc, &insn, &cause))
+		return -1;
+	return mmio_decode_insn(insn, a);
+}
+
+int mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_t gpa)
+{
+	struct vm *vm = v->vm;
+	struct mmio_access a;
+	uint64_t offset;
+
+	if (gpa < VM_UART_BASE || gpa >= VM_UART_BASE + UART16550_SIZE)
+		return -1;
+	offset = gpa - VM_UART_BASE;
+	if (decode_access(v, t, &a))
+		return -1;
+	if (a.is_store) {
+		uint64_t value = a.reg ? v->ctx.x[a.reg] : 0;
+		v->stats.mmio_writes++;
+		uart16550_write(&vm->uart, offset, a.width, value);
+		trace_exit(v, t, "uart write +0x%llx = 0x%llx (%u bytes): emulated",
+			   (unsigned long long)offset, (unsigned long long)value, a.width);
+	} else {
+		uint64_t value;
+		/* Pull what has arrived on the real console before the guest looks. */
+		while (uart16550_rx_space(&vm->uart)) {
+			int c = vm_console_getc(vm);
+			if (c < 0)
+				break;
+			uart16550_rx_push(&vm->uart, (uint8_t)c);
+		}
+		value = uart16550_read(&vm->uart, offset, a.width);
+		v->stats.mmio_reads++;
+		if (a.reg)
+			v->ctx.x[a.reg] = extend(value, &a);
+		trace_exit(v, t, "uart read +0x%llx -> 0x%llx (%u bytes): emulated",
+			   (unsigned long long)offset, (unsigned long long)value, a.width);
+	}
+	vcpu_skip_insn(v, a.insn_len);
+	return 0;
+}
