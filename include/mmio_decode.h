@@ -49,4 +49,14 @@ int mmio_decode_insn(uint32_t insn, struct mmio_access *out);
  */
 int mmio_decode_htinst(uint64_t htinst, struct mmio_access *out);
 
+/*
+ * True when htinst is one of the pseudoinstructions above: the guest page
+ * fault came from the hardware walking the guest's own page tables, not
+ * from the instruction at sepc, and htval holds a page-table entry's
+ * address. Such a fault must not be "emulated" by decoding sepc's
+ * instruction against htval. (The spec requires the pseudoinstruction, not
+ * zero, whenever htval is nonzero, so htinst == 0 is never such a walk.)
+ */
+bool mmio_htinst_is_pseudo(uint64_t htinst);
+
 #endif
