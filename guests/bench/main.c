@@ -1,0 +1,93 @@
+/*
+ * Instructions retired per operation, the same binary run natively on
+ * QEMU + OpenSBI and under Keel. Run QEMU with -icount shift=0: instret
+ * then counts every instruction retired in every mode (guest, Keel,
+ * OpenSBI) deterministically, so "under Keel minus native" is the cost of
+ * virtualisation. Figures include the loop overhead (a few instructions).
+ *
+ * Output, one line per operation, then a terminator, then SRST shutdown:
+ *   BENCH <name> <instructions per op, integer>
+ *   BENCH done
+ */
+#include "console.h"
+#include "csr.h"
+#include "sbi.h"
+#include "trap.h"
+
+#define ITERS 10000UL
+#define UART_LSR 0x10000005UL
+
+/* Time ITERS runs of body; prints the BENCH line and a finer comment. */
+#define BENCH(name, body) do { \
+	unsigned long __i, __t0, __t1; \
+	body;	/* warm up: first-touch costs are not the op's */ \
+	__t0 = rdinstret(); \
+	for (__i = 0; __i < ITERS; __i++) { \
+		body; \
+	} \
+	__t1 = rdinstret(); \
+	report(name, __t1 - __t0); \
+} while (0)
+
+static void report(const char *name, unsigned long total)
+{
+	unsigned long tenths = (total * 10 + ITERS / 2) / ITERS;
+
+	printf("BENCH %s %lu\n", name, (total + ITERS / 2) / ITERS);
+	printf("# %s: %lu.%lu instructions/op (%lu over %lu iterations)\n",
+	       name, tenths / 10, tenths % 10, total, ITERS);
+}
+
+/* The illegal instruction's trap: count nothing, just skip it. */
+static void skip_insn(struct trap_frame *tf)
+{
+	tf->sepc += insn_len(*(volatile unsigned short *)tf->sepc);
+}
+
+static inline void op_null_sbi(void)
+{
+	register unsigned long a0 __asm__("a0");
+	register unsigned long a1 __asm__("a1");
+	register unsigned long a6 __asm__("a6") = SBI_EXT_BASE_GET_SPEC_VERSION;
+	register unsigned long a7 __asm__("a7") = SBI_EXT_BASE;
+
+	__asm__ volatile("ecall" : "=r"(a0), "=r"(a1) : "r"(a6), "r"(a7) : "memory");
+}
+
+static inline void op_set_timer(unsigned long when)
+{
+	register unsigned long a0 __asm__("a0") = when;
+	register unsigned long a1 __asm__("a1");
+	register unsigned long a6 __asm__("a6") = SBI_EXT_TIME_SET_TIMER;
+	register unsigned long a7 __asm__("a7") = SBI_EXT_TIME;
+
+	__asm__ volatile("ecall" : "+r"(a0), "=r"(a1) : "r"(a6), "r"(a7) : "memory");
+}
+
+static inline void op_illegal(void)
+{
+	__asm__ volatile(".word 0x0000006b" : : : "memory");	/* reserved opcode */
+}
+
+static inline void op_uart_read(void)
+{
+	unsigned long v;
+
+	__asm__ volatile("lbu %0, 0(%1)" : "=r"(v) : "r"(UART_LSR) : "memory");
+}
+
+int main(unsigned long hartid, const void *dtb)
+{
+	unsigned long far = rdtime() + (1UL << 50);	/* centuries at 10 MHz */
+
+	printf("# bench guest: hart %lu, dtb %p, %lu iterations per op\n",
+	       hartid, dtb, ITERS);
+	BENCH("null_sbi", op_null_sbi());
+	BENCH("set_timer", op_set_timer(far));
+	trap_set_hook(skip_insn);
+	BENCH("illegal_insn", op_illegal());
+	trap_set_hook(0);
+	BENCH("uart_read", op_uart_read());
+	printf("BENCH done\n");
+	sbi_poweroff(0);
+}

@@ -1,0 +1,29 @@
+/*
+ * Just enough flattened-device-tree reading for the guests: validate the
+ * header and find a property of the root or of a top-level node.
+ */
+#ifndef GUEST_FDT_H
+#define GUEST_FDT_H
+
+#define FDT_MAGIC 0xd00dfeedU
+
+/* Big-endian 32-bit read at any alignment. */
+unsigned int fdt_be32(const void *p);
+
+/* Nonzero when fdt points at a plausible FDT (magic, version >= 16). */
+int fdt_valid(const void *fdt);
+
+/*
+ * Property prop of top-level node node (matched up to its '@', so "memory"
+ * finds "memory@80000000"; "" is the root). Returns its data and stores its
+ * length in *len, or returns 0 when absent or fdt is not valid.
+ */
+const void *fdt_prop(const void *fdt, const char *node, const char *prop, int *len);
+
+/* Guest RAM from /memory reg (first range); defaults when absent. */
+void fdt_ram(const void *fdt, unsigned long *base, unsigned long *size);
+
+/* /cpus timebase-frequency; 10 MHz (QEMU virt) when absent. */
+unsigned long fdt_timebase(const void *fdt);
+
+#endif
