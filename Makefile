@@ -21,6 +21,7 @@ VCPUS ?= 1
 BOOTARGS ?=
 INITRD ?=
 TRACE ?= 0
+SSTC ?= 1
 HARTS ?= 1
 QEMU_MEM ?= 1G
 QEMU_EXTRA ?=
@@ -98,7 +99,7 @@ guests: | setup-build
 # settings. QEMU loads it as Keel's initrd; U-Boot would too on a board.
 $(BUILD)/run/bundle.dtb: FORCE keel guests
 	@scripts/mkbundle.sh -o $@ -n "$(NAME)" -i "$(GUEST)" -m "$(MEM)" \
-		-c "$(VCPUS)" -b "$(BOOTARGS)" -r "$(INITRD)" -t "$(TRACE)"
+		-c "$(VCPUS)" -b "$(BOOTARGS)" -r "$(INITRD)" -t "$(TRACE)" -s "$(SSTC)"
 
 FORCE:
 

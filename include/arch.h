@@ -39,6 +39,8 @@ void arch_trap_read(struct trap_info *t, struct vcpu_context *regs);
 /* Enter the guest exception handler as hardware would (vsepc, vscause...). */
 void arch_vcpu_enter_vs_trap(struct vcpu *v, unsigned long cause, unsigned long tval,
 			     bool from_vs);
+/* The loaded vCPU's own timer compare (Sstc for the guest) */
+void arch_set_vstimecmp(uint64_t deadline);
 /* hvip bits of the loaded vCPU */
 void arch_set_hvip(unsigned long bits);
 void arch_clear_hvip(unsigned long bits);

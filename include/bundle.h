@@ -8,7 +8,7 @@
  *       options { trace; };
  *       vm@0 { vm-name = "demo"; memory-size-mib = <256>; vcpus = <1>;
  *              bootargs = "..."; image = /incbin/("guest.elf");
- *              initrd = /incbin/("initrd.cpio"); }; };
+ *              initrd = /incbin/("initrd.cpio"); no-sstc; }; };
  *
  * Pure logic: a bad bundle gives one message naming the VM and the field.
  */
@@ -34,6 +34,7 @@ struct vm_config {
 	uint64_t image_size;
 	const void *initrd; /* NULL if none */
 	uint64_t initrd_size;
+	bool no_sstc; /* "no-sstc;": time the guest through SBI even on Sstc hosts */
 };
 
 struct bundle {

@@ -2,14 +2,14 @@
 # Write a Keel bundle: a device tree blob carrying one VM's image, initrd
 # and settings (format: docs/bundle.md). dtc embeds the files with /incbin/.
 #   mkbundle.sh -o out.dtb -n name -i image [-m MiB] [-c vcpus] [-b bootargs]
-#               [-r initrd] [-t 0|1]
+#               [-r initrd] [-t 0|1] [-s 0|1 (Sstc for the guest)]
 set -euo pipefail
 
-out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0
-while getopts "o:n:i:m:c:b:r:t:" opt; do
+out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1
+while getopts "o:n:i:m:c:b:r:t:s:" opt; do
 	case $opt in
 	o) out=$OPTARG ;; n) name=$OPTARG ;; i) image=$OPTARG ;; m) mem=$OPTARG ;;
-	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;;
+	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -42,6 +42,7 @@ dts="${out%.dtb}.dts"
 	echo "		vcpus = <$vcpus>;"
 	echo "		bootargs = \"$(esc "$bootargs")\";"
 	echo "		image = /incbin/(\"$(realpath "$image")\");"
+	[ "$sstc" = 0 ] && echo "		no-sstc;"
 	[ -n "$initrd" ] && echo "		initrd = /incbin/(\"$(realpath "$initrd")\");"
 	echo "	};"
 	echo "};"

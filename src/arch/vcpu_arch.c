@@ -83,6 +83,11 @@ void arch_vcpu_enter_vs_trap(struct vcpu *v, unsigned long cause, unsigned long 
 	csr_set(CSR_HSTATUS, HSTATUS_SPVP);
 }
 
+void arch_set_vstimecmp(uint64_t deadline)
+{
+	csr_write(CSR_VSTIMECMP, deadline);
+}
+
 void arch_set_hvip(unsigned long bits)
 {
 	csr_set(CSR_HVIP, bits);

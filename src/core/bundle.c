@@ -76,6 +76,7 @@ static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 		return -1;
 	}
 	vm->initrd_size = vm->initrd ? (uint64_t)len : 0;
+	vm->no_sstc = fdt_getprop(fdt, node, "no-sstc", NULL) != NULL;
 	return 0;
 }
 

@@ -98,6 +98,11 @@ void vcpu_clear_irq(struct vcpu *v, unsigned int irq)
 
 void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
 {
+	if (v->vm->guest_sstc) {
+		/* the hardware compares and raises (or drops) VSTIP itself */
+		arch_set_vstimecmp(deadline);
+		return;
+	}
 	/* A new deadline replaces the old one and retracts a pending tick. */
 	vcpu_clear_irq(v, IRQ_VS_TIMER);
 	if (deadline <= arch_time_now()) {

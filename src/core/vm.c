@@ -130,8 +130,12 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, bool 
 	vm->id = id;
 	vm->cfg = cfg;
 	vm->trace = trace;
-	/* Sstc for guests comes with the SMP work; until then the SBI timer */
-	vm->guest_sstc = false;
+	/*
+	 * With Sstc on the host the guest gets its own vstimecmp: its timer
+	 * then needs no exit at all. Without it (or with no-sstc) Keel
+	 * multiplexes the host timer and injects VSTIP.
+	 */
+	vm->guest_sstc = host.sstc && !cfg->no_sstc;
 	vm->ram_base = VM_RAM_BASE;
 	vm->ram_size = cfg->mem_size;
 	vm->nr_vcpus = cfg->nr_vcpus;

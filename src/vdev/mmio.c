@@ -27,6 +27,9 @@ static int decode_access(struct vcpu *v, const struct trap_info *t, struct mmio_
 	uint32_t insn;
 	unsigned long cause;
 
+	/* A fault of the guest's own page-table walk is no device access. */
+	if (mmio_htinst_is_pseudo(t->htinst))
+		return -1;
 	/* Cheapest first: the hardware may already have told us (htinst). */
 	if (!mmio_decode_htinst(t->htinst, a))
 		return 0;

@@ -1,0 +1,21 @@
+# The system tests: each line runs Keel with one bundle in QEMU and states
+# what must be seen. Sourced by tests/system/run.sh.
+#
+#   sys_case NAME GUEST_ELF "MKBUNDLE OPTIONS" EXPECT_RC "REGEX THAT MUST APPEAR" ["REGEX THAT MUST NOT"]
+#
+# EXPECT_RC is run-qemu.sh's exit code: 0 every VM shut down, 1 failure.
+G=build/guests
+
+sys_case hello        $G/hello.elf ""        0 'KEEL-TEST: PASS hello'
+sys_case sbi          $G/sbi.elf   ""        0 'KEEL-TEST: PASS sbi'
+sys_case sbi-no-sstc  $G/sbi.elf   "-s 0"    0 'KEEL-TEST: PASS sbi'
+sys_case trap         $G/trap.elf  ""        0 'KEEL-TEST: PASS trap'
+sys_case uart         $G/uart.elf  ""        0 'KEEL-TEST: PASS uart'
+# A raw binary (no ELF headers) is loaded at RAM base + 2 MiB.
+sys_case raw-binary   $G/hello.bin ""        0 'KEEL-TEST: PASS hello'
+# TRACE=1 prints each exit with its cause and what Keel did.
+sys_case trace        $G/hello.elf "-t 1"    0 '\[trace\] trace/vcpu0 ecall from VS \(SBI call\) +sepc=0x8020'
+# A guest that fails makes the run fail.
+sys_case exit-code    $G/sbi.elf   "-m 4"    1 'power off: failure'
+# Too little RAM for the image: a clear error naming the VM, no hang.
+sys_case tiny-ram     $G/hello.elf "-m 1"    - 'MEM=1: give the guest RAM in MiB'

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Run the system tests of tests/system/cases.sh: Keel + a guest in QEMU,
+# each with a timeout. Prints one PASS/FAIL line per case and, for a
+# failure, the end of the console log. Exit code: number of failures.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+TIMEOUT=${KEEL_TEST_TIMEOUT:-60}
+out=build/system
+mkdir -p "$out"
+pass=0 fail=0
+
+sys_case() {
+	local name=$1 guest=$2 opts=$3 want_rc=$4 want=$5 reject=${6:-}
+	local log=$out/$name.log bundle=$out/$name.dtb rc why=""
+
+	# shellcheck disable=SC2086
+	if ! scripts/mkbundle.sh -o "$bundle" -n "$name" -i "$guest" $opts >"$log" 2>&1; then
+		rc=-
+	else
+		timeout "$TIMEOUT" scripts/run-qemu.sh -k build/keel.bin -B "$bundle" \
+			</dev/null >>"$log" 2>&1
+		rc=$?
+		[ $rc -eq 124 ] && why="timed out after ${TIMEOUT}s"
+	fi
+	[ -z "$why" ] && [ "$rc" != "$want_rc" ] && why="exit code $rc, wanted $want_rc"
+	[ -z "$why" ] && ! grep -Eq -- "$want" "$log" && why="never saw /$want/"
+	[ -z "$why" ] && [ -n "$reject" ] && grep -Eq -- "$reject" "$log" && why="saw /$reject/"
+	if [ -z "$why" ]; then
+		echo "PASS system/$name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL system/$name: $why (log: $log)"
+		grep -E 'not ok|error|fault|KEEL-TEST' "$log" | head -20 | sed 's/^/    | /'
+		tail -n 5 "$log" | sed 's/^/    $ /'
+		fail=$((fail + 1))
+	fi
+}
+
+# shellcheck source=cases.sh
+. tests/system/cases.sh
+echo "system: $pass passed, $fail failed"
+exit "$fail"
