@@ -34,7 +34,7 @@ KEEL_ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 # picolibc's multilib directories are named by the plain ISA string
 
 KEEL_CFLAGS := $(KEEL_ARCH) -std=gnu11 -O2 -g -ffreestanding -fno-common \
-	-fno-pie -fno-omit-frame-pointer -fno-stack-protector \
+	-fno-pie -fno-stack-protector \
 	--specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
 	-Iinclude -Isrc -I$(LIBFDT_DIR)
 KEEL_WARN := -Wall -Wextra -Werror

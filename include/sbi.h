@@ -12,9 +12,15 @@
 #include "sbi_defs.h"
 #include "vcpu.h"
 
+/*
+ * An SBI call as the guest made it: a0-a5 arguments, a6 function id, a7
+ * extension id. The layout matches x10..x17 in the vCPU context, so the
+ * dispatcher reads the call in place instead of copying it.
+ */
 struct sbi_call {
-	unsigned long eid, fid;
 	unsigned long arg[6];
+	unsigned long fid;
+	unsigned long eid;
 };
 
 /* What the dispatcher must do after a handler returns. */
@@ -34,13 +40,15 @@ struct sbi_result {
 struct sbi_extension {
 	unsigned long eid_start, eid_end;
 	const char *name;
-	/* legacy (v0.1) calls return one value in a0 and leave a1 alone */
-	bool legacy;
 	void (*handle)(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res);
 };
 
-/* Handle the guest's ecall: dispatch, return values, pc, action. */
-void sbi_dispatch(struct vcpu *v);
+/*
+ * Handle the guest's ecall (trap.S calls this directly for scause 10, with
+ * only the caller-saved registers in ctx): dispatch, a0/a1, pc, action.
+ * Returns the context to run next.
+ */
+struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx);
 /* The extension serving eid, or NULL. BASE probe_extension uses it. */
 const struct sbi_extension *sbi_find_extension(unsigned long eid);
 

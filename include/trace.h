@@ -13,7 +13,7 @@ void trace_exit_print(struct vcpu *v, const struct trap_info *t, const char *fmt
 
 #define trace_exit(v, t, ...)                                  \
 	do {                                                   \
-		if ((v) && (v)->vm->trace)                     \
+		if ((v) && (v)->trace)                         \
 			trace_exit_print((v), (t), __VA_ARGS__); \
 	} while (0)
 

@@ -16,6 +16,7 @@
 
 struct vm;
 struct hart;
+struct sbi_extension;
 
 /* VS-level state that belongs to the vCPU, not the hart */
 struct vcpu_csrs {
@@ -27,7 +28,6 @@ struct vcpu_csrs {
 struct vcpu_stats {
 	unsigned long exceptions[EXC_COUNT];
 	unsigned long interrupts[IRQ_COUNT];
-	unsigned long sbi_calls;
 	unsigned long mmio_reads, mmio_writes;
 	unsigned long redirects;
 	unsigned long wfi_exits;
@@ -43,6 +43,9 @@ struct vcpu {
 	struct vcpu_csrs csrs;
 	struct vcpu_pmu pmu;
 	struct vcpu_stats stats;
+	bool trace; /* TRACE=1: print every exit (copied from the VM) */
+	/* the SBI extension this vCPU called last: most calls repeat it */
+	const struct sbi_extension *sbi_last;
 };
 
 /* What one trap looked like, read once from the CSRs at entry. */

@@ -4,15 +4,21 @@
  * While a guest runs, sscratch holds its struct vcpu_context; while Keel
  * itself runs, sscratch is 0. Swapping sp with sscratch therefore tells at
  * once where the trap came from:
- *   - from a guest: save every guest register into the context, switch to
- *     the hart's Keel stack and call trap_from_guest(ctx) in C. It returns
- *     the context to run next, which guest_enter() loads and srets into.
+ *   - from a guest: save the guest's registers into the context, switch to
+ *     the hart's Keel stack and call C: sbi_dispatch(ctx) for an SBI
+ *     call, trap_from_guest(ctx) for everything else. Both return the
+ *     context to run next, which is loaded before sret.
  *   - from Keel itself: build a frame on the current stack and call
  *     trap_from_keel(frame), which reports the fault and stops the hart.
  * hstatus.SPV, read in C, says the same thing for exceptions; the sscratch
  * test is what lets this assembly pick the right stack before any C runs.
+ *
+ * SBI calls take a shorter path (see vcpu_context.h): s0-s11 are callee-
+ * saved in C, so they are neither saved nor restored for them.
  */
 #include "vcpu_context.h"
+
+#define EXC_ECALL_VS 10
 
 	.text
 	.balign	4
@@ -28,8 +34,6 @@ trap_entry:
 	sd	x5, CTX_REG(5)(sp)
 	sd	x6, CTX_REG(6)(sp)
 	sd	x7, CTX_REG(7)(sp)
-	sd	x8, CTX_REG(8)(sp)
-	sd	x9, CTX_REG(9)(sp)
 	sd	x10, CTX_REG(10)(sp)
 	sd	x11, CTX_REG(11)(sp)
 	sd	x12, CTX_REG(12)(sp)
@@ -38,16 +42,6 @@ trap_entry:
 	sd	x15, CTX_REG(15)(sp)
 	sd	x16, CTX_REG(16)(sp)
 	sd	x17, CTX_REG(17)(sp)
-	sd	x18, CTX_REG(18)(sp)
-	sd	x19, CTX_REG(19)(sp)
-	sd	x20, CTX_REG(20)(sp)
-	sd	x21, CTX_REG(21)(sp)
-	sd	x22, CTX_REG(22)(sp)
-	sd	x23, CTX_REG(23)(sp)
-	sd	x24, CTX_REG(24)(sp)
-	sd	x25, CTX_REG(25)(sp)
-	sd	x26, CTX_REG(26)(sp)
-	sd	x27, CTX_REG(27)(sp)
 	sd	x28, CTX_REG(28)(sp)
 	sd	x29, CTX_REG(29)(sp)
 	sd	x30, CTX_REG(30)(sp)
@@ -64,17 +58,68 @@ trap_entry:
 	.option pop
 	ld	tp, CTX_HOST_TP(sp)
 	mv	a0, sp
-	ld	sp, CTX_HOST_SP(sp)
+	ld	sp, CTX_HOST_SP(a0)
+	csrr	t0, scause
+	li	t1, EXC_ECALL_VS
+	bne	t0, t1, 1f
+	call	sbi_dispatch
+	j	guest_return
+
+	/* Any other exit: the handlers may read or write every register. */
+1:	sd	x8, CTX_REG(8)(a0)
+	sd	x9, CTX_REG(9)(a0)
+	sd	x18, CTX_REG(18)(a0)
+	sd	x19, CTX_REG(19)(a0)
+	sd	x20, CTX_REG(20)(a0)
+	sd	x21, CTX_REG(21)(a0)
+	sd	x22, CTX_REG(22)(a0)
+	sd	x23, CTX_REG(23)(a0)
+	sd	x24, CTX_REG(24)(a0)
+	sd	x25, CTX_REG(25)(a0)
+	sd	x26, CTX_REG(26)(a0)
+	sd	x27, CTX_REG(27)(a0)
 	call	trap_from_guest
-	/* fall through: a0 = the context to run */
+	j	guest_enter
 
 /*
- * guest_enter(ctx): load a guest's registers and sret into it. The caller
- * has set hstatus.SPV = 1 and sstatus.SPP to the guest's privilege (a trap
- * from the guest leaves them so by itself), and ctx->host_sp / host_tp.
+ * guest_return(ctx): back into the guest after an SBI call. Unless the
+ * context says otherwise, s0-s11 still hold the guest's values.
+ */
+guest_return:
+	ld	t0, CTX_RESTORE_ALL(a0)
+	bnez	t0, guest_enter
+	csrw	sscratch, a0
+	ld	t0, CTX_SEPC(a0)
+	csrw	sepc, t0
+	ld	x1, CTX_REG(1)(a0)
+	ld	x2, CTX_REG(2)(a0)
+	ld	x3, CTX_REG(3)(a0)
+	ld	x4, CTX_REG(4)(a0)
+	ld	x5, CTX_REG(5)(a0)
+	ld	x6, CTX_REG(6)(a0)
+	ld	x7, CTX_REG(7)(a0)
+	ld	x11, CTX_REG(11)(a0)
+	ld	x12, CTX_REG(12)(a0)
+	ld	x13, CTX_REG(13)(a0)
+	ld	x14, CTX_REG(14)(a0)
+	ld	x15, CTX_REG(15)(a0)
+	ld	x16, CTX_REG(16)(a0)
+	ld	x17, CTX_REG(17)(a0)
+	ld	x28, CTX_REG(28)(a0)
+	ld	x29, CTX_REG(29)(a0)
+	ld	x30, CTX_REG(30)(a0)
+	ld	x31, CTX_REG(31)(a0)
+	ld	x10, CTX_REG(10)(a0)
+	sret
+
+/*
+ * guest_enter(ctx): load all of a guest's registers and sret into it. The
+ * caller has set hstatus.SPV = 1 and sstatus.SPP to the guest's privilege
+ * (a trap from the guest leaves them so by itself), and ctx->host_sp/tp.
  */
 	.globl	guest_enter
 guest_enter:
+	sd	zero, CTX_RESTORE_ALL(a0)
 	csrw	sscratch, a0
 	ld	t0, CTX_SEPC(a0)
 	csrw	sepc, t0

@@ -53,12 +53,18 @@ int mem_pool_free(struct mem_pool *pool, uint64_t base, uint64_t size)
 		return -1;
 	if (i > 0 && pool->free[i - 1].base + pool->free[i - 1].size > base)
 		return -1;
-	if (insert_at(pool, i, base, size))
-		return -1;
-	merge_next(pool, i);
-	if (i > 0)
+	/* Merging needs no new slot, so it works even when the pool is full. */
+	if (i > 0 && pool->free[i - 1].base + pool->free[i - 1].size == base) {
+		pool->free[i - 1].size += size;
 		merge_next(pool, i - 1);
-	return 0;
+		return 0;
+	}
+	if (i < pool->nr_free && base + size == pool->free[i].base) {
+		pool->free[i].base = base;
+		pool->free[i].size += size;
+		return 0;
+	}
+	return insert_at(pool, i, base, size);
 }
 
 int mem_pool_add(struct mem_pool *pool, uint64_t base, uint64_t size)
@@ -70,6 +76,8 @@ int mem_pool_reserve(struct mem_pool *pool, uint64_t base, uint64_t size)
 {
 	uint64_t end = base + size;
 
+	if (!size)
+		return 0;
 	if (end < base)
 		end = UINT64_MAX;
 	for (unsigned int i = 0; i < pool->nr_free;) {
@@ -79,17 +87,25 @@ int mem_pool_reserve(struct mem_pool *pool, uint64_t base, uint64_t size)
 			i++;
 			continue;
 		}
-		/* Overlap: keep what lies below and above the reserved range. */
-		remove_at(pool, i);
-		if (fb < base) {
-			if (insert_at(pool, i, fb, base - fb))
+		/*
+		 * Overlap: keep what lies below and above the reserved range.
+		 * Only a split needs a new slot; check for it before changing
+		 * anything, so a failure loses no free memory.
+		 */
+		if (fb < base && fe > end) {
+			if (insert_at(pool, i + 1, end, fe - end))
 				return -1;
+			pool->free[i].size = base - fb;
+			i += 2;
+		} else if (fb < base) {
+			pool->free[i].size = base - fb;
 			i++;
-		}
-		if (fe > end) {
-			if (insert_at(pool, i, end, fe - end))
-				return -1;
+		} else if (fe > end) {
+			pool->free[i].base = end;
+			pool->free[i].size = fe - end;
 			i++;
+		} else {
+			remove_at(pool, i);
 		}
 	}
 	return 0;
@@ -103,6 +119,9 @@ uint64_t mem_pool_alloc(struct mem_pool *pool, uint64_t size, uint64_t align)
 		uint64_t fb = pool->free[i].base, fe = fb + pool->free[i].size;
 		uint64_t start = (fb + align - 1) & ~(align - 1);
 
+		/* 0 means "nothing fits", so address 0 is never handed out */
+		if (!start)
+			start = align;
 		if (start < fb || start >= fe || fe - start < size)
 			continue;
 		if (mem_pool_reserve(pool, start, size))

@@ -62,12 +62,6 @@ static void handle_inst_access(struct vcpu *v, struct trap_info *t)
 
 /* ---- exceptions that are Keel's to handle ---- */
 
-static void handle_ecall_vs(struct vcpu *v, struct trap_info *t)
-{
-	(void)t;
-	sbi_dispatch(v);
-}
-
 static void handle_guest_page_fault(struct vcpu *v, struct trap_info *t)
 {
 	/* htval holds the guest physical address shifted right by 2 */
@@ -128,7 +122,6 @@ static const exception_handler exception_handlers[EXC_COUNT] = {
 	[EXC_LOAD_ACCESS] = handle_load_access,
 	[EXC_STORE_MISALIGNED] = handle_store_misaligned,
 	[EXC_STORE_ACCESS] = handle_store_access,
-	[EXC_ECALL_VS] = handle_ecall_vs,
 	[EXC_INST_GUEST_PAGE_FAULT] = handle_guest_page_fault,
 	[EXC_LOAD_GUEST_PAGE_FAULT] = handle_guest_page_fault,
 	[EXC_VIRTUAL_INST_FAULT] = handle_virtual_insn,

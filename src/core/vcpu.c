@@ -18,6 +18,7 @@ _Static_assert(offsetof(struct vcpu, ctx) == 0, "trap.S expects ctx first");
 _Static_assert(offsetof(struct vcpu_context, sepc) == CTX_SEPC, "CTX_SEPC");
 _Static_assert(offsetof(struct vcpu_context, host_sp) == CTX_HOST_SP, "CTX_HOST_SP");
 _Static_assert(offsetof(struct vcpu_context, host_tp) == CTX_HOST_TP, "CTX_HOST_TP");
+_Static_assert(offsetof(struct vcpu_context, restore_all) == CTX_RESTORE_ALL, "CTX_RESTORE_ALL");
 _Static_assert(sizeof(struct vcpu_context) == CTX_SIZE, "CTX_SIZE");
 
 void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
@@ -30,6 +31,7 @@ void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
 	v->ctx.sepc = entry;
 	v->ctx.x[10] = v->id;   /* a0: hart id */
 	v->ctx.x[11] = dtb_gpa; /* a1: device tree */
+	v->ctx.restore_all = 1; /* the registers of the hart are not this vCPU's */
 	/*
 	 * sret enters VS-mode (SPV, SPVP); 64-bit VS; wfi traps to Keel (VTW)
 	 * so an idle vCPU gives its hart back.

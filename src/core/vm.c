@@ -169,6 +169,7 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, bool 
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		vm->vcpus[i].vm = vm;
 		vm->vcpus[i].id = i;
+		vm->vcpus[i].trace = trace;
 	}
 	return vm_reset(vm);
 }

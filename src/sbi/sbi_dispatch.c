@@ -5,9 +5,13 @@
  */
 #include <stddef.h>
 
+
 #include "sbi.h"
+#include "sched.h"
 #include "trace.h"
 #include "vm.h"
+
+_Static_assert(sizeof(struct sbi_call) == 8 * sizeof(unsigned long), "a0..a7");
 
 static const struct sbi_extension *const extensions[] = {
 	&sbi_ext_time, &sbi_ext_ipi,  &sbi_ext_rfence, &sbi_ext_base,
@@ -22,45 +26,57 @@ const struct sbi_extension *sbi_find_extension(unsigned long eid)
 	return NULL;
 }
 
-void sbi_dispatch(struct vcpu *v)
+static void apply_action(struct vcpu *v, enum sbi_action action)
 {
-	unsigned long *x = v->ctx.x;
-	struct sbi_call call = {
-		.eid = x[17], /* a7 */
-		.fid = x[16], /* a6 */
-		.arg = { x[10], x[11], x[12], x[13], x[14], x[15] },
-	};
-	struct sbi_result res = { .error = SBI_ERR_NOT_SUPPORTED };
-	const struct sbi_extension *ext = sbi_find_extension(call.eid);
-
-	v->stats.sbi_calls++;
-	if (ext)
-		ext->handle(v, &call, &res);
-
-	if (v->vm->trace) {
-		struct trap_info t = { .scause = EXC_ECALL_VS, .sepc = v->ctx.sepc, .regs = &v->ctx };
-		trace_exit_print(v, &t, "SBI %s eid 0x%lx fid %lu -> error %ld value 0x%lx",
-				 ext ? ext->name : "(none)", call.eid, call.fid, res.error,
-				 res.value);
-	}
-
-	switch (res.action) {
+	switch (action) {
 	case SBI_ACTION_RETURN:
 		break;
 	case SBI_ACTION_VM_SHUTDOWN:
 		vm_stop(v->vm, VM_STOP_SHUTDOWN, "the guest shut down");
-		return;
+		break;
 	case SBI_ACTION_VM_FAILURE:
 		vm_stop(v->vm, VM_STOP_FAILURE, "the guest shut down reporting a system failure");
-		return;
+		break;
 	case SBI_ACTION_VM_REBOOT:
 		vm_reset(v->vm);
-		return;
+		break;
 	}
-	x[10] = (unsigned long)res.error;
-	if (!(ext && ext->legacy))
-		x[11] = res.value;
-	vcpu_skip_insn(v, 4);
+}
+
+static void trace_call(struct vcpu *v, const struct sbi_extension *ext, const struct sbi_call *call,
+		       const struct sbi_result *res)
+{
+	struct trap_info t = { .scause = EXC_ECALL_VS, .sepc = v->ctx.sepc, .regs = &v->ctx };
+
+	trace_exit_print(v, &t, "SBI %s eid 0x%lx fid %lu -> error %ld value 0x%lx",
+			 ext ? ext->name : "(none)", call->eid, call->fid, res->error, res->value);
+}
+
+struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx)
+{
+	struct vcpu *v = (struct vcpu *)ctx;
+	const struct sbi_call *call = (const struct sbi_call *)&ctx->x[10];
+	const struct sbi_extension *ext = v->sbi_last;
+	struct sbi_result res = { .error = SBI_ERR_NOT_SUPPORTED };
+
+	v->stats.exceptions[EXC_ECALL_VS]++;
+	if (!ext || call->eid < ext->eid_start || call->eid > ext->eid_end) {
+		ext = sbi_find_extension(call->eid);
+		v->sbi_last = ext;
+	}
+	if (ext)
+		ext->handle(v, call, &res);
+	if (v->trace)
+		trace_call(v, ext, call, &res);
+	if (res.action != SBI_ACTION_RETURN) {
+		/* the guest does not return from the call: no a0/a1, no pc step */
+		apply_action(v, res.action);
+		return vcpu_schedule(v);
+	}
+	ctx->x[10] = (unsigned long)res.error;
+	ctx->x[11] = res.value;
+	ctx->sepc += 4;
+	return ctx;
 }
 
 long sbi_hart_mask_to_vcpus(unsigned long hart_mask, unsigned long hart_mask_base,

@@ -1,6 +1,7 @@
 /*
  * The legacy SBI v0.1 calls (EIDs 0x00-0x08). They return one value in a0,
- * which the dispatcher takes from res->error (it leaves a1 alone).
+ * which the dispatcher takes from res->error, and leave a1 as it was: the
+ * handler hands the guest's a1 back as res->value.
  */
 #include "sbi.h"
 #include "vcpu_request.h"
@@ -30,6 +31,7 @@ static void legacy_handle(struct vcpu *v, const struct sbi_call *call, struct sb
 	char c;
 
 	res->error = 0;
+	res->value = call->arg[1];
 	switch (call->eid) {
 	case SBI_EXT_0_1_SET_TIMER:
 		pmu_incr_fw(&v->pmu, SBI_PMU_FW_SET_TIMER);
@@ -85,6 +87,5 @@ const struct sbi_extension sbi_ext_legacy = {
 	.eid_start = SBI_EXT_0_1_SET_TIMER,
 	.eid_end = SBI_EXT_0_1_SHUTDOWN,
 	.name = "legacy",
-	.legacy = true,
 	.handle = legacy_handle,
 };
