@@ -52,7 +52,8 @@ unsigned long arch_vs_pending_enabled(void);
  * (HLVX/HLV). They cannot crash Keel: a fault returns -1 and the trap's
  * cause in *cause.
  */
-int arch_guest_read_insn(unsigned long gva, uint32_t *insn, unsigned long *cause);
+int arch_guest_read_insn(const struct trap_info *t, unsigned long gva, uint32_t *insn,
+			 unsigned long *cause);
 
 /* TLB maintenance */
 void arch_hfence_gvma_vmid(unsigned int vmid);

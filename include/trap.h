@@ -10,6 +10,12 @@
 #include "vcpu.h"
 
 struct vcpu_context *trap_from_guest(struct vcpu_context *ctx);
+/*
+ * Guest page faults, first with only the caller-saved registers in ctx.
+ * Returns the context to run, or ctx | 1 when the emulation needs all the
+ * registers: trap.S then saves the rest and calls trap_from_guest().
+ */
+struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx);
 void trap_from_keel(struct vcpu_context *frame) __attribute__((noreturn));
 
 /* Names for the trace and for reports ("illegal instruction", ...). */

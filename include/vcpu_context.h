@@ -1,10 +1,13 @@
 /*
  * The part of a vCPU that the assembly trap entry reads and writes.
  *
- * An SBI call (the most frequent exit) saves and restores only the
- * registers C code may clobber: Keel's C code keeps s0-s11 intact by the
- * calling convention, so the guest's values stay in the registers. Every
- * other exit saves all 31 so handlers can read and write any of them. The
+ * Most exits (SBI calls, interrupts, redirected traps) save and restore
+ * only the registers C code may clobber: Keel's C code keeps s0-s11 intact
+ * by the calling convention, so the guest's values stay in the registers.
+ * Guest page faults, whose MMIO emulation may read or write any register,
+ * save all 31. So x[8], x[9], x[18..27] are only current during a guest
+ * page fault; restore_all tells the exit path to load them back anyway
+ * (after a reset, or when a different vCPU is entered). The
  * offsets are spelled out so trap.S can use them; vcpu.c checks them with
  * static assertions against the C struct.
  */

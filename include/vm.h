@@ -40,6 +40,7 @@ struct vm {
 	struct vcpu vcpus[KEEL_MAX_VCPUS];
 	unsigned int nr_vcpus;
 	struct uart16550 uart;
+	uint64_t console_polled; /* when the physical console was last read for it */
 };
 
 extern struct vm vms[KEEL_MAX_VMS];

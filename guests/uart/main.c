@@ -135,6 +135,19 @@ static void test_widths(void)
 	__asm__ volatile("lbu zero, %0(%1)" : : "i"(LSR), "r"(base) : "memory");
 	CHECK(1, "lbu into x0 from LSR survived");
 
+	/*
+	 * s-registers: Keel's short exit path keeps s0-s11 in the hart, so
+	 * an access naming one must take the long path; both must work.
+	 */
+	__asm__ volatile("mv t0, %1\n\tli s2, 0x5a\n\tsb s2, %2(t0)\n\tli s2, 0\n\t"
+			 "lbu s3, %2(t0)\n\tmv %0, s3"
+			 : "=r"(v) : "r"(base), "i"(SCR) : "t0", "s2", "s3", "memory");
+	CHECK_EQ(v, 0x5a, "sb s2 / lbu s3 through SCR: 0x%lx", v);
+	__asm__ volatile("mv t0, %1\n\tli s11, 0xa5\n\tsb s11, %2(t0)\n\t"
+			 "lb s11, %2(t0)\n\tmv %0, s11"
+			 : "=r"(v) : "r"(base), "i"(SCR) : "t0", "s11", "memory");
+	CHECK_EQ(v, 0xffffffffffffffa5UL, "sb s11 / lb s11 sign-extends: 0x%lx", v);
+
 	/* Wide stores to THR print their low byte. */
 	uart_puts("# wide stores to THR: [");
 	__asm__ volatile("sh %0, 0(%1)" : : "r"(0x4868UL), "r"(base) : "memory");

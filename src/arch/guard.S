@@ -5,6 +5,7 @@
  * Every guarded instruction is 4 bytes long.
  *
  * unsigned long guarded_hlvx_hu(unsigned long addr, unsigned long *cause)
+ * unsigned long guarded_hlvx_wu(unsigned long addr, unsigned long *cause)
  * unsigned long guarded_read_stimecmp(unsigned long *cause)
  * *cause is left alone when no trap happens.
  */
@@ -27,6 +28,18 @@ guarded_hlvx_hu:
 	li	a0, 0
 	/* hlvx.hu a0, (t3) */
 	.word	0x64304073 | (28 << 15) | (10 << 7)
+	csrw	stvec, t1
+	ret
+
+	.globl	guarded_hlvx_wu
+guarded_hlvx_wu:
+	mv	t2, a1
+	la	t1, guard_trap
+	csrrw	t1, stvec, t1
+	mv	t3, a0
+	li	a0, 0
+	/* hlvx.wu a0, (t3) */
+	.word	0x68304073 | (28 << 15) | (10 << 7)
 	csrw	stvec, t1
 	ret
 

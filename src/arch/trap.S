@@ -13,12 +13,15 @@
  * hstatus.SPV, read in C, says the same thing for exceptions; the sscratch
  * test is what lets this assembly pick the right stack before any C runs.
  *
- * SBI calls take a shorter path (see vcpu_context.h): s0-s11 are callee-
- * saved in C, so they are neither saved nor restored for them.
+ * Only guest page faults (MMIO emulation) save and restore s0-s11 too:
+ * every other handler leaves them alone, and C code keeps them intact by
+ * the calling convention (see vcpu_context.h).
  */
 #include "vcpu_context.h"
 
 #define EXC_ECALL_VS 10
+#define EXC_LOAD_GUEST_PAGE_FAULT 21
+#define EXC_STORE_GUEST_PAGE_FAULT 23
 
 	.text
 	.balign	4
@@ -61,12 +64,28 @@ trap_entry:
 	ld	sp, CTX_HOST_SP(a0)
 	csrr	t0, scause
 	li	t1, EXC_ECALL_VS
-	bne	t0, t1, 1f
-	call	sbi_dispatch
+	beq	t0, t1, 1f
+	li	t1, EXC_LOAD_GUEST_PAGE_FAULT
+	beq	t0, t1, 2f
+	li	t1, EXC_STORE_GUEST_PAGE_FAULT
+	beq	t0, t1, 2f
+	/* Interrupts, redirected traps, wfi: no handler touches s0-s11. */
+	call	trap_from_guest
+	j	guest_return
+1:	call	sbi_dispatch
 	j	guest_return
 
-	/* Any other exit: the handlers may read or write every register. */
-1:	sd	x8, CTX_REG(8)(a0)
+	/*
+	 * Guest page faults: MMIO emulation may read or write any register.
+	 * Most accesses name a caller-saved one; if not, C returns ctx | 1
+	 * having done nothing, and the whole register file goes to the
+	 * context (s0-s11 still hold the guest's values) and back.
+	 */
+2:	call	trap_guest_page_fault
+	andi	t0, a0, 1
+	beqz	t0, guest_return
+	andi	a0, a0, -2
+	sd	x8, CTX_REG(8)(a0)
 	sd	x9, CTX_REG(9)(a0)
 	sd	x18, CTX_REG(18)(a0)
 	sd	x19, CTX_REG(19)(a0)

@@ -7,6 +7,7 @@
 #include "trap.h"
 
 unsigned long guarded_hlvx_hu(unsigned long addr, unsigned long *cause);
+unsigned long guarded_hlvx_wu(unsigned long addr, unsigned long *cause);
 
 void arch_vcpu_load(struct vcpu *v, uint64_t hgatp)
 {
@@ -104,31 +105,35 @@ unsigned long arch_vs_pending_enabled(void)
 	return csr_read(CSR_HIP) & csr_read(CSR_HIE) & VS_INTERRUPTS;
 }
 
-int arch_guest_read_insn(unsigned long gva, uint32_t *insn, unsigned long *cause)
+int arch_guest_read_insn(const struct trap_info *t, unsigned long gva, uint32_t *insn,
+			 unsigned long *cause)
 {
-	/*
-	 * A fault in a guarded HLVX is taken by Keel itself, which sets
-	 * hstatus.SPV = 0 and sstatus.SPP = 1: put back what the guest's trap
-	 * left so the return to the guest still goes to the guest.
-	 */
-	unsigned long hstatus = csr_read(CSR_HSTATUS);
-	unsigned long sstatus = csr_read(CSR_SSTATUS);
-	unsigned long sepc = csr_read(CSR_SEPC);
 	unsigned long lo, hi = 0;
-	int ret = 0;
 
 	*cause = 0;
-	lo = guarded_hlvx_hu(gva, cause);
-	/* a 32-bit instruction may straddle a page: read the halves apart */
-	if (!*cause && (lo & 3) == 3)
-		hi = guarded_hlvx_hu(gva + 2, cause);
-	if (*cause)
-		ret = -1;
+	if (!(gva & 3)) {
+		/* 4-byte aligned: cannot straddle a page, one read will do */
+		lo = guarded_hlvx_wu(gva, cause);
+		if ((lo & 3) != 3)
+			lo &= 0xffff;
+	} else {
+		lo = guarded_hlvx_hu(gva, cause);
+		/* a 32-bit instruction may straddle a page: read the halves apart */
+		if (!*cause && (lo & 3) == 3)
+			hi = guarded_hlvx_hu(gva + 2, cause);
+	}
 	*insn = (uint32_t)(lo | (hi << 16));
-	csr_write(CSR_HSTATUS, hstatus);
-	csr_write(CSR_SSTATUS, sstatus);
-	csr_write(CSR_SEPC, sepc);
-	return ret;
+	if (!*cause)
+		return 0;
+	/*
+	 * The fault was taken by Keel itself, which set hstatus.SPV = 0,
+	 * sstatus.SPP = 1 and sepc: put back what the guest's trap left, so the
+	 * return to the guest still goes to the guest.
+	 */
+	csr_write(CSR_HSTATUS, t->hstatus);
+	csr_write(CSR_SSTATUS, t->sstatus);
+	csr_write(CSR_SEPC, t->sepc);
+	return -1;
 }
 
 /* hfence.gvma zero, rs2 / hfence.vvma by encoding: the assembler need not know H */

@@ -72,7 +72,7 @@ static int build_cpus(void *fdt, const struct guest_fdt_params *p)
 		CHECK(fdt_property_string(fdt, "mmu-type", p->mmu_type));
 		CHECK(fdt_begin_node(fdt, "interrupt-controller"));
 		CHECK(fdt_property_u32(fdt, "#interrupt-cells", 1));
-		CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
+		CHECK(fdt_property(fdt, "interrupt-controller", "", 0));
 		CHECK(fdt_property_string(fdt, "compatible", "riscv,cpu-intc"));
 		CHECK(fdt_property_u32(fdt, "phandle", 1 + i));
 		CHECK(fdt_end_node(fdt));
@@ -90,7 +90,7 @@ static int build_soc(void *fdt, const struct guest_fdt_params *p)
 	CHECK(fdt_property_u32(fdt, "#address-cells", 2));
 	CHECK(fdt_property_u32(fdt, "#size-cells", 2));
 	CHECK(fdt_property_string(fdt, "compatible", "simple-bus"));
-	CHECK(fdt_property(fdt, "ranges", NULL, 0));
+	CHECK(fdt_property(fdt, "ranges", "", 0));
 	snprintf(name, sizeof(name), "serial@%llx", (unsigned long long)p->uart_base);
 	CHECK(fdt_begin_node(fdt, name));
 	CHECK(fdt_property_string(fdt, "compatible", "ns16550a"));

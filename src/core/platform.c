@@ -58,6 +58,9 @@ bool isa_has_extension(const char *isa, const char *ext)
 
 	if (strncmp(isa, "rv32", 4) && strncmp(isa, "rv64", 4))
 		return false;
+	/* an extension name is never empty and never holds a '_' */
+	if (!elen || strchr(ext, '_'))
+		return false;
 	/* Single-letter extensions sit between "rv64" and the first '_'. */
 	if (elen == 1) {
 		for (p = isa + 4; *p && *p != '_'; p++)
@@ -167,7 +170,13 @@ static int parse_cpus(const void *fdt, unsigned long boot_hartid, struct platfor
 		h->has_sstc = isa && isa_has_extension(isa, "sstc");
 		if (hartid == boot_hartid) {
 			boot_seen = true;
-			snprintf(p->isa, sizeof(p->isa), "%s", isa ? isa : "");
+			/* too long: keep whole extensions, never half a name */
+			if (snprintf(p->isa, sizeof(p->isa), "%s", isa ? isa : "") >=
+			    (int)sizeof(p->isa)) {
+				char *cut = strrchr(p->isa, '_');
+				if (cut)
+					*cut = 0;
+			}
 			snprintf(p->mmu_type, sizeof(p->mmu_type), "%s", mmu ? mmu : "riscv,sv39");
 		}
 	}

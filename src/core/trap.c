@@ -62,13 +62,21 @@ static void handle_inst_access(struct vcpu *v, struct trap_info *t)
 
 /* ---- exceptions that are Keel's to handle ---- */
 
-static void handle_guest_page_fault(struct vcpu *v, struct trap_info *t)
+/*
+ * A guest page fault: an emulated device, or nothing (an access fault for
+ * the guest). Returns MMIO_NEED_ALL_REGS, having done nothing, when the
+ * access names a register trap.S did not save.
+ */
+static enum mmio_result guest_page_fault(struct vcpu *v, struct trap_info *t, bool all_regs)
 {
 	/* htval holds the guest physical address shifted right by 2 */
 	uint64_t gpa = (t->htval << 2) | (t->stval & 3);
 
-	if (t->scause != EXC_INST_GUEST_PAGE_FAULT && mmio_emulate(v, t, gpa) == 0)
-		return;
+	if (t->scause != EXC_INST_GUEST_PAGE_FAULT) {
+		enum mmio_result r = mmio_emulate(v, t, gpa, all_regs);
+		if (r != MMIO_NO_DEVICE)
+			return r;
+	}
 	/*
 	 * Nothing is there: on a real machine this is an access fault. It is
 	 * injected, and counted like one the hardware raised.
@@ -87,6 +95,24 @@ static void handle_guest_page_fault(struct vcpu *v, struct trap_info *t)
 		break;
 	}
 	trace_exit(v, t, "no device at gpa 0x%llx: access fault injected", (unsigned long long)gpa);
+	return MMIO_DONE;
+}
+
+static void handle_guest_page_fault(struct vcpu *v, struct trap_info *t)
+{
+	guest_page_fault(v, t, true);
+}
+
+struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx)
+{
+	struct vcpu *v = (struct vcpu *)ctx;
+	struct trap_info t;
+
+	arch_trap_read(&t, ctx);
+	if (guest_page_fault(v, &t, false) == MMIO_NEED_ALL_REGS)
+		return (struct vcpu_context *)((uintptr_t)ctx | 1);
+	v->stats.exceptions[t.scause]++;
+	return vcpu_schedule(v);
 }
 
 static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
@@ -95,7 +121,7 @@ static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
 	unsigned long cause;
 
 	/* stval holds the instruction when the hardware provides it */
-	if (!insn && arch_guest_read_insn(v->ctx.sepc, &insn, &cause)) {
+	if (!insn && arch_guest_read_insn(t, v->ctx.sepc, &insn, &cause)) {
 		vcpu_inject_exception(v, t, EXC_INST_ILLEGAL, 0);
 		return;
 	}
