@@ -15,7 +15,7 @@ OBJCOPY := $(CROSS)objcopy
 QEMU ?= qemu-system-riscv64
 
 # Run options
-GUEST ?= $(BUILD)/guests/hello.elf
+GUEST ?= $(BUILD)/guests/demo.elf
 MEM ?= 256
 VCPUS ?= 1
 BOOTARGS ?=

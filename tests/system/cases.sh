@@ -1,7 +1,8 @@
 # The system tests: each line runs Keel with one bundle in QEMU and states
 # what must be seen. Sourced by tests/system/run.sh.
 #
-#   sys_case NAME GUEST_ELF "MKBUNDLE OPTIONS" EXPECT_RC "REGEX THAT MUST APPEAR" ["REGEX THAT MUST NOT"]
+#   sys_case NAME GUEST_ELF "MKBUNDLE OPTIONS" EXPECT_RC "REGEX THAT MUST APPEAR" \
+#            ["REGEX THAT MUST NOT"] ["TEXT TYPED ON THE CONSOLE, EVERY 0.5 s"]
 #
 # EXPECT_RC is run-qemu.sh's exit code: 0 every VM shut down, 1 failure.
 G=build/guests
@@ -11,6 +12,10 @@ sys_case sbi          $G/sbi.elf   ""        0 'KEEL-TEST: PASS sbi'
 sys_case sbi-no-sstc  $G/sbi.elf   "-s 0"    0 'KEEL-TEST: PASS sbi'
 sys_case trap         $G/trap.elf  ""        0 'KEEL-TEST: PASS trap'
 sys_case uart         $G/uart.elf  ""        0 'KEEL-TEST: PASS uart'
+# The demo guest make run boots: timer interrupts, its own trap handler,
+# and console input typed on the real UART reaching it through SBI DBCN.
+sys_case demo         $G/demo.elf  "-m 16"   0 '\[k\]\[e\]\[y\]' 'unexpected trap' 'key'
+sys_case demo-uart-rx $G/demo.elf  "-m 16"   0 '<k><e><y>' 'unexpected trap' 'key'
 # A raw binary (no ELF headers) is loaded at RAM base + 2 MiB.
 sys_case raw-binary   $G/hello.bin ""        0 'KEEL-TEST: PASS hello'
 # TRACE=1 prints each exit with its cause and what Keel did.

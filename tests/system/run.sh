@@ -11,15 +11,18 @@ mkdir -p "$out"
 pass=0 fail=0
 
 sys_case() {
-	local name=$1 guest=$2 opts=$3 want_rc=$4 want=$5 reject=${6:-}
+	local name=$1 guest=$2 opts=$3 want_rc=$4 want=$5 reject=${6:-} typed=${7:-}
 	local log=$out/$name.log bundle=$out/$name.dtb rc why=""
 
 	# shellcheck disable=SC2086
 	if ! scripts/mkbundle.sh -o "$bundle" -n "$name" -i "$guest" $opts >"$log" 2>&1; then
 		rc=-
 	else
+		# "typed" is sent to the console every half second, as if typed
 		timeout "$TIMEOUT" scripts/run-qemu.sh -k build/keel.bin -B "$bundle" \
-			</dev/null >>"$log" 2>&1
+			< <(if [ -n "$typed" ]; then
+				for _ in $(seq 20); do sleep 0.5; printf '%s' "$typed"; done
+			    fi) >>"$log" 2>&1
 		rc=$?
 		[ $rc -eq 124 ] && why="timed out after ${TIMEOUT}s"
 	fi
