@@ -39,6 +39,7 @@ struct vm_config {
 
 struct bundle {
 	bool trace;
+	bool test_hooks; /* /options/test-hooks: enable Keel's test-only SBI calls */
 	struct vm_config vms[KEEL_MAX_VMS];
 	unsigned int nr_vms;
 };

@@ -46,6 +46,13 @@
 /* Firmware-specific range (0x0A000000-0x0AFFFFFF): Keel's own calls. */
 #define SBI_EXT_FIRMWARE_START 0x0A000000
 #define SBI_EXT_FIRMWARE_END 0x0AFFFFFF
+#define SBI_EXT_KEEL 0x0A4B454C /* 0x0A, then "KEL" */
+/*
+ * KEEL fid 0: make Keel itself execute an illegal instruction, to test the
+ * hypervisor-fault path (vcpu_redirect with hstatus.SPV = 0). Refused with
+ * SBI_ERR_DENIED unless the bundle sets /options/test-hooks.
+ */
+#define SBI_EXT_KEEL_TEST_HYPERVISOR_FAULT 0
 
 /* BASE function ids. */
 #define SBI_EXT_BASE_GET_SPEC_VERSION 0

@@ -29,6 +29,7 @@ struct vm {
 	enum vm_state state;
 	enum vm_stop_reason stop_reason;
 	bool trace;
+	bool test_hooks;
 	bool guest_sstc;
 	uint64_t ram_base, ram_size;
 	uint8_t *ram; /* host address of guest RAM */
@@ -47,7 +48,7 @@ extern struct vm vms[KEEL_MAX_VMS];
 extern unsigned int nr_vms;
 
 /* Create a VM from its bundle entry. Returns 0, or -1 after printing why. */
-int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, bool trace);
+int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const struct bundle *b);
 /* Reload image, DT and RAM and reset every vCPU: a fresh boot. */
 int vm_reset(struct vm *vm);
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg);

@@ -3,13 +3,14 @@
 # and settings (format: docs/bundle.md). dtc embeds the files with /incbin/.
 #   mkbundle.sh -o out.dtb -n name -i image [-m MiB] [-c vcpus] [-b bootargs]
 #               [-r initrd] [-t 0|1] [-s 0|1 (Sstc for the guest)]
+#               [-H 0|1 (Keel's test-only SBI calls)]
 set -euo pipefail
 
-out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1
-while getopts "o:n:i:m:c:b:r:t:s:" opt; do
+out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0
+while getopts "o:n:i:m:c:b:r:t:s:H:" opt; do
 	case $opt in
 	o) out=$OPTARG ;; n) name=$OPTARG ;; i) image=$OPTARG ;; m) mem=$OPTARG ;;
-	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;;
+	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -35,6 +36,7 @@ dts="${out%.dtb}.dts"
 	echo "	keel,bundle-version = <1>;"
 	echo "	options {"
 	[ "$trace" = 1 ] && echo "		trace;"
+	[ "$hooks" = 1 ] && echo "		test-hooks;"
 	echo "	};"
 	echo "	vm@0 {"
 	echo "		vm-name = \"$(esc "$name")\";"

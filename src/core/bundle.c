@@ -101,8 +101,10 @@ int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, un
 		return -1;
 	}
 	node = fdt_path_offset(fdt, "/options");
-	if (node >= 0)
+	if (node >= 0) {
 		b->trace = fdt_getprop(fdt, node, "trace", NULL) != NULL;
+		b->test_hooks = fdt_getprop(fdt, node, "test-hooks", NULL) != NULL;
+	}
 
 	fdt_for_each_subnode(node, fdt, 0) {
 		const char *n = fdt_get_name(fdt, node, NULL);

@@ -154,7 +154,7 @@ void keel_main(unsigned long hartid, const void *fdt)
 
 	for (unsigned int i = 0; i < bundle.nr_vms; i++) {
 		const struct vm_config *c = &bundle.vms[i];
-		if (vm_create(&vms[i], i, c, bundle.trace))
+		if (vm_create(&vms[i], i, c, &bundle))
 			power_off(true, "a VM could not be created");
 		nr_vms++;
 		pr_info("VM '%s': %llu MiB at host 0x%llx, %u vCPU(s), entry 0x%llx%s\n", c->name,

@@ -54,13 +54,21 @@ void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned l
 
 void vcpu_redirect(struct vcpu *v, const struct trap_info *t)
 {
+	/*
+	 * Two witnesses must agree that a guest caused the trap: it arrived
+	 * through the guest entry of trap.S (v is set: sscratch held a vCPU)
+	 * and the hardware says the hart was virtualised (hstatus.SPV). SPV
+	 * alone is not enough: OpenSBI 1.1 redirects illegal-instruction,
+	 * misaligned and access faults from HS-mode without clearing a stale
+	 * SPV = 1 left by the last guest exit.
+	 */
 	if (v && (t->hstatus & HSTATUS_SPV)) {
 		trace_exit(v, t, "redirected to the guest's handler");
 		vcpu_inject_exception(v, t, t->scause, t->stval);
 		return;
 	}
-	/* SPV = 0: Keel itself executed the faulting instruction. */
-	hypervisor_fault(t, "hypervisor fault");
+	hypervisor_fault(t, v ? "hypervisor fault (hstatus.SPV = 0 on a guest exit)"
+			      : "hypervisor fault (a trap in Keel itself)");
 }
 
 void hypervisor_fault(const struct trap_info *t, const char *what)
@@ -76,7 +84,8 @@ void hypervisor_fault(const struct trap_info *t, const char *what)
 	kprintf("\n[keel] ==== %s on hart %lu ====\n", what, h ? h->hartid : 0UL);
 	kprintf("[keel] scause 0x%lx (%s)  stval 0x%lx  sepc 0x%lx\n", t->scause,
 		trap_cause_name(t->scause), t->stval, t->sepc);
-	kprintf("[keel] hstatus 0x%lx (SPV=%d)  sstatus 0x%lx  htval 0x%lx  htinst 0x%lx\n",
+	kprintf("[keel] hstatus 0x%lx (SPV=%d, may be stale: see vcpu_redirect)  sstatus 0x%lx  "
+		"htval 0x%lx  htinst 0x%lx\n",
 		t->hstatus, !!(t->hstatus & HSTATUS_SPV), t->sstatus, t->htval, t->htinst);
 	for (int i = 1; i < 32; i += 4)
 		kprintf("[keel] %4s %016lx %4s %016lx %4s %016lx %4s %016lx\n", abi[i], x[i],

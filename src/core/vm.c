@@ -122,14 +122,17 @@ static int vm_load(struct vm *vm)
 	return 0;
 }
 
-int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, bool trace)
+int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const struct bundle *b)
 {
+	bool trace = b->trace;
+
 	uint64_t root;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->id = id;
 	vm->cfg = cfg;
 	vm->trace = trace;
+	vm->test_hooks = b->test_hooks;
 	/*
 	 * With Sstc on the host the guest gets its own vstimecmp: its timer
 	 * then needs no exit at all. Without it (or with no-sstc) Keel

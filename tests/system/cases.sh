@@ -24,3 +24,8 @@ sys_case trace        $G/hello.elf "-t 1"    0 '\[trace\] trace/vcpu0 ecall from
 sys_case exit-code    $G/sbi.elf   "-m 4"    1 'power off: failure'
 # Too little RAM for the image: a clear error naming the VM, no hang.
 sys_case tiny-ram     $G/hello.elf "-m 1"    - 'MEM=1: give the guest RAM in MiB'
+# Keel's own fault: an illegal instruction in HS-mode reaches vcpu_redirect
+# with hstatus.SPV = 0 and is reported, never handed to the guest.
+sys_case hyp-fault    $G/hypfault.elf "-H 1" 1 '==== hypervisor fault .* on hart 0' 'KEEL-TEST'
+sys_case hyp-fault-report $G/hypfault.elf "-H 1" 1 'a trap in Keel itself.*' 'KEEL-TEST'
+sys_case hyp-fault-denied $G/hypfault.elf ""   0 'KEEL-TEST: PASS hypfault'

@@ -1,0 +1,35 @@
+/*
+ * Keel's own SBI extension, in the firmware-specific EID range. For now it
+ * holds one test hook; the profiler's controls will join it.
+ */
+#include "sbi.h"
+#include "vm.h"
+
+static void keel_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
+{
+	switch (call->fid) {
+	case SBI_EXT_KEEL_TEST_HYPERVISOR_FAULT:
+		if (!v->vm->test_hooks) {
+			res->error = SBI_ERR_DENIED;
+			return;
+		}
+		/*
+		 * An illegal instruction in HS-mode: OpenSBI redirects it to
+		 * Keel with hstatus.SPV = 0, and it must be reported as Keel's
+		 * own fault, never handed to a guest.
+		 */
+		__asm__ __volatile__(".word 0xc0001073" ::: "memory"); /* unimp */
+		res->error = SBI_ERR_FAILED; /* not reached */
+		return;
+	default:
+		res->error = SBI_ERR_NOT_SUPPORTED;
+		return;
+	}
+}
+
+const struct sbi_extension sbi_ext_keel = {
+	.eid_start = SBI_EXT_KEEL,
+	.eid_end = SBI_EXT_KEEL,
+	.name = "KEEL",
+	.handle = keel_handle,
+};
