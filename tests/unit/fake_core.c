@@ -1,0 +1,99 @@
+/*
+ * The fakes declared in fake_core.h: each one only records its call.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arch.h"
+#include "fake_core.h"
+#include "sched.h"
+#include "trace.h"
+
+struct fake_core fake;
+struct host_features host;
+
+void fake_reset(void)
+{
+	memset(&fake, 0, sizeof(fake));
+}
+
+void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
+{
+	(void)v;
+	fake.set_timer_calls++;
+	fake.timer_deadline = deadline;
+}
+
+void vcpu_clear_irq(struct vcpu *v, unsigned int irq)
+{
+	(void)v;
+	fake.clear_irq_calls++;
+	fake.cleared_irq = irq;
+}
+
+void vm_console_write(struct vm *vm, const char *s, unsigned long len)
+{
+	(void)vm;
+	for (unsigned long i = 0; i < len && fake.console_len < sizeof(fake.console_out); i++)
+		fake.console_out[fake.console_len++] = s[i];
+}
+
+int vm_console_getc(struct vm *vm)
+{
+	(void)vm;
+	fake.getc_calls++;
+	if (!fake.console_in || !*fake.console_in)
+		return -1;
+	return (unsigned char)*fake.console_in++;
+}
+
+void vcpu_send_ipi(struct vcpu *from, struct vcpu *to)
+{
+	if (fake.ipis < FAKE_MAX_CALLS) {
+		fake.ipi_from[fake.ipis] = from;
+		fake.ipi_to[fake.ipis] = to;
+	}
+	fake.ipis++;
+}
+
+void vcpu_remote_fence(struct vcpu *from, struct vcpu *to, enum vcpu_fence kind,
+		       unsigned long start, unsigned long size, unsigned long asid)
+{
+	if (fake.fences < FAKE_MAX_CALLS)
+		fake.fence[fake.fences] = (struct fake_fence){ from, to, kind, start, size, asid };
+	fake.fences++;
+}
+
+void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg)
+{
+	(void)msg;
+	fake.stops++;
+	fake.stop_reason = why;
+	vm->state = VM_STOPPED;
+}
+
+int vm_reset(struct vm *vm)
+{
+	(void)vm;
+	fake.resets++;
+	return 0;
+}
+
+struct vcpu_context *vcpu_schedule(struct vcpu *v)
+{
+	fake.schedules++;
+	return v->vm->state == VM_RUNNING ? &v->ctx : NULL;
+}
+
+void trace_exit_print(struct vcpu *v, const struct trap_info *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)v;
+	(void)t;
+	fake.traces++;
+	va_start(ap, fmt);
+	vsnprintf(fake.trace_line, sizeof(fake.trace_line), fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,58 @@
+/*
+ * Fakes for the core functions the SBI extensions and the dispatcher call
+ * (vcpu.c, vm.c, vcpu_request.c, sched.c, trace.c, arch). Each records what it was asked so a test
+ * can check it; fake_reset() clears the record. Used by test_sbi.c.
+ */
+#ifndef KEEL_UNIT_FAKE_CORE_H
+#define KEEL_UNIT_FAKE_CORE_H
+
+#include <stdint.h>
+
+#include "vcpu_request.h"
+#include "vm.h"
+
+#define FAKE_MAX_CALLS 16
+
+struct fake_fence {
+	struct vcpu *from, *to;
+	enum vcpu_fence kind;
+	unsigned long start, size, asid;
+};
+
+struct fake_core {
+	/* vcpu_set_timer */
+	unsigned int set_timer_calls;
+	uint64_t timer_deadline;
+	/* vm_console_write: everything written, in order */
+	char console_out[256];
+	unsigned int console_len;
+	/* vm_console_getc: bytes to hand out, then -1 */
+	const char *console_in;
+	unsigned int getc_calls;
+	/* vcpu_send_ipi */
+	unsigned int ipis;
+	struct vcpu *ipi_from[FAKE_MAX_CALLS], *ipi_to[FAKE_MAX_CALLS];
+	/* vcpu_remote_fence */
+	unsigned int fences;
+	struct fake_fence fence[FAKE_MAX_CALLS];
+	/* vcpu_clear_irq */
+	unsigned int clear_irq_calls;
+	unsigned int cleared_irq;
+	/* vm_stop */
+	unsigned int stops;
+	enum vm_stop_reason stop_reason;
+	/* vm_reset */
+	unsigned int resets;
+	/* vcpu_schedule: returns &v->ctx while the VM runs, else NULL (the
+	 * real one idles the hart for good) */
+	unsigned int schedules;
+	/* trace_exit_print */
+	unsigned int traces;
+	char trace_line[256];
+};
+
+extern struct fake_core fake;
+
+void fake_reset(void);
+
+#endif

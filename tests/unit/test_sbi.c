@@ -1,0 +1,889 @@
+/*
+ * Tests for the SBI that guests see: src/sbi/sbi_dispatch.c and every
+ * extension in src/sbi/, driven end to end through sbi_dispatch() the way
+ * the trap path calls it (a7 = EID, a6 = FID, a0..a5 = arguments). The
+ * core functions the extensions call are faked in fake_core.c, which
+ * records each call; guest RAM is a host array behind the real
+ * vm_gpa_to_hva() (src/core/vm_mem.c).
+ */
+#include <string.h>
+
+#include "arch.h"
+#include "fake_core.h"
+#include "sbi.h"
+#include "unit.h"
+
+#define RAM_BASE VM_RAM_BASE
+#define RAM_SIZE 0x10000UL
+#define PC 0x80200000UL
+#define UNTOUCHED 0x5a5a5a5a5a5a5a5aUL /* a0/a1 before the call */
+
+static struct vm vm;
+static uint8_t ram[RAM_SIZE] __attribute__((aligned(8)));
+static struct vcpu *v;
+static struct vcpu_context *next; /* what sbi_dispatch returned */
+
+/* A VM with nr vCPUs; vCPU 0 is running (and calls), the others stopped. */
+static void setup(unsigned int nr)
+{
+	memset(&vm, 0, sizeof(vm));
+	memset(ram, 0, sizeof(ram));
+	fake_reset();
+	host = (struct host_features){ .mvendorid = 0x5b7, .marchid = 0x8000000000000007UL,
+				       .mimpid = 0x20181004 };
+	vm.ram_base = RAM_BASE;
+	vm.ram_size = RAM_SIZE;
+	vm.ram = ram;
+	vm.nr_vcpus = nr;
+	vm.state = VM_RUNNING;
+	for (unsigned int i = 0; i < nr; i++) {
+		vm.vcpus[i].vm = &vm;
+		vm.vcpus[i].id = i;
+		vm.vcpus[i].hsm_state = i ? SBI_HSM_STATE_STOPPED : SBI_HSM_STATE_STARTED;
+	}
+	v = &vm.vcpus[0];
+}
+
+/* The guest executes ecall with these registers. */
+static void ecall6(unsigned long eid, unsigned long fid, unsigned long a0, unsigned long a1,
+		   unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	unsigned long *x = v->ctx.x;
+
+	x[17] = eid;
+	x[16] = fid;
+	x[10] = a0;
+	x[11] = a1;
+	x[12] = a2;
+	x[13] = a3;
+	x[14] = a4;
+	x[15] = a5;
+	v->ctx.sepc = PC;
+	next = sbi_dispatch(&v->ctx);
+}
+
+static void ecall(unsigned long eid, unsigned long fid, unsigned long a0, unsigned long a1,
+		  unsigned long a2)
+{
+	ecall6(eid, fid, a0, a1, a2, UNTOUCHED, UNTOUCHED, UNTOUCHED);
+}
+
+/* What the guest sees after the call: a0 = error, a1 = value, pc + 4. */
+#define A0 (v->ctx.x[10])
+#define A1 (v->ctx.x[11])
+
+static void check_returned(long error, unsigned long value, int line)
+{
+	unsigned int before = unit_failures();
+
+	CHECK_EQ(A0, (unsigned long)error);
+	CHECK_EQ(A1, value);
+	CHECK_EQ(v->ctx.sepc, PC + 4);
+	CHECK(next == &v->ctx);	/* back to the same guest */
+	if (unit_failures() != before)
+		printf("\t(checked at line %d)\n", line);
+}
+#define CHECK_RETURNED(error, value) check_returned((error), (value), __LINE__)
+
+/* ---- sbi_hart_mask_to_vcpus ---------------------------------------------- */
+
+TEST(hart_mask_base_minus_1_means_all)
+{
+	unsigned long bm = 0xdead;
+
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0, -1UL, 1, &bm), SBI_SUCCESS);
+	CHECK_EQ(bm, 0x1);
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0x1234, -1UL, 8, &bm), SBI_SUCCESS);	/* mask ignored */
+	CHECK_EQ(bm, 0xff);
+	CHECK_EQ(sbi_hart_mask_to_vcpus(~0UL, -1UL, 64, &bm), SBI_SUCCESS);
+	CHECK_EQ(bm, ~0UL);
+	CHECK_EQ(sbi_hart_mask_to_vcpus(~0UL, -1UL, 0, &bm), SBI_SUCCESS);
+	CHECK_EQ(bm, 0);
+}
+
+TEST(hart_mask_selects_harts_from_base)
+{
+	unsigned long bm = 0xdead;
+
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0x5, 0, 3, &bm), SBI_SUCCESS);
+	CHECK_EQ(bm, 0x5);
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0x1, 2, 3, &bm), SBI_SUCCESS);
+	CHECK_EQ(bm, 0x4);
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0x3, 6, 8, &bm), SBI_SUCCESS);
+	CHECK_EQ(bm, 0xc0);
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0xff, 0, 8, &bm), SBI_SUCCESS);
+	CHECK_EQ(bm, 0xff);
+}
+
+TEST(hart_mask_naming_a_missing_hart_is_invalid)
+{
+	unsigned long bm;
+
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0x8, 0, 3, &bm), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0x1, 3, 3, &bm), SBI_ERR_INVALID_PARAM);	/* base = nr */
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0x3, 7, 8, &bm), SBI_ERR_INVALID_PARAM);	/* 7 ok, 8 not */
+	CHECK_EQ(sbi_hart_mask_to_vcpus(1UL << 63, 0, 8, &bm), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0x1, 1UL << 40, 8, &bm), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0x1, 0, 0, &bm), SBI_ERR_INVALID_PARAM);
+}
+
+TEST(hart_mask_base_plus_bit_overflow_is_invalid)
+{
+	unsigned long bm;
+
+	/* base -2 + bit 2 wraps to hart 0: must not be taken as hart 0 */
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0x4, -2UL, 8, &bm), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(sbi_hart_mask_to_vcpus(1UL << 63, 1UL << 63, 8, &bm), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0x1, -2UL, 8, &bm), SBI_ERR_INVALID_PARAM);
+}
+
+TEST(hart_mask_zero_is_an_empty_success)
+{
+	unsigned long bm = 0xdead;
+
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0, 0, 4, &bm), SBI_SUCCESS);
+	CHECK_EQ(bm, 0);
+	bm = 0xdead;
+	CHECK_EQ(sbi_hart_mask_to_vcpus(0, 1000, 4, &bm), SBI_SUCCESS);
+	CHECK_EQ(bm, 0);
+}
+
+/* ---- the dispatcher ------------------------------------------------------ */
+
+TEST(find_extension_by_eid)
+{
+	CHECK(sbi_find_extension(SBI_EXT_BASE) == &sbi_ext_base);
+	CHECK(sbi_find_extension(SBI_EXT_TIME) == &sbi_ext_time);
+	CHECK(sbi_find_extension(SBI_EXT_IPI) == &sbi_ext_ipi);
+	CHECK(sbi_find_extension(SBI_EXT_RFENCE) == &sbi_ext_rfence);
+	CHECK(sbi_find_extension(SBI_EXT_HSM) == &sbi_ext_hsm);
+	CHECK(sbi_find_extension(SBI_EXT_SRST) == &sbi_ext_srst);
+	CHECK(sbi_find_extension(SBI_EXT_DBCN) == &sbi_ext_dbcn);
+	CHECK(sbi_find_extension(SBI_EXT_KEEL) == &sbi_ext_keel);
+	for (unsigned long eid = 0; eid <= 8; eid++)
+		CHECK(sbi_find_extension(eid) == &sbi_ext_legacy);
+	CHECK(sbi_find_extension(9) == NULL);
+	CHECK(sbi_find_extension(SBI_EXT_PMU) == NULL);
+	CHECK(sbi_find_extension(-1UL) == NULL);
+}
+
+TEST(unknown_eid_is_not_supported)
+{
+	static const unsigned long eids[] = {
+		9, 0xf, 0x11, SBI_EXT_PMU, SBI_EXT_SUSP, SBI_EXT_CPPC,
+		SBI_EXT_FIRMWARE_START, SBI_EXT_FIRMWARE_END, SBI_EXT_KEEL + 1,
+		SBI_EXT_TIME + 1, -1UL,
+	};
+
+	for (unsigned int i = 0; i < sizeof(eids) / sizeof(eids[0]); i++) {
+		setup(1);
+		ecall(eids[i], 0, 1, UNTOUCHED, 0);
+		CHECK_RETURNED(SBI_ERR_NOT_SUPPORTED, 0);
+		CHECK_EQ(fake.console_len + fake.stops + fake.resets + fake.set_timer_calls, 0);
+	}
+}
+
+TEST(every_call_is_counted)
+{
+	setup(1);
+	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_SPEC_VERSION, 0, 0, 0);
+	ecall(0x1234, 0, 0, 0, 0);
+	ecall(SBI_EXT_0_1_CONSOLE_PUTCHAR, 0, 'x', 0, 0);
+	CHECK_EQ(v->stats.exceptions[EXC_ECALL_VS], 3);
+}
+
+TEST(trace_line_when_the_vcpu_traces)
+{
+	setup(1);
+	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_SPEC_VERSION, 0, 0, 0);
+	CHECK_EQ(fake.traces, 0);	/* tracing off: no line */
+	v->trace = true;
+	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_SPEC_VERSION, 0, 0, 0);
+	CHECK_EQ(fake.traces, 1);
+	CHECK(!strcmp(fake.trace_line, "SBI BASE eid 0x10 fid 0 -> error 0 value 0x2000000"));
+	ecall(0x1234, 7, 0, 0, 0);
+	CHECK_EQ(fake.traces, 2);
+	CHECK(!strcmp(fake.trace_line, "SBI (none) eid 0x1234 fid 7 -> error -2 value 0x0"));
+	CHECK_RETURNED(SBI_ERR_NOT_SUPPORTED, 0);	/* tracing changes nothing */
+}
+
+TEST(every_extension_refuses_an_unknown_fid)
+{
+	static const struct {
+		unsigned long eid, fid;
+	} calls[] = {
+		{ SBI_EXT_BASE, 7 },
+		{ SBI_EXT_BASE, -1UL },
+		{ SBI_EXT_TIME, 1 },
+		{ SBI_EXT_IPI, 1 },
+		{ SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_HFENCE_GVMA_VMID },
+		{ SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_HFENCE_GVMA },
+		{ SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_HFENCE_VVMA_ASID },
+		{ SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_HFENCE_VVMA },
+		{ SBI_EXT_RFENCE, 7 },
+		{ SBI_EXT_HSM, SBI_EXT_HSM_HART_STOP },
+		{ SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND },
+		{ SBI_EXT_HSM, 4 },
+		{ SBI_EXT_SRST, 1 },
+		{ SBI_EXT_DBCN, 3 },
+		{ SBI_EXT_KEEL, 1 },
+	};
+
+	for (unsigned int i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		unsigned int before = unit_failures();
+
+		setup(2);
+		/* arguments that would be valid for fid 0 */
+		ecall6(calls[i].eid, calls[i].fid, 1, 0, RAM_BASE, 0, 0, 0);
+		CHECK_RETURNED(SBI_ERR_NOT_SUPPORTED, 0);
+		CHECK_EQ(fake.ipis + fake.fences + fake.set_timer_calls + fake.console_len, 0);
+		CHECK_EQ(fake.stops + fake.resets, 0);
+		if (unit_failures() != before)
+			printf("\t(eid 0x%lx fid %lu)\n", calls[i].eid, calls[i].fid);
+	}
+}
+
+TEST(last_extension_cache_follows_the_eid)
+{
+	setup(1);
+	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 5, 0, 0);
+	CHECK(v->sbi_last == &sbi_ext_time);
+	/* a different extension right after: not served by the cached one */
+	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_SPEC_VERSION, 0, 0, 0);
+	CHECK_RETURNED(0, 0x02000000);
+	CHECK(v->sbi_last == &sbi_ext_base);
+	/* an unknown EID clears it, and the next call still works */
+	ecall(0x1234, 0, 0, 0, 0);
+	CHECK_RETURNED(SBI_ERR_NOT_SUPPORTED, 0);
+	CHECK(v->sbi_last == NULL);
+	ecall(SBI_EXT_0_1_CONSOLE_PUTCHAR, 0, 'a', 0, 0);
+	ecall(SBI_EXT_0_1_CONSOLE_GETCHAR, 0, 0, 0, 0);	/* same range, cached */
+	CHECK(v->sbi_last == &sbi_ext_legacy);
+	CHECK_EQ(A0, -1UL);
+	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 6, 0, 0);
+	CHECK_EQ(fake.set_timer_calls, 2);
+	CHECK_EQ(fake.timer_deadline, 6);
+	CHECK_EQ(fake.console_len, 1);
+}
+
+TEST(stale_cache_from_another_vcpu_state_is_not_trusted)
+{
+	setup(1);
+	v->sbi_last = &sbi_ext_srst;	/* whatever was called last */
+	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 7, 0, 0);
+	CHECK_RETURNED(0, 0);
+	CHECK_EQ(fake.set_timer_calls, 1);
+	CHECK_EQ(fake.stops + fake.resets, 0);
+}
+
+/* ---- BASE ---------------------------------------------------------------- */
+
+TEST(base_versions_and_ids)
+{
+	setup(1);
+	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_SPEC_VERSION, 0, 0, 0);
+	CHECK_RETURNED(0, 0x02000000);
+	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_IMP_ID, 0, 0, 0);
+	CHECK_RETURNED(0, SBI_IMPL_ID_KEEL);
+	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_IMP_VERSION, 0, 0, 0);
+	CHECK_RETURNED(0, (KEEL_VERSION_MAJOR << 16) | KEEL_VERSION_MINOR);
+}
+
+TEST(base_machine_ids_are_the_hosts)
+{
+	setup(1);
+	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_MVENDORID, 0, 0, 0);
+	CHECK_RETURNED(0, 0x5b7);
+	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_MARCHID, 0, 0, 0);
+	CHECK_RETURNED(0, 0x8000000000000007UL);
+	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_MIMPID, 0, 0, 0);
+	CHECK_RETURNED(0, 0x20181004);
+}
+
+TEST(base_probe_present_extensions)
+{
+	static const unsigned long present[] = {
+		SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM,
+		SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_KEEL, SBI_EXT_0_1_SET_TIMER, SBI_EXT_0_1_SHUTDOWN,
+		SBI_EXT_0_1_CONSOLE_PUTCHAR,
+	};
+
+	setup(1);
+	for (unsigned int i = 0; i < sizeof(present) / sizeof(present[0]); i++) {
+		ecall(SBI_EXT_BASE, SBI_EXT_BASE_PROBE_EXT, present[i], 0, 0);
+		CHECK_RETURNED(0, 1);
+	}
+}
+
+TEST(base_probe_absent_extensions)
+{
+	static const unsigned long absent[] = {
+		SBI_EXT_PMU, SBI_EXT_SUSP, SBI_EXT_CPPC, 9, 0x11, SBI_EXT_FIRMWARE_START,
+		SBI_EXT_KEEL - 1, SBI_EXT_KEEL + 1, -1UL,
+	};
+
+	setup(1);
+	for (unsigned int i = 0; i < sizeof(absent) / sizeof(absent[0]); i++) {
+		ecall(SBI_EXT_BASE, SBI_EXT_BASE_PROBE_EXT, absent[i], 0, 0);
+		CHECK_RETURNED(0, 0);	/* 0, not an error */
+	}
+}
+
+/* ---- TIME ---------------------------------------------------------------- */
+
+TEST(time_set_timer)
+{
+	setup(1);
+	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 0x123456789aUL, 0, 0);
+	CHECK_RETURNED(0, 0);
+	CHECK_EQ(fake.set_timer_calls, 1);
+	CHECK_EQ(fake.timer_deadline, 0x123456789aUL);
+	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, -1UL, 0, 0);	/* "no timer" */
+	CHECK_EQ(fake.timer_deadline, UINT64_MAX);
+}
+
+TEST(time_set_timer_counts_only_when_started)
+{
+	setup(1);
+	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 1, 0, 0);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SET_TIMER].value, 0);
+	v->pmu.fw[SBI_PMU_FW_SET_TIMER].started = true;
+	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 2, 0, 0);
+	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 3, 0, 0);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SET_TIMER].value, 2);
+	ecall(SBI_EXT_TIME, 1, 3, 0, 0);	/* refused calls are not counted */
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SET_TIMER].value, 2);
+	v->pmu.fw[SBI_PMU_FW_SET_TIMER].started = false;
+	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 4, 0, 0);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SET_TIMER].value, 2);
+}
+
+/* ---- SRST ---------------------------------------------------------------- */
+
+TEST(srst_invalid_type_or_reason)
+{
+	static const unsigned long bad[][2] = {
+		{ 3, 0 },                       /* reserved type */
+		{ 0xEFFFFFFFUL, 0 },
+		{ 0xF0000000UL, 0 },            /* vendor type: not implemented */
+		{ 0xFFFFFFFFUL, 0 },
+		{ 1UL << 32, 0 },               /* beyond 32 bits */
+		{ 0, 2 },                       /* reserved reason */
+		{ 1, 0xEFFFFFFFUL },
+		{ 0, 1UL << 32 },               /* beyond 32 bits */
+		{ 2, -1UL },
+	};
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		unsigned int before = unit_failures();
+
+		setup(1);
+		ecall(SBI_EXT_SRST, SBI_EXT_SRST_RESET, bad[i][0], bad[i][1], 0);
+		CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+		CHECK_EQ(fake.stops, 0);
+		CHECK_EQ(fake.resets, 0);
+		if (unit_failures() != before)
+			printf("\t(type 0x%lx reason 0x%lx)\n", bad[i][0], bad[i][1]);
+	}
+}
+
+/* Call SRST with a0/a1 = type/reason and then check nothing was returned. */
+static void srst(unsigned long type, unsigned long reason)
+{
+	v->ctx.x[17] = SBI_EXT_SRST;
+	v->ctx.x[16] = SBI_EXT_SRST_RESET;
+	v->ctx.x[10] = type;
+	v->ctx.x[11] = reason;
+	v->ctx.x[12] = UNTOUCHED;
+	v->ctx.sepc = PC;
+	next = sbi_dispatch(&v->ctx);
+	/* a0/a1 keep the arguments, the pc stays on the ecall */
+	CHECK_EQ(A0, type);
+	CHECK_EQ(A1, reason);
+	CHECK_EQ(v->ctx.sepc, PC);
+}
+
+TEST(srst_shutdown_stops_the_vm)
+{
+	setup(1);
+	srst(SBI_SRST_RESET_TYPE_SHUTDOWN, SBI_SRST_RESET_REASON_NONE);
+	CHECK_EQ(fake.stops, 1);
+	CHECK_EQ(fake.stop_reason, VM_STOP_SHUTDOWN);
+	CHECK_EQ(fake.resets, 0);
+	/* the stopped VM's hart is handed to the scheduler */
+	CHECK_EQ(fake.schedules, 1);
+	CHECK(next == NULL);
+}
+
+TEST(srst_shutdown_with_system_failure)
+{
+	setup(1);
+	srst(SBI_SRST_RESET_TYPE_SHUTDOWN, SBI_SRST_RESET_REASON_SYSFAIL);
+	CHECK_EQ(fake.stops, 1);
+	CHECK_EQ(fake.stop_reason, VM_STOP_FAILURE);
+	CHECK_EQ(fake.resets, 0);
+}
+
+TEST(srst_shutdown_with_a_vendor_reason)
+{
+	setup(1);
+	srst(SBI_SRST_RESET_TYPE_SHUTDOWN, 0xF0000000UL);
+	CHECK_EQ(fake.stops, 1);
+	CHECK_EQ(fake.stop_reason, VM_STOP_SHUTDOWN);
+	setup(1);
+	srst(SBI_SRST_RESET_TYPE_SHUTDOWN, 0xFFFFFFFFUL);
+	CHECK_EQ(fake.stops, 1);
+}
+
+TEST(srst_cold_and_warm_reboot_reset_the_vm)
+{
+	setup(1);
+	srst(SBI_SRST_RESET_TYPE_COLD_REBOOT, SBI_SRST_RESET_REASON_NONE);
+	CHECK_EQ(fake.resets, 1);
+	CHECK_EQ(fake.stops, 0);
+	CHECK_EQ(fake.schedules, 1);
+	CHECK(next == &v->ctx);	/* the VM runs on, from its reset state */
+	setup(1);
+	srst(SBI_SRST_RESET_TYPE_WARM_REBOOT, SBI_SRST_RESET_REASON_SYSFAIL);
+	CHECK_EQ(fake.resets, 1);
+	CHECK_EQ(fake.stops, 0);
+}
+
+TEST(legacy_shutdown_stops_the_vm_without_returning)
+{
+	setup(1);
+	ecall(SBI_EXT_0_1_SHUTDOWN, 0, UNTOUCHED, UNTOUCHED, 0);
+	CHECK_EQ(fake.stops, 1);
+	CHECK_EQ(fake.stop_reason, VM_STOP_SHUTDOWN);
+	CHECK_EQ(A0, UNTOUCHED);
+	CHECK_EQ(A1, UNTOUCHED);
+	CHECK_EQ(v->ctx.sepc, PC);
+	CHECK(next == NULL);
+}
+
+/* ---- DBCN ---------------------------------------------------------------- */
+
+TEST(dbcn_write_sends_the_bytes)
+{
+	setup(1);
+	memcpy(ram + 0x1000, "hello, world", 12);
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, 12, RAM_BASE + 0x1000, 0);
+	CHECK_RETURNED(0, 12);
+	CHECK_EQ(fake.console_len, 12);
+	CHECK(!memcmp(fake.console_out, "hello, world", 12));
+}
+
+TEST(dbcn_write_up_to_the_last_byte_of_ram)
+{
+	setup(1);
+	memcpy(ram + RAM_SIZE - 3, "end", 3);
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, 3, RAM_BASE + RAM_SIZE - 3, 0);
+	CHECK_RETURNED(0, 3);
+	CHECK(!memcmp(fake.console_out, "end", 3));
+}
+
+TEST(dbcn_write_of_zero_bytes)
+{
+	setup(1);
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, 0, RAM_BASE, 0);
+	CHECK_RETURNED(0, 0);
+	CHECK_EQ(fake.console_len, 0);
+}
+
+TEST(dbcn_write_outside_ram_is_invalid)
+{
+	static const unsigned long bad[][3] = {
+		/* len, lo, hi */
+		{ 4, RAM_BASE - 4, 0 },                 /* below */
+		{ 4, RAM_BASE - 2, 0 },                 /* straddles the base */
+		{ 3, RAM_BASE + RAM_SIZE - 2, 0 },      /* straddles the end */
+		{ 1, RAM_BASE + RAM_SIZE, 0 },          /* just past */
+		{ 4, 0x10000000, 0 },                   /* the UART */
+		{ 4, RAM_BASE, 1 },                     /* base_hi set */
+		{ 4, RAM_BASE, -1UL },
+		{ -1UL, RAM_BASE, 0 },                  /* huge length */
+		{ 2, -1UL, 0 },                         /* wraps */
+	};
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		unsigned int before = unit_failures();
+
+		setup(1);
+		ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, bad[i][0], bad[i][1], bad[i][2]);
+		CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+		CHECK_EQ(fake.console_len, 0);
+		if (unit_failures() != before)
+			printf("\t(len 0x%lx lo 0x%lx hi 0x%lx)\n", bad[i][0], bad[i][1], bad[i][2]);
+	}
+}
+
+TEST(dbcn_read_takes_what_is_waiting)
+{
+	setup(1);
+	fake.console_in = "abc";
+	memset(ram + 0x2000, '.', 8);
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_READ, 8, RAM_BASE + 0x2000, 0);
+	CHECK_RETURNED(0, 3);
+	CHECK(!memcmp(ram + 0x2000, "abc.....", 8));
+	/* nothing left: 0 bytes, success */
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_READ, 8, RAM_BASE + 0x2000, 0);
+	CHECK_RETURNED(0, 0);
+}
+
+TEST(dbcn_read_stops_at_the_buffer_length)
+{
+	setup(1);
+	fake.console_in = "abcdef";
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_READ, 2, RAM_BASE + RAM_SIZE - 2, 0);
+	CHECK_RETURNED(0, 2);
+	CHECK(!memcmp(ram + RAM_SIZE - 2, "ab", 2));
+	CHECK_EQ(fake.getc_calls, 2);
+	CHECK(!strcmp(fake.console_in, "cdef"));	/* the rest still waits */
+}
+
+TEST(dbcn_read_outside_ram_is_invalid)
+{
+	setup(1);
+	fake.console_in = "abc";
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_READ, 4, RAM_BASE + RAM_SIZE - 2, 0);
+	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_READ, 4, RAM_BASE, 1);
+	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+	CHECK_EQ(fake.getc_calls, 0);	/* no input consumed */
+}
+
+TEST(dbcn_write_byte)
+{
+	setup(1);
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE_BYTE, 0x141, 0, 0);	/* low byte only */
+	CHECK_RETURNED(0, 0);
+	CHECK_EQ(fake.console_len, 1);
+	CHECK_EQ(fake.console_out[0], 'A');
+}
+
+/* ---- legacy v0.1 --------------------------------------------------------- */
+
+TEST(legacy_putchar_writes_a0_only)
+{
+	setup(1);
+	ecall(SBI_EXT_0_1_CONSOLE_PUTCHAR, 0, 'x', UNTOUCHED, 0);
+	CHECK_EQ(A0, 0);
+	CHECK_EQ(A1, UNTOUCHED);
+	CHECK_EQ(v->ctx.sepc, PC + 4);
+	CHECK_EQ(fake.console_len, 1);
+	CHECK_EQ(fake.console_out[0], 'x');
+}
+
+TEST(legacy_getchar_returns_the_byte_or_minus_1)
+{
+	setup(1);
+	fake.console_in = "\xff" "q";
+	ecall(SBI_EXT_0_1_CONSOLE_GETCHAR, 0, 0, UNTOUCHED, 0);
+	CHECK_EQ(A0, 0xff);	/* a byte, not -1 */
+	CHECK_EQ(A1, UNTOUCHED);
+	ecall(SBI_EXT_0_1_CONSOLE_GETCHAR, 0, 0, UNTOUCHED, 0);
+	CHECK_EQ(A0, 'q');
+	ecall(SBI_EXT_0_1_CONSOLE_GETCHAR, 0, 0, UNTOUCHED, 0);
+	CHECK_EQ(A0, -1UL);
+	CHECK_EQ(A1, UNTOUCHED);
+	CHECK_EQ(v->ctx.sepc, PC + 4);
+}
+
+TEST(legacy_set_timer)
+{
+	setup(1);
+	v->pmu.fw[SBI_PMU_FW_SET_TIMER].started = true;
+	ecall(SBI_EXT_0_1_SET_TIMER, 0, 0xabcdef, UNTOUCHED, 0);
+	CHECK_EQ(A0, 0);
+	CHECK_EQ(A1, UNTOUCHED);
+	CHECK_EQ(fake.set_timer_calls, 1);
+	CHECK_EQ(fake.timer_deadline, 0xabcdef);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SET_TIMER].value, 1);
+}
+
+TEST(legacy_clear_ipi)
+{
+	setup(1);
+	ecall(SBI_EXT_0_1_CLEAR_IPI, 0, 0, UNTOUCHED, 0);
+	CHECK_EQ(A0, 0);
+	CHECK_EQ(A1, UNTOUCHED);
+	CHECK_EQ(fake.clear_irq_calls, 1);
+	CHECK_EQ(fake.cleared_irq, IRQ_VS_SOFT);
+}
+
+TEST(legacy_send_ipi_with_a_mask_in_guest_memory)
+{
+	unsigned long mask = 0x6;
+
+	setup(3);
+	memcpy(ram + 0x100, &mask, sizeof(mask));
+	ecall(SBI_EXT_0_1_SEND_IPI, 0, RAM_BASE + 0x100, UNTOUCHED, 0);
+	CHECK_EQ(A0, 0);
+	CHECK_EQ(A1, UNTOUCHED);
+	CHECK_EQ(fake.ipis, 2);
+	CHECK(fake.ipi_from[0] == v && fake.ipi_to[0] == &vm.vcpus[1]);
+	CHECK(fake.ipi_from[1] == v && fake.ipi_to[1] == &vm.vcpus[2]);
+}
+
+TEST(legacy_send_ipi_null_mask_means_all)
+{
+	setup(3);
+	ecall(SBI_EXT_0_1_SEND_IPI, 0, 0, UNTOUCHED, 0);
+	CHECK_EQ(A0, 0);
+	CHECK_EQ(fake.ipis, 3);
+	CHECK(fake.ipi_to[0] == &vm.vcpus[0]);
+	CHECK(fake.ipi_to[2] == &vm.vcpus[2]);
+}
+
+TEST(legacy_send_ipi_bad_mask_pointer)
+{
+	unsigned long mask = 0x8;	/* hart 3 of 3 */
+
+	setup(3);
+	ecall(SBI_EXT_0_1_SEND_IPI, 0, RAM_BASE + 0x101, UNTOUCHED, 0);	/* misaligned */
+	CHECK_EQ(A0, (unsigned long)SBI_ERR_INVALID_ADDRESS);
+	ecall(SBI_EXT_0_1_SEND_IPI, 0, RAM_BASE + RAM_SIZE, UNTOUCHED, 0);	/* past RAM */
+	CHECK_EQ(A0, (unsigned long)SBI_ERR_INVALID_ADDRESS);
+	ecall(SBI_EXT_0_1_SEND_IPI, 0, RAM_BASE - 8, UNTOUCHED, 0);	/* below RAM */
+	CHECK_EQ(A0, (unsigned long)SBI_ERR_INVALID_ADDRESS);
+	memcpy(ram + 0x100, &mask, sizeof(mask));
+	ecall(SBI_EXT_0_1_SEND_IPI, 0, RAM_BASE + 0x100, UNTOUCHED, 0);
+	CHECK_EQ(A0, (unsigned long)SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(A1, UNTOUCHED);
+	CHECK_EQ(fake.ipis, 0);
+}
+
+TEST(legacy_remote_fences)
+{
+	unsigned long mask = 0x2;
+
+	setup(2);
+	memcpy(ram + 0x100, &mask, sizeof(mask));
+	v->pmu.fw[SBI_PMU_FW_FENCE_I_SENT].started = true;
+	v->pmu.fw[SBI_PMU_FW_SFENCE_VMA_SENT].started = true;
+	v->pmu.fw[SBI_PMU_FW_SFENCE_VMA_ASID_SENT].started = true;
+	ecall6(SBI_EXT_0_1_REMOTE_FENCE_I, 0, RAM_BASE + 0x100, UNTOUCHED, 0, 0, 0, 0);
+	ecall6(SBI_EXT_0_1_REMOTE_SFENCE_VMA, 0, RAM_BASE + 0x100, 0x1000, 0x2000, 0, 0, 0);
+	ecall6(SBI_EXT_0_1_REMOTE_SFENCE_VMA_ASID, 0, 0, 0x3000, 0x4000, 7, 0, 0);
+	CHECK_EQ(A0, 0);
+	CHECK_EQ(fake.fences, 4);	/* 1 + 1 + both vCPUs */
+	CHECK(fake.fence[0].to == &vm.vcpus[1]);
+	CHECK_EQ(fake.fence[0].kind, VCPU_FENCE_I);
+	CHECK(fake.fence[1].to == &vm.vcpus[1]);
+	CHECK_EQ(fake.fence[1].kind, VCPU_FENCE_VMA);
+	CHECK_EQ(fake.fence[1].start, 0x1000);
+	CHECK_EQ(fake.fence[1].size, 0x2000);
+	CHECK(fake.fence[2].to == &vm.vcpus[0]);
+	CHECK(fake.fence[3].to == &vm.vcpus[1]);
+	CHECK_EQ(fake.fence[3].kind, VCPU_FENCE_VMA_ASID);
+	CHECK_EQ(fake.fence[3].start, 0x3000);
+	CHECK_EQ(fake.fence[3].size, 0x4000);
+	CHECK_EQ(fake.fence[3].asid, 7);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_FENCE_I_SENT].value, 1);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SFENCE_VMA_SENT].value, 1);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SFENCE_VMA_ASID_SENT].value, 1);
+}
+
+/* ---- HSM ----------------------------------------------------------------- */
+
+TEST(hsm_get_status)
+{
+	setup(3);
+	vm.vcpus[2].hsm_state = SBI_HSM_STATE_SUSPENDED;
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_GET_STATUS, 0, 0, 0);
+	CHECK_RETURNED(0, SBI_HSM_STATE_STARTED);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_GET_STATUS, 1, 0, 0);
+	CHECK_RETURNED(0, SBI_HSM_STATE_STOPPED);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_GET_STATUS, 2, 0, 0);
+	CHECK_RETURNED(0, SBI_HSM_STATE_SUSPENDED);
+}
+
+TEST(hsm_get_status_of_a_missing_hart_is_invalid)
+{
+	setup(3);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_GET_STATUS, 3, 0, 0);
+	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_GET_STATUS, -1UL, 0, 0);
+	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+}
+
+TEST(hsm_start_error_codes)
+{
+	setup(2);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 2, PC, 0);	/* no such hart */
+	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 0, PC, 0);	/* already running */
+	CHECK_RETURNED(SBI_ERR_ALREADY_AVAILABLE, 0);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, PC, 0);	/* not in this version */
+	CHECK_RETURNED(SBI_ERR_FAILED, 0);
+	CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_STOPPED);
+}
+
+/* ---- IPI ----------------------------------------------------------------- */
+
+TEST(ipi_to_the_named_harts)
+{
+	setup(4);
+	ecall(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 0x5, 1, 0);	/* harts 1 and 3 */
+	CHECK_RETURNED(0, 0);
+	CHECK_EQ(fake.ipis, 2);
+	CHECK(fake.ipi_from[0] == v && fake.ipi_to[0] == &vm.vcpus[1]);
+	CHECK(fake.ipi_from[1] == v && fake.ipi_to[1] == &vm.vcpus[3]);
+}
+
+TEST(ipi_to_all_harts)
+{
+	setup(3);
+	ecall(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 0, -1UL, 0);
+	CHECK_RETURNED(0, 0);
+	CHECK_EQ(fake.ipis, 3);
+}
+
+TEST(ipi_with_an_empty_mask)
+{
+	setup(3);
+	ecall(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 0, 0, 0);
+	CHECK_RETURNED(0, 0);
+	CHECK_EQ(fake.ipis, 0);
+}
+
+TEST(ipi_with_a_bad_mask_is_invalid)
+{
+	setup(2);
+	ecall(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 0x4, 0, 0);
+	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+	ecall(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 0x1, 2, 0);
+	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+	ecall(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 0x4, -2UL, 0);	/* base + bit wraps */
+	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+	/* nothing is sent, not even to the valid harts of the mask */
+	ecall(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 0x7, 0, 0);
+	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+	CHECK_EQ(fake.ipis, 0);
+}
+
+TEST(ipi_pmu_counts_each_call_once_only_when_started)
+{
+	setup(4);
+	ecall(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 0xf, 0, 0);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_IPI_SENT].value, 0);
+	v->pmu.fw[SBI_PMU_FW_IPI_SENT].started = true;
+	ecall(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 0xf, 0, 0);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_IPI_SENT].value, 1);
+	ecall(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 0x10, 0, 0);	/* refused: not counted */
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_IPI_SENT].value, 1);
+	/* other counters are not touched */
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_IPI_RCVD].value, 0);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SET_TIMER].value, 0);
+}
+
+TEST(legacy_send_ipi_pmu_counts_only_when_started)
+{
+	setup(2);
+	ecall(SBI_EXT_0_1_SEND_IPI, 0, 0, 0, 0);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_IPI_SENT].value, 0);
+	v->pmu.fw[SBI_PMU_FW_IPI_SENT].started = true;
+	ecall(SBI_EXT_0_1_SEND_IPI, 0, 0, 0, 0);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_IPI_SENT].value, 1);
+}
+
+/* ---- RFENCE -------------------------------------------------------------- */
+
+TEST(rfence_fence_i)
+{
+	setup(2);
+	ecall6(SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_FENCE_I, 0x1, 1, 0, 0, 0, 0);
+	CHECK_RETURNED(0, 0);
+	CHECK_EQ(fake.fences, 1);
+	CHECK(fake.fence[0].from == v && fake.fence[0].to == &vm.vcpus[1]);
+	CHECK_EQ(fake.fence[0].kind, VCPU_FENCE_I);
+}
+
+TEST(rfence_sfence_vma_passes_the_range)
+{
+	setup(2);
+	ecall6(SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_SFENCE_VMA, 0x3, 0, 0x40000000, 0x2000, 0, 0);
+	CHECK_RETURNED(0, 0);
+	CHECK_EQ(fake.fences, 2);
+	for (unsigned int i = 0; i < 2; i++) {
+		CHECK(fake.fence[i].to == &vm.vcpus[i]);
+		CHECK_EQ(fake.fence[i].kind, VCPU_FENCE_VMA);
+		CHECK_EQ(fake.fence[i].start, 0x40000000);
+		CHECK_EQ(fake.fence[i].size, 0x2000);
+	}
+}
+
+TEST(rfence_sfence_vma_asid_passes_the_asid)
+{
+	setup(2);
+	ecall6(SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_SFENCE_VMA_ASID, 0, -1UL, 0x1000, -1UL, 42, 0);
+	CHECK_RETURNED(0, 0);
+	CHECK_EQ(fake.fences, 2);
+	CHECK_EQ(fake.fence[1].kind, VCPU_FENCE_VMA_ASID);
+	CHECK_EQ(fake.fence[1].start, 0x1000);
+	CHECK_EQ(fake.fence[1].size, -1UL);
+	CHECK_EQ(fake.fence[1].asid, 42);
+}
+
+TEST(rfence_with_a_bad_mask_is_invalid)
+{
+	for (unsigned long fid = 0; fid <= SBI_EXT_RFENCE_REMOTE_SFENCE_VMA_ASID; fid++) {
+		setup(2);
+		ecall6(SBI_EXT_RFENCE, fid, 0x4, 0, 0, 0, 0, 0);
+		CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+		ecall6(SBI_EXT_RFENCE, fid, 0x1, 5, 0, 0, 0, 0);
+		CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+		CHECK_EQ(fake.fences, 0);
+	}
+}
+
+TEST(rfence_pmu_counts_only_when_started)
+{
+	static const enum sbi_pmu_fw_event sent[] = {
+		SBI_PMU_FW_FENCE_I_SENT, SBI_PMU_FW_SFENCE_VMA_SENT, SBI_PMU_FW_SFENCE_VMA_ASID_SENT,
+	};
+
+	for (unsigned long fid = 0; fid < 3; fid++) {
+		setup(2);
+		ecall6(SBI_EXT_RFENCE, fid, 0x3, 0, 0, 0, 0, 0);
+		CHECK_EQ(v->pmu.fw[sent[fid]].value, 0);
+		v->pmu.fw[sent[fid]].started = true;
+		ecall6(SBI_EXT_RFENCE, fid, 0x3, 0, 0, 0, 0, 0);
+		ecall6(SBI_EXT_RFENCE, fid, 0x1, 0, 0, 0, 0, 0);
+		CHECK_EQ(v->pmu.fw[sent[fid]].value, 2);
+		ecall6(SBI_EXT_RFENCE, fid, 0x8, 0, 0, 0, 0, 0);	/* refused */
+		CHECK_EQ(v->pmu.fw[sent[fid]].value, 2);
+		/* only that event moved */
+		for (unsigned int e = 0; e < SBI_PMU_FW_MAX; e++)
+			if (e != sent[fid])
+				CHECK_EQ(v->pmu.fw[e].value, 0);
+	}
+}
+
+/* ---- KEEL (Keel's own calls) ---------------------------------------------- */
+
+TEST(keel_test_hook_is_denied_without_test_hooks)
+{
+	setup(1);
+	vm.test_hooks = false;
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_TEST_HYPERVISOR_FAULT, 0, 0, 0);
+	CHECK_RETURNED(SBI_ERR_DENIED, 0);
+	CHECK_EQ(fake.stops + fake.resets, 0);
+}
+
+/* ---- pmu_incr_fw itself (include/pmu.h) ---------------------------------- */
+
+TEST(pmu_incr_fw_ignores_null_and_out_of_range)
+{
+	struct vcpu_pmu pmu;
+
+	memset(&pmu, 0, sizeof(pmu));
+	pmu.fw[SBI_PMU_FW_ILLEGAL_INSN].started = true;
+	pmu_incr_fw(&pmu, SBI_PMU_FW_ILLEGAL_INSN);
+	pmu_incr_fw(&pmu, SBI_PMU_FW_ACCESS_LOAD);	/* not started */
+	pmu_incr_fw(&pmu, SBI_PMU_FW_MAX);	/* out of range: ignored */
+	pmu_incr_fw(&pmu, (enum sbi_pmu_fw_event)-1);
+	pmu_incr_fw(NULL, SBI_PMU_FW_ILLEGAL_INSN);
+	CHECK_EQ(pmu.fw[SBI_PMU_FW_ILLEGAL_INSN].value, 1);
+	CHECK_EQ(pmu.fw[SBI_PMU_FW_ACCESS_LOAD].value, 0);
+}
