@@ -29,3 +29,15 @@ sys_case tiny-ram     $G/hello.elf "-m 1"    - 'MEM=1: give the guest RAM in MiB
 sys_case hyp-fault    $G/hypfault.elf "-H 1" 1 '==== hypervisor fault .* on hart 0' 'KEEL-TEST'
 sys_case hyp-fault-report $G/hypfault.elf "-H 1" 1 'a trap in Keel itself.*' 'KEEL-TEST'
 sys_case hyp-fault-denied $G/hypfault.elf ""   0 'KEEL-TEST: PASS hypfault'
+# INITRD= and BOOTARGS= reach the guest: its DT's /chosen names them and
+# the initrd's bytes are where linux,initrd-start says.
+sys_case initrd       $G/hello.elf "-r tests/system/data/initrd.txt -b keel.test=1" 0 'first line: "KEEL-INITRD-TEST line one"'
+sys_case bootargs     $G/hello.elf "-b keel.test=1" 0 'bootargs: "keel.test=1"'
+# Bad input stops with a message that names the problem.
+sys_case no-image     /nonexistent.elf "" - "guest image '/nonexistent.elf' does not exist"
+sys_case huge-ram     $G/hello.elf "-m 4096" 1 "VM 'huge-ram': cannot allocate 4096 MiB of RAM"
+sys_case vcpus-zero   $G/hello.elf "-c 0" - 'VCPUS=0: must be 1 or more'
+# A bundle Keel itself refuses (mkbundle leaves the vCPU limit to Keel).
+sys_case vcpus-limit  $G/hello.elf "-c 9" 1 "VM 'vcpus-limit': vcpus is out of range \(must be 1\.\.8\)"
+# VCPUS= is accepted: secondary vCPUs exist, STOPPED until SMP support.
+sys_case vcpus-two    $G/sbi.elf   "-c 2" 0 'KEEL-TEST: PASS sbi'
