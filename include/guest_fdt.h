@@ -22,6 +22,7 @@ struct guest_fdt_params {
 	uint64_t initrd_start, initrd_end; /* both 0: no initrd */
 	uint64_t uart_base, uart_size;
 	uint32_t uart_clock;
+	uint32_t boot_count; /* /chosen/keel,boot-count: 0 at first, +1 per reboot */
 };
 
 /* Writes the DT into buf. Returns 0 or a negative libfdt error. */

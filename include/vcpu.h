@@ -44,6 +44,8 @@ struct vcpu {
 	struct vcpu_pmu pmu;
 	struct vcpu_stats stats;
 	bool trace; /* TRACE=1: print every exit (copied from the VM) */
+	/* exceptions injected in a row at the guest's own trap vector */
+	unsigned int fault_loop;
 	/* the SBI extension this vCPU called last: most calls repeat it */
 	const struct sbi_extension *sbi_last;
 };

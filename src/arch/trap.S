@@ -17,6 +17,7 @@
  * every other handler leaves them alone, and C code keeps them intact by
  * the calling convention (see vcpu_context.h).
  */
+#include "boot_config.h"
 #include "vcpu_context.h"
 
 #define EXC_ECALL_VS 10
@@ -182,6 +183,19 @@ guest_enter:
  */
 keel_trap:
 	csrrw	sp, sscratch, sp	/* sp back, sscratch = 0 again */
+	/*
+	 * A fault with sp outside Keel's stacks (a corrupted sp, a stack
+	 * overflow) would fault again on the first store below, forever and
+	 * silently. Report it from the emergency stack instead.
+	 */
+	csrw	sscratch, t0
+	la	t0, hart_stacks + KEEL_STACK_SIZE * KEEL_MAX_HARTS
+	bgtu	sp, t0, 2f
+	la	t0, hart_stacks + CTX_SIZE
+	bltu	sp, t0, 2f
+	j	3f
+2:	la	sp, emergency_stack_top
+3:	csrrw	t0, sscratch, zero
 	addi	sp, sp, -CTX_SIZE
 	sd	x1, CTX_REG(1)(sp)
 	sd	x3, CTX_REG(3)(sp)
@@ -222,3 +236,9 @@ keel_trap:
 	/* trap_from_keel does not return. */
 1:	wfi
 	j	1b
+
+	.bss
+	.balign	16
+emergency_stack:
+	.space	4096
+emergency_stack_top:

@@ -120,6 +120,7 @@ int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p)
 		CHECK(fdt_property_string(fdt, "bootargs", p->bootargs));
 	snprintf(name, sizeof(name), "/soc/serial@%llx", (unsigned long long)p->uart_base);
 	CHECK(fdt_property_string(fdt, "stdout-path", name));
+	CHECK(fdt_property_u32(fdt, "keel,boot-count", p->boot_count));
 	if (p->initrd_end > p->initrd_start) {
 		CHECK(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
 		CHECK(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end));

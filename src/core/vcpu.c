@@ -25,7 +25,7 @@ void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
 {
 	struct vcpu_csrs *c = &v->csrs;
 
-	memset(&v->ctx, 0, sizeof(v->ctx));
+	memset(v->ctx.x, 0, sizeof(v->ctx.x));
 	memset(c, 0, sizeof(*c));
 	memset(&v->pmu, 0, sizeof(v->pmu));
 	v->ctx.sepc = entry;
@@ -42,14 +42,34 @@ void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
 	c->henvcfg = v->vm->guest_sstc ? ENVCFG_STCE : 0;
 	c->vstimecmp = UINT64_MAX;
 	v->timer_deadline = UINT64_MAX;
+	v->fault_loop = 0;
 	v->hsm_state = v->id == 0 ? SBI_HSM_STATE_STARTED : SBI_HSM_STATE_STOPPED;
 }
+
+/*
+ * A guest whose trap handler faults on its first instruction (no stvec set,
+ * or stvec pointing nowhere) would be sent back to that handler forever.
+ * Real hardware would spin silently; Keel stops the VM and says why.
+ */
+#define FAULT_LOOP_LIMIT 3
 
 void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned long cause,
 			   unsigned long tval)
 {
+	unsigned long pc = v->ctx.sepc;
+
 	v->stats.redirects++;
 	arch_vcpu_enter_vs_trap(v, cause, tval, t->sstatus & SSTATUS_SPP);
+	if (pc != v->ctx.sepc) {
+		v->fault_loop = 0;
+		return;
+	}
+	if (++v->fault_loop >= FAULT_LOOP_LIMIT) {
+		pr_err("VM '%s' vCPU %u: %s at 0x%lx (tval 0x%lx), which is its own trap "
+		       "vector (stvec): it faults there again and again\n",
+		       v->vm->cfg->name, v->id, trap_cause_name(cause), pc, tval);
+		vm_stop(v->vm, VM_STOP_FAILURE, "its trap handler cannot run (fault loop)");
+	}
 }
 
 void vcpu_redirect(struct vcpu *v, const struct trap_info *t)

@@ -111,6 +111,7 @@ static int vm_load(struct vm *vm)
 		.uart_base = VM_UART_BASE,
 		.uart_size = UART16550_SIZE,
 		.uart_clock = VM_UART_CLOCK,
+		.boot_count = (uint32_t)vm->reboots,
 	};
 	r = guest_fdt_build(vm_gpa_to_hva(vm, vm->dtb_gpa, VM_DTB_MAX), VM_DTB_MAX, &fp);
 	if (r) {

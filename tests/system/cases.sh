@@ -1,7 +1,7 @@
 # The system tests: each line runs Keel with one bundle in QEMU and states
 # what must be seen. Sourced by tests/system/run.sh.
 #
-#   sys_case NAME GUEST_ELF "MKBUNDLE OPTIONS" EXPECT_RC "REGEX THAT MUST APPEAR" \
+#   [QEMU_ARGS="..."] sys_case NAME GUEST_ELF "MKBUNDLE OPTIONS" EXPECT_RC "REGEX THAT MUST APPEAR" \
 #            ["REGEX THAT MUST NOT"] ["TEXT TYPED ON THE CONSOLE, EVERY 0.5 s"]
 #
 # EXPECT_RC is run-qemu.sh's exit code: 0 every VM shut down, 1 failure.
@@ -41,3 +41,9 @@ sys_case vcpus-zero   $G/hello.elf "-c 0" - 'VCPUS=0: must be 1 or more'
 sys_case vcpus-limit  $G/hello.elf "-c 9" 1 "VM 'vcpus-limit': vcpus is out of range \(must be 1\.\.8\)"
 # VCPUS= is accepted: secondary vCPUs exist, STOPPED until SMP support.
 sys_case vcpus-two    $G/sbi.elf   "-c 2" 0 'KEEL-TEST: PASS sbi'
+# A guest whose own trap handler cannot run is stopped with a report.
+sys_case fault-loop   $G/crash.elf "" 1 "its own trap vector \(stvec\): it faults there again" 'KEEL-TEST'
+# SRST cold and warm reboot restart the VM from its image, RAM zeroed.
+sys_case reboot       $G/reboot.elf "-m 16" 0 'KEEL-TEST: PASS reboot'
+# Without the H extension Keel stops at once and says why.
+QEMU_ARGS="-cpu rv64,h=false" sys_case no-h-extension $G/hello.elf "" 1 'has no H extension' 'KEEL-TEST'

@@ -19,8 +19,10 @@ sys_case() {
 		rc=-
 	else
 		# "typed" is sent to the console every half second, as if typed
+		# QEMU_ARGS (set before sys_case) go to QEMU as they are
+		# shellcheck disable=SC2086
 		timeout "$TIMEOUT" scripts/run-qemu.sh -k build/keel.bin -B "$bundle" \
-			< <(if [ -n "$typed" ]; then
+			-- ${QEMU_ARGS:-} < <(if [ -n "$typed" ]; then
 				for _ in $(seq 20); do sleep 0.5; printf '%s' "$typed"; done
 			    fi) >>"$log" 2>&1
 		rc=$?
