@@ -55,6 +55,13 @@ unsigned long arch_vs_pending_enabled(void);
 int arch_guest_read_insn(const struct trap_info *t, unsigned long gva, uint32_t *insn,
 			 unsigned long *cause);
 
+/*
+ * Read a 64-bit value at guest virtual address gva of the loaded vCPU, as
+ * the guest's own load would see it (HLV.D, with the guest's translation
+ * and privilege). Returns 0, or -1 when the guest could not read it there.
+ */
+int arch_guest_load_u64(unsigned long gva, uint64_t *value);
+
 /* TLB maintenance */
 void arch_hfence_gvma_vmid(unsigned int vmid);
 void arch_hfence_vvma_all(void);

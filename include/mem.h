@@ -23,7 +23,11 @@ struct mem_pool {
 };
 
 void mem_pool_init(struct mem_pool *pool);
-/* Add RAM. Returns -1 if the pool has no room for another range. */
+/*
+ * Add RAM. Returns -1 if the pool has no room for another range, or the
+ * range is empty, wraps past the top of the address space, or overlaps RAM
+ * already added.
+ */
 int mem_pool_add(struct mem_pool *pool, uint64_t base, uint64_t size);
 /* Remove [base, base+size) from the free ranges, wherever it overlaps. */
 int mem_pool_reserve(struct mem_pool *pool, uint64_t base, uint64_t size);

@@ -6,6 +6,7 @@
  *
  * unsigned long guarded_hlvx_hu(unsigned long addr, unsigned long *cause)
  * unsigned long guarded_hlvx_wu(unsigned long addr, unsigned long *cause)
+ * unsigned long guarded_hlv_d(unsigned long addr, unsigned long *cause)
  * unsigned long guarded_read_stimecmp(unsigned long *cause)
  * *cause is left alone when no trap happens.
  */
@@ -40,6 +41,18 @@ guarded_hlvx_wu:
 	li	a0, 0
 	/* hlvx.wu a0, (t3) */
 	.word	0x68304073 | (28 << 15) | (10 << 7)
+	csrw	stvec, t1
+	ret
+
+	.globl	guarded_hlv_d
+guarded_hlv_d:
+	mv	t2, a1
+	la	t1, guard_trap
+	csrrw	t1, stvec, t1
+	mv	t3, a0
+	li	a0, 0
+	/* hlv.d a0, (t3) */
+	.word	0x6c004073 | (28 << 15) | (10 << 7)
 	csrw	stvec, t1
 	ret
 

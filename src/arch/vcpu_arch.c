@@ -8,6 +8,7 @@
 
 unsigned long guarded_hlvx_hu(unsigned long addr, unsigned long *cause);
 unsigned long guarded_hlvx_wu(unsigned long addr, unsigned long *cause);
+unsigned long guarded_hlv_d(unsigned long addr, unsigned long *cause);
 
 void arch_vcpu_load(struct vcpu *v, uint64_t hgatp)
 {
@@ -133,6 +134,23 @@ int arch_guest_read_insn(const struct trap_info *t, unsigned long gva, uint32_t 
 	csr_write(CSR_HSTATUS, t->hstatus);
 	csr_write(CSR_SSTATUS, t->sstatus);
 	csr_write(CSR_SEPC, t->sepc);
+	return -1;
+}
+
+int arch_guest_load_u64(unsigned long gva, uint64_t *value)
+{
+	unsigned long hstatus = csr_read(CSR_HSTATUS);
+	unsigned long sstatus = csr_read(CSR_SSTATUS);
+	unsigned long sepc = csr_read(CSR_SEPC);
+	unsigned long cause = 0;
+
+	*value = guarded_hlv_d(gva, &cause);
+	if (!cause)
+		return 0;
+	/* see arch_guest_read_insn: a fault taken by Keel changed these */
+	csr_write(CSR_HSTATUS, hstatus);
+	csr_write(CSR_SSTATUS, sstatus);
+	csr_write(CSR_SEPC, sepc);
 	return -1;
 }
 

@@ -22,6 +22,12 @@ static int get_u32(const void *fdt, int node, const char *prop, uint32_t *out)
 	return 0;
 }
 
+/* What get_u32()'s result says is wrong with a property, for a message. */
+static const char *u32_problem(int r)
+{
+	return r == -1 ? "is missing" : r == -2 ? "is not one 32-bit cell" : "is out of range";
+}
+
 static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 		    unsigned long errlen)
 {
@@ -42,15 +48,15 @@ static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 	r = get_u32(fdt, node, "memory-size-mib", &mib);
 	if (r || mib < VM_MEM_MIB_MIN || mib > VM_MEM_MIB_MAX) {
 		snprintf(err, errlen, "VM '%s': memory-size-mib %s (must be %d..%d)", vm->name,
-			 r ? "is missing" : "is out of range", VM_MEM_MIB_MIN, VM_MEM_MIB_MAX);
+			 u32_problem(r), VM_MEM_MIB_MIN, VM_MEM_MIB_MAX);
 		return -1;
 	}
 	vm->mem_size = (uint64_t)mib << 20;
 
 	r = get_u32(fdt, node, "vcpus", &vcpus);
 	if (r || vcpus == 0 || vcpus > KEEL_MAX_VCPUS) {
-		snprintf(err, errlen, "VM '%s': vcpus %s (must be 1..%d)", vm->name,
-			 r ? "is missing" : "is out of range", KEEL_MAX_VCPUS);
+		snprintf(err, errlen, "VM '%s': vcpus %s (must be 1..%d)", vm->name, u32_problem(r),
+			 KEEL_MAX_VCPUS);
 		return -1;
 	}
 	vm->nr_vcpus = vcpus;
@@ -83,7 +89,7 @@ static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, unsigned long errlen)
 {
 	uint32_t version;
-	int node;
+	int node, r;
 
 	memset(b, 0, sizeof(*b));
 	if (size < sizeof(struct fdt_header) || fdt_check_header(fdt) ||
@@ -96,8 +102,10 @@ int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, un
 		snprintf(err, errlen, "bundle: root is not compatible with \"keel,bundle\"");
 		return -1;
 	}
-	if (get_u32(fdt, 0, "keel,bundle-version", &version) || version != BUNDLE_VERSION) {
-		snprintf(err, errlen, "bundle: keel,bundle-version is missing or not %d", BUNDLE_VERSION);
+	r = get_u32(fdt, 0, "keel,bundle-version", &version);
+	if (r || version != BUNDLE_VERSION) {
+		snprintf(err, errlen, "bundle: keel,bundle-version %s (this Keel reads version %d)",
+			 r ? u32_problem(r) : "is not supported", BUNDLE_VERSION);
 		return -1;
 	}
 	node = fdt_path_offset(fdt, "/options");

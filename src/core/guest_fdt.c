@@ -17,6 +17,26 @@
 			return __r;                                              \
 	} while (0)
 
+/*
+ * Host extensions a guest cannot use under Keel yet: each needs an henvcfg
+ * enable bit or state that Keel does not virtualise (cache-block ops,
+ * page-based memory types, hardware A/D updates, counter overflow
+ * interrupts, AIA, state-enable CSRs). Advertising them would make the
+ * guest take virtual-instruction faults.
+ */
+static bool not_virtualised(const char *ext, unsigned long len)
+{
+	static const char *const names[] = {
+		"zicbom", "zicboz", "svpbmt", "svadu", "sscofpmf",
+		"smaia",  "ssaia",  "smstateen", "ssstateen",
+	};
+
+	for (unsigned long i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && !strncmp(ext, names[i], len))
+			return true;
+	return false;
+}
+
 void guest_isa_string(const char *host_isa, bool guest_has_sstc, char *out, unsigned long outlen)
 {
 	unsigned long o = 0;
@@ -30,12 +50,13 @@ void guest_isa_string(const char *host_isa, bool guest_has_sstc, char *out, unsi
 			continue;
 		out[o++] = *p;
 	}
-	/* multi-letter extensions: drop sstc unless the guest really has it */
+	/* multi-letter extensions: drop what the guest does not really get */
 	while (*p == '_') {
 		const char *next = strchr(p + 1, '_');
 		unsigned long len = next ? (unsigned long)(next - p) : strlen(p);
 		bool drop = (len == 5 && !strncmp(p, "_sstc", 5) && !guest_has_sstc) ||
-			    (len >= 2 && p[1] == 'h'); /* hypervisor-only extensions */
+			    (len >= 2 && p[1] == 'h') || /* hypervisor-only extensions */
+			    not_virtualised(p + 1, len - 1);
 		if (!drop && o + len < outlen) {
 			memcpy(out + o, p, len);
 			o += len;

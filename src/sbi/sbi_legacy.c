@@ -3,25 +3,29 @@
  * which the dispatcher takes from res->error, and leave a1 as it was: the
  * handler hands the guest's a1 back as res->value.
  */
+#include "arch.h"
 #include "sbi.h"
 #include "vcpu_request.h"
 #include "vm.h"
 
-/* v0.1 passes a pointer to the hart mask in guest memory */
-static long legacy_hart_mask(struct vcpu *v, unsigned long mask_gpa, unsigned long *targets)
+/*
+ * v0.1 passes the hart mask by a pointer: a virtual address of the guest
+ * (Linux passes the address of a kernel variable), so it is read through
+ * the guest's own translation. NULL means every hart.
+ */
+static long legacy_hart_mask(struct vcpu *v, unsigned long mask_va, unsigned long *targets)
 {
-	unsigned long *mask;
+	uint64_t mask;
 
-	if (!mask_gpa) {
+	if (!mask_va) {
 		*targets = v->vm->nr_vcpus >= 64 ? ~0UL : (1UL << v->vm->nr_vcpus) - 1;
 		return 0;
 	}
-	if (mask_gpa & 7)
+	if (mask_va & 7)
 		return SBI_ERR_INVALID_ADDRESS;
-	mask = vm_gpa_to_hva(v->vm, mask_gpa, sizeof(*mask));
-	if (!mask)
+	if (arch_guest_load_u64(mask_va, &mask))
 		return SBI_ERR_INVALID_ADDRESS;
-	return sbi_hart_mask_to_vcpus(*mask, 0, v->vm->nr_vcpus, targets);
+	return sbi_hart_mask_to_vcpus(mask, 0, v->vm->nr_vcpus, targets);
 }
 
 static void legacy_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)

@@ -11,6 +11,17 @@
 #include "trace.h"
 
 struct fake_core fake;
+struct vm *fake_guest_vm;
+
+int arch_guest_load_u64(unsigned long gva, uint64_t *value)
+{
+	const void *p = fake_guest_vm ? vm_gpa_to_hva(fake_guest_vm, gva, sizeof(*value)) : NULL;
+
+	if (!p)
+		return -1;
+	memcpy(value, p, sizeof(*value));
+	return 0;
+}
 struct host_features host;
 
 void fake_reset(void)

@@ -52,6 +52,11 @@ struct fake_core {
 };
 
 extern struct fake_core fake;
+/*
+ * Guest memory behind arch_guest_load_u64: a guest with paging off, so a
+ * virtual address is its guest physical address in this VM's RAM.
+ */
+extern struct vm *fake_guest_vm;
 
 void fake_reset(void);
 

@@ -42,6 +42,7 @@ static void setup(unsigned int nr)
 		vm.vcpus[i].hsm_state = i ? SBI_HSM_STATE_STOPPED : SBI_HSM_STATE_STARTED;
 	}
 	v = &vm.vcpus[0];
+	fake_guest_vm = &vm;
 }
 
 /* The guest executes ecall with these registers. */
