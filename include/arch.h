@@ -11,6 +11,7 @@
 
 struct host_features {
 	bool sstc;              /* stimecmp usable from HS */
+	bool fpu;               /* 'd' in riscv,isa: guests' FP state is switched */
 	unsigned int gstage_levels; /* 4 = Sv48x4, 3 = Sv39x4 */
 	unsigned int vmid_bits;
 	unsigned long mvendorid, marchid, mimpid;

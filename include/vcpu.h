@@ -25,6 +25,12 @@ struct vcpu_csrs {
 	unsigned long vstimecmp;
 };
 
+/* The guest's FPU state while it is not on the hart (see src/arch/fp.S). */
+struct vcpu_fp {
+	uint64_t f[32];
+	uint64_t fcsr;
+};
+
 struct vcpu_stats {
 	unsigned long exceptions[EXC_COUNT];
 	unsigned long interrupts[IRQ_COUNT];
@@ -41,6 +47,7 @@ struct vcpu {
 	int hsm_state;            /* SBI_HSM_STATE_* */
 	uint64_t timer_deadline;  /* guest set_timer value; UINT64_MAX = none */
 	struct vcpu_csrs csrs;
+	struct vcpu_fp fp;
 	struct vcpu_pmu pmu;
 	struct vcpu_stats stats;
 	bool trace; /* TRACE=1: print every exit (copied from the VM) */

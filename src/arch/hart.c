@@ -84,8 +84,11 @@ void arch_hart_init(void)
 	/* Keel's timer and IPIs; interrupts are taken only while a guest runs */
 	csr_write(CSR_SIE, MIP_STIP | MIP_SSIP);
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
-	/* The guest may use the FPU; Keel itself never does. */
-	csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
+	/*
+	 * The FPU stays off in HS (sstatus.FS) until a vCPU is loaded:
+	 * arch_vcpu_load() turns it on for the guest. Keel never uses it.
+	 */
+	csr_clear(CSR_SSTATUS, SSTATUS_FS);
 	arch_host_timer_set(UINT64_MAX);
 }
 

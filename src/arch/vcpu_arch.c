@@ -6,6 +6,8 @@
 #include "csr.h"
 #include "trap.h"
 
+void fp_save(struct vcpu_fp *fp);
+void fp_restore(const struct vcpu_fp *fp);
 unsigned long guarded_hlvx_hu(unsigned long addr, unsigned long *cause);
 unsigned long guarded_hlvx_wu(unsigned long addr, unsigned long *cause);
 unsigned long guarded_hlv_d(unsigned long addr, unsigned long *cause);
@@ -29,6 +31,14 @@ void arch_vcpu_load(struct vcpu *v, uint64_t hgatp)
 	csr_write(CSR_HVIP, c->hvip);
 	if (c->henvcfg & ENVCFG_STCE)
 		csr_write(CSR_VSTIMECMP, c->vstimecmp);
+	if (host.fpu) {
+		/* the FPU must be on (sstatus.FS) for Keel to load it */
+		csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
+		fp_restore(&v->fp);
+		/* clean: unchanged since loaded, nothing to save unless written */
+		csr_clear(CSR_SSTATUS, SSTATUS_FS);
+		csr_set(CSR_SSTATUS, SSTATUS_FS_CLEAN);
+	}
 	/* sret goes to VS-mode (SPP = 1 for a vCPU's first entry) */
 	if (c->hstatus & HSTATUS_SPVP)
 		csr_set(CSR_SSTATUS, SSTATUS_SPP);
@@ -55,6 +65,12 @@ void arch_vcpu_save(struct vcpu *v)
 	c->hvip = csr_read(CSR_HVIP);
 	if (c->henvcfg & ENVCFG_STCE)
 		c->vstimecmp = csr_read(CSR_VSTIMECMP);
+	/* The guest's FP registers are saved only when it wrote them. */
+	if (host.fpu && (csr_read(CSR_SSTATUS) & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+		fp_save(&v->fp);
+		csr_clear(CSR_SSTATUS, SSTATUS_FS);
+		csr_set(CSR_SSTATUS, SSTATUS_FS_CLEAN);
+	}
 }
 
 void arch_trap_read(struct trap_info *t, struct vcpu_context *regs)

@@ -147,6 +147,7 @@ void keel_main(unsigned long hartid, const void *fdt)
 		}
 	}
 	arch_probe_host(&host);
+	host.fpu = isa_has_extension(platform.isa, "d");
 	arch_hart_init();
 	print_banner(hartid);
 	setup_memory(fdt);

@@ -28,6 +28,7 @@ void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
 	memset(v->ctx.x, 0, sizeof(v->ctx.x));
 	memset(c, 0, sizeof(*c));
 	memset(&v->pmu, 0, sizeof(v->pmu));
+	memset(&v->fp, 0, sizeof(v->fp)); /* a fresh boot sees a clean FPU */
 	v->ctx.sepc = entry;
 	v->ctx.x[10] = v->id;   /* a0: hart id */
 	v->ctx.x[11] = dtb_gpa; /* a1: device tree */
