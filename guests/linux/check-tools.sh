@@ -38,6 +38,7 @@ need "${cross}objcopy" binutils-riscv64-linux-gnu
 if [ -n "$missing" ]; then
 	echo "guests/linux: these Debian packages are missing:$missing" >&2
 	echo "guests/linux: install them with:" >&2
-	echo "  sudo apt-get install --no-install-recommends$missing" >&2
+	sudo=sudo\ ; [ "$(id -u 2>/dev/null)" = 0 ] && sudo=
+	echo "  ${sudo}apt-get install --no-install-recommends$missing" >&2
 	exit 1
 fi

@@ -395,7 +395,7 @@ static void init_main(void)
 			out_num((unsigned long)(cpus < 0 ? 0 : cpus));
 			out(" came up\n");
 			if (!fail)
-				fail = "cpus: fewer or more than keel.cpus=";
+				fail = "cpus: count differs from keel.cpus=";
 		}
 	}
 
