@@ -47,7 +47,7 @@ KEEL_OBJS := $(patsubst src/%,$(BUILD)/keel/%.o,$(KEEL_SRCS))
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c
 LIBFDT_OBJS := $(patsubst %.c,$(BUILD)/keel/libfdt/%.o,$(LIBFDT_SRCS))
 
-.PHONY: all keel guests run test unit system bench debug clean setup-build setup-run setup-test
+.PHONY: all keel guests linux run test unit system bench debug clean setup-build setup-run setup-test
 
 all: keel guests
 
@@ -95,6 +95,11 @@ $(BUILD)/keel.bin: $(BUILD)/keel.elf
 guests: | setup-build
 	@$(MAKE) --no-print-directory -C guests O=$(abspath $(BUILD)/guests)
 
+# A Linux 6.1 guest from Debian's linux-source-6.1 (guests/linux): about
+# 5 minutes the first time on 2 cores, cached in build/linux afterwards.
+linux: | setup-linux
+	@$(MAKE) --no-print-directory -C guests/linux O=$(abspath $(BUILD)/linux)
+
 # The bundle: a device tree blob that carries the guest image(s) and their
 # settings. QEMU loads it as Keel's initrd; U-Boot would too on a board.
 $(BUILD)/run/bundle.dtb: FORCE keel guests
@@ -117,7 +122,7 @@ unit: | setup-test
 	@$(MAKE) --no-print-directory $(LIBFDT_DIR)/.stamp
 	@$(MAKE) --no-print-directory -C tests/unit O=$(abspath $(BUILD)/unit) LIBFDT_DIR=$(abspath $(LIBFDT_DIR))
 
-test: setup-test keel guests unit
+test: setup-test keel guests linux unit
 	@tests/run-all.sh
 
 bench: setup-run keel guests

@@ -3,15 +3,18 @@
 # installed. Every Makefile target that needs tools runs it first.
 #   - as root: installs what is missing with apt-get;
 #   - otherwise: prints the exact apt-get line and fails.
-# Usage: scripts/setup.sh [build|run|test|debug|fuzz]   (default: test)
+# Usage: scripts/setup.sh [build|linux|run|test|bench|debug]   (default: test)
 set -euo pipefail
 
 want="${1:-test}"
 pkgs=(make gcc libc6-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
       device-tree-compiler linux-source-6.1 xz-utils)
+linux_pkgs=(gcc-riscv64-linux-gnu flex bison bc)
 case "$want" in
 build) ;;
-run|test|bench) pkgs+=(qemu-system-misc opensbi) ;;
+linux) pkgs+=("${linux_pkgs[@]}") ;;
+test) pkgs+=(qemu-system-misc opensbi "${linux_pkgs[@]}") ;;
+run|bench) pkgs+=(qemu-system-misc opensbi) ;;
 debug) pkgs+=(qemu-system-misc opensbi gdb-multiarch) ;;
 *) echo "setup.sh: unknown target '$want'" >&2; exit 2 ;;
 esac

@@ -13,6 +13,7 @@
 #include "console.h"
 #include "hart.h"
 #include "mem.h"
+#include "memops.h"
 #include "platform.h"
 #include "sbi_defs.h"
 #include "vm.h"
@@ -28,7 +29,7 @@ void *page_alloc(uint64_t size, uint64_t align)
 	uint64_t pa = mem_pool_alloc(&keel_mem, size, align);
 	if (!pa)
 		return NULL;
-	memset((void *)(uintptr_t)pa, 0, size);
+	mem_zero((void *)(uintptr_t)pa, size);
 	return (void *)(uintptr_t)pa;
 }
 

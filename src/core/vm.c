@@ -13,6 +13,7 @@
 #include "hart.h"
 #include "image.h"
 #include "mem.h"
+#include "memops.h"
 #include "platform.h"
 #include "vm.h"
 
@@ -61,7 +62,7 @@ static int vm_load(struct vm *vm)
 	char err[160];
 	int r;
 
-	memset(vm->ram, 0, vm->ram_size);
+	mem_zero(vm->ram, vm->ram_size);
 	if (image_plan(cfg->image, cfg->image_size, vm->ram_base, vm->ram_size, &plan, err,
 		       sizeof(err))) {
 		pr_err("VM '%s': image: %s\n", cfg->name, err);
@@ -69,8 +70,8 @@ static int vm_load(struct vm *vm)
 	}
 	for (unsigned int i = 0; i < plan.nr_seg; i++) {
 		const struct image_segment *s = &plan.seg[i];
-		memcpy(vm_gpa_to_hva(vm, s->gpa, s->mem_size),
-		       (const uint8_t *)cfg->image + s->file_offset, s->file_size);
+		mem_copy(vm_gpa_to_hva(vm, s->gpa, s->mem_size),
+			 (const uint8_t *)cfg->image + s->file_offset, s->file_size);
 	}
 	vm->entry = plan.entry;
 
@@ -86,8 +87,8 @@ static int vm_load(struct vm *vm)
 			       (unsigned long long)(vm->ram_size >> 20));
 			return -1;
 		}
-		memcpy(vm_gpa_to_hva(vm, initrd_start, cfg->initrd_size), cfg->initrd,
-		       cfg->initrd_size);
+		mem_copy(vm_gpa_to_hva(vm, initrd_start, cfg->initrd_size), cfg->initrd,
+			 cfg->initrd_size);
 	}
 	if (plan.end > vm->dtb_gpa) {
 		pr_err("VM '%s': image ends at 0x%llx, over the device tree at 0x%llx: "

@@ -47,3 +47,9 @@ sys_case fault-loop   $G/crash.elf "" 1 "its own trap vector \(stvec\): it fault
 sys_case reboot       $G/reboot.elf "-m 16" 0 'KEEL-TEST: PASS reboot'
 # Without the H extension Keel stops at once and says why.
 QEMU_ARGS="-cpu rv64,h=false" sys_case no-h-extension $G/hello.elf "" 1 'has no H extension' 'KEEL-TEST'
+# Linux 6.1 (guests/linux, built by make test) boots to its init and powers
+# off: as a Linux Image, with the guest's own Sstc timer and the ttyS0 UART,
+# and with Keel's SBI timer (no Sstc) and the SBI console (hvc0).
+L=build/linux/Image
+sys_case linux-ttyS0  $L "-b console=ttyS0" 0 'keel-linux: PASS' 'keel-linux: FAIL'
+sys_case linux-hvc0-no-sstc $L "-s 0 -b console=hvc0" 0 'keel-linux: PASS' 'keel-linux: FAIL'

@@ -1,0 +1,43 @@
+/* Word-at-a-time zeroing and copying, falling back to bytes at the edges. */
+#include <stdint.h>
+#include <string.h>
+
+#include "memops.h"
+
+void mem_zero(void *dst, size_t len)
+{
+	uint8_t *d = dst;
+
+	while (len && ((uintptr_t)d & 7)) {
+		*d++ = 0;
+		len--;
+	}
+	for (uint64_t *w = (uint64_t *)d; len >= 64; w += 8, len -= 64) {
+		w[0] = 0, w[1] = 0, w[2] = 0, w[3] = 0;
+		w[4] = 0, w[5] = 0, w[6] = 0, w[7] = 0;
+		d = (uint8_t *)(w + 8);
+	}
+	memset(d, 0, len);
+}
+
+void mem_copy(void *dst, const void *src, size_t len)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	/* words only when both sides can be aligned together */
+	if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
+		while (len && ((uintptr_t)d & 7)) {
+			*d++ = *s++;
+			len--;
+		}
+		while (len >= 64) {
+			uint64_t *w = (uint64_t *)d;
+			const uint64_t *r = (const uint64_t *)s;
+			w[0] = r[0], w[1] = r[1], w[2] = r[2], w[3] = r[3];
+			w[4] = r[4], w[5] = r[5], w[6] = r[6], w[7] = r[7];
+			d += 64, s += 64, len -= 64;
+		}
+	}
+	memcpy(d, s, len);
+}
