@@ -49,6 +49,15 @@ void arch_clear_hvip(unsigned long bits);
 unsigned long arch_vs_pending_enabled(void);
 
 /*
+ * The guests' SBI PMU (src/arch/pmu_csr.c): the raw cycle/instret CSR
+ * (PMU_CTR_CYCLE or PMU_CTR_INSTRET), hcounteren of the loaded vCPU, and
+ * the scounteren its kernel set for its user mode.
+ */
+uint64_t arch_pmu_read_raw(unsigned int counter);
+void arch_set_hcounteren(unsigned long value);
+unsigned long arch_guest_scounteren(void);
+
+/*
  * Read guest instruction/memory through the guest's own translation
  * (HLVX/HLV). They cannot crash Keel: a fault returns -1 and the trap's
  * cause in *cause.

@@ -53,7 +53,7 @@ struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx);
 const struct sbi_extension *sbi_find_extension(unsigned long eid);
 
 extern const struct sbi_extension sbi_ext_base, sbi_ext_legacy, sbi_ext_time, sbi_ext_ipi,
-	sbi_ext_rfence, sbi_ext_hsm, sbi_ext_srst, sbi_ext_dbcn, sbi_ext_keel;
+	sbi_ext_rfence, sbi_ext_hsm, sbi_ext_srst, sbi_ext_dbcn, sbi_ext_pmu, sbi_ext_keel;
 
 /* Helpers shared by extensions */
 

@@ -121,6 +121,53 @@
 #define SBI_EXT_PMU_COUNTER_FW_READ 5
 #define SBI_EXT_PMU_COUNTER_FW_READ_HI 6
 #define SBI_EXT_PMU_SNAPSHOT_SET_SHMEM 7
+#define SBI_EXT_PMU_EVENT_GET_INFO 8 /* SBI v3.0 (Keel reports v2.0 but serves it) */
+
+/* event_idx: type in bits 19:16, code in bits 15:0 */
+#define SBI_PMU_EVENT_IDX_TYPE_SHIFT 16
+#define SBI_PMU_EVENT_IDX_TYPE_MASK 0xF0000UL
+#define SBI_PMU_EVENT_IDX_CODE_MASK 0xFFFFUL
+#define SBI_PMU_EVENT_TYPE_HW 0x0
+#define SBI_PMU_EVENT_TYPE_CACHE 0x1
+#define SBI_PMU_EVENT_TYPE_RAW 0x2
+#define SBI_PMU_EVENT_TYPE_RAW_V2 0x3
+#define SBI_PMU_EVENT_TYPE_FW 0xf
+#define SBI_PMU_EVENT_IDX(type, code) (((unsigned long)(type) << 16) | (code))
+
+/* Hardware general events (type 0) */
+#define SBI_PMU_HW_NO_EVENT 0
+#define SBI_PMU_HW_CPU_CYCLES 1
+#define SBI_PMU_HW_INSTRUCTIONS 2
+#define SBI_PMU_HW_REF_CPU_CYCLES 10
+
+/* counter_get_info: csr 11:0, width - 1 in 17:12, type in bit XLEN-1 */
+#define SBI_PMU_CTR_INFO_WIDTH_SHIFT 12
+#define SBI_PMU_CTR_INFO_TYPE_FW (1UL << 63)
+
+/* counter_config_matching flags */
+#define SBI_PMU_CFG_FLAG_SKIP_MATCH (1UL << 0)
+#define SBI_PMU_CFG_FLAG_CLEAR_VALUE (1UL << 1)
+#define SBI_PMU_CFG_FLAG_AUTO_START (1UL << 2)
+#define SBI_PMU_CFG_FLAG_SET_VUINH (1UL << 3)
+#define SBI_PMU_CFG_FLAG_SET_VSINH (1UL << 4)
+#define SBI_PMU_CFG_FLAG_SET_UINH (1UL << 5)
+#define SBI_PMU_CFG_FLAG_SET_SINH (1UL << 6)
+#define SBI_PMU_CFG_FLAG_SET_MINH (1UL << 7)
+
+/* counter_start flags */
+#define SBI_PMU_START_FLAG_SET_INIT_VALUE (1UL << 0)
+#define SBI_PMU_START_FLAG_INIT_SNAPSHOT (1UL << 1)
+
+/* counter_stop flags */
+#define SBI_PMU_STOP_FLAG_RESET (1UL << 0)
+#define SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT (1UL << 1)
+
+/* snapshot shared memory: 4 KiB, 4 KiB aligned; -1/-1 disables it */
+#define SBI_PMU_SNAPSHOT_SIZE 4096UL
+#define SBI_PMU_SNAPSHOT_OVERFLOW_OFFSET 0x0   /* u64 overflow bitmap */
+#define SBI_PMU_SNAPSHOT_VALUES_OFFSET 0x8     /* u64 counter_values[64] */
+#define SBI_PMU_SNAPSHOT_MAX_VALUES 64
+#define SBI_SHMEM_DISABLE (~0UL)
 
 /* SBI PMU firmware events (event_idx type 0xf, code below). */
 enum sbi_pmu_fw_event {

@@ -16,6 +16,12 @@ struct vcpu_context *trap_from_guest(struct vcpu_context *ctx);
  * registers: trap.S then saves the rest and calls trap_from_guest().
  */
 struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx);
+/*
+ * Virtual-instruction exits (wfi, counter reads), first with only the
+ * caller-saved registers in ctx; ctx | 1 as for guest page faults when an
+ * emulated counter read writes one of s0-s11.
+ */
+struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx);
 void trap_from_keel(struct vcpu_context *frame) __attribute__((noreturn));
 
 /* Names for the trace and for reports ("illegal instruction", ...). */

@@ -13,8 +13,9 @@
  * hstatus.SPV, read in C, says the same thing for exceptions; the sscratch
  * test is what lets this assembly pick the right stack before any C runs.
  *
- * Only guest page faults (MMIO emulation) save and restore s0-s11 too:
- * every other handler leaves them alone, and C code keeps them intact by
+ * Only guest page faults (MMIO emulation) and virtual instructions that
+ * read a counter into s0-s11 save and restore s0-s11 too: every other
+ * handler leaves them alone, and C code keeps them intact by
  * the calling convention (see vcpu_context.h).
  */
 #include "boot_config.h"
@@ -22,6 +23,7 @@
 
 #define EXC_ECALL_VS 10
 #define EXC_LOAD_GUEST_PAGE_FAULT 21
+#define EXC_VIRTUAL_INST_FAULT 22
 #define EXC_STORE_GUEST_PAGE_FAULT 23
 
 	.text
@@ -70,7 +72,9 @@ trap_entry:
 	beq	t0, t1, 2f
 	li	t1, EXC_STORE_GUEST_PAGE_FAULT
 	beq	t0, t1, 2f
-	/* Interrupts, redirected traps, wfi: no handler touches s0-s11. */
+	li	t1, EXC_VIRTUAL_INST_FAULT
+	beq	t0, t1, 3f
+	/* Interrupts and redirected traps: no handler touches s0-s11. */
 	call	trap_from_guest
 	j	guest_return
 1:	call	sbi_dispatch
@@ -83,7 +87,10 @@ trap_entry:
 	 * context (s0-s11 still hold the guest's values) and back.
 	 */
 2:	call	trap_guest_page_fault
-	andi	t0, a0, 1
+	j	4f
+	/* Virtual instructions: an emulated counter read may name s0-s11. */
+3:	call	trap_virtual_insn
+4:	andi	t0, a0, 1
 	beqz	t0, guest_return
 	andi	a0, a0, -2
 	sd	x8, CTX_REG(8)(a0)

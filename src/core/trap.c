@@ -115,6 +115,30 @@ struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx)
 	return vcpu_schedule(v);
 }
 
+/*
+ * A read of cycle or instret while the guest has that SBI PMU counter
+ * configured: Keel cleared its hcounteren bit (src/sbi/sbi_pmu.c) so the
+ * read traps here, and the guest gets its own count, which starts from the
+ * value it chose and stands still while stopped (docs/pmu.md).
+ */
+static bool emulate_counter_read(struct vcpu *v, const struct trap_info *t, uint32_t insn)
+{
+	unsigned int counter, rd;
+
+	if (pmu_decode_counter_csr(insn, &counter, &rd) != PMU_CSR_READ ||
+	    !pmu_emulates_read(&v->pmu, counter))
+		return false;
+	/* from VU-mode the guest kernel's scounteren must allow it as well */
+	if (!(t->hstatus & HSTATUS_SPVP) && !(arch_guest_scounteren() >> counter & 1))
+		return false;
+	if (rd)
+		v->ctx.x[rd] = pmu_counter_value(&v->pmu, counter, arch_pmu_read_raw);
+	vcpu_skip_insn(v, 4);
+	trace_exit(v, t, "csr 0x%x read: PMU counter %u emulated", PMU_CSR_COUNTER_BASE + counter,
+		   counter);
+	return true;
+}
+
 static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
 {
 	uint32_t insn = (uint32_t)t->stval;
@@ -132,6 +156,8 @@ static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
 		vcpu_wait_for_interrupt(v);
 		return;
 	}
+	if (emulate_counter_read(v, t, insn))
+		return;
 	/*
 	 * Anything else (an HS CSR from VS, hfence from VS, ...) is what a
 	 * machine without the H extension would call an illegal instruction.
@@ -139,6 +165,32 @@ static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
 	pmu_incr_fw(&v->pmu, SBI_PMU_FW_ILLEGAL_INSN);
 	vcpu_inject_exception(v, t, EXC_INST_ILLEGAL, insn);
 	trace_exit(v, t, "insn 0x%08x: illegal instruction injected", insn);
+}
+
+/* x8, x9, x18-x27: trap.S saves them only when asked (vcpu_context.h) */
+static bool is_callee_saved(unsigned int reg)
+{
+	return reg == 8 || reg == 9 || (reg >= 18 && reg <= 27);
+}
+
+struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx)
+{
+	struct vcpu *v = (struct vcpu *)ctx;
+	struct trap_info t;
+	uint32_t insn;
+	unsigned int counter, rd;
+	unsigned long cause;
+
+	arch_trap_read(&t, ctx);
+	insn = (uint32_t)t.stval;
+	if (!insn && arch_guest_read_insn(&t, v->ctx.sepc, &insn, &cause))
+		insn = 0; /* handle_virtual_insn() finds that out again */
+	/* a counter read into s0-s11: first all the registers, then the read */
+	if (pmu_decode_counter_csr(insn, &counter, &rd) == PMU_CSR_READ && is_callee_saved(rd))
+		return (struct vcpu_context *)((uintptr_t)ctx | 1);
+	v->stats.exceptions[t.scause]++;
+	handle_virtual_insn(v, &t);
+	return vcpu_schedule(v);
 }
 
 static const exception_handler exception_handlers[EXC_COUNT] = {

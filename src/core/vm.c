@@ -201,6 +201,11 @@ int vm_reset(struct vm *vm)
 	return 0;
 }
 
+static void pmu_dump_line(const char *text)
+{
+	pr_info("%s\n", text);
+}
+
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg)
 {
 	struct hart *h = this_hart();
@@ -208,6 +213,9 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg)
 	vm->state = VM_STOPPED;
 	vm->stop_reason = why;
 	pr_info("VM '%s' stopped: %s\n", vm->cfg->name, msg);
+	/* the SBI PMU firmware counters the guest used (docs/pmu.md) */
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		pmu_dump(&vm->vcpus[i].pmu, vm->cfg->name, i, pmu_dump_line);
 	if (h && h->current && h->current->vm == vm)
 		h->current->timer_deadline = UINT64_MAX;
 }

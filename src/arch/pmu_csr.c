@@ -1,0 +1,24 @@
+/*
+ * The CSR side of the guests' SBI PMU (docs/pmu.md): the raw cycle and
+ * instret counters that the guest's hardware counters are derived from,
+ * and hcounteren, which decides whether a guest's read of them traps.
+ */
+#include "arch.h"
+#include "csr.h"
+#include "pmu.h"
+
+uint64_t arch_pmu_read_raw(unsigned int counter)
+{
+	return counter == PMU_CTR_INSTRET ? csr_read(CSR_INSTRET) : csr_read(CSR_CYCLE);
+}
+
+void arch_set_hcounteren(unsigned long value)
+{
+	csr_write(CSR_HCOUNTEREN, value);
+}
+
+unsigned long arch_guest_scounteren(void)
+{
+	/* there is no vscounteren: a guest's scounteren is the hart's */
+	return csr_read(CSR_SCOUNTEREN);
+}
