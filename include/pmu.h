@@ -38,7 +38,8 @@
 
 /* A firmware counter: the count of one firmware event while started. */
 struct pmu_fw_event {
-	uint64_t value;
+	uint64_t value;   /* what the guest reads: its start value + events */
+	uint64_t counted; /* events counted while started, since the VM booted */
 	bool started;
 };
 
@@ -70,8 +71,10 @@ struct vcpu_pmu {
  */
 static inline void pmu_incr_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev)
 {
-	if (pmu && (unsigned int)ev < SBI_PMU_FW_MAX && pmu->fw[ev].started)
+	if (pmu && (unsigned int)ev < SBI_PMU_FW_MAX && pmu->fw[ev].started) {
 		pmu->fw[ev].value++;
+		pmu->fw[ev].counted++;
+	}
 }
 
 /* Reads the raw cycle (PMU_CTR_CYCLE) or instret (PMU_CTR_INSTRET) CSR. */

@@ -41,6 +41,31 @@ typedef long ssize_t;
 #define REBOOT_CMD_RESTART 0x01234567UL
 #define REBOOT_CMD_POWER_OFF 0x4321fedcUL
 
+#define SYS_clone 220
+#define SYS_wait4 260
+#define SYS_perf_event_open 241
+#define SIGCHLD 17
+#define PERF_TYPE_RAW 4
+#define PERF_ATTR_SIZE_VER0 64
+#define PERF_ATTR_DISABLED (1UL << 0)
+#define PERF_ATTR_INHERIT (1UL << 1)
+#define PERF_EVENT_IOC_ENABLE 0x2400
+#define PERF_EVENT_IOC_DISABLE 0x2401
+/* Linux 6.1 riscv_pmu_sbi: raw config bit 63 selects an SBI firmware event */
+#define SBI_FW_EVENT(code) ((1UL << 63) | (code))
+#define SBI_PMU_FW_MISALIGNED_LOAD 0
+#define SBI_PMU_FW_MISALIGNED_STORE 1
+#define SBI_PMU_FW_ILLEGAL_INSN 4
+
+/* struct perf_event_attr up to PERF_ATTR_SIZE_VER0 */
+struct perf_attr {
+	unsigned int type, size;
+	unsigned long config, sample_period, sample_type, read_format;
+	unsigned long flags; /* the bitfield: disabled, inherit, ... */
+	unsigned int wakeup_events, bp_type;
+	unsigned long config1;
+};
+
 struct timespec {
 	long tv_sec;
 	long tv_nsec;
@@ -327,6 +352,108 @@ static void shell(void)
 
 #define SLEEP_MS 200
 
+/* ---- SBI PMU firmware counters through perf --------------------------- */
+
+/* A per-task counter of SBI firmware event code, inherited by children. */
+static long open_fw_counter(unsigned long code)
+{
+	struct perf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_RAW;
+	attr.size = PERF_ATTR_SIZE_VER0;
+	attr.config = SBI_FW_EVENT(code);
+	/* no exclude_* bits: without Sscofpmf the driver refuses them */
+	attr.flags = PERF_ATTR_DISABLED | PERF_ATTR_INHERIT;
+	return SC(SYS_perf_event_open, &attr, 0, -1, -1, 0, 0);
+}
+
+/* Run fn in a child process (which the fault kills) and wait for it. */
+static void in_child(void (*fn)(void))
+{
+	int status;
+	long pid = SC(SYS_clone, SIGCHLD, 0, 0, 0, 0, 0);
+
+	if (pid == 0) {
+		fn();
+		SC(SYS_exit, 0, 0, 0, 0, 0, 0);
+	}
+	if (pid > 0)
+		SC(SYS_wait4, pid, &status, 0, 0, 0, 0);
+}
+
+static void illegal_insn(void)
+{
+	__asm__ __volatile__(".word 0xc0001073" ::: "memory"); /* unimp */
+}
+
+static void misaligned_amo(void)
+{
+	static unsigned int words[2];
+	unsigned long addr = (unsigned long)words + 1, old;
+
+	__asm__ __volatile__("amoadd.w %0, %1, (%2)" : "=r"(old) : "r"(1), "r"(addr) : "memory");
+}
+
+static unsigned long read_counter(long fd)
+{
+	unsigned long v = 0;
+
+	if (SC(SYS_read, fd, &v, sizeof(v), 0, 0, 0) != sizeof(v))
+		return ~0UL;
+	return v;
+}
+
+#define PMU_ILLEGAL_CHILDREN 5
+#define PMU_MISALIGNED_CHILDREN 3
+
+/*
+ * Seed 000 seen from inside a Linux guest: Keel counts each illegal
+ * instruction and misaligned atomic it redirects in the SBI PMU firmware
+ * counters, and Linux's perf reads them. Children take the faults (and die
+ * of SIGILL or SIGBUS); the counters are inherited, so the counts are known.
+ * A misaligned AMO is a load-misaligned trap on QEMU's single-threaded TCG
+ * and a store-misaligned one on its multi-threaded TCG: the two are summed.
+ */
+static void check_pmu(const char **fail)
+{
+	long ill = open_fw_counter(SBI_PMU_FW_ILLEGAL_INSN);
+	long mload = open_fw_counter(SBI_PMU_FW_MISALIGNED_LOAD);
+	long mstore = open_fw_counter(SBI_PMU_FW_MISALIGNED_STORE);
+	unsigned long n_ill, n_mis;
+
+	if (ill < 0 || mload < 0 || mstore < 0) {
+		out("keel-linux: pmu: perf_event_open of SBI firmware events failed (");
+		out_num((unsigned long)-(ill < 0 ? ill : mload < 0 ? mload : mstore));
+		out(")\n");
+		if (!*fail)
+			*fail = "pmu: no SBI firmware events";
+		return;
+	}
+	SC(SYS_ioctl, ill, PERF_EVENT_IOC_ENABLE, 0, 0, 0, 0);
+	SC(SYS_ioctl, mload, PERF_EVENT_IOC_ENABLE, 0, 0, 0, 0);
+	SC(SYS_ioctl, mstore, PERF_EVENT_IOC_ENABLE, 0, 0, 0, 0);
+	for (int i = 0; i < PMU_ILLEGAL_CHILDREN; i++)
+		in_child(illegal_insn);
+	for (int i = 0; i < PMU_MISALIGNED_CHILDREN; i++)
+		in_child(misaligned_amo);
+	SC(SYS_ioctl, ill, PERF_EVENT_IOC_DISABLE, 0, 0, 0, 0);
+	SC(SYS_ioctl, mload, PERF_EVENT_IOC_DISABLE, 0, 0, 0, 0);
+	SC(SYS_ioctl, mstore, PERF_EVENT_IOC_DISABLE, 0, 0, 0, 0);
+	n_ill = read_counter(ill);
+	n_mis = read_counter(mload) + read_counter(mstore);
+	out("keel-linux: pmu: ILLEGAL_INSN ");
+	out_num(n_ill);
+	out(" of " "5" ", MISALIGNED_LOAD+STORE ");
+	out_num(n_mis);
+	out(" of " "3" "\n");
+	if ((n_ill != PMU_ILLEGAL_CHILDREN || n_mis != PMU_MISALIGNED_CHILDREN) && !*fail)
+		*fail = "pmu: firmware event counts differ";
+	SC(SYS_close, ill, 0, 0, 0, 0, 0);
+	SC(SYS_close, mload, 0, 0, 0, 0, 0);
+	SC(SYS_close, mstore, 0, 0, 0, 0, 0);
+}
+
 static void init_main(void)
 {
 	const char *fail = 0;
@@ -411,6 +538,8 @@ static void init_main(void)
 				fail = "cpus: count differs from keel.cpus=";
 		}
 	}
+
+	check_pmu(&fail);
 
 	if (fail)
 		say("FAIL: ", fail);

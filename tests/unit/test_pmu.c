@@ -354,6 +354,14 @@ TEST(incr_fw_counts_only_while_started)
 	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 1000, NULL, raw), SBI_SUCCESS);
 	pmu_incr_fw(&pmu, SBI_PMU_FW_SET_TIMER);
 	CHECK_EQ(fw_value(c), 6);
+	/* counted follows the events, whatever start value the guest chose */
+	CHECK_EQ(pmu.fw[SBI_PMU_FW_SET_TIMER].counted, 6);
+	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, raw), SBI_SUCCESS);
+	CHECK_EQ(pmu_start(&pmu, c, 1, SBI_PMU_START_FLAG_SET_INIT_VALUE, 1UL << 63, NULL, raw),
+		 SBI_SUCCESS);
+	pmu_incr_fw(&pmu, SBI_PMU_FW_SET_TIMER);
+	CHECK_EQ(fw_value(c), (1UL << 63) + 1);
+	CHECK_EQ(pmu.fw[SBI_PMU_FW_SET_TIMER].counted, 7);
 	/* the others never moved */
 	for (unsigned int e = 0; e < SBI_PMU_FW_MAX; e++)
 		if (e != SBI_PMU_FW_SET_TIMER)
@@ -851,14 +859,18 @@ TEST(dump_lists_counters_that_counted_or_are_started)
 	fresh();
 	dump_count = 0;
 	CHECK_EQ(pmu_dump(&pmu, "demo", 0, dump_line), 0);	/* nothing used: silent */
-	pmu.fw[SBI_PMU_FW_ILLEGAL_INSN] = (struct pmu_fw_event){ 4, true };
-	pmu.fw[SBI_PMU_FW_SET_TIMER] = (struct pmu_fw_event){ 0, true };
-	pmu.fw[SBI_PMU_FW_IPI_RCVD] = (struct pmu_fw_event){ 0xffffffffffffffffUL, false };
-	CHECK_EQ(pmu_dump(&pmu, "demo", 3, dump_line), 3);
-	CHECK_EQ(dump_count, 3);
-	CHECK(!strcmp(dump_lines[0], "pmu demo/vcpu3 ILLEGAL_INSN 4 (started)"));
-	CHECK(!strcmp(dump_lines[1], "pmu demo/vcpu3 SET_TIMER 0 (started)"));
-	CHECK(!strcmp(dump_lines[2], "pmu demo/vcpu3 IPI_RCVD 18446744073709551615"));
+	pmu.fw[SBI_PMU_FW_ILLEGAL_INSN] = (struct pmu_fw_event){ .value = 4, .counted = 4,
+								   .started = true };
+	pmu.fw[SBI_PMU_FW_SET_TIMER] = (struct pmu_fw_event){ .started = true };
+	pmu.fw[SBI_PMU_FW_IPI_RCVD] = (struct pmu_fw_event){ .value = 0xffffffffffffffffUL };
+	pmu.fw[SBI_PMU_FW_IPI_SENT] = (struct pmu_fw_event){ .value = (1UL << 63) + 1,
+							      .counted = 7 };
+	CHECK_EQ(pmu_dump(&pmu, "demo", 3, dump_line), 4);
+	CHECK_EQ(dump_count, 4);
+	CHECK(!strcmp(dump_lines[0], "pmu demo/vcpu3 ILLEGAL_INSN 4 (value 4, started)"));
+	CHECK(!strcmp(dump_lines[1], "pmu demo/vcpu3 SET_TIMER 0 (value 0, started)"));
+	CHECK(!strcmp(dump_lines[2], "pmu demo/vcpu3 IPI_SENT 7 (value 9223372036854775809)"));
+	CHECK(!strcmp(dump_lines[3], "pmu demo/vcpu3 IPI_RCVD 0 (value 18446744073709551615)"));
 }
 
 /* ---- the extension, through the dispatcher ---------------------------------- */
