@@ -65,4 +65,14 @@ extern const struct sbi_extension sbi_ext_base, sbi_ext_legacy, sbi_ext_time, sb
 long sbi_hart_mask_to_vcpus(unsigned long hart_mask, unsigned long hart_mask_base,
 			    unsigned int nr_vcpus, unsigned long *vcpu_bitmap);
 
+/*
+ * Deliver an IPI / a remote fence to every vCPU in the bitmap, counting
+ * the SENT firmware event once on the caller and RCVD on each target.
+ * Shared by the IPI and RFENCE extensions and the legacy calls.
+ */
+enum vcpu_fence;
+void sbi_send_ipis(struct vcpu *v, unsigned long targets);
+void sbi_remote_fences(struct vcpu *v, unsigned long targets, enum vcpu_fence kind,
+		       unsigned long start, unsigned long size, unsigned long asid);
+
 #endif

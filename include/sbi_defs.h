@@ -196,6 +196,18 @@ enum sbi_pmu_fw_event {
 	SBI_PMU_FW_MAX,
 };
 
+/* Their names, in order, for reports: an initializer for a string array. */
+#define SBI_PMU_FW_EVENT_NAMES                                                       \
+	{                                                                            \
+		"MISALIGNED_LOAD", "MISALIGNED_STORE", "ACCESS_LOAD", "ACCESS_STORE", \
+		"ILLEGAL_INSN", "SET_TIMER", "IPI_SENT", "IPI_RCVD", "FENCE_I_SENT",  \
+		"FENCE_I_RCVD", "SFENCE_VMA_SENT", "SFENCE_VMA_RCVD",                  \
+		"SFENCE_VMA_ASID_SENT", "SFENCE_VMA_ASID_RCVD", "HFENCE_GVMA_SENT",    \
+		"HFENCE_GVMA_RCVD", "HFENCE_GVMA_VMID_SENT", "HFENCE_GVMA_VMID_RCVD",  \
+		"HFENCE_VVMA_SENT", "HFENCE_VVMA_RCVD", "HFENCE_VVMA_ASID_SENT",       \
+		"HFENCE_VVMA_ASID_RCVD",                                               \
+	}
+
 /* Error codes. */
 #define SBI_SUCCESS 0
 #define SBI_ERR_FAILED -1

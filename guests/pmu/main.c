@@ -69,14 +69,7 @@ static unsigned long fw_value(unsigned int event)
 	return r.value;
 }
 
-static const char *const names[SBI_PMU_FW_MAX] = {
-	"MISALIGNED_LOAD", "MISALIGNED_STORE", "ACCESS_LOAD", "ACCESS_STORE",
-	"ILLEGAL_INSN", "SET_TIMER", "IPI_SENT", "IPI_RCVD",
-	"FENCE_I_SENT", "FENCE_I_RCVD", "SFENCE_VMA_SENT", "SFENCE_VMA_RCVD",
-	"SFENCE_VMA_ASID_SENT", "SFENCE_VMA_ASID_RCVD", "HFENCE_GVMA_SENT", "HFENCE_GVMA_RCVD",
-	"HFENCE_GVMA_VMID_SENT", "HFENCE_GVMA_VMID_RCVD", "HFENCE_VVMA_SENT", "HFENCE_VVMA_RCVD",
-	"HFENCE_VVMA_ASID_SENT", "HFENCE_VVMA_ASID_RCVD",
-};
+static const char *const names[SBI_PMU_FW_MAX] = SBI_PMU_FW_EVENT_NAMES;
 
 /* ---- triggering the events ---------------------------------------------- */
 

@@ -390,14 +390,7 @@ enum pmu_csr_op pmu_decode_counter_csr(uint32_t insn, unsigned int *counter, uns
 	return PMU_CSR_READ;
 }
 
-static const char *const fw_event_names[SBI_PMU_FW_MAX] = {
-	"MISALIGNED_LOAD", "MISALIGNED_STORE", "ACCESS_LOAD", "ACCESS_STORE",
-	"ILLEGAL_INSN", "SET_TIMER", "IPI_SENT", "IPI_RCVD",
-	"FENCE_I_SENT", "FENCE_I_RCVD", "SFENCE_VMA_SENT", "SFENCE_VMA_RCVD",
-	"SFENCE_VMA_ASID_SENT", "SFENCE_VMA_ASID_RCVD", "HFENCE_GVMA_SENT", "HFENCE_GVMA_RCVD",
-	"HFENCE_GVMA_VMID_SENT", "HFENCE_GVMA_VMID_RCVD", "HFENCE_VVMA_SENT", "HFENCE_VVMA_RCVD",
-	"HFENCE_VVMA_ASID_SENT", "HFENCE_VVMA_ASID_RCVD",
-};
+static const char *const fw_event_names[SBI_PMU_FW_MAX] = SBI_PMU_FW_EVENT_NAMES;
 
 const char *pmu_fw_event_name(unsigned int event)
 {

@@ -7,6 +7,7 @@
 
 
 #include "sbi.h"
+#include "vcpu_request.h"
 #include "sched.h"
 #include "trace.h"
 #include "vm.h"
@@ -101,4 +102,30 @@ long sbi_hart_mask_to_vcpus(unsigned long hart_mask, unsigned long hart_mask_bas
 		*vcpu_bitmap |= 1UL << hart;
 	}
 	return SBI_SUCCESS;
+}
+
+void sbi_send_ipis(struct vcpu *v, unsigned long targets)
+{
+	struct vm *vm = v->vm;
+
+	pmu_incr_fw(&v->pmu, SBI_PMU_FW_IPI_SENT);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (targets & (1UL << i))
+			vcpu_send_ipi(v, &vm->vcpus[i]);
+}
+
+void sbi_remote_fences(struct vcpu *v, unsigned long targets, enum vcpu_fence kind,
+		       unsigned long start, unsigned long size, unsigned long asid)
+{
+	static const enum sbi_pmu_fw_event sent[] = {
+		[VCPU_FENCE_I] = SBI_PMU_FW_FENCE_I_SENT,
+		[VCPU_FENCE_VMA] = SBI_PMU_FW_SFENCE_VMA_SENT,
+		[VCPU_FENCE_VMA_ASID] = SBI_PMU_FW_SFENCE_VMA_ASID_SENT,
+	};
+	struct vm *vm = v->vm;
+
+	pmu_incr_fw(&v->pmu, sent[kind]);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (targets & (1UL << i))
+			vcpu_remote_fence(v, &vm->vcpus[i], kind, start, size, asid);
 }

@@ -15,10 +15,7 @@ static void ipi_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_r
 	res->error = sbi_hart_mask_to_vcpus(call->arg[0], call->arg[1], vm->nr_vcpus, &targets);
 	if (res->error)
 		return;
-	pmu_incr_fw(&v->pmu, SBI_PMU_FW_IPI_SENT);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		if (targets & (1UL << i))
-			vcpu_send_ipi(v, &vm->vcpus[i]);
+	sbi_send_ipis(v, targets);
 }
 
 const struct sbi_extension sbi_ext_ipi = {

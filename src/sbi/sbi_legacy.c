@@ -55,10 +55,7 @@ static void legacy_handle(struct vcpu *v, const struct sbi_call *call, struct sb
 		res->error = legacy_hart_mask(v, call->arg[0], &targets);
 		if (res->error)
 			break;
-		pmu_incr_fw(&v->pmu, SBI_PMU_FW_IPI_SENT);
-		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-			if (targets & (1UL << i))
-				vcpu_send_ipi(v, &vm->vcpus[i]);
+		sbi_send_ipis(v, targets);
 		break;
 	case SBI_EXT_0_1_REMOTE_FENCE_I:
 	case SBI_EXT_0_1_REMOTE_SFENCE_VMA:
@@ -69,13 +66,7 @@ static void legacy_handle(struct vcpu *v, const struct sbi_call *call, struct sb
 		res->error = legacy_hart_mask(v, call->arg[0], &targets);
 		if (res->error)
 			break;
-		pmu_incr_fw(&v->pmu, kind == VCPU_FENCE_I	      ? SBI_PMU_FW_FENCE_I_SENT
-				     : kind == VCPU_FENCE_VMA ? SBI_PMU_FW_SFENCE_VMA_SENT
-							      : SBI_PMU_FW_SFENCE_VMA_ASID_SENT);
-		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-			if (targets & (1UL << i))
-				vcpu_remote_fence(v, &vm->vcpus[i], kind, call->arg[1],
-						  call->arg[2], call->arg[3]);
+		sbi_remote_fences(v, targets, kind, call->arg[1], call->arg[2], call->arg[3]);
 		break;
 	}
 	case SBI_EXT_0_1_SHUTDOWN:
