@@ -30,6 +30,7 @@ uint64_t arch_time_now(void);
 void arch_host_timer_set(uint64_t deadline);
 /* Pending host interrupts (sip) and wait for one (wfi with SIE = 0). */
 unsigned long arch_host_pending(void);
+void arch_clear_host_ipi(void);
 void arch_wait_for_interrupt(void);
 
 /* Load a vCPU's VS state into the hart / save it back. */

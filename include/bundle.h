@@ -22,7 +22,7 @@
 
 #define BUNDLE_VERSION 1
 #define VM_NAME_MAX 32
-#define VM_MEM_MIB_MIN 4
+#define VM_MEM_MIB_MIN 8 /* image at +2 MiB, device tree in the top 2 MiB */
 #define VM_MEM_MIB_MAX (64 * 1024)
 
 struct vm_config {

@@ -49,7 +49,7 @@
 #define SBI_EXT_KEEL 0x0A4B454C /* 0x0A, then "KEL" */
 /*
  * KEEL fid 0: make Keel itself execute an illegal instruction, to test the
- * hypervisor-fault path (vcpu_redirect with hstatus.SPV = 0). Refused with
+ * hypervisor-fault path (a trap in Keel itself reaching vcpu_redirect). Refused with
  * SBI_ERR_DENIED unless the bundle sets /options/test-hooks.
  */
 #define SBI_EXT_KEEL_TEST_HYPERVISOR_FAULT 0

@@ -4,10 +4,12 @@
  * Most exits (SBI calls, interrupts, redirected traps) save and restore
  * only the registers C code may clobber: Keel's C code keeps s0-s11 intact
  * by the calling convention, so the guest's values stay in the registers.
- * Guest page faults, whose MMIO emulation may read or write any register,
- * save all 31. So x[8], x[9], x[18..27] are only current during a guest
- * page fault; restore_all tells the exit path to load them back anyway
- * (after a reset, or when a different vCPU is entered). The
+ * An exit that must read or write s0-s11 (an MMIO access or an emulated
+ * counter read naming one of them) is first tried on the short path; the
+ * C handler then returns ctx | 1 having done nothing, and trap.S saves all
+ * 31 and calls the full handler. So x[8], x[9], x[18..27] are only
+ * current during such an exit; restore_all tells the exit path to load
+ * them back anyway (after a reset, or when a different vCPU is entered). The
  * offsets are spelled out so trap.S can use them; vcpu.c checks them with
  * static assertions against the C struct.
  */

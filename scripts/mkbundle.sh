@@ -21,7 +21,7 @@ die() { echo "mkbundle: $*" >&2; exit 1; }
 [ -f "$image" ] || die "guest image '$image' does not exist"
 [ -s "$image" ] || die "guest image '$image' is empty"
 [ -z "$initrd" ] || [ -f "$initrd" ] || die "initrd '$initrd' does not exist"
-[[ "$mem" =~ ^[0-9]+$ ]] && [ "$mem" -ge 4 ] || die "MEM=$mem: give the guest RAM in MiB (at least 4)"
+[[ "$mem" =~ ^[0-9]+$ ]] && [ "$mem" -ge 8 ] || die "MEM=$mem: give the guest RAM in MiB (at least 8)"
 [[ "$vcpus" =~ ^[0-9]+$ ]] && [ "$vcpus" -ge 1 ] || die "VCPUS=$vcpus: must be 1 or more"
 [ -n "$name" ] || name=guest
 # A DT string cannot hold a double quote or backslash unescaped.

@@ -7,6 +7,18 @@
 #include "fdt.h"
 #include "test.h"
 
+static int contains(const char *s, const char *word)
+{
+	for (; *s; s++) {
+		const char *a = s, *b = word;
+		while (*b && *a == *b)
+			a++, b++;
+		if (!*b)
+			return 1;
+	}
+	return 0;
+}
+
 static unsigned long be64(const void *p)
 {
 	return ((unsigned long)fdt_be32(p) << 32) | fdt_be32((const char *)p + 4);
@@ -43,7 +55,15 @@ int main(unsigned long hartid, const void *dtb)
 	CHECK(dtb && fdt_be32(dtb) == FDT_MAGIC,
 	      "a1 points to a device tree (magic 0x%x)",
 	      dtb ? fdt_be32(dtb) : 0);
-	if (dtb && fdt_valid(dtb))
+	if (dtb && fdt_valid(dtb)) {
+		const char *args;
+		int len;
+
 		show_chosen(dtb);
+		/* for the exit-code test: a guest whose checks fail */
+		args = fdt_prop(dtb, "chosen", "bootargs", &len);
+		CHECK(!(args && len > 0 && contains(args, "keel.test-fail")),
+		      "bootargs do not ask this guest to fail");
+	}
 	test_finish();
 }

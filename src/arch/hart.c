@@ -110,6 +110,11 @@ unsigned long arch_host_pending(void)
 	return csr_read(CSR_SIP);
 }
 
+void arch_clear_host_ipi(void)
+{
+	csr_clear(CSR_SIP, MIP_SSIP);
+}
+
 void arch_wait_for_interrupt(void)
 {
 	__asm__ __volatile__("wfi" ::: "memory");

@@ -33,11 +33,15 @@ static void raw_putc(char c)
 		hw_uart_putc(c);
 }
 
+/* A terminal wants \r\n; add the \r unless the writer sent one itself. */
 static void putc_crlf(char c)
 {
-	if (c == '\n')
+	static char last;
+
+	if (c == '\n' && last != '\r')
 		raw_putc('\r');
 	raw_putc(c);
+	last = c;
 }
 
 void console_putc(char c)

@@ -218,8 +218,12 @@ static void handle_interrupt(struct vcpu *v, struct trap_info *t)
 	case IRQ_S_TIMER:
 		hart_timer_expired(v->hart);
 		break;
+	case IRQ_S_SOFT:
+		/* IPIs between harts come with SMP; nothing sends one yet */
+		arch_clear_host_ipi();
+		break;
 	default:
-		/* not enabled in sie, so not expected: say so, once per cause */
+		/* not enabled in sie: should not happen, so say so */
 		pr_err("vCPU %s/%u: unexpected %s, ignored\n", v->vm->cfg->name, v->id,
 		       trap_cause_name(t->scause));
 		break;

@@ -108,10 +108,11 @@ void hypervisor_fault(const struct trap_info *t, const char *what)
 	kprintf("[keel] hstatus 0x%lx (SPV=%d, may be stale: see vcpu_redirect)  sstatus 0x%lx  "
 		"htval 0x%lx  htinst 0x%lx\n",
 		t->hstatus, !!(t->hstatus & HSTATUS_SPV), t->sstatus, t->htval, t->htinst);
-	for (int i = 1; i < 32; i += 4)
+	for (int i = 1; i < 29; i += 4)
 		kprintf("[keel] %4s %016lx %4s %016lx %4s %016lx %4s %016lx\n", abi[i], x[i],
-			abi[i + 1], x[i + 1], abi[i + 2], x[i + 2], i + 3 < 32 ? abi[i + 3] : "",
-			i + 3 < 32 ? x[i + 3] : 0UL);
+			abi[i + 1], x[i + 1], abi[i + 2], x[i + 2], abi[i + 3], x[i + 3]);
+	kprintf("[keel] %4s %016lx %4s %016lx %4s %016lx\n", abi[29], x[29], abi[30], x[30],
+		abi[31], x[31]);
 	kprintf("[keel] this hart is stopped; the fault is Keel's, not a guest's\n");
 	keel_hart_halt();
 }

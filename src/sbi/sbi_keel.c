@@ -15,8 +15,10 @@ static void keel_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_
 		}
 		/*
 		 * An illegal instruction in HS-mode: OpenSBI redirects it to
-		 * Keel with hstatus.SPV = 0, and it must be reported as Keel's
-		 * own fault, never handed to a guest.
+		 * Keel's trap entry while Keel runs (sscratch = 0), and it must
+		 * be reported as Keel's own fault, never handed to a guest.
+		 * (OpenSBI 1.1 leaves hstatus.SPV stale at 1 here: see
+		 * vcpu_redirect.)
 		 */
 		__asm__ __volatile__(".word 0xc0001073" ::: "memory"); /* unimp */
 		res->error = SBI_ERR_FAILED; /* not reached */

@@ -231,13 +231,13 @@ TEST(four_vms_in_order)
 	for (unsigned int i = 0; i < 4; i++) {
 		d.vm[i] = good_vm(names[i]);
 		d.vm[i].node = nodes[i];
-		d.vm[i].mib = 4 + i;
+		d.vm[i].mib = VM_MEM_MIB_MIN + i;
 	}
 	CHECK_EQ(build_and_parse(&d), 0);
 	CHECK_EQ(b.nr_vms, 4);
 	for (unsigned int i = 0; i < 4; i++) {
 		CHECK(!strcmp(b.vms[i].name, names[i]));
-		CHECK_EQ(b.vms[i].mem_size, (4ULL + i) << 20);
+		CHECK_EQ(b.vms[i].mem_size, ((unsigned long long)VM_MEM_MIB_MIN + i) << 20);
 	}
 }
 
@@ -274,7 +274,7 @@ TEST(limits_that_are_accepted)
 	d.vm[1].initrd_len = 1;
 	CHECK_EQ(build_and_parse(&d), 0);
 	CHECK_EQ(strlen(b.vms[0].name), 31);
-	CHECK_EQ(b.vms[0].mem_size, 4ULL << 20);
+	CHECK_EQ(b.vms[0].mem_size, (unsigned long long)VM_MEM_MIB_MIN << 20);
 	CHECK_EQ(b.vms[1].mem_size, 64ULL << 30);
 	CHECK_EQ(b.vms[1].nr_vcpus, 8);
 	CHECK_EQ(b.vms[1].image_size, 1);
@@ -435,7 +435,7 @@ TEST(memory_missing)
 	struct vm_desc vm = good_vm("mem");
 
 	vm.mib = NO_U32;
-	check_vm_refused(vm, "VM 'mem': memory-size-mib is missing (must be 4..65536)");
+	check_vm_refused(vm, "VM 'mem': memory-size-mib is missing (must be 8..65536)");
 }
 
 TEST(memory_not_one_cell)
@@ -449,7 +449,7 @@ TEST(memory_not_one_cell)
 		d.vm[0] = vm;
 		CHECK_EQ(build_and_parse(&d), -1);
 		/* refused, naming the VM, the field and what is wrong with it */
-		CHECK_ERR("VM 'mem': memory-size-mib is not one 32-bit cell (must be 4..65536)");
+		CHECK_ERR("VM 'mem': memory-size-mib is not one 32-bit cell (must be 8..65536)");
 	}
 }
 
@@ -458,7 +458,7 @@ TEST(memory_below_the_minimum)
 	struct vm_desc vm = good_vm("mem");
 
 	vm.mib = VM_MEM_MIB_MIN - 1;
-	check_vm_refused(vm, "VM 'mem': memory-size-mib is out of range (must be 4..65536)");
+	check_vm_refused(vm, "VM 'mem': memory-size-mib is out of range (must be 8..65536)");
 }
 
 TEST(memory_above_the_maximum)
@@ -466,9 +466,9 @@ TEST(memory_above_the_maximum)
 	struct vm_desc vm = good_vm("mem");
 
 	vm.mib = VM_MEM_MIB_MAX + 1;
-	check_vm_refused(vm, "VM 'mem': memory-size-mib is out of range (must be 4..65536)");
+	check_vm_refused(vm, "VM 'mem': memory-size-mib is out of range (must be 8..65536)");
 	vm.mib = 0xffffffff;
-	check_vm_refused(vm, "VM 'mem': memory-size-mib is out of range (must be 4..65536)");
+	check_vm_refused(vm, "VM 'mem': memory-size-mib is out of range (must be 8..65536)");
 }
 
 TEST(vcpus_missing)
