@@ -6,7 +6,7 @@
 #   make debug    QEMU waiting for gdb-multiarch, with Keel's symbols
 #
 # See README.md for the options (GUEST=, MEM=, VCPUS=, BOOTARGS=, INITRD=,
-# TRACE=1, QEMU_EXTRA=, HARTS=).
+# TRACE=1, SSTC=0, NAME=, HARTS=, QEMU_MEM=, QEMU_EXTRA=), and make linux.
 
 BUILD := build
 CROSS ?= riscv64-unknown-elf-
