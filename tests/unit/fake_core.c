@@ -7,11 +7,25 @@
 
 #include "arch.h"
 #include "fake_core.h"
+#include "sbi.h"
 #include "sched.h"
 #include "trace.h"
 
 struct fake_core fake;
 struct vm *fake_guest_vm;
+
+struct vcpu_context *fake_ecall(struct vcpu *v, unsigned long pc, unsigned long eid,
+				unsigned long fid, const unsigned long args[6])
+{
+	unsigned long *x = v->ctx.x;
+
+	x[17] = eid;
+	x[16] = fid;
+	for (int i = 0; i < 6; i++)
+		x[10 + i] = args[i];
+	v->ctx.sepc = pc;
+	return sbi_dispatch(&v->ctx);
+}
 
 int arch_guest_load_u64(unsigned long gva, uint64_t *value)
 {

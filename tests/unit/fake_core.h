@@ -60,4 +60,12 @@ extern struct vm *fake_guest_vm;
 
 void fake_reset(void);
 
+/*
+ * The guest executes ecall at pc with a7 = eid, a6 = fid, a0-a5 = args:
+ * the registers are set and sbi_dispatch() runs, as trap.S would call it.
+ * Returns the context sbi_dispatch() chose to run next.
+ */
+struct vcpu_context *fake_ecall(struct vcpu *v, unsigned long pc, unsigned long eid,
+				unsigned long fid, const unsigned long args[6]);
+
 #endif

@@ -912,22 +912,12 @@ struct ret {
 static struct ret ecall(unsigned long fid, unsigned long a0, unsigned long a1, unsigned long a2,
 			unsigned long a3, unsigned long a4)
 {
-	unsigned long *x = v->ctx.x;
-	struct vcpu_context *next;
+	const unsigned long args[6] = { a0, a1, a2, a3, a4, 0x5a5a };
+	struct vcpu_context *next = fake_ecall(v, PC, SBI_EXT_PMU, fid, args);
 
-	x[17] = SBI_EXT_PMU;
-	x[16] = fid;
-	x[10] = a0;
-	x[11] = a1;
-	x[12] = a2;
-	x[13] = a3;
-	x[14] = a4;
-	x[15] = 0x5a5a;
-	v->ctx.sepc = PC;
-	next = sbi_dispatch(&v->ctx);
 	CHECK(next == &v->ctx);
 	CHECK_EQ(v->ctx.sepc, PC + 4);
-	return (struct ret){ (long)x[10], x[11] };
+	return (struct ret){ (long)v->ctx.x[10], v->ctx.x[11] };
 }
 
 #define CHECK_RET(r, err, val)                 \

@@ -49,18 +49,9 @@ static void setup(unsigned int nr)
 static void ecall6(unsigned long eid, unsigned long fid, unsigned long a0, unsigned long a1,
 		   unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)
 {
-	unsigned long *x = v->ctx.x;
+	const unsigned long args[6] = { a0, a1, a2, a3, a4, a5 };
 
-	x[17] = eid;
-	x[16] = fid;
-	x[10] = a0;
-	x[11] = a1;
-	x[12] = a2;
-	x[13] = a3;
-	x[14] = a4;
-	x[15] = a5;
-	v->ctx.sepc = PC;
-	next = sbi_dispatch(&v->ctx);
+	next = fake_ecall(v, PC, eid, fid, args);
 }
 
 static void ecall(unsigned long eid, unsigned long fid, unsigned long a0, unsigned long a1,
