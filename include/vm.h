@@ -37,6 +37,7 @@ struct vm {
 	unsigned int vmid;
 	uint64_t hgatp;
 	uint64_t entry, dtb_gpa;
+	const char *image_kind; /* "ELF", "Linux Image", "raw binary" */
 	unsigned long reboots;
 	struct vcpu vcpus[KEEL_MAX_VCPUS];
 	unsigned int nr_vcpus;

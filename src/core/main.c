@@ -159,8 +159,8 @@ void keel_main(unsigned long hartid, const void *fdt)
 		if (vm_create(&vms[i], i, c, &bundle))
 			power_off(true, "a VM could not be created");
 		nr_vms++;
-		pr_info("VM '%s': %llu MiB at host 0x%llx, %u vCPU(s), entry 0x%llx%s\n", c->name,
-			(unsigned long long)(c->mem_size >> 20),
+		pr_info("VM '%s': %s, %llu MiB at host 0x%llx, %u vCPU(s), entry 0x%llx%s\n",
+			c->name, vms[i].image_kind, (unsigned long long)(c->mem_size >> 20),
 			(unsigned long long)(uintptr_t)vms[i].ram, c->nr_vcpus,
 			(unsigned long long)vms[i].entry, bundle.trace ? ", tracing exits" : "");
 	}

@@ -74,6 +74,7 @@ static int vm_load(struct vm *vm)
 			 (const uint8_t *)cfg->image + s->file_offset, s->file_size);
 	}
 	vm->entry = plan.entry;
+	vm->image_kind = image_kind_name(plan.kind);
 
 	/* The DT goes at the top 2 MiB of RAM, the initrd just below it. */
 	vm->dtb_gpa = vm->ram_base + vm->ram_size - 0x200000;
