@@ -126,31 +126,50 @@ int arch_guest_read_insn(const struct trap_info *t, unsigned long gva, uint32_t 
 			 unsigned long *cause)
 {
 	unsigned long lo, hi = 0;
+	bool refused = false;
 
 	*cause = 0;
-	if (!(gva & 3)) {
-		/* 4-byte aligned: cannot straddle a page, one read will do */
+	if ((gva & (PAGE_SIZE - 1)) <= PAGE_SIZE - 4) {
+		/*
+		 * All four bytes in one page: one read will do. A hart may
+		 * refuse a misaligned HLVX (QEMU does not); then read the two
+		 * halves as below.
+		 */
 		lo = guarded_hlvx_wu(gva, cause);
-		if ((lo & 3) != 3)
-			lo &= 0xffff;
-	} else {
-		lo = guarded_hlvx_hu(gva, cause);
-		/* a 32-bit instruction may straddle a page: read the halves apart */
-		if (!*cause && (lo & 3) == 3)
-			hi = guarded_hlvx_hu(gva + 2, cause);
+		if (!*cause) {
+			if ((lo & 3) != 3)
+				lo &= 0xffff;
+			*insn = (uint32_t)lo;
+			return 0;
+		}
+		if (*cause != EXC_LOAD_MISALIGNED && *cause != EXC_LOAD_ACCESS)
+			goto fault;
+		/* the refused read was a trap all the same: CSRs are restored below */
+		*cause = 0;
+		refused = true;
 	}
+	lo = guarded_hlvx_hu(gva, cause);
+	/* a 32-bit instruction may straddle a page: read the halves apart */
+	if (!*cause && (lo & 3) == 3)
+		hi = guarded_hlvx_hu(gva + 2, cause);
 	*insn = (uint32_t)(lo | (hi << 16));
-	if (!*cause)
+	if (!*cause && !refused)
 		return 0;
+fault:
 	/*
 	 * The fault was taken by Keel itself, which set hstatus.SPV = 0,
-	 * sstatus.SPP = 1 and sepc: put back what the guest's trap left, so the
-	 * return to the guest still goes to the guest.
+	 * sstatus.SPP = 1, sepc and the trap CSRs: put back what the guest's
+	 * trap left, so the return to the guest still goes to the guest and a
+	 * handler that reads the trap again (the long path of trap.S) sees it.
 	 */
 	csr_write(CSR_HSTATUS, t->hstatus);
 	csr_write(CSR_SSTATUS, t->sstatus);
 	csr_write(CSR_SEPC, t->sepc);
-	return -1;
+	csr_write(CSR_SCAUSE, t->scause);
+	csr_write(CSR_STVAL, t->stval);
+	csr_write(CSR_HTVAL, t->htval);
+	csr_write(CSR_HTINST, t->htinst);
+	return *cause ? -1 : 0;
 }
 
 int arch_guest_load_u64(unsigned long gva, uint64_t *value)

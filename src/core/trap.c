@@ -67,7 +67,8 @@ static void handle_inst_access(struct vcpu *v, struct trap_info *t)
  * the guest). Returns MMIO_NEED_ALL_REGS, having done nothing, when the
  * access names a register trap.S did not save.
  */
-static enum mmio_result guest_page_fault(struct vcpu *v, struct trap_info *t, bool all_regs)
+static inline __attribute__((always_inline)) enum mmio_result
+guest_page_fault(struct vcpu *v, struct trap_info *t, bool all_regs)
 {
 	/* htval holds the guest physical address shifted right by 2 */
 	uint64_t gpa = (t->htval << 2) | (t->stval & 3);
