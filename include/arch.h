@@ -33,7 +33,10 @@ unsigned long arch_host_pending(void);
 void arch_clear_host_ipi(void);
 void arch_wait_for_interrupt(void);
 
-/* Load a vCPU's VS state into the hart / save it back. */
+/*
+ * Load a vCPU's VS state into the hart / save it back (the save is for
+ * switching vCPUs on a hart, which comes with the SMP scheduler).
+ */
 void arch_vcpu_load(struct vcpu *v, uint64_t hgatp);
 void arch_vcpu_save(struct vcpu *v);
 /* Read what the trap that just happened looked like. */

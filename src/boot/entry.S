@@ -51,24 +51,6 @@ boot_entry:
 3:	wfi
 	j	3b
 
-/*
- * Secondary harts (started through SBI HSM) enter here with a0 = hart id
- * and a1 = the opaque value Keel passed: the top of that hart's stack.
- */
-	.globl secondary_entry
-secondary_entry:
-	csrw	sie, zero
-	csrw	sscratch, zero
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
-	mv	sp, a1
-	mv	tp, zero
-	call	keel_secondary_main
-4:	wfi
-	j	4b
-
 	.bss
 	.balign	16
 	.globl hart_stacks

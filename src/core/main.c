@@ -178,12 +178,3 @@ void keel_main(unsigned long hartid, const void *fdt)
 	hart_timer_update(h);
 	guest_enter(&v->ctx);
 }
-
-void keel_secondary_main(unsigned long hartid, unsigned long stack_top)
-{
-	/* Secondary harts are started by the SMP work; nothing calls this yet. */
-	(void)hartid;
-	(void)stack_top;
-	for (;;)
-		arch_wait_for_interrupt();
-}
