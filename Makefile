@@ -25,6 +25,14 @@ SSTC ?= 1
 HARTS ?= 1
 QEMU_MEM ?= 1G
 QEMU_EXTRA ?=
+# GUEST=linux: the Linux guest of guests/linux, built if needed, with its
+# init's small shell on the emulated UART.
+ifeq ($(GUEST),linux)
+override GUEST := $(BUILD)/linux/Image
+GUEST_DEPS := linux
+NAME ?= linux
+BOOTARGS := $(or $(BOOTARGS),console=ttyS0 keel.shell)
+endif
 NAME ?= $(basename $(notdir $(GUEST)))
 
 LINUX_TARBALL := /usr/src/linux-source-6.1.tar.xz
@@ -102,7 +110,7 @@ linux: | setup-linux
 
 # The bundle: a device tree blob that carries the guest image(s) and their
 # settings. QEMU loads it as Keel's initrd; U-Boot would too on a board.
-$(BUILD)/run/bundle.dtb: FORCE keel guests
+$(BUILD)/run/bundle.dtb: FORCE keel guests $(GUEST_DEPS)
 	@scripts/mkbundle.sh -o $@ -n "$(NAME)" -i "$(GUEST)" -m "$(MEM)" \
 		-c "$(VCPUS)" -b "$(BOOTARGS)" -r "$(INITRD)" -t "$(TRACE)" -s "$(SSTC)"
 
