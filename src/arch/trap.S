@@ -109,63 +109,24 @@ trap_entry:
 	j	guest_enter
 
 /*
- * guest_return(ctx): back into the guest after an SBI call. Unless the
- * context says otherwise, s0-s11 still hold the guest's values.
- */
-guest_return:
-	ld	t0, CTX_RESTORE_ALL(a0)
-	bnez	t0, guest_enter
-	csrw	sscratch, a0
-	ld	t0, CTX_SEPC(a0)
-	csrw	sepc, t0
-	ld	x1, CTX_REG(1)(a0)
-	ld	x2, CTX_REG(2)(a0)
-	ld	x3, CTX_REG(3)(a0)
-	ld	x4, CTX_REG(4)(a0)
-	ld	x5, CTX_REG(5)(a0)
-	ld	x6, CTX_REG(6)(a0)
-	ld	x7, CTX_REG(7)(a0)
-	ld	x11, CTX_REG(11)(a0)
-	ld	x12, CTX_REG(12)(a0)
-	ld	x13, CTX_REG(13)(a0)
-	ld	x14, CTX_REG(14)(a0)
-	ld	x15, CTX_REG(15)(a0)
-	ld	x16, CTX_REG(16)(a0)
-	ld	x17, CTX_REG(17)(a0)
-	ld	x28, CTX_REG(28)(a0)
-	ld	x29, CTX_REG(29)(a0)
-	ld	x30, CTX_REG(30)(a0)
-	ld	x31, CTX_REG(31)(a0)
-	ld	x10, CTX_REG(10)(a0)
-	sret
-
-/*
+ * guest_return(ctx): back into the guest after a short-path exit. Unless
+ * the context says otherwise, s0-s11 still hold the guest's values and
+ * only the registers trap_entry saved are loaded.
+ *
  * guest_enter(ctx): load all of a guest's registers and sret into it. The
  * caller has set hstatus.SPV = 1 and sstatus.SPP to the guest's privilege
  * (a trap from the guest leaves them so by itself), and ctx->host_sp/tp.
+ * It loads s0-s11 and then shares guest_return's tail.
  */
+guest_return:
+	ld	t0, CTX_RESTORE_ALL(a0)
+	beqz	t0, restore_saved
+
 	.globl	guest_enter
 guest_enter:
 	sd	zero, CTX_RESTORE_ALL(a0)
-	csrw	sscratch, a0
-	ld	t0, CTX_SEPC(a0)
-	csrw	sepc, t0
-	ld	x1, CTX_REG(1)(a0)
-	ld	x2, CTX_REG(2)(a0)
-	ld	x3, CTX_REG(3)(a0)
-	ld	x4, CTX_REG(4)(a0)
-	ld	x5, CTX_REG(5)(a0)
-	ld	x6, CTX_REG(6)(a0)
-	ld	x7, CTX_REG(7)(a0)
 	ld	x8, CTX_REG(8)(a0)
 	ld	x9, CTX_REG(9)(a0)
-	ld	x11, CTX_REG(11)(a0)
-	ld	x12, CTX_REG(12)(a0)
-	ld	x13, CTX_REG(13)(a0)
-	ld	x14, CTX_REG(14)(a0)
-	ld	x15, CTX_REG(15)(a0)
-	ld	x16, CTX_REG(16)(a0)
-	ld	x17, CTX_REG(17)(a0)
 	ld	x18, CTX_REG(18)(a0)
 	ld	x19, CTX_REG(19)(a0)
 	ld	x20, CTX_REG(20)(a0)
@@ -176,6 +137,24 @@ guest_enter:
 	ld	x25, CTX_REG(25)(a0)
 	ld	x26, CTX_REG(26)(a0)
 	ld	x27, CTX_REG(27)(a0)
+restore_saved:
+	csrw	sscratch, a0
+	ld	t0, CTX_SEPC(a0)
+	csrw	sepc, t0
+	ld	x1, CTX_REG(1)(a0)
+	ld	x2, CTX_REG(2)(a0)
+	ld	x3, CTX_REG(3)(a0)
+	ld	x4, CTX_REG(4)(a0)
+	ld	x5, CTX_REG(5)(a0)
+	ld	x6, CTX_REG(6)(a0)
+	ld	x7, CTX_REG(7)(a0)
+	ld	x11, CTX_REG(11)(a0)
+	ld	x12, CTX_REG(12)(a0)
+	ld	x13, CTX_REG(13)(a0)
+	ld	x14, CTX_REG(14)(a0)
+	ld	x15, CTX_REG(15)(a0)
+	ld	x16, CTX_REG(16)(a0)
+	ld	x17, CTX_REG(17)(a0)
 	ld	x28, CTX_REG(28)(a0)
 	ld	x29, CTX_REG(29)(a0)
 	ld	x30, CTX_REG(30)(a0)
