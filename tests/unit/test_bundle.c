@@ -9,6 +9,7 @@
 
 #include "bundle.h"
 #include "unit.h"
+#include "fdt_check.h"
 
 /* ---- building bundles ---------------------------------------------------- */
 
@@ -47,14 +48,6 @@ static char err[256];
 static const char image_bytes[] = "\x13\x00\x00\x00guest image";
 static const char initrd_bytes[] = "070701initrd";
 
-#define OK(x)                                                          \
-	do {                                                           \
-		int r_ = (x);                                          \
-		if (r_ < 0) {                                          \
-			printf("\t%s: %s\n", #x, fdt_strerror(r_));    \
-			CHECK(r_ >= 0);                                \
-		}                                                      \
-	} while (0)
 
 static void put_vm(const struct vm_desc *d)
 {

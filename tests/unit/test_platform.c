@@ -11,6 +11,7 @@
 
 #include "platform.h"
 #include "unit.h"
+#include "fdt_check.h"
 
 #ifndef DATA_DIR
 #error "DATA_DIR must name tests/unit/data (see the Makefile)"
@@ -63,14 +64,6 @@ static int parse(unsigned long boot_hartid)
 		}                                                       \
 	} while (0)
 
-#define OK(x)                                                          \
-	do {                                                           \
-		int r_ = (x);                                          \
-		if (r_ < 0) {                                          \
-			printf("\t%s: %s\n", #x, fdt_strerror(r_));    \
-			CHECK(r_ >= 0);                                \
-		}                                                      \
-	} while (0)
 
 /* ---- QEMU virt, 4 harts, 1 GiB ------------------------------------------ */
 
