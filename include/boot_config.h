@@ -7,4 +7,7 @@
 #define KEEL_MAX_VMS 4
 #define KEEL_MAX_VCPUS 8
 
+/* offsetof(struct hart, stack_top), for entry.S (checked in smp.c) */
+#define HART_STACK_TOP 16
+
 #endif

@@ -8,7 +8,8 @@
  *       options { trace; };
  *       vm@0 { vm-name = "demo"; memory-size-mib = <256>; vcpus = <1>;
  *              bootargs = "..."; image = /incbin/("guest.elf");
- *              initrd = /incbin/("initrd.cpio"); no-sstc; }; };
+ *              initrd = /incbin/("initrd.cpio"); no-sstc;
+ *              vcpu-harts = <0 1>; }; };
  *
  * Pure logic: a bad bundle gives one message naming the VM and the field.
  */
@@ -35,6 +36,7 @@ struct vm_config {
 	const void *initrd; /* NULL if none */
 	uint64_t initrd_size;
 	bool no_sstc; /* "no-sstc;": time the guest through SBI even on Sstc hosts */
+	int vcpu_pin[KEEL_MAX_VCPUS]; /* "vcpu-harts": hart id per vCPU, -1 = any */
 };
 
 struct bundle {

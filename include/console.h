@@ -23,6 +23,9 @@ void console_write(const char *s, unsigned long len);
 /* Returns the next input byte, or -1 when none is waiting. Never blocks. */
 int console_getc(void);
 
+/* For a fault report: write even if the console lock is held. */
+void console_break_lock(void);
+
 /* printf to the console, whole line atomically with respect to other harts */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Keel's own messages: "[keel] ..." */

@@ -1,22 +1,72 @@
-/* A physical hart as Keel sees it. Keel's tp register points at it. */
+/*
+ * A physical hart as Keel sees it. Keel's tp register points at it.
+ *
+ * Each vCPU has a home hart and is only ever run, reset or changed there
+ * (docs/smp.md); other harts ask through its request word and the hart's
+ * fence queue, then raise the hart's `work` flag and send it an IPI.
+ */
 #ifndef KEEL_HART_H
 #define KEEL_HART_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "boot_config.h"
+#include "spinlock.h"
 
 struct vcpu;
+struct vm;
+
+/* vCPUs one hart can be home to: every vCPU of every VM, at most */
+#define HART_MAX_VCPUS (KEEL_MAX_VMS * KEEL_MAX_VCPUS)
+/*
+ * A remote fence waits for its targets, so a queue holds at most one
+ * entry per sending hart: this is room for all of them with margin.
+ */
+#define HART_FENCE_QUEUE_LEN (2 * KEEL_MAX_HARTS)
+
+enum fence_kind {
+	FENCE_I,
+	FENCE_VMA,      /* addr/size, all ASIDs */
+	FENCE_VMA_ASID, /* addr/size, one ASID */
+};
+
+/* A fence one hart asks of another, for some vCPUs of one VM. */
+struct fence_request {
+	enum fence_kind kind;
+	struct vm *vm;
+	unsigned long vcpus; /* bitmap of vCPU ids whose home is the target hart */
+	unsigned long start, size, asid;
+	unsigned int *pending; /* the sender waits for this to reach 0 */
+};
 
 struct hart {
-	unsigned int index;     /* 0..nr_harts-1, also its stack slot */
-	unsigned long hartid;   /* the platform's hart id */
+	unsigned int index;      /* 0..nr_harts-1, also its stack slot */
+	unsigned long hartid;    /* the platform's hart id */
 	unsigned long stack_top;
-	struct vcpu *current;   /* the vCPU loaded on this hart */
+	bool online;             /* running Keel's scheduler */
+	struct vcpu *current;    /* the vCPU loaded on this hart, or NULL */
 	uint64_t timer_deadline; /* what the host timer is set to */
+	uint64_t slice_end;      /* when current's time slice ends */
+
+	/* The vCPUs whose home this is, scanned round robin. */
+	struct vcpu *vcpus[HART_MAX_VCPUS];
+	unsigned int nr_vcpus;
+
+	/*
+	 * Nonzero: something for this hart to look at before it enters a
+	 * guest again (a request, a vCPU that blocked, a slice that ended).
+	 * Set by any hart, cleared only by this one.
+	 */
+	unsigned int work;
+
+	struct spinlock fence_lock;
+	struct fence_request fences[HART_FENCE_QUEUE_LEN];
+	unsigned int fence_head, fence_tail;
 };
 
 extern struct hart harts[KEEL_MAX_HARTS];
+extern unsigned int nr_harts; /* harts Keel runs on (online or starting) */
 
 static inline struct hart *this_hart(void)
 {
@@ -25,11 +75,21 @@ static inline struct hart *this_hart(void)
 	return h;
 }
 
-/* Recompute and program the host timer for this hart's vCPU. */
+/* Ask hart h to look at its work: set the flag, then IPI it if remote. */
+void hart_kick(struct hart *h);
+/* Carry out the fences queued for this hart (any Keel busy-wait calls it). */
+void hart_drain_fences(struct hart *h);
+
+/* Recompute and program the host timer for the vCPUs this hart runs. */
 void hart_timer_update(struct hart *h);
-/* Handle the host timer interrupt: expire guest timers. */
+/* Handle the host timer interrupt: guest timers, time slice. */
 void hart_timer_expired(struct hart *h);
 /* Stop this hart for good (after a fault report). */
 void keel_hart_halt(void) __attribute__((noreturn));
+
+/* Secondary harts: started by the boot hart through the firmware's HSM. */
+void smp_start_secondaries(void);
+/* Where each vCPU of every VM lives; 0, or -1 after printing why not. */
+int smp_place_vcpus(void);
 
 #endif

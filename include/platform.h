@@ -41,6 +41,9 @@ struct platform {
 	char model[64];
 };
 
+/* The machine Keel runs on (main.c fills it in at boot). */
+extern struct platform platform;
+
 /*
  * Parse the platform DT. Returns 0, or -1 with a message in err (which
  * names the node/property that was wrong).

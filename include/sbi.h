@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "hart.h"
 #include "sbi_defs.h"
 #include "vcpu.h"
 
@@ -29,6 +30,7 @@ enum sbi_action {
 	SBI_ACTION_VM_SHUTDOWN, /* the VM powered itself off */
 	SBI_ACTION_VM_FAILURE,  /* the VM reported a system failure */
 	SBI_ACTION_VM_REBOOT,   /* restart the VM from its image */
+	SBI_ACTION_NONE,        /* the handler set the vCPU's pc and registers itself */
 };
 
 struct sbi_result {
@@ -70,9 +72,8 @@ long sbi_hart_mask_to_vcpus(unsigned long hart_mask, unsigned long hart_mask_bas
  * the SENT firmware event once on the caller and RCVD on each target.
  * Shared by the IPI and RFENCE extensions and the legacy calls.
  */
-enum vcpu_fence;
 void sbi_send_ipis(struct vcpu *v, unsigned long targets);
-void sbi_remote_fences(struct vcpu *v, unsigned long targets, enum vcpu_fence kind,
+void sbi_remote_fences(struct vcpu *v, unsigned long targets, enum fence_kind kind,
 		       unsigned long start, unsigned long size, unsigned long asid);
 
 #endif

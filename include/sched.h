@@ -1,6 +1,34 @@
-/* Which vCPU a hart runs next. One vCPU per hart in this version. */
+/*
+ * Which vCPU a hart runs: each hart round-robins the vCPUs whose home it
+ * is, with time slices when more than one is runnable, and idles in wfi
+ * when none is (docs/smp.md).
+ */
 #ifndef KEEL_SCHED_H
 #define KEEL_SCHED_H
+
+#include "hart.h"
 #include "vcpu.h"
-struct vcpu_context *vcpu_schedule(struct vcpu *v);
+
+/* Time slice of a vCPU that shares its hart, in microseconds */
+#define SCHED_SLICE_US 4000
+
+/*
+ * The end of every exit handler: the vCPU that trapped goes on unless its
+ * hart has work, and then trap.S saves the rest of its registers and calls
+ * sched_after_exit (ctx | 2, see trap.S).
+ */
+static inline struct vcpu_context *vcpu_schedule(struct vcpu *v)
+{
+	if (__builtin_expect(!__atomic_load_n(&v->hart->work, __ATOMIC_RELAXED), 1))
+		return &v->ctx;
+	return (struct vcpu_context *)((unsigned long)&v->ctx | 2);
+}
+
+/* Called by trap.S with the whole of ctx saved: the context to enter. */
+struct vcpu_context *sched_after_exit(struct vcpu_context *ctx);
+/* A hart's first entry into a guest (boot and secondary harts). */
+void sched_start(struct hart *h) __attribute__((noreturn));
+/* Take v off this hart if it is loaded here, saving its CSRs into it. */
+void sched_put_if_current(struct vcpu *v);
+
 #endif

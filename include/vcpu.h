@@ -39,12 +39,32 @@ struct vcpu_stats {
 	unsigned long wfi_exits;
 };
 
+/* Whether the home hart may run a vCPU; only the home hart changes it. */
+enum vcpu_run_state {
+	VCPU_OFF,      /* HSM STOPPED (or its VM is not running) */
+	VCPU_RUNNABLE, /* on its hart's run list */
+	VCPU_BLOCKED,  /* in wfi or HSM suspend until an interrupt for it */
+};
+
 struct vcpu {
 	struct vcpu_context ctx; /* first: trap.S addresses it directly */
 	struct vm *vm;
-	struct hart *hart;        /* the physical hart it runs on, if any */
+	struct hart *hart;        /* its home hart: the only one that runs it */
+	unsigned int sched_index; /* its slot in hart->vcpus */
 	unsigned int id;          /* the guest's hart id */
-	int hsm_state;            /* SBI_HSM_STATE_* */
+	int pin;                  /* the hart id it must live on, or -1 */
+	/* guest-visible SBI_HSM_STATE_*; other vCPUs read it, and hart_start CASes it */
+	int hsm_state;
+	enum vcpu_run_state run_state;
+	/* the VM's reset generation this vCPU was last reset for (vm.h) */
+	unsigned long generation;
+	/* the VM's quiesce_seq its hart has seen and acted on (vm_reboot) */
+	unsigned long quiesce_ack;
+	/* VCPU_REQ_* bits other harts set for the home hart (vcpu_request.h) */
+	unsigned long requests;
+	/* HSM hart_start / non-retentive suspend: where and with what to resume */
+	unsigned long resume_addr, resume_opaque;
+	bool resume_fresh; /* resume at resume_addr (non-retentive) */
 	uint64_t timer_deadline;  /* guest set_timer value; UINT64_MAX = none */
 	struct vcpu_csrs csrs;
 	struct vcpu_fp fp;
@@ -72,6 +92,18 @@ static inline void vcpu_skip_insn(struct vcpu *v, unsigned int len)
 
 /* Reset a vCPU to its power-on state: pc, a0 = hart id, a1 = DT. */
 void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa);
+/*
+ * The state HSM hart_start (and a non-retentive resume) gives: pc, a0 =
+ * hart id, a1 = opaque, satp = 0, sstatus.SIE = 0, S-mode. The vCPU must
+ * not be loaded on a hart. Its PMU counters are kept.
+ */
+void vcpu_start_state(struct vcpu *v, unsigned long pc, unsigned long opaque);
+/*
+ * Resume from a non-retentive HSM suspend: pc, a0 = hart id, a1 = opaque,
+ * satp = 0, sstatus.SIE = 0, S-mode; pending interrupts stay pending. The
+ * vCPU must not be loaded on a hart.
+ */
+void vcpu_resume_state(struct vcpu *v, unsigned long pc, unsigned long opaque);
 
 /*
  * Seed 000's vcpu_redirect(): hand the trap to the guest if it came from
@@ -88,11 +120,26 @@ void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned l
 
 /* Guest timer (SBI set_timer): deadline in host time units. */
 void vcpu_set_timer(struct vcpu *v, uint64_t deadline);
-/* VS-level interrupt lines Keel drives (hvip) */
+/* VS-level interrupt lines Keel drives (hvip); on the vCPU's home hart only */
 void vcpu_set_irq(struct vcpu *v, unsigned int irq);
 void vcpu_clear_irq(struct vcpu *v, unsigned int irq);
+/* Does the vCPU have a VS interrupt pending and enabled (what ends a wfi)? */
+bool vcpu_irq_pending(struct vcpu *v);
+/*
+ * The same from saved state, for a vCPU not on a hart: hvip, vsie, and with
+ * Sstc its vstimecmp against now. hvip holds the VS bits (2, 6, 10), vsie
+ * the guest's own S bits (1, 5, 9).
+ */
+static inline bool vcpu_saved_irq_pending(const struct vcpu_csrs *c, bool sstc, uint64_t now)
+{
+	unsigned long pending = (c->hvip & VS_INTERRUPTS) >> 1;
 
-/* Sleep on behalf of a vCPU in wfi until it has an interrupt to take. */
-void vcpu_wait_for_interrupt(struct vcpu *v);
+	if (sstc && now >= c->vstimecmp)
+		pending |= MIP_STIP;
+	return pending & c->vsie & (MIP_SSIP | MIP_STIP | MIP_SEIP);
+}
+
+/* wfi: give the hart up until an interrupt for this vCPU arrives. */
+void vcpu_block(struct vcpu *v);
 
 #endif

@@ -1,23 +1,40 @@
 /*
- * Things one vCPU asks of others in its VM: a software interrupt, a fence.
- * In this version every vCPU that runs is on the caller's hart, so a
- * request to the running vCPU is carried out at once and one to a vCPU
- * that is not running is carried out when it is next loaded (which
- * flushes its guest TLB anyway). Cross-hart delivery comes with SMP.
+ * Things asked of a vCPU by others: a software interrupt, a fence, a start.
+ *
+ * A vCPU is only changed on its home hart. Another hart posts a request
+ * bit in the vCPU's `requests` word (or, for a fence, an entry in the home
+ * hart's fence queue), then kicks the hart: it raises the hart's `work`
+ * flag and sends it an IPI through the firmware. The home hart clears the
+ * IPI, then the flag, then looks at the requests: whatever was posted before
+ * the flag was raised is seen, and whatever comes after raises it again,
+ * so no request waits for a wake-up that never comes (docs/smp.md).
  */
 #ifndef KEEL_VCPU_REQUEST_H
 #define KEEL_VCPU_REQUEST_H
 
+#include "hart.h"
 #include "vcpu.h"
 
-enum vcpu_fence {
-	VCPU_FENCE_I,
-	VCPU_FENCE_VMA,      /* addr/size, all ASIDs */
-	VCPU_FENCE_VMA_ASID, /* addr/size, one ASID */
+enum vcpu_request_bits {
+	VCPU_REQ_IPI = 1UL << 0,   /* raise the guest's SSIP (SBI IPI) */
+	VCPU_REQ_START = 1UL << 1, /* HSM hart_start: resume_addr/opaque are set */
+	VCPU_REQ_CHECK = 1UL << 2, /* its VM changed state: look again */
 };
 
+/* Post request bits to v and kick its home hart. */
+void vcpu_post_request(struct vcpu *v, unsigned long bits);
+/* On v's home hart: carry out the requests posted to v. */
+void vcpu_take_requests(struct vcpu *v);
+
+/* SBI IPI: the target gets SSIP (counted IPI_RCVD on its home hart). */
 void vcpu_send_ipi(struct vcpu *from, struct vcpu *to);
-void vcpu_remote_fence(struct vcpu *from, struct vcpu *to, enum vcpu_fence kind,
+/*
+ * SBI RFENCE: the fence on every vCPU in the bitmap, done by the time this
+ * returns. A vCPU that is running on another hart is fenced there; one
+ * that is not on a hart needs nothing, since loading a vCPU flushes its
+ * VM's guest translations on that hart (arch_vcpu_load).
+ */
+void vcpu_remote_fence(struct vcpu *from, unsigned long targets, enum fence_kind kind,
 		       unsigned long start, unsigned long size, unsigned long asid);
 
 #endif

@@ -12,6 +12,7 @@
 #include "boot_config.h"
 #include "bundle.h"
 #include "gstage.h"
+#include "spinlock.h"
 #include "uart16550.h"
 #include "vcpu.h"
 
@@ -20,13 +21,23 @@
 #define VM_UART_CLOCK 3686400U
 #define VM_DTB_MAX 0x10000UL
 
-enum vm_state { VM_RUNNING, VM_STOPPED };
+/*
+ * RUNNING -> RESETTING (SRST reboot: every vCPU taken off its hart, RAM
+ * reloaded, generation bumped) -> RUNNING; any -> STOPPED for good.
+ * Transitions hold vm->lock; harts read the state without it.
+ */
+enum vm_state { VM_RUNNING, VM_RESETTING, VM_STOPPED };
 enum vm_stop_reason { VM_STOP_SHUTDOWN, VM_STOP_FAILURE };
 
 struct vm {
 	unsigned int id;
 	const struct vm_config *cfg;
+	struct spinlock lock; /* state transitions */
 	enum vm_state state;
+	/* bumped by each reset: a vCPU with an older one resets on its hart */
+	unsigned long generation;
+	/* bumped when the VM leaves RUNNING; each vCPU's hart acknowledges it */
+	unsigned long quiesce_seq;
 	enum vm_stop_reason stop_reason;
 	bool trace;
 	bool test_hooks;
@@ -41,6 +52,7 @@ struct vm {
 	unsigned long reboots;
 	struct vcpu vcpus[KEEL_MAX_VCPUS];
 	unsigned int nr_vcpus;
+	struct spinlock dev_lock; /* the emulated devices, used from any hart */
 	struct uart16550 uart;
 	uint64_t console_polled; /* when the physical console was last read for it */
 };
@@ -50,8 +62,13 @@ extern unsigned int nr_vms;
 
 /* Create a VM from its bundle entry. Returns 0, or -1 after printing why. */
 int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const struct bundle *b);
-/* Reload image, DT and RAM and reset every vCPU: a fresh boot. */
-int vm_reset(struct vm *vm);
+/*
+ * SRST reboot, from a vCPU of the VM on this hart: take every other vCPU
+ * off its hart, reload image, DT and RAM, and let each vCPU's hart reset it
+ * (vCPU 0 runs again, the others are STOPPED). Returns -1 if the VM was not
+ * running (another vCPU stopped or reset it first).
+ */
+int vm_reboot(struct vm *vm);
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg);
 
 /* Host pointer for guest range [gpa, gpa+len) when it lies wholly in RAM. */

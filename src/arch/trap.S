@@ -17,6 +17,12 @@
  * read a counter into s0-s11 save and restore s0-s11 too: every other
  * handler leaves them alone, and C code keeps them intact by
  * the calling convention (see vcpu_context.h).
+ *
+ * A handler's return value is a context with two flag bits:
+ *   ctx | 1  "I did nothing: save s0-s11 and call trap_from_guest(ctx)"
+ *   ctx | 2  "the hart has work (docs/smp.md): save s0-s11 and call
+ *            sched_after_exit(ctx)", which may pick another vCPU.
+ * Either way the context is then complete, and guest_enter loads it all.
  */
 #include "boot_config.h"
 #include "vcpu_context.h"
@@ -76,9 +82,9 @@ trap_entry:
 	beq	t0, t1, 3f
 	/* Interrupts and redirected traps: no handler touches s0-s11. */
 	call	trap_from_guest
-	j	guest_return
+	j	4f
 1:	call	sbi_dispatch
-	j	guest_return
+	j	4f
 
 	/*
 	 * Guest page faults: MMIO emulation may read or write any register.
@@ -90,9 +96,9 @@ trap_entry:
 	j	4f
 	/* Virtual instructions: an emulated counter read may name s0-s11. */
 3:	call	trap_virtual_insn
-4:	andi	t0, a0, 1
+4:	andi	t0, a0, 3
 	beqz	t0, guest_return
-	andi	a0, a0, -2
+	andi	a0, a0, -4
 	sd	x8, CTX_REG(8)(a0)
 	sd	x9, CTX_REG(9)(a0)
 	sd	x18, CTX_REG(18)(a0)
@@ -105,26 +111,28 @@ trap_entry:
 	sd	x25, CTX_REG(25)(a0)
 	sd	x26, CTX_REG(26)(a0)
 	sd	x27, CTX_REG(27)(a0)
+	andi	t0, t0, 1
+	beqz	t0, 5f
 	call	trap_from_guest
+	/* the full handler may ask for the scheduler too */
+	andi	t0, a0, 2
+	andi	a0, a0, -4
+	beqz	t0, guest_enter
+5:	call	sched_after_exit
 	j	guest_enter
 
 /*
- * guest_return(ctx): back into the guest after a short-path exit. Unless
- * the context says otherwise, s0-s11 still hold the guest's values and
- * only the registers trap_entry saved are loaded.
+ * guest_return(ctx): back into the guest after a short-path exit: s0-s11
+ * still hold the guest's values and only the registers trap_entry saved
+ * are loaded.
  *
  * guest_enter(ctx): load all of a guest's registers and sret into it. The
- * caller has set hstatus.SPV = 1 and sstatus.SPP to the guest's privilege
- * (a trap from the guest leaves them so by itself), and ctx->host_sp/tp.
- * It loads s0-s11 and then shares guest_return's tail.
+ * vCPU's CSRs are loaded on this hart (arch_vcpu_load: hstatus.SPV = 1,
+ * sstatus.SPP its privilege) and ctx->host_sp/tp are this hart's. It loads
+ * s0-s11 and then shares guest_return's tail.
  */
-guest_return:
-	ld	t0, CTX_RESTORE_ALL(a0)
-	beqz	t0, restore_saved
-
 	.globl	guest_enter
 guest_enter:
-	sd	zero, CTX_RESTORE_ALL(a0)
 	ld	x8, CTX_REG(8)(a0)
 	ld	x9, CTX_REG(9)(a0)
 	ld	x18, CTX_REG(18)(a0)
@@ -137,7 +145,7 @@ guest_enter:
 	ld	x25, CTX_REG(25)(a0)
 	ld	x26, CTX_REG(26)(a0)
 	ld	x27, CTX_REG(27)(a0)
-restore_saved:
+guest_return:
 	csrw	sscratch, a0
 	ld	t0, CTX_SEPC(a0)
 	csrw	sepc, t0

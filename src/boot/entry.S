@@ -51,6 +51,25 @@ boot_entry:
 3:	wfi
 	j	3b
 
+/*
+ * A secondary hart, started by the boot hart through the firmware's HSM
+ * (src/core/smp.c): a0 = hart id, a1 = its struct hart, which holds its
+ * stack. .bss is already zeroed and Keel's data set up by the boot hart.
+ */
+	.globl	secondary_entry
+secondary_entry:
+	csrw	sie, zero
+	csrw	sscratch, zero
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	mv	tp, a1
+	ld	sp, HART_STACK_TOP(a1)
+	call	keel_secondary_main
+4:	wfi
+	j	4b
+
 	.bss
 	.balign	16
 	.globl hart_stacks

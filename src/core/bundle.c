@@ -28,6 +28,44 @@ static const char *u32_problem(int r)
 	return r == -1 ? "is missing" : r == -2 ? "is not one 32-bit cell" : "is out of range";
 }
 
+/*
+ * vcpu-harts = <hartid ...>: one cell per vCPU, the hart it must live on,
+ * or 0xffffffff for "wherever". Whether the hart exists is checked at
+ * placement, when Keel knows which harts it runs on.
+ */
+#define VCPU_PIN_ANY 0xffffffffU
+
+static int parse_pins(const void *fdt, int node, struct vm_config *vm, char *err,
+		      unsigned long errlen)
+{
+	const fdt32_t *cells;
+	int len;
+
+	for (unsigned int i = 0; i < KEEL_MAX_VCPUS; i++)
+		vm->vcpu_pin[i] = -1;
+	cells = fdt_getprop(fdt, node, "vcpu-harts", &len);
+	if (!cells)
+		return 0;
+	if (len != (int)(vm->nr_vcpus * sizeof(fdt32_t))) {
+		snprintf(err, errlen, "VM '%s': vcpu-harts has %d cells for %u vCPUs (one each)",
+			 vm->name, len < 0 ? 0 : len / (int)sizeof(fdt32_t), vm->nr_vcpus);
+		return -1;
+	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		uint32_t hart = fdt32_to_cpu(cells[i]);
+
+		if (hart == VCPU_PIN_ANY)
+			continue;
+		if (hart > 0x7fffffffU) {
+			snprintf(err, errlen, "VM '%s': vcpu-harts: hart id 0x%x is out of range",
+				 vm->name, hart);
+			return -1;
+		}
+		vm->vcpu_pin[i] = (int)hart;
+	}
+	return 0;
+}
+
 static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 		    unsigned long errlen)
 {
@@ -83,7 +121,7 @@ static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 	}
 	vm->initrd_size = vm->initrd ? (uint64_t)len : 0;
 	vm->no_sstc = fdt_getprop(fdt, node, "no-sstc", NULL) != NULL;
-	return 0;
+	return parse_pins(fdt, node, vm, err, errlen);
 }
 
 int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, unsigned long errlen)

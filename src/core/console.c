@@ -61,7 +61,21 @@ void console_write(const char *s, unsigned long len)
 
 int console_getc(void)
 {
-	return hw_uart_getc();
+	int c;
+
+	spin_lock(&console_lock);
+	c = hw_uart_getc();
+	spin_unlock(&console_lock);
+	return c;
+}
+
+void console_break_lock(void)
+{
+	/*
+	 * A fault report must get out even if the fault struck while this
+	 * hart (or a wedged one) held the lock; interleaving beats silence.
+	 */
+	spin_unlock(&console_lock);
 }
 
 int kprintf(const char *fmt, ...)

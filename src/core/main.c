@@ -16,6 +16,7 @@
 #include "memops.h"
 #include "platform.h"
 #include "sbi_defs.h"
+#include "sched.h"
 #include "vm.h"
 
 extern char _image_start[], _image_end[], hart_stacks[];
@@ -47,20 +48,24 @@ void keel_hart_halt(void)
 	power_off(true, "hypervisor fault");
 }
 
-/* A hart with nothing left to run. With one hart, that is the end. */
-void keel_idle(void)
+/*
+ * Called by every hart's scheduler when it looks for work: once every VM
+ * has stopped, the machine powers off (one hart says so, once).
+ */
+void keel_power_off_if_done(void)
 {
+	static unsigned int done;
 	bool failure = false;
 
 	for (unsigned int i = 0; i < nr_vms; i++) {
-		if (vms[i].state == VM_RUNNING)
-			goto wait;
+		if (__atomic_load_n(&vms[i].state, __ATOMIC_ACQUIRE) != VM_STOPPED)
+			return;
 		failure |= vms[i].stop_reason == VM_STOP_FAILURE;
 	}
+	if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
+		for (;;)
+			arch_wait_for_interrupt();
 	power_off(failure, failure ? "a VM failed" : "every VM has shut down");
-wait:
-	for (;;)
-		arch_wait_for_interrupt();
 }
 
 static void print_banner(unsigned long boot_hartid)
@@ -85,6 +90,22 @@ static void print_banner(unsigned long boot_hartid)
 		host.sstc ? "yes" : "no (timer through SBI)");
 	kprintf("[keel] firmware: SBI %lu.%lu, implementation %lu\n",
 		host.fw_spec_version >> 24, host.fw_spec_version & 0xffffff, host.fw_impl_id);
+}
+
+/* "[keel] harts: 4 running; VM 'linux' vCPUs on harts 0 1 2 3" */
+static void print_placement(void)
+{
+	char line[160];
+	int n;
+
+	pr_info("harts: Keel runs on %u\n", nr_harts);
+	for (unsigned int i = 0; i < nr_vms; i++) {
+		n = snprintf(line, sizeof(line), "VM '%s': vCPU homes (hart ids):", vms[i].cfg->name);
+		for (unsigned int k = 0; k < vms[i].nr_vcpus && n > 0 && (size_t)n < sizeof(line); k++)
+			n += snprintf(line + n, sizeof(line) - (size_t)n, " %lu",
+				      vms[i].vcpus[k].hart->hartid);
+		pr_info("%s\n", line);
+	}
 }
 
 static void setup_memory(const void *fdt)
@@ -124,7 +145,6 @@ void keel_main(unsigned long hartid, const void *fdt)
 {
 	char err[160];
 	struct hart *h = &harts[0];
-	struct vcpu *v;
 
 	if (platform_parse(fdt, hartid, &platform, err, sizeof(err))) {
 		/* no console yet: say it through the firmware's console */
@@ -137,6 +157,9 @@ void keel_main(unsigned long hartid, const void *fdt)
 	h->index = 0;
 	h->hartid = hartid;
 	h->stack_top = (unsigned long)hart_stacks + KEEL_STACK_SIZE;
+	h->slice_end = UINT64_MAX;
+	h->timer_deadline = UINT64_MAX;
+	h->online = true;
 	__asm__ __volatile__("mv tp, %0" ::"r"(h));
 
 	for (unsigned int i = 0; i < platform.nr_harts; i++) {
@@ -164,17 +187,11 @@ void keel_main(unsigned long hartid, const void *fdt)
 			(unsigned long long)(uintptr_t)vms[i].ram, c->nr_vcpus,
 			(unsigned long long)vms[i].entry, bundle.trace ? ", tracing exits" : "");
 	}
-	if (vms[0].nr_vcpus > 1)
-		pr_info("note: vCPUs beyond 0 stay STOPPED in this version (no SMP yet)\n");
+	smp_start_secondaries();
+	if (smp_place_vcpus())
+		power_off(true, "bad vCPU placement");
+	print_placement();
 	pr_info("%llu MiB left free; entering the guest\n\n",
 		(unsigned long long)(mem_pool_free_bytes(&keel_mem) >> 20));
-
-	v = &vms[0].vcpus[0];
-	v->hart = h;
-	v->ctx.host_sp = h->stack_top;
-	v->ctx.host_tp = (unsigned long)h;
-	h->current = v;
-	arch_vcpu_load(v, vms[0].hgatp);
-	hart_timer_update(h);
-	guest_enter(&v->ctx);
+	sched_start(h);
 }

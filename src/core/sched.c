@@ -1,17 +1,187 @@
 /*
- * Choosing what a hart runs after an exit. In this version each hart runs
- * one vCPU, so the answer is the same vCPU unless its VM stopped; then the
- * hart has nothing to do and idles (or Keel powers off, see vm.c).
+ * The scheduler of one hart. Every vCPU has a home hart (smp.c) and runs
+ * only there, so a hart's run list is just the vCPUs homed on it; this
+ * file decides which of them is loaded, and what the hart does when none
+ * can run. Read docs/smp.md beside it.
+ *
+ * Everything here runs on the hart it is about, with interrupts off (Keel
+ * never takes an interrupt in HS-mode: it polls sip when it waits).
  */
+#include <stddef.h>
+
+#include "arch.h"
 #include "hart.h"
+#include "platform.h"
+#include "sbi_defs.h"
 #include "sched.h"
+#include "vcpu_request.h"
 #include "vm.h"
 
-void keel_idle(void) __attribute__((noreturn));
+void keel_power_off_if_done(void);
 
-struct vcpu_context *vcpu_schedule(struct vcpu *v)
+static uint64_t slice_ticks(void)
 {
-	if (v->vm->state == VM_RUNNING)
-		return &v->ctx;
-	keel_idle();
+	return platform.timebase_freq / 1000000 * SCHED_SLICE_US;
+}
+
+void sched_put_if_current(struct vcpu *v)
+{
+	struct hart *h = v->hart;
+
+	if (h != this_hart() || h->current != v)
+		return;
+	arch_vcpu_save(v);
+	h->current = NULL;
+}
+
+static void load(struct hart *h, struct vcpu *v)
+{
+	if (h->current == v)
+		return;
+	if (h->current)
+		arch_vcpu_save(h->current);
+	h->current = v;
+	arch_vcpu_load(v, v->vm->hgatp);
+}
+
+/*
+ * A vCPU whose VM was reset since it last ran starts again from the reset
+ * state (vm_reboot() has reloaded RAM and set every vCPU's HSM state).
+ */
+static void catch_up_with_reset(struct vcpu *v, unsigned long generation)
+{
+	struct vm *vm = v->vm;
+
+	sched_put_if_current(v);
+	vcpu_reset(v, vm->entry, vm->dtb_gpa);
+	v->generation = generation;
+	v->run_state = v->id == 0 ? VCPU_RUNNABLE : VCPU_OFF;
+}
+
+/* A blocked vCPU with an interrupt to take runs again. */
+static void wake_if_interrupted(struct vcpu *v)
+{
+	if (v->run_state != VCPU_BLOCKED || !vcpu_irq_pending(v))
+		return;
+	v->run_state = VCPU_RUNNABLE;
+	if (__atomic_load_n(&v->hsm_state, __ATOMIC_RELAXED) != SBI_HSM_STATE_SUSPENDED)
+		return;
+	if (v->resume_fresh) {
+		/* non-retentive suspend: back at resume_addr, satp and SIE off */
+		sched_put_if_current(v);
+		vcpu_resume_state(v, v->resume_addr, v->resume_opaque);
+	}
+	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
+}
+
+/* Look at every vCPU of this hart: resets, requests, wake-ups. */
+static unsigned int update_vcpus(struct hart *h)
+{
+	unsigned int runnable = 0;
+
+	for (unsigned int i = 0; i < h->nr_vcpus; i++) {
+		struct vcpu *v = h->vcpus[i];
+		struct vm *vm = v->vm;
+
+		if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_RUNNING) {
+			/* stopped or being reset: off this hart, and say so */
+			sched_put_if_current(v);
+			__atomic_store_n(&v->requests, 0, __ATOMIC_RELAXED);
+			__atomic_store_n(&v->quiesce_ack, vm->quiesce_seq, __ATOMIC_RELEASE);
+			continue;
+		}
+		if (v->generation != vm->generation)
+			catch_up_with_reset(v, vm->generation);
+		vcpu_take_requests(v);
+		wake_if_interrupted(v);
+		runnable += v->run_state == VCPU_RUNNABLE;
+	}
+	return runnable;
+}
+
+static bool can_run(struct vcpu *v)
+{
+	return v->run_state == VCPU_RUNNABLE &&
+	       __atomic_load_n(&v->vm->state, __ATOMIC_RELAXED) == VM_RUNNING;
+}
+
+/* Round robin after the current vCPU; the current one keeps its slice. */
+static struct vcpu *pick(struct hart *h, uint64_t now)
+{
+	struct vcpu *cur = h->current;
+	unsigned int start = 0;
+
+	if (cur && can_run(cur) && now < h->slice_end)
+		return cur;
+	if (cur)
+		start = cur->sched_index + 1;
+	for (unsigned int k = 0; k < h->nr_vcpus; k++) {
+		struct vcpu *v = h->vcpus[(start + k) % h->nr_vcpus];
+		if (can_run(v))
+			return v;
+	}
+	return NULL;
+}
+
+static void run(struct hart *h, struct vcpu *next, unsigned int runnable, uint64_t now)
+{
+	bool switched = h->current != next;
+
+	load(h, next);
+	if (switched || now >= h->slice_end || (h->slice_end == UINT64_MAX && runnable > 1))
+		h->slice_end = runnable > 1 ? now + slice_ticks() : UINT64_MAX;
+	if (__atomic_load_n(&next->hsm_state, __ATOMIC_RELAXED) == SBI_HSM_STATE_START_PENDING)
+		__atomic_store_n(&next->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
+	hart_timer_update(h);
+}
+
+/* Until a vCPU of this hart can run: do what is asked, sleep otherwise. */
+static struct vcpu *find_work(struct hart *h)
+{
+	for (;;) {
+		struct vcpu *next;
+		unsigned int runnable;
+		uint64_t now;
+
+		/* the IPI first, then the flag: a later kick raises both again */
+		arch_clear_host_ipi();
+		__atomic_exchange_n(&h->work, 0, __ATOMIC_ACQ_REL);
+		hart_drain_fences(h);
+		runnable = update_vcpus(h);
+		keel_power_off_if_done();
+
+		now = arch_time_now();
+		next = pick(h, now);
+		if (__atomic_load_n(&h->work, __ATOMIC_ACQUIRE))
+			continue; /* asked for more meanwhile */
+		if (next) {
+			run(h, next, runnable, now);
+			return next;
+		}
+		/*
+		 * Nothing to run. A blocked vCPU stays loaded (the common case of
+		 * one vCPU per hart costs no reload when it wakes), and its own
+		 * interrupts, enabled in hie, end the wfi below.
+		 */
+		if (h->current && (h->current->run_state != VCPU_BLOCKED))
+			sched_put_if_current(h->current);
+		h->slice_end = UINT64_MAX;
+		hart_timer_update(h);
+		if (h->current && vcpu_irq_pending(h->current))
+			continue;
+		arch_wait_for_interrupt();
+		if (arch_host_pending() & MIP_STIP)
+			hart_timer_expired(h);
+	}
+}
+
+struct vcpu_context *sched_after_exit(struct vcpu_context *ctx)
+{
+	(void)ctx; /* saved whole by trap.S: it may be switched out or rewritten */
+	return &find_work(this_hart())->ctx;
+}
+
+void sched_start(struct hart *h)
+{
+	guest_enter(&find_work(h)->ctx);
 }

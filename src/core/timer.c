@@ -1,20 +1,32 @@
 /*
- * Guest timers without Sstc for the guest: a guest's SBI set_timer becomes
- * a deadline on its vCPU; the hart's one host timer is set to the earliest
- * deadline of the vCPUs it runs, and when it fires the vCPU gets VSTIP.
+ * A hart's one host timer serves everything that must happen at a time on
+ * that hart: the SBI timers of its vCPUs when the guest has no Sstc, the
+ * wake-up of a vCPU blocked in wfi (not loaded) whose own vstimecmp will
+ * fire, and the end of the running vCPU's time slice.
  */
 #include <stdint.h>
 
 #include "arch.h"
 #include "hart.h"
-#include "vcpu.h"
+#include "vcpu_request.h"
+#include "vm.h"
 
 void hart_timer_update(struct hart *h)
 {
-	uint64_t next = UINT64_MAX;
+	uint64_t next = h->slice_end;
 
-	if (h->current)
-		next = h->current->timer_deadline;
+	for (unsigned int i = 0; i < h->nr_vcpus; i++) {
+		const struct vcpu *v = h->vcpus[i];
+
+		if (v->run_state == VCPU_OFF)
+			continue;
+		if (v->timer_deadline < next)
+			next = v->timer_deadline;
+		/* a loaded vCPU's vstimecmp wakes the hart's wfi by itself */
+		if (v->run_state == VCPU_BLOCKED && v != h->current && v->vm->guest_sstc &&
+		    (v->csrs.vsie & MIP_STIP) && v->csrs.vstimecmp < next)
+			next = v->csrs.vstimecmp;
+	}
 	if (next != h->timer_deadline) {
 		h->timer_deadline = next;
 		arch_host_timer_set(next);
@@ -23,13 +35,22 @@ void hart_timer_update(struct hart *h)
 
 void hart_timer_expired(struct hart *h)
 {
-	struct vcpu *v = h->current;
 	uint64_t now = arch_time_now();
+	bool look_again = now >= h->slice_end;
 
-	if (v && v->timer_deadline <= now) {
-		v->timer_deadline = UINT64_MAX;
-		vcpu_set_irq(v, IRQ_VS_TIMER);
+	for (unsigned int i = 0; i < h->nr_vcpus; i++) {
+		struct vcpu *v = h->vcpus[i];
+
+		if (v->timer_deadline <= now) {
+			v->timer_deadline = UINT64_MAX;
+			vcpu_set_irq(v, IRQ_VS_TIMER);
+			look_again |= v != h->current || v->run_state == VCPU_BLOCKED;
+		}
+		look_again |= v->run_state == VCPU_BLOCKED;
 	}
+	/* the scheduler wakes who is due and ends the slice */
+	if (look_again)
+		hart_kick(h);
 	/* Always re-arm: this also clears STIP when nothing is due. */
 	h->timer_deadline = 0;
 	hart_timer_update(h);

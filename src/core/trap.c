@@ -154,7 +154,7 @@ static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
 		vcpu_skip_insn(v, 4);
 		v->stats.wfi_exits++;
 		trace_exit(v, t, "wfi: vCPU idles until an interrupt");
-		vcpu_wait_for_interrupt(v);
+		vcpu_block(v);
 		return;
 	}
 	if (emulate_counter_read(v, t, insn))
@@ -220,7 +220,10 @@ static void handle_interrupt(struct vcpu *v, struct trap_info *t)
 		hart_timer_expired(v->hart);
 		break;
 	case IRQ_S_SOFT:
-		/* IPIs between harts come with SMP; nothing sends one yet */
+		/*
+		 * Another hart kicked this one (vcpu_request.h): its work flag
+		 * is up, so vcpu_schedule() sends this exit to the scheduler.
+		 */
 		arch_clear_host_ipi();
 		break;
 	default:

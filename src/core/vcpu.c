@@ -18,25 +18,24 @@ _Static_assert(offsetof(struct vcpu, ctx) == 0, "trap.S expects ctx first");
 _Static_assert(offsetof(struct vcpu_context, sepc) == CTX_SEPC, "CTX_SEPC");
 _Static_assert(offsetof(struct vcpu_context, host_sp) == CTX_HOST_SP, "CTX_HOST_SP");
 _Static_assert(offsetof(struct vcpu_context, host_tp) == CTX_HOST_TP, "CTX_HOST_TP");
-_Static_assert(offsetof(struct vcpu_context, restore_all) == CTX_RESTORE_ALL, "CTX_RESTORE_ALL");
 _Static_assert(sizeof(struct vcpu_context) == CTX_SIZE, "CTX_SIZE");
 
-void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
+/*
+ * The registers and CSRs a hart has when it starts at pc with a0/a1: S-mode
+ * (sret enters VS with SPVP), 64-bit, satp = 0, interrupts off, wfi trapping
+ * to Keel (VTW) so an idle vCPU gives its hart back, no timer set.
+ */
+static void vcpu_entry_state(struct vcpu *v, unsigned long pc, unsigned long a0,
+			     unsigned long a1)
 {
 	struct vcpu_csrs *c = &v->csrs;
 
 	memset(v->ctx.x, 0, sizeof(v->ctx.x));
 	memset(c, 0, sizeof(*c));
-	memset(&v->pmu, 0, sizeof(v->pmu));
-	memset(&v->fp, 0, sizeof(v->fp)); /* a fresh boot sees a clean FPU */
-	v->ctx.sepc = entry;
-	v->ctx.x[10] = v->id;   /* a0: hart id */
-	v->ctx.x[11] = dtb_gpa; /* a1: device tree */
-	v->ctx.restore_all = 1; /* the registers of the hart are not this vCPU's */
-	/*
-	 * sret enters VS-mode (SPV, SPVP); 64-bit VS; wfi traps to Keel (VTW)
-	 * so an idle vCPU gives its hart back.
-	 */
+	memset(&v->fp, 0, sizeof(v->fp)); /* a fresh start sees a clean FPU */
+	v->ctx.sepc = pc;
+	v->ctx.x[10] = a0;
+	v->ctx.x[11] = a1;
 	c->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | HSTATUS_VSXL_64;
 	c->vsstatus = SSTATUS_UXL_64;
 	c->hcounteren = COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR;
@@ -44,7 +43,38 @@ void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
 	c->vstimecmp = UINT64_MAX;
 	v->timer_deadline = UINT64_MAX;
 	v->fault_loop = 0;
-	v->hsm_state = v->id == 0 ? SBI_HSM_STATE_STARTED : SBI_HSM_STATE_STOPPED;
+	v->resume_fresh = false;
+}
+
+void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
+{
+	vcpu_entry_state(v, entry, v->id, dtb_gpa);
+	memset(&v->pmu, 0, sizeof(v->pmu));
+	memset(&v->stats, 0, sizeof(v->stats));
+	v->sbi_last = NULL;
+}
+
+void vcpu_start_state(struct vcpu *v, unsigned long pc, unsigned long opaque)
+{
+	/*
+	 * hart_start: the SBI says a0, a1, satp and sstatus.SIE; the rest is
+	 * whatever a freshly powered hart has. The hart's SBI PMU counters
+	 * are the SBI implementation's, so they outlive a stop and start.
+	 */
+	vcpu_entry_state(v, pc, v->id, opaque);
+}
+
+void vcpu_resume_state(struct vcpu *v, unsigned long pc, unsigned long opaque)
+{
+	struct vcpu_csrs *c = &v->csrs;
+
+	v->ctx.sepc = pc;
+	v->ctx.x[10] = v->id;
+	v->ctx.x[11] = opaque;
+	c->vsatp = 0;
+	c->vsstatus &= ~SSTATUS_SIE;
+	c->hstatus |= HSTATUS_SPVP;
+	v->resume_fresh = false;
 }
 
 /*
@@ -102,6 +132,7 @@ void hypervisor_fault(const struct trap_info *t, const char *what)
 		"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 	};
 
+	console_break_lock();
 	kprintf("\n[keel] ==== %s on hart %lu ====\n", what, h ? h->hartid : 0UL);
 	kprintf("[keel] scause 0x%lx (%s)  stval 0x%lx  sepc 0x%lx\n", t->scause,
 		trap_cause_name(t->scause), t->stval, t->sepc);
@@ -117,16 +148,32 @@ void hypervisor_fault(const struct trap_info *t, const char *what)
 	keel_hart_halt();
 }
 
+static bool is_loaded_here(const struct vcpu *v)
+{
+	return v->hart == this_hart() && v->hart->current == v;
+}
+
 void vcpu_set_irq(struct vcpu *v, unsigned int irq)
 {
-	arch_set_hvip(1UL << irq);
-	(void)v;
+	if (is_loaded_here(v))
+		arch_set_hvip(1UL << irq);
+	else
+		v->csrs.hvip |= 1UL << irq;
 }
 
 void vcpu_clear_irq(struct vcpu *v, unsigned int irq)
 {
-	arch_clear_hvip(1UL << irq);
-	(void)v;
+	if (is_loaded_here(v))
+		arch_clear_hvip(1UL << irq);
+	else
+		v->csrs.hvip &= ~(1UL << irq);
+}
+
+bool vcpu_irq_pending(struct vcpu *v)
+{
+	if (is_loaded_here(v))
+		return arch_vs_pending_enabled() != 0;
+	return vcpu_saved_irq_pending(&v->csrs, v->vm->guest_sstc, arch_time_now());
 }
 
 void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
@@ -147,21 +194,15 @@ void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
 	hart_timer_update(v->hart);
 }
 
-void vcpu_wait_for_interrupt(struct vcpu *v)
+void vcpu_block(struct vcpu *v)
 {
 	/*
-	 * Sleep with sstatus.SIE = 0: wfi still wakes on any pending
-	 * interrupt, and Keel handles the host ones here before looking
-	 * again whether the guest now has one to take.
+	 * wfi with an interrupt already pending and enabled is a no-op on
+	 * real hardware too. Otherwise the scheduler runs another vCPU, or
+	 * idles with this one still loaded, until one arrives.
 	 */
-	while (!arch_vs_pending_enabled() && v->vm->state == VM_RUNNING) {
-		unsigned long pending = arch_host_pending();
-
-		if (pending & MIP_STIP) {
-			v->stats.interrupts[IRQ_S_TIMER]++;
-			hart_timer_expired(v->hart);
-			continue;
-		}
-		arch_wait_for_interrupt();
-	}
+	if (vcpu_irq_pending(v))
+		return;
+	v->run_state = VCPU_BLOCKED;
+	hart_kick(v->hart);
 }

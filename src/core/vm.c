@@ -15,12 +15,12 @@
 #include "mem.h"
 #include "memops.h"
 #include "platform.h"
+#include "sbi_defs.h"
+#include "vcpu_request.h"
 #include "vm.h"
 
 struct vm vms[KEEL_MAX_VMS];
 unsigned int nr_vms;
-
-extern struct platform platform;
 
 static uint64_t gstage_alloc_table(void *ctx)
 {
@@ -171,34 +171,93 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 		return -1;
 	}
 	vm->hgatp = gstage_hgatp(&vm->gstage, vm->vmid);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->vm = vm;
+		v->id = i;
+		v->trace = trace;
+		v->pin = cfg->vcpu_pin[i];
+	}
+	if (vm_load(vm))
+		return -1;
 	uart16550_init(&vm->uart, uart_tx, vm);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		vm->vcpus[i].vm = vm;
-		vm->vcpus[i].id = i;
-		vm->vcpus[i].trace = trace;
+		struct vcpu *v = &vm->vcpus[i];
+
+		vcpu_reset(v, vm->entry, vm->dtb_gpa);
+		v->hsm_state = i == 0 ? SBI_HSM_STATE_STARTED : SBI_HSM_STATE_STOPPED;
+		v->run_state = i == 0 ? VCPU_RUNNABLE : VCPU_OFF;
 	}
-	return vm_reset(vm);
+	vm->state = VM_RUNNING;
+	return 0;
 }
 
-int vm_reset(struct vm *vm)
+static void kick_all_vcpus(struct vm *vm)
 {
-	struct hart *h = this_hart();
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vcpu_post_request(&vm->vcpus[i], VCPU_REQ_CHECK);
+}
 
+/* Wait until the hart of every other vCPU has taken it off (sched.c). */
+static void wait_for_quiesce(struct vm *vm, unsigned long seq)
+{
+	struct hart *self = this_hart();
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *u = &vm->vcpus[i];
+
+		/* this hart runs none of them while it is here */
+		if (u->hart == self)
+			continue;
+		/* a hart that is fencing this one waits for it meanwhile */
+		while (__atomic_load_n(&u->quiesce_ack, __ATOMIC_ACQUIRE) != seq)
+			hart_drain_fences(self);
+	}
+}
+
+int vm_reboot(struct vm *vm)
+{
+	unsigned long seq;
+
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING) {
+		spin_unlock(&vm->lock);
+		return -1;
+	}
+	seq = ++vm->quiesce_seq;
+	__atomic_store_n(&vm->state, VM_RESETTING, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+
+	kick_all_vcpus(vm);
+	wait_for_quiesce(vm, seq);
+	/* No vCPU of the VM runs now: RAM and every vCPU can be redone. */
+	vm->reboots++; /* the guest reads it as /chosen/keel,boot-count */
 	if (vm_load(vm)) {
 		vm_stop(vm, VM_STOP_FAILURE, "its image could not be loaded");
 		return -1;
 	}
+	spin_lock(&vm->dev_lock);
 	uart16550_init(&vm->uart, uart_tx, vm);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		vcpu_reset(&vm->vcpus[i], vm->entry, vm->dtb_gpa);
-	vm->state = VM_RUNNING;
-	if (vm->reboots++)
-		pr_info("VM '%s' restarted from its image\n", vm->cfg->name);
-	/* The vCPU running here picks up its fresh state now. */
-	if (h && h->current && h->current->vm == vm) {
-		arch_vcpu_load(h->current, vm->hgatp);
-		hart_timer_update(h);
+	spin_unlock(&vm->dev_lock);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *u = &vm->vcpus[i];
+
+		__atomic_store_n(&u->requests, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&u->hsm_state,
+				 i == 0 ? SBI_HSM_STATE_STARTED : SBI_HSM_STATE_STOPPED,
+				 __ATOMIC_RELAXED);
 	}
+	pr_info("VM '%s' restarted from its image\n", vm->cfg->name);
+
+	spin_lock(&vm->lock);
+	if (vm->state == VM_RESETTING) {
+		vm->generation++;
+		/* the new generation is visible to whoever sees RUNNING */
+		__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&vm->lock);
+	kick_all_vcpus(vm);
 	return 0;
 }
 
@@ -209,14 +268,23 @@ static void pmu_dump_line(const char *text)
 
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg)
 {
-	struct hart *h = this_hart();
-
-	vm->state = VM_STOPPED;
+	spin_lock(&vm->lock);
+	if (vm->state == VM_STOPPED) {
+		spin_unlock(&vm->lock);
+		return;
+	}
 	vm->stop_reason = why;
+	vm->quiesce_seq++;
+	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+
 	pr_info("VM '%s' stopped: %s\n", vm->cfg->name, msg);
-	/* the SBI PMU firmware counters the guest used (docs/pmu.md) */
+	/*
+	 * The SBI PMU firmware counters the guest used (docs/pmu.md). Another
+	 * hart may still be finishing an exit of this VM: a count can be one
+	 * event behind, never torn (each counter is one 64-bit word).
+	 */
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		pmu_dump(&vm->vcpus[i].pmu, vm->cfg->name, i, pmu_dump_line);
-	if (h && h->current && h->current->vm == vm)
-		h->current->timer_deadline = UINT64_MAX;
+	kick_all_vcpus(vm);
 }

@@ -5,7 +5,6 @@
  */
 #include <stddef.h>
 
-
 #include "sbi.h"
 #include "vcpu_request.h"
 #include "sched.h"
@@ -32,6 +31,7 @@ static void apply_action(struct vcpu *v, enum sbi_action action)
 {
 	switch (action) {
 	case SBI_ACTION_RETURN:
+	case SBI_ACTION_NONE:
 		break;
 	case SBI_ACTION_VM_SHUTDOWN:
 		vm_stop(v->vm, VM_STOP_SHUTDOWN, "the guest shut down");
@@ -40,7 +40,7 @@ static void apply_action(struct vcpu *v, enum sbi_action action)
 		vm_stop(v->vm, VM_STOP_FAILURE, "the guest shut down reporting a system failure");
 		break;
 	case SBI_ACTION_VM_REBOOT:
-		vm_reset(v->vm);
+		vm_reboot(v->vm);
 		break;
 	}
 }
@@ -78,7 +78,8 @@ struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx)
 	ctx->x[10] = (unsigned long)res.error;
 	ctx->x[11] = res.value;
 	ctx->sepc += 4;
-	return ctx;
+	/* an IPI, a fence or HSM may have given this hart work */
+	return vcpu_schedule(v);
 }
 
 long sbi_hart_mask_to_vcpus(unsigned long hart_mask, unsigned long hart_mask_base,
@@ -114,18 +115,16 @@ void sbi_send_ipis(struct vcpu *v, unsigned long targets)
 			vcpu_send_ipi(v, &vm->vcpus[i]);
 }
 
-void sbi_remote_fences(struct vcpu *v, unsigned long targets, enum vcpu_fence kind,
+void sbi_remote_fences(struct vcpu *v, unsigned long targets, enum fence_kind kind,
 		       unsigned long start, unsigned long size, unsigned long asid)
 {
 	static const enum sbi_pmu_fw_event sent[] = {
-		[VCPU_FENCE_I] = SBI_PMU_FW_FENCE_I_SENT,
-		[VCPU_FENCE_VMA] = SBI_PMU_FW_SFENCE_VMA_SENT,
-		[VCPU_FENCE_VMA_ASID] = SBI_PMU_FW_SFENCE_VMA_ASID_SENT,
+		[FENCE_I] = SBI_PMU_FW_FENCE_I_SENT,
+		[FENCE_VMA] = SBI_PMU_FW_SFENCE_VMA_SENT,
+		[FENCE_VMA_ASID] = SBI_PMU_FW_SFENCE_VMA_ASID_SENT,
 	};
-	struct vm *vm = v->vm;
 
 	pmu_incr_fw(&v->pmu, sent[kind]);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		if (targets & (1UL << i))
-			vcpu_remote_fence(v, &vm->vcpus[i], kind, start, size, asid);
+	if (targets)
+		vcpu_remote_fence(v, targets, kind, start, size, asid);
 }

@@ -1,19 +1,89 @@
 /*
- * SBI HSM (EID "HSM"): hart states of the VM's vCPUs. This version runs one
- * vCPU per VM: hart_get_status answers for every vCPU; hart_start of a
- * stopped vCPU and hart_stop fail with SBI_ERR_FAILED and hart_suspend
- * supports no suspend type (SBI_ERR_NOT_SUPPORTED), except where the
- * specification names a more precise error for the arguments given.
+ * SBI HSM (EID "HSM"): the life cycle of a VM's vCPUs as the guest sees
+ * its harts. hart_start hands a STOPPED vCPU to its home hart, which gives
+ * it the start state and runs it; hart_stop and hart_suspend take the
+ * calling vCPU off its hart until it is started again or an interrupt
+ * for it arrives (docs/smp.md).
  */
+#include <stddef.h>
+
+#include "hart.h"
 #include "sbi.h"
+#include "vcpu_request.h"
 #include "vm.h"
+
+/* A hart starts (or resumes) in S-mode with the MMU off: an address of RAM. */
+static bool is_entry_address(struct vm *vm, unsigned long addr)
+{
+	return vm_gpa_to_hva(vm, addr, 4) != NULL;
+}
+
+static long hart_start(struct vcpu *v, unsigned long hartid, unsigned long addr,
+		       unsigned long opaque)
+{
+	struct vm *vm = v->vm;
+	struct vcpu *t;
+	int stopped = SBI_HSM_STATE_STOPPED;
+
+	if (hartid >= vm->nr_vcpus)
+		return SBI_ERR_INVALID_PARAM;
+	if (!is_entry_address(vm, addr))
+		return SBI_ERR_INVALID_ADDRESS;
+	t = &vm->vcpus[hartid];
+	/* two starters at once: exactly one wins, the other is told it runs */
+	if (!__atomic_compare_exchange_n(&t->hsm_state, &stopped, SBI_HSM_STATE_START_PENDING,
+					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return SBI_ERR_ALREADY_AVAILABLE;
+	t->resume_addr = addr;
+	t->resume_opaque = opaque;
+	vcpu_post_request(t, VCPU_REQ_START);
+	return SBI_SUCCESS;
+}
+
+static void hart_stop(struct vcpu *v)
+{
+	v->run_state = VCPU_OFF;
+	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
+	hart_kick(v->hart);
+}
+
+static bool is_reserved_suspend_type(unsigned long type)
+{
+	return type > 0xFFFFFFFFUL ||
+	       (type > SBI_HSM_SUSPEND_RET_DEFAULT && type < SBI_HSM_SUSPEND_RET_PLATFORM) ||
+	       (type > SBI_HSM_SUSPEND_NON_RET_DEFAULT && type < SBI_HSM_SUSPEND_NON_RET_PLATFORM);
+}
+
+/*
+ * Keel offers the two default suspend types; platform-specific ones are
+ * "not implemented", which the SBI answers with INVALID_PARAM as well.
+ * A suspended vCPU is blocked like one in wfi and wakes the same way.
+ */
+static long hart_suspend(struct vcpu *v, unsigned long type, unsigned long addr,
+			 unsigned long opaque, struct sbi_result *res)
+{
+	if (type != SBI_HSM_SUSPEND_RET_DEFAULT && type != SBI_HSM_SUSPEND_NON_RET_DEFAULT)
+		return SBI_ERR_INVALID_PARAM;
+	if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT) {
+		if (!is_entry_address(v->vm, addr))
+			return SBI_ERR_INVALID_ADDRESS;
+		v->resume_addr = addr;
+		v->resume_opaque = opaque;
+		v->resume_fresh = true;
+		/* it continues at addr, not after the ecall */
+		res->action = SBI_ACTION_NONE;
+	}
+	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_SUSPENDED, __ATOMIC_RELEASE);
+	v->run_state = VCPU_BLOCKED;
+	hart_kick(v->hart);
+	return SBI_SUCCESS;
+}
 
 static void hsm_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
 {
 	struct vm *vm = v->vm;
 	unsigned long hartid = call->arg[0];
 
-	res->error = SBI_SUCCESS;
 	res->value = 0;
 	switch (call->fid) {
 	case SBI_EXT_HSM_HART_GET_STATUS:
@@ -21,31 +91,25 @@ static void hsm_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_r
 			res->error = SBI_ERR_INVALID_PARAM;
 			break;
 		}
-		res->value = (unsigned long)vm->vcpus[hartid].hsm_state;
+		res->error = SBI_SUCCESS;
+		res->value = (unsigned long)__atomic_load_n(&vm->vcpus[hartid].hsm_state,
+							     __ATOMIC_ACQUIRE);
 		break;
 	case SBI_EXT_HSM_HART_START:
-		if (hartid >= vm->nr_vcpus)
-			res->error = SBI_ERR_INVALID_PARAM;
-		else if (vm->vcpus[hartid].hsm_state != SBI_HSM_STATE_STOPPED)
-			res->error = SBI_ERR_ALREADY_AVAILABLE;
-		else
-			res->error = SBI_ERR_FAILED; /* secondary vCPUs come with SMP */
+		res->error = hart_start(v, hartid, call->arg[1], call->arg[2]);
 		break;
 	case SBI_EXT_HSM_HART_STOP:
-		/* the only error the spec allows; stopping vCPUs comes with SMP */
-		res->error = SBI_ERR_FAILED;
+		/* returns only on failure, and a running vCPU can always stop */
+		hart_stop(v);
+		res->action = SBI_ACTION_NONE;
 		break;
-	case SBI_EXT_HSM_HART_SUSPEND: {
-		uint32_t type = (uint32_t)call->arg[0];
-		bool reserved = (type > SBI_HSM_SUSPEND_RET_DEFAULT &&
-				 type < SBI_HSM_SUSPEND_RET_PLATFORM) ||
-				(type > SBI_HSM_SUSPEND_NON_RET_DEFAULT &&
-				 type < SBI_HSM_SUSPEND_NON_RET_PLATFORM) ||
-				call->arg[0] > 0xFFFFFFFFUL;
-		/* suspend comes with the SMP scheduler: no state is supported yet */
-		res->error = reserved ? SBI_ERR_INVALID_PARAM : SBI_ERR_NOT_SUPPORTED;
+	case SBI_EXT_HSM_HART_SUSPEND:
+		if (is_reserved_suspend_type(call->arg[0])) {
+			res->error = SBI_ERR_INVALID_PARAM;
+			break;
+		}
+		res->error = hart_suspend(v, call->arg[0], call->arg[1], call->arg[2], res);
 		break;
-	}
 	default:
 		res->error = SBI_ERR_NOT_SUPPORTED;
 		break;

@@ -60,9 +60,9 @@ static void legacy_handle(struct vcpu *v, const struct sbi_call *call, struct sb
 	case SBI_EXT_0_1_REMOTE_FENCE_I:
 	case SBI_EXT_0_1_REMOTE_SFENCE_VMA:
 	case SBI_EXT_0_1_REMOTE_SFENCE_VMA_ASID: {
-		enum vcpu_fence kind = call->eid == SBI_EXT_0_1_REMOTE_FENCE_I ? VCPU_FENCE_I
-				       : call->eid == SBI_EXT_0_1_REMOTE_SFENCE_VMA ? VCPU_FENCE_VMA
-										: VCPU_FENCE_VMA_ASID;
+		enum fence_kind kind = call->eid == SBI_EXT_0_1_REMOTE_FENCE_I ? FENCE_I
+				       : call->eid == SBI_EXT_0_1_REMOTE_SFENCE_VMA ? FENCE_VMA
+										: FENCE_VMA_ASID;
 		res->error = legacy_hart_mask(v, call->arg[0], &targets);
 		if (res->error)
 			break;

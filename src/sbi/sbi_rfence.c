@@ -11,17 +11,17 @@ static void rfence_handle(struct vcpu *v, const struct sbi_call *call, struct sb
 {
 	struct vm *vm = v->vm;
 	unsigned long targets;
-	enum vcpu_fence kind;
+	enum fence_kind kind;
 
 	switch (call->fid) {
 	case SBI_EXT_RFENCE_REMOTE_FENCE_I:
-		kind = VCPU_FENCE_I;
+		kind = FENCE_I;
 		break;
 	case SBI_EXT_RFENCE_REMOTE_SFENCE_VMA:
-		kind = VCPU_FENCE_VMA;
+		kind = FENCE_VMA;
 		break;
 	case SBI_EXT_RFENCE_REMOTE_SFENCE_VMA_ASID:
-		kind = VCPU_FENCE_VMA_ASID;
+		kind = FENCE_VMA_ASID;
 		break;
 	default:
 		res->error = SBI_ERR_NOT_SUPPORTED;

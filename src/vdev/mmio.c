@@ -83,6 +83,8 @@ enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_
 		return MMIO_NO_DEVICE;
 	if (!all_regs && is_callee_saved(a.reg))
 		return MMIO_NEED_ALL_REGS;
+	/* the VM's vCPUs may use the device from several harts at once */
+	spin_lock(&vm->dev_lock);
 	if (a.is_store) {
 		uint64_t value = a.reg ? v->ctx.x[a.reg] : 0;
 		v->stats.mmio_writes++;
@@ -100,6 +102,7 @@ enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_
 		trace_exit(v, t, "uart read +0x%llx -> 0x%llx (%u bytes): emulated",
 			   (unsigned long long)offset, (unsigned long long)value, a.width);
 	}
+	spin_unlock(&vm->dev_lock);
 	vcpu_skip_insn(v, a.insn_len);
 	return MMIO_DONE;
 }

@@ -1,0 +1,125 @@
+/*
+ * Bringing up the other harts and giving every vCPU a home.
+ *
+ * The boot hart asks the firmware (SBI HSM hart_start) to start each hart
+ * the device tree lists with the H extension at secondary_entry
+ * (src/boot/entry.S), with its struct hart as the opaque argument. Each
+ * one sets itself up and waits for the boot hart to finish placing the
+ * vCPUs; then every hart runs its own scheduler (sched.c).
+ */
+#include "arch.h"
+#include "console.h"
+#include "hart.h"
+#include "placement.h"
+#include "platform.h"
+#include "sbi_defs.h"
+#include "sched.h"
+#include "vm.h"
+
+extern char hart_stacks[], secondary_entry[];
+
+unsigned int nr_harts;
+static unsigned int smp_ready;
+
+/* How long a started hart may take to reach Keel, in microseconds */
+#define HART_START_TIMEOUT_US 1000000
+
+void keel_secondary_main(unsigned long hartid, struct hart *h);
+
+void keel_secondary_main(unsigned long hartid, struct hart *h)
+{
+	(void)hartid;
+	arch_hart_init();
+	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&smp_ready, __ATOMIC_ACQUIRE))
+		;
+	sched_start(h);
+}
+
+static void start_hart(const struct platform_hart *p)
+{
+	struct hart *h = &harts[nr_harts];
+	struct sbiret r;
+
+	h->index = nr_harts;
+	h->hartid = p->hartid;
+	h->stack_top = (unsigned long)hart_stacks + (h->index + 1) * KEEL_STACK_SIZE;
+	h->slice_end = UINT64_MAX;
+	h->timer_deadline = UINT64_MAX;
+	r = fw_sbi_call(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, p->hartid,
+			(unsigned long)secondary_entry, (unsigned long)h, 0);
+	if (r.error) {
+		pr_info("hart %lu: the firmware did not start it (SBI error %ld); not used\n",
+			p->hartid, r.error);
+		return;
+	}
+	nr_harts++;
+}
+
+void smp_start_secondaries(void)
+{
+	uint64_t deadline;
+
+	nr_harts = 1; /* the boot hart, set up by keel_main */
+	for (unsigned int i = 0; i < platform.nr_harts; i++) {
+		const struct platform_hart *p = &platform.harts[i];
+
+		if (p->hartid == harts[0].hartid || !p->enabled)
+			continue;
+		if (!p->has_h) {
+			pr_info("hart %lu has no H extension; not used\n", p->hartid);
+			continue;
+		}
+		start_hart(p);
+	}
+	deadline = arch_time_now() + platform.timebase_freq / 1000000 * HART_START_TIMEOUT_US;
+	for (unsigned int i = 1; i < nr_harts; i++) {
+		while (!__atomic_load_n(&harts[i].online, __ATOMIC_ACQUIRE) &&
+		       arch_time_now() < deadline)
+			;
+		if (!harts[i].online)
+			pr_info("hart %lu did not reach Keel within %u ms; no vCPU runs there\n",
+				harts[i].hartid, HART_START_TIMEOUT_US / 1000);
+	}
+}
+
+static void home_vcpu(struct vcpu *v, struct hart *h)
+{
+	v->hart = h;
+	v->sched_index = h->nr_vcpus;
+	v->ctx.host_sp = h->stack_top;
+	v->ctx.host_tp = (unsigned long)h;
+	h->vcpus[h->nr_vcpus++] = v;
+}
+
+int smp_place_vcpus(void)
+{
+	unsigned long hartids[KEEL_MAX_HARTS];
+	struct hart *online[KEEL_MAX_HARTS];
+	struct placement p = { .hartids = hartids };
+	char err[192];
+
+	for (unsigned int i = 0; i < nr_harts; i++) {
+		if (i && !harts[i].online)
+			continue;
+		hartids[p.nr_harts] = harts[i].hartid;
+		online[p.nr_harts++] = &harts[i];
+	}
+	for (unsigned int n = 0; n < nr_vms; n++) {
+		struct vm *vm = &vms[n];
+		unsigned int home[KEEL_MAX_VCPUS];
+
+		if (placement_place_vm(&p, vm->cfg->name, vm->cfg->vcpu_pin, vm->nr_vcpus, home, err,
+				       sizeof(err))) {
+			pr_err("%s\n", err);
+			return -1;
+		}
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			home_vcpu(&vm->vcpus[i], online[home[i]]);
+	}
+	/* the harts may look at their vCPUs from now on */
+	__atomic_store_n(&smp_ready, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+_Static_assert(__builtin_offsetof(struct hart, stack_top) == HART_STACK_TOP, "HART_STACK_TOP");
