@@ -6,7 +6,7 @@
 #   make debug    QEMU waiting for gdb-multiarch, with Keel's symbols
 #
 # See README.md for the options (GUEST=, MEM=, VCPUS=, BOOTARGS=, INITRD=,
-# TRACE=1, SSTC=0, NAME=, HARTS=, QEMU_MEM=, QEMU_EXTRA=), and make linux.
+# TRACE=1, SSTC=0, NAME=, HARTS=, PIN=, QEMU_MEM=, QEMU_EXTRA=), and make linux.
 
 BUILD := build
 CROSS ?= riscv64-unknown-elf-
@@ -17,12 +17,12 @@ QEMU ?= qemu-system-riscv64
 # Run options
 GUEST ?= $(BUILD)/guests/demo.elf
 MEM ?= 256
-VCPUS ?= 1
 BOOTARGS ?=
 INITRD ?=
 TRACE ?= 0
 SSTC ?= 1
-HARTS ?= 1
+HARTS ?= 4
+PIN ?=
 QEMU_MEM ?= 1G
 QEMU_EXTRA ?=
 # GUEST=linux: the Linux guest of guests/linux, built if needed, with its
@@ -31,8 +31,10 @@ ifeq ($(GUEST),linux)
 override GUEST := $(BUILD)/linux/Image
 GUEST_DEPS := linux
 NAME ?= linux
+VCPUS ?= 4
 BOOTARGS := $(or $(BOOTARGS),console=ttyS0 keel.shell)
 endif
+VCPUS ?= 1
 NAME ?= $(basename $(notdir $(GUEST)))
 
 LINUX_TARBALL := /usr/src/linux-source-6.1.tar.xz
@@ -112,7 +114,8 @@ linux: | setup-linux
 # settings. QEMU loads it as Keel's initrd; U-Boot would too on a board.
 $(BUILD)/run/bundle.dtb: FORCE keel guests $(GUEST_DEPS)
 	@scripts/mkbundle.sh -o $@ -n "$(NAME)" -i "$(GUEST)" -m "$(MEM)" \
-		-c "$(VCPUS)" -b "$(BOOTARGS)" -r "$(INITRD)" -t "$(TRACE)" -s "$(SSTC)"
+		-c "$(VCPUS)" -b "$(BOOTARGS)" -r "$(INITRD)" -t "$(TRACE)" -s "$(SSTC)" \
+		-p "$(PIN)"
 
 FORCE:
 

@@ -4,13 +4,14 @@
 #   mkbundle.sh -o out.dtb -n name -i image [-m MiB] [-c vcpus] [-b bootargs]
 #               [-r initrd] [-t 0|1] [-s 0|1 (Sstc for the guest)]
 #               [-H 0|1 (Keel's test-only SBI calls)]
+#               [-p hart,hart,... (the hart id each vCPU lives on; - for any)]
 set -euo pipefail
 
-out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0
-while getopts "o:n:i:m:c:b:r:t:s:H:" opt; do
+out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin=
+while getopts "o:n:i:m:c:b:r:t:s:H:p:" opt; do
 	case $opt in
 	o) out=$OPTARG ;; n) name=$OPTARG ;; i) image=$OPTARG ;; m) mem=$OPTARG ;;
-	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;;
+	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;; p) pin=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -24,6 +25,17 @@ die() { echo "mkbundle: $*" >&2; exit 1; }
 [[ "$mem" =~ ^[0-9]+$ ]] && [ "$mem" -ge 8 ] || die "MEM=$mem: give the guest RAM in MiB (at least 8)"
 [[ "$vcpus" =~ ^[0-9]+$ ]] && [ "$vcpus" -ge 1 ] || die "VCPUS=$vcpus: must be 1 or more"
 [ -n "$name" ] || name=guest
+# PIN=0,1,-,1: one entry per vCPU; whether the harts exist is Keel's check
+cells=
+if [ -n "$pin" ]; then
+	IFS=, read -ra pins <<<"$pin"
+	[ "${#pins[@]}" -eq "$vcpus" ] || die "PIN=$pin: give one hart per vCPU ($vcpus), '-' for any"
+	for p in "${pins[@]}"; do
+		if [ "$p" = - ]; then cells+=" 0xffffffff"
+		elif [[ "$p" =~ ^[0-9]+$ ]]; then cells+=" $p"
+		else die "PIN=$pin: '$p' is not a hart id or '-'"; fi
+	done
+fi
 # A DT string cannot hold a double quote or backslash unescaped.
 esc() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
 
@@ -45,6 +57,7 @@ dts="${out%.dtb}.dts"
 	echo "		bootargs = \"$(esc "$bootargs")\";"
 	echo "		image = /incbin/(\"$(realpath "$image")\");"
 	[ "$sstc" = 0 ] && echo "		no-sstc;"
+	[ -n "$cells" ] && echo "		vcpu-harts = <$cells >;"
 	[ -n "$initrd" ] && echo "		initrd = /incbin/(\"$(realpath "$initrd")\");"
 	echo "	};"
 	echo "};"
