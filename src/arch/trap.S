@@ -83,8 +83,6 @@ trap_entry:
 	/* Interrupts and redirected traps: no handler touches s0-s11. */
 	call	trap_from_guest
 	j	4f
-1:	call	sbi_dispatch
-	j	4f
 
 	/*
 	 * Guest page faults: MMIO emulation may read or write any register.
@@ -96,6 +94,9 @@ trap_entry:
 	j	4f
 	/* Virtual instructions: an emulated counter read may name s0-s11. */
 3:	call	trap_virtual_insn
+	j	4f
+	/* SBI calls, the most frequent exit, fall straight through. */
+1:	call	sbi_dispatch
 4:	andi	t0, a0, 3
 	beqz	t0, guest_return
 	andi	a0, a0, -4

@@ -27,7 +27,9 @@ const struct sbi_extension *sbi_find_extension(unsigned long eid)
 	return NULL;
 }
 
-static void apply_action(struct vcpu *v, enum sbi_action action)
+/* The guest does not return from the call: no a0/a1, no pc step. */
+static __attribute__((noinline)) struct vcpu_context *apply_action(struct vcpu *v,
+								   enum sbi_action action)
 {
 	switch (action) {
 	case SBI_ACTION_RETURN:
@@ -43,6 +45,7 @@ static void apply_action(struct vcpu *v, enum sbi_action action)
 		vm_reboot(v->vm);
 		break;
 	}
+	return vcpu_schedule(v);
 }
 
 static void trace_call(struct vcpu *v, const struct sbi_extension *ext, const struct sbi_call *call,
@@ -70,11 +73,8 @@ struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx)
 		ext->handle(v, call, &res);
 	if (v->trace)
 		trace_call(v, ext, call, &res);
-	if (res.action != SBI_ACTION_RETURN) {
-		/* the guest does not return from the call: no a0/a1, no pc step */
-		apply_action(v, res.action);
-		return vcpu_schedule(v);
-	}
+	if (__builtin_expect(res.action != SBI_ACTION_RETURN, 0))
+		return apply_action(v, res.action);
 	ctx->x[10] = (unsigned long)res.error;
 	ctx->x[11] = res.value;
 	ctx->sepc += 4;

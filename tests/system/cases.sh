@@ -52,8 +52,15 @@ QEMU_ARGS="-cpu rv64,h=false" sys_case no-h-extension $G/hello.elf "" 1 'has no 
 # off: as a Linux Image, with the guest's own Sstc timer and the ttyS0 UART,
 # and with Keel's SBI timer (no Sstc) and the SBI console (hvc0).
 L=build/linux/Image
-sys_case linux-ttyS0  $L "-b console=ttyS0" 0 'keel-linux: PASS' 'keel-linux: FAIL'
+sys_case linux-ttyS0  $L "-b console=ttyS0 keel.cpus=1" 0 'keel-linux: PASS' 'keel-linux: FAIL'
 sys_case linux-hvc0-no-sstc $L "-s 0 -b console=hvc0" 0 'keel-linux: PASS' 'keel-linux: FAIL'
+# SMP Linux (docs/smp.md): 4 vCPUs on 4 harts, and 4 vCPUs sharing 2 harts
+# with Keel's SBI timer. The init checks that it sees exactly 4 CPUs, that
+# timers tick on each, IPIs, remote TLB and icache flushes from a
+# worker on every other CPU, and takes CPU 1 offline and back (HSM stop and
+# start).
+QEMU_ARGS="-smp 4" sys_case linux-smp4 $L "-c 4 -b console=ttyS0 keel.cpus=4" 0 'keel-linux: PASS' 'keel-linux: FAIL'
+QEMU_ARGS="-smp 2" sys_case linux-smp4-on-2-harts $L "-c 4 -s 0 -b console=hvc0 keel.cpus=4" 0 'keel-linux: PASS' 'keel-linux: FAIL'
 # SBI PMU (docs/pmu.md): every firmware event the guest can cause, counted
 # exactly; start/stop/reset, initial values, the snapshot area, cycle and
 # instret, every error code. When the VM stops Keel lists the firmware
