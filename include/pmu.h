@@ -121,6 +121,15 @@ uint64_t pmu_counter_value(const struct vcpu_pmu *pmu, unsigned int counter,
 			   pmu_raw_read_fn raw);
 
 /*
+ * A vCPU leaves its hart, or comes back: its started cycle/instret counters
+ * stand still while it is away, so a vCPU sharing a hart counts only its own
+ * slices. The same step both ways: a started counter's offset (raw - count)
+ * becomes its count on the way out, and its count becomes a new offset
+ * against the raw counter on the way in.
+ */
+void pmu_hw_switch(struct vcpu_pmu *pmu, pmu_raw_read_fn raw);
+
+/*
  * Hardware counters whose CSR reads must trap (hcounteren bit clear) so
  * Keel can return the guest's own value: the configured ones. The result
  * is a mask of COUNTEREN_CY / COUNTEREN_IR bits (bit = counter index).

@@ -75,6 +75,13 @@ uint64_t pmu_counter_value(const struct vcpu_pmu *pmu, unsigned int counter, pmu
 	return c->started ? raw(counter) - c->value : c->value;
 }
 
+void pmu_hw_switch(struct vcpu_pmu *pmu, pmu_raw_read_fn raw)
+{
+	for (unsigned int i = 0; i < PMU_NUM_HW; i++)
+		if (pmu->hw[i].started && is_hw(i))
+			pmu->hw[i].value = raw(i) - pmu->hw[i].value;
+}
+
 /* Set the guest's count of a counter, started or not. */
 static void set_value(struct vcpu_pmu *pmu, unsigned int counter, uint64_t value,
 		      pmu_raw_read_fn raw)

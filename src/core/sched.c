@@ -30,6 +30,7 @@ void sched_put_if_current(struct vcpu *v)
 
 	if (h != this_hart() || h->current != v)
 		return;
+	pmu_hw_switch(&v->pmu, arch_pmu_read_raw);
 	arch_vcpu_save(v);
 	h->current = NULL;
 }
@@ -39,9 +40,10 @@ static void load(struct hart *h, struct vcpu *v)
 	if (h->current == v)
 		return;
 	if (h->current)
-		arch_vcpu_save(h->current);
+		sched_put_if_current(h->current);
 	h->current = v;
 	arch_vcpu_load(v, v->vm->hgatp);
+	pmu_hw_switch(&v->pmu, arch_pmu_read_raw);
 }
 
 /*
