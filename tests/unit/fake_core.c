@@ -8,10 +8,10 @@
 #include "arch.h"
 #include "fake_core.h"
 #include "sbi.h"
-#include "sched.h"
 #include "trace.h"
 
 struct fake_core fake;
+struct hart fake_hart;
 struct vm *fake_guest_vm;
 
 struct vcpu_context *fake_ecall(struct vcpu *v, unsigned long pc, unsigned long eid,
@@ -41,6 +41,7 @@ struct host_features host;
 void fake_reset(void)
 {
 	memset(&fake, 0, sizeof(fake));
+	memset(&fake_hart, 0, sizeof(fake_hart));
 }
 
 void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
@@ -82,12 +83,39 @@ void vcpu_send_ipi(struct vcpu *from, struct vcpu *to)
 	fake.ipis++;
 }
 
-void vcpu_remote_fence(struct vcpu *from, struct vcpu *to, enum vcpu_fence kind,
+void vcpu_remote_fence(struct vcpu *from, unsigned long targets, enum fence_kind kind,
 		       unsigned long start, unsigned long size, unsigned long asid)
 {
 	if (fake.fences < FAKE_MAX_CALLS)
-		fake.fence[fake.fences] = (struct fake_fence){ from, to, kind, start, size, asid };
+		fake.fence[fake.fences] =
+			(struct fake_fence){ from, targets, kind, start, size, asid };
 	fake.fences++;
+}
+
+void hart_kick(struct hart *h)
+{
+	if (fake.kicks < FAKE_MAX_CALLS)
+		fake.kicked[fake.kicks] = h;
+	fake.kicks++;
+	h->work = 1;
+}
+
+void vcpu_post_request(struct vcpu *v, unsigned long bits)
+{
+	if (fake.requests < FAKE_MAX_CALLS)
+		fake.request[fake.requests] = (struct fake_request){ v, bits };
+	fake.requests++;
+	v->requests |= bits;
+	/* the real one kicks the home hart; not counted as a hart_kick call */
+	v->hart->work = 1;
+}
+
+/* What the real vm_stop and vm_reboot end with: kick every vCPU's hart. */
+static void kick_all_vcpus(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].hart)
+			vm->vcpus[i].hart->work = 1;
 }
 
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg)
@@ -96,19 +124,14 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg)
 	fake.stops++;
 	fake.stop_reason = why;
 	vm->state = VM_STOPPED;
+	kick_all_vcpus(vm);
 }
 
-int vm_reset(struct vm *vm)
+int vm_reboot(struct vm *vm)
 {
-	(void)vm;
-	fake.resets++;
+	fake.reboots++;
+	kick_all_vcpus(vm);
 	return 0;
-}
-
-struct vcpu_context *vcpu_schedule(struct vcpu *v)
-{
-	fake.schedules++;
-	return v->vm->state == VM_RUNNING ? &v->ctx : NULL;
 }
 
 void trace_exit_print(struct vcpu *v, const struct trap_info *t, const char *fmt, ...)

@@ -1,22 +1,34 @@
 /*
  * Fakes for the core functions the SBI extensions and the dispatcher call
- * (vcpu.c, vm.c, vcpu_request.c, sched.c, trace.c, arch). Each records what it was asked so a test
- * can check it; fake_reset() clears the record. Used by test_sbi.c.
+ * (vcpu.c, vm.c, vcpu_request.c, trace.c, arch). Each records what it was
+ * asked so a test can check it; fake_reset() clears the record and the
+ * hart's work flag. Used by test_sbi.c and test_pmu.c.
+ *
+ * vcpu_schedule() is the real one (a static inline in sched.h): it returns
+ * &v->ctx, or &v->ctx | 2 when v->hart->work is set. Every vCPU a test
+ * calls through needs v->hart, so the tests point them all at fake_hart.
  */
 #ifndef KEEL_UNIT_FAKE_CORE_H
 #define KEEL_UNIT_FAKE_CORE_H
 
 #include <stdint.h>
 
+#include "hart.h"
 #include "vcpu_request.h"
 #include "vm.h"
 
 #define FAKE_MAX_CALLS 16
 
 struct fake_fence {
-	struct vcpu *from, *to;
-	enum vcpu_fence kind;
+	struct vcpu *from;
+	unsigned long targets; /* bitmap of vCPU ids */
+	enum fence_kind kind;
 	unsigned long start, size, asid;
+};
+
+struct fake_request {
+	struct vcpu *to;
+	unsigned long bits; /* VCPU_REQ_* */
 };
 
 struct fake_core {
@@ -32,38 +44,46 @@ struct fake_core {
 	/* vcpu_send_ipi */
 	unsigned int ipis;
 	struct vcpu *ipi_from[FAKE_MAX_CALLS], *ipi_to[FAKE_MAX_CALLS];
-	/* vcpu_remote_fence */
+	/* vcpu_remote_fence: one call per SBI call, with the whole bitmap */
 	unsigned int fences;
 	struct fake_fence fence[FAKE_MAX_CALLS];
+	/* vcpu_post_request */
+	unsigned int requests;
+	struct fake_request request[FAKE_MAX_CALLS];
+	/* hart_kick: sets h->work like the real one */
+	unsigned int kicks;
+	struct hart *kicked[FAKE_MAX_CALLS];
 	/* vcpu_clear_irq */
 	unsigned int clear_irq_calls;
 	unsigned int cleared_irq;
-	/* vm_stop */
+	/* vm_stop: state STOPPED, and every vCPU's hart gets work (as the
+	 * real one kicks them all) */
 	unsigned int stops;
 	enum vm_stop_reason stop_reason;
-	/* vm_reset */
-	unsigned int resets;
-	/* vcpu_schedule: returns &v->ctx while the VM runs, else NULL (the
-	 * real one idles the hart for good) */
-	unsigned int schedules;
+	/* vm_reboot: every vCPU's hart gets work, the VM stays RUNNING */
+	unsigned int reboots;
 	/* trace_exit_print */
 	unsigned int traces;
 	char trace_line[256];
 };
 
 extern struct fake_core fake;
+/* The one physical hart every vCPU of a test lives on. */
+extern struct hart fake_hart;
 /*
  * Guest memory behind arch_guest_load_u64: a guest with paging off, so a
  * virtual address is its guest physical address in this VM's RAM.
  */
 extern struct vm *fake_guest_vm;
 
+/* Clears the record and fake_hart (work = 0). */
 void fake_reset(void);
 
 /*
  * The guest executes ecall at pc with a7 = eid, a6 = fid, a0-a5 = args:
  * the registers are set and sbi_dispatch() runs, as trap.S would call it.
- * Returns the context sbi_dispatch() chose to run next.
+ * Returns the context sbi_dispatch() chose to run next: &v->ctx, or
+ * &v->ctx | 2 when the hart has work (trap.S then enters the scheduler).
  */
 struct vcpu_context *fake_ecall(struct vcpu *v, unsigned long pc, unsigned long eid,
 				unsigned long fid, const unsigned long args[6]);

@@ -29,6 +29,9 @@ struct vm_desc {
 	const void *initrd;    /* NULL: absent */
 	int initrd_len;
 	int no_sstc;
+	const uint32_t *harts; /* vcpu-harts cells, host order; NULL: absent */
+	int nr_harts;          /* cells in it (0: an empty property) */
+	int harts_bytes;       /* >0: the property is this many bytes of harts */
 };
 
 struct bundle_desc {
@@ -76,6 +79,15 @@ static void put_vm(const struct vm_desc *d)
 		OK(fdt_property(blob, "initrd", d->initrd, d->initrd_len));
 	if (d->no_sstc)
 		OK(fdt_property(blob, "no-sstc", "", 0));
+	if (d->harts) {
+		fdt32_t cells[16];
+
+		for (int i = 0; i < d->nr_harts && i < 16; i++)
+			cells[i] = cpu_to_fdt32(d->harts[i]);
+		OK(fdt_property(blob, "vcpu-harts", cells,
+				d->harts_bytes > 0 ? d->harts_bytes
+						   : d->nr_harts * (int)sizeof(fdt32_t)));
+	}
 	OK(fdt_end_node(blob));
 }
 
@@ -557,4 +569,166 @@ TEST(error_message_is_cut_to_errlen)
 	memset(small, 'x', sizeof(small));
 	CHECK_EQ(bundle_parse(blob, sizeof(blob64), &b, small, sizeof(small)), -1);
 	CHECK(!memcmp(small, "VM 'i", 6));
+}
+
+/* ---- vcpu-harts: pinning vCPUs to harts ---------------------------------- */
+
+#define PIN_ANY 0xffffffffU
+
+/* Every vcpu_pin slot, also those past nr_vcpus, is what `want` says. */
+static void check_pins(const struct vm_config *vm, const int want[KEEL_MAX_VCPUS])
+{
+	for (unsigned int i = 0; i < KEEL_MAX_VCPUS; i++) {
+		if (vm->vcpu_pin[i] != want[i]) {
+			CHECK_EQ(vm->vcpu_pin[i], want[i]);
+			printf("\t(vcpu_pin[%u])\n", i);
+		}
+	}
+}
+
+TEST(vcpu_harts_absent_means_any_hart)
+{
+	static const int any[KEEL_MAX_VCPUS] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct bundle_desc d = { .nr_vm = 1 };
+
+	d.vm[0] = good_vm("free");
+	d.vm[0].vcpus = 3;
+	CHECK_EQ(build_and_parse(&d), 0);
+	check_pins(&b.vms[0], any);	/* parse() filled b with 0xa5 first */
+}
+
+TEST(vcpu_harts_one_cell_per_vcpu)
+{
+	static const uint32_t cells[] = { 2, PIN_ANY, 0, 0x7fffffff };
+	static const int want[KEEL_MAX_VCPUS] = { 2, -1, 0, 0x7fffffff, -1, -1, -1, -1 };
+	struct bundle_desc d = { .nr_vm = 1 };
+
+	d.vm[0] = good_vm("pinned");
+	d.vm[0].vcpus = 4;
+	d.vm[0].harts = cells;
+	d.vm[0].nr_harts = 4;
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK_EQ(b.vms[0].nr_vcpus, 4);
+	check_pins(&b.vms[0], want);
+}
+
+TEST(vcpu_harts_all_any_is_like_absent)
+{
+	static const uint32_t cells[] = { PIN_ANY, PIN_ANY };
+	static const int any[KEEL_MAX_VCPUS] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct bundle_desc d = { .nr_vm = 1 };
+
+	d.vm[0] = good_vm("any");
+	d.vm[0].vcpus = 2;
+	d.vm[0].harts = cells;
+	d.vm[0].nr_harts = 2;
+	CHECK_EQ(build_and_parse(&d), 0);
+	check_pins(&b.vms[0], any);
+}
+
+TEST(vcpu_harts_for_the_most_vcpus)
+{
+	static const uint32_t cells[KEEL_MAX_VCPUS] = { 7, 6, 5, 4, 3, 2, 1, 0 };
+	static const int want[KEEL_MAX_VCPUS] = { 7, 6, 5, 4, 3, 2, 1, 0 };
+	struct bundle_desc d = { .nr_vm = 1 };
+
+	d.vm[0] = good_vm("wide");
+	d.vm[0].vcpus = KEEL_MAX_VCPUS;
+	d.vm[0].harts = cells;
+	d.vm[0].nr_harts = KEEL_MAX_VCPUS;
+	CHECK_EQ(build_and_parse(&d), 0);
+	check_pins(&b.vms[0], want);
+}
+
+TEST(vcpu_harts_belong_to_their_vm)
+{
+	static const uint32_t cells_a[] = { 1 };
+	static const uint32_t cells_c[] = { PIN_ANY, 3 };
+	static const int want_a[KEEL_MAX_VCPUS] = { 1, -1, -1, -1, -1, -1, -1, -1 };
+	static const int want_b[KEEL_MAX_VCPUS] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+	static const int want_c[KEEL_MAX_VCPUS] = { -1, 3, -1, -1, -1, -1, -1, -1 };
+	struct bundle_desc d = { .nr_vm = 3 };
+
+	d.vm[0] = good_vm("a");
+	d.vm[0].harts = cells_a;
+	d.vm[0].nr_harts = 1;
+	d.vm[1] = good_vm("b");
+	d.vm[1].node = "vm@1";
+	d.vm[1].vcpus = 2;
+	d.vm[2] = good_vm("c");
+	d.vm[2].node = "vm@2";
+	d.vm[2].vcpus = 2;
+	d.vm[2].harts = cells_c;
+	d.vm[2].nr_harts = 2;
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK_EQ(b.nr_vms, 3);
+	check_pins(&b.vms[0], want_a);
+	check_pins(&b.vms[1], want_b);
+	check_pins(&b.vms[2], want_c);
+}
+
+TEST(vcpu_harts_with_too_few_or_too_many_cells)
+{
+	static const uint32_t cells[] = { 0, 1, 2 };
+	struct vm_desc vm = good_vm("pin");
+
+	vm.vcpus = 2;
+	vm.harts = cells;
+	vm.nr_harts = 1;
+	check_vm_refused(vm, "VM 'pin': vcpu-harts has 1 cells for 2 vCPUs (one each)");
+	vm.nr_harts = 3;
+	check_vm_refused(vm, "VM 'pin': vcpu-harts has 3 cells for 2 vCPUs (one each)");
+	vm.nr_harts = 0;	/* "vcpu-harts;" */
+	check_vm_refused(vm, "VM 'pin': vcpu-harts has 0 cells for 2 vCPUs (one each)");
+	vm.vcpus = 1;
+	vm.nr_harts = 2;
+	check_vm_refused(vm, "VM 'pin': vcpu-harts has 2 cells for 1 vCPUs (one each)");
+}
+
+TEST(vcpu_harts_not_whole_cells_is_refused)
+{
+	static const uint32_t cells[] = { 0, 1 };
+	struct bundle_desc d = { .nr_vm = 1 };
+
+	d.vm[0] = good_vm("pin");
+	d.vm[0].vcpus = 2;
+	d.vm[0].harts = cells;
+	d.vm[0].nr_harts = 2;
+	d.vm[0].harts_bytes = 6;	/* a cell and a half */
+	CHECK_EQ(build_and_parse(&d), -1);
+	CHECK(!strncmp(err, "VM 'pin': vcpu-harts has ", 25));
+}
+
+TEST(vcpu_harts_hart_id_out_of_range)
+{
+	static const uint32_t big[] = { 0x80000000U, 0xfffffffeU, 0xdeadbeefU };
+	static const char *const want[] = {
+		"VM 'pin': vcpu-harts: hart id 0x80000000 is out of range",
+		"VM 'pin': vcpu-harts: hart id 0xfffffffe is out of range",
+		"VM 'pin': vcpu-harts: hart id 0xdeadbeef is out of range",
+	};
+
+	for (unsigned int i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+		uint32_t cells[3] = { 0, PIN_ANY, big[i] };	/* the bad one last */
+		struct vm_desc vm = good_vm("pin");
+
+		vm.vcpus = 3;
+		vm.harts = cells;
+		vm.nr_harts = 3;
+		check_vm_refused(vm, want[i]);
+	}
+}
+
+TEST(vcpu_harts_error_in_the_second_vm_names_it)
+{
+	static const uint32_t cells[] = { 4, 5 };
+	struct bundle_desc d = { .nr_vm = 2 };
+
+	d.vm[0] = good_vm("first");
+	d.vm[1] = good_vm("second");
+	d.vm[1].node = "vm@1";
+	d.vm[1].harts = cells;
+	d.vm[1].nr_harts = 2;	/* it has 1 vCPU */
+	CHECK_EQ(build_and_parse(&d), -1);
+	CHECK_ERR("VM 'second': vcpu-harts has 2 cells for 1 vCPUs (one each)");
 }

@@ -898,6 +898,7 @@ static void setup(void)
 	for (unsigned int i = 0; i < 2; i++) {
 		vm.vcpus[i].vm = &vm;
 		vm.vcpus[i].id = i;
+		vm.vcpus[i].hart = &fake_hart; /* vcpu_schedule() reads its work flag */
 		vm.vcpus[i].csrs.hcounteren = DEFAULT_COUNTEREN;
 	}
 	v = &vm.vcpus[0];

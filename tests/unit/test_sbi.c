@@ -4,7 +4,9 @@
  * the trap path calls it (a7 = EID, a6 = FID, a0..a5 = arguments). The
  * core functions the extensions call are faked in fake_core.c, which
  * records each call; guest RAM is a host array behind the real
- * vm_gpa_to_hva() (src/core/vm_mem.c).
+ * vm_gpa_to_hva() (src/core/vm_mem.c). Every vCPU lives on fake_hart, and
+ * sbi_dispatch() ends in the real vcpu_schedule() (sched.h): the same
+ * context back, or ctx | 2 when the call gave the hart work.
  */
 #include <string.h>
 
@@ -23,7 +25,14 @@ static uint8_t ram[RAM_SIZE] __attribute__((aligned(8)));
 static struct vcpu *v;
 static struct vcpu_context *next; /* what sbi_dispatch returned */
 
-/* A VM with nr vCPUs; vCPU 0 is running (and calls), the others stopped. */
+/* What sbi_dispatch returns when the hart has work: trap.S then saves
+ * s0-s11 and enters the scheduler (sched.h). */
+#define SCHEDULED ((struct vcpu_context *)((unsigned long)&v->ctx | 2))
+
+/*
+ * A VM with nr vCPUs, all homed on fake_hart; vCPU 0 is running (and
+ * calls), the others stopped.
+ */
 static void setup(unsigned int nr)
 {
 	memset(&vm, 0, sizeof(vm));
@@ -39,7 +48,9 @@ static void setup(unsigned int nr)
 	for (unsigned int i = 0; i < nr; i++) {
 		vm.vcpus[i].vm = &vm;
 		vm.vcpus[i].id = i;
+		vm.vcpus[i].hart = &fake_hart;
 		vm.vcpus[i].hsm_state = i ? SBI_HSM_STATE_STOPPED : SBI_HSM_STATE_STARTED;
+		vm.vcpus[i].run_state = i ? VCPU_OFF : VCPU_RUNNABLE;
 	}
 	v = &vm.vcpus[0];
 	fake_guest_vm = &vm;
@@ -71,7 +82,7 @@ static void check_returned(long error, unsigned long value, int line)
 	CHECK_EQ(A0, (unsigned long)error);
 	CHECK_EQ(A1, value);
 	CHECK_EQ(v->ctx.sepc, PC + 4);
-	CHECK(next == &v->ctx);	/* back to the same guest */
+	CHECK(next == &v->ctx);	/* back to the same guest: no work for the hart */
 	if (unit_failures() != before)
 		printf("\t(checked at line %d)\n", line);
 }
@@ -171,7 +182,7 @@ TEST(unknown_eid_is_not_supported)
 		setup(1);
 		ecall(eids[i], 0, 1, UNTOUCHED, 0);
 		CHECK_RETURNED(SBI_ERR_NOT_SUPPORTED, 0);
-		CHECK_EQ(fake.console_len + fake.stops + fake.resets + fake.set_timer_calls, 0);
+		CHECK_EQ(fake.console_len + fake.stops + fake.reboots + fake.set_timer_calls, 0);
 	}
 }
 
@@ -228,7 +239,7 @@ TEST(every_extension_refuses_an_unknown_fid)
 		ecall6(calls[i].eid, calls[i].fid, 1, 0, RAM_BASE, 0, 0, 0);
 		CHECK_RETURNED(SBI_ERR_NOT_SUPPORTED, 0);
 		CHECK_EQ(fake.ipis + fake.fences + fake.set_timer_calls + fake.console_len, 0);
-		CHECK_EQ(fake.stops + fake.resets, 0);
+		CHECK_EQ(fake.stops + fake.reboots + fake.requests + fake.kicks, 0);
 		if (unit_failures() != before)
 			printf("\t(eid 0x%lx fid %lu)\n", calls[i].eid, calls[i].fid);
 	}
@@ -264,7 +275,7 @@ TEST(stale_cache_from_another_vcpu_state_is_not_trusted)
 	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 7, 0, 0);
 	CHECK_RETURNED(0, 0);
 	CHECK_EQ(fake.set_timer_calls, 1);
-	CHECK_EQ(fake.stops + fake.resets, 0);
+	CHECK_EQ(fake.stops + fake.reboots, 0);
 }
 
 /* ---- BASE ---------------------------------------------------------------- */
@@ -373,7 +384,7 @@ TEST(srst_invalid_type_or_reason)
 		ecall(SBI_EXT_SRST, SBI_EXT_SRST_RESET, bad[i][0], bad[i][1], 0);
 		CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
 		CHECK_EQ(fake.stops, 0);
-		CHECK_EQ(fake.resets, 0);
+		CHECK_EQ(fake.reboots, 0);
 		if (unit_failures() != before)
 			printf("\t(type 0x%lx reason 0x%lx)\n", bad[i][0], bad[i][1]);
 	}
@@ -401,10 +412,10 @@ TEST(srst_shutdown_stops_the_vm)
 	srst(SBI_SRST_RESET_TYPE_SHUTDOWN, SBI_SRST_RESET_REASON_NONE);
 	CHECK_EQ(fake.stops, 1);
 	CHECK_EQ(fake.stop_reason, VM_STOP_SHUTDOWN);
-	CHECK_EQ(fake.resets, 0);
-	/* the stopped VM's hart is handed to the scheduler */
-	CHECK_EQ(fake.schedules, 1);
-	CHECK(next == NULL);
+	CHECK_EQ(fake.reboots, 0);
+	/* vm_stop kicked the hart: it goes to the scheduler, not the guest */
+	CHECK_EQ(fake_hart.work, 1);
+	CHECK(next == SCHEDULED);
 }
 
 TEST(srst_shutdown_with_system_failure)
@@ -413,7 +424,7 @@ TEST(srst_shutdown_with_system_failure)
 	srst(SBI_SRST_RESET_TYPE_SHUTDOWN, SBI_SRST_RESET_REASON_SYSFAIL);
 	CHECK_EQ(fake.stops, 1);
 	CHECK_EQ(fake.stop_reason, VM_STOP_FAILURE);
-	CHECK_EQ(fake.resets, 0);
+	CHECK_EQ(fake.reboots, 0);
 }
 
 TEST(srst_shutdown_with_a_vendor_reason)
@@ -431,13 +442,14 @@ TEST(srst_cold_and_warm_reboot_reset_the_vm)
 {
 	setup(1);
 	srst(SBI_SRST_RESET_TYPE_COLD_REBOOT, SBI_SRST_RESET_REASON_NONE);
-	CHECK_EQ(fake.resets, 1);
+	CHECK_EQ(fake.reboots, 1);
 	CHECK_EQ(fake.stops, 0);
-	CHECK_EQ(fake.schedules, 1);
-	CHECK(next == &v->ctx);	/* the VM runs on, from its reset state */
+	/* vm_reboot kicked the hart: the scheduler resets this vCPU there */
+	CHECK_EQ(fake_hart.work, 1);
+	CHECK(next == SCHEDULED);
 	setup(1);
 	srst(SBI_SRST_RESET_TYPE_WARM_REBOOT, SBI_SRST_RESET_REASON_SYSFAIL);
-	CHECK_EQ(fake.resets, 1);
+	CHECK_EQ(fake.reboots, 1);
 	CHECK_EQ(fake.stops, 0);
 }
 
@@ -450,7 +462,8 @@ TEST(legacy_shutdown_stops_the_vm_without_returning)
 	CHECK_EQ(A0, UNTOUCHED);
 	CHECK_EQ(A1, UNTOUCHED);
 	CHECK_EQ(v->ctx.sepc, PC);
-	CHECK(next == NULL);
+	CHECK_EQ(fake_hart.work, 1);
+	CHECK(next == SCHEDULED);
 }
 
 /* ---- DBCN ---------------------------------------------------------------- */
@@ -656,21 +669,23 @@ TEST(legacy_remote_fences)
 	v->pmu.fw[SBI_PMU_FW_SFENCE_VMA_ASID_SENT].started = true;
 	ecall6(SBI_EXT_0_1_REMOTE_FENCE_I, 0, RAM_BASE + 0x100, UNTOUCHED, 0, 0, 0, 0);
 	ecall6(SBI_EXT_0_1_REMOTE_SFENCE_VMA, 0, RAM_BASE + 0x100, 0x1000, 0x2000, 0, 0, 0);
-	ecall6(SBI_EXT_0_1_REMOTE_SFENCE_VMA_ASID, 0, 0, 0x3000, 0x4000, 7, 0, 0);
+	ecall6(SBI_EXT_0_1_REMOTE_SFENCE_VMA_ASID, 0, 0, 0x3000, 0x4000, 7, 0, 0);	/* NULL: all */
 	CHECK_EQ(A0, 0);
-	CHECK_EQ(fake.fences, 4);	/* 1 + 1 + both vCPUs */
-	CHECK(fake.fence[0].to == &vm.vcpus[1]);
-	CHECK_EQ(fake.fence[0].kind, VCPU_FENCE_I);
-	CHECK(fake.fence[1].to == &vm.vcpus[1]);
-	CHECK_EQ(fake.fence[1].kind, VCPU_FENCE_VMA);
+	CHECK(next == &v->ctx);
+	CHECK_EQ(fake.fences, 3);	/* one call per SBI call, with the whole bitmap */
+	for (unsigned int i = 0; i < 3; i++)
+		CHECK(fake.fence[i].from == v);
+	CHECK_EQ(fake.fence[0].targets, 0x2);
+	CHECK_EQ(fake.fence[0].kind, FENCE_I);
+	CHECK_EQ(fake.fence[1].targets, 0x2);
+	CHECK_EQ(fake.fence[1].kind, FENCE_VMA);
 	CHECK_EQ(fake.fence[1].start, 0x1000);
 	CHECK_EQ(fake.fence[1].size, 0x2000);
-	CHECK(fake.fence[2].to == &vm.vcpus[0]);
-	CHECK(fake.fence[3].to == &vm.vcpus[1]);
-	CHECK_EQ(fake.fence[3].kind, VCPU_FENCE_VMA_ASID);
-	CHECK_EQ(fake.fence[3].start, 0x3000);
-	CHECK_EQ(fake.fence[3].size, 0x4000);
-	CHECK_EQ(fake.fence[3].asid, 7);
+	CHECK_EQ(fake.fence[2].targets, 0x3);
+	CHECK_EQ(fake.fence[2].kind, FENCE_VMA_ASID);
+	CHECK_EQ(fake.fence[2].start, 0x3000);
+	CHECK_EQ(fake.fence[2].size, 0x4000);
+	CHECK_EQ(fake.fence[2].asid, 7);
 	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_FENCE_I_SENT].value, 1);
 	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SFENCE_VMA_SENT].value, 1);
 	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SFENCE_VMA_ASID_SENT].value, 1);
@@ -699,38 +714,303 @@ TEST(hsm_get_status_of_a_missing_hart_is_invalid)
 	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
 }
 
-TEST(hsm_start_error_codes)
+TEST(hsm_get_status_shows_start_pending)
 {
 	setup(2);
-	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 2, PC, 0);	/* no such hart */
-	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
-	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 0, PC, 0);	/* already running */
+	vm.vcpus[1].hsm_state = SBI_HSM_STATE_START_PENDING;
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_GET_STATUS, 1, 0, 0);
+	CHECK_RETURNED(0, SBI_HSM_STATE_START_PENDING);
+}
+
+/* hart_start: a STOPPED vCPU becomes START_PENDING; its home hart starts it. */
+TEST(hsm_start_of_a_stopped_hart)
+{
+	setup(2);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, RAM_BASE + 0x1000, 0xfeedf00d);
+	/* the caller returns from the call: SUCCESS, a1 = 0, past the ecall */
+	CHECK_EQ(A0, SBI_SUCCESS);
+	CHECK_EQ(A1, 0);
+	CHECK_EQ(v->ctx.sepc, PC + 4);
+	CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_START_PENDING);
+	CHECK_EQ(vm.vcpus[1].resume_addr, RAM_BASE + 0x1000);
+	CHECK_EQ(vm.vcpus[1].resume_opaque, 0xfeedf00d);
+	/* one START request, to the target */
+	CHECK_EQ(fake.requests, 1);
+	CHECK(fake.request[0].to == &vm.vcpus[1]);
+	CHECK_EQ(fake.request[0].bits, VCPU_REQ_START);
+	CHECK_EQ(vm.vcpus[1].requests, VCPU_REQ_START);
+	/* only its home hart changes its run state and registers */
+	CHECK_EQ(vm.vcpus[1].run_state, VCPU_OFF);
+	CHECK_EQ(vm.vcpus[1].ctx.sepc, 0);
+	CHECK(!vm.vcpus[1].resume_fresh);
+	/* the caller is untouched; both live on fake_hart, which now has work */
+	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_STARTED);
+	CHECK_EQ(v->run_state, VCPU_RUNNABLE);
+	CHECK_EQ(fake_hart.work, 1);
+	CHECK(next == SCHEDULED);
+}
+
+TEST(hsm_start_of_a_hart_homed_elsewhere_kicks_that_hart_only)
+{
+	static struct hart other;
+
+	setup(3);
+	memset(&other, 0, sizeof(other));
+	vm.vcpus[2].hart = &other;
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 2, RAM_BASE, 7);
+	CHECK_RETURNED(SBI_SUCCESS, 0);	/* the caller's hart has no work: same guest */
+	CHECK_EQ(other.work, 1);
+	CHECK_EQ(fake_hart.work, 0);
+	CHECK_EQ(vm.vcpus[2].hsm_state, SBI_HSM_STATE_START_PENDING);
+	CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_STOPPED);
+	CHECK_EQ(vm.vcpus[1].requests, 0);
+}
+
+TEST(hsm_start_of_a_missing_hart_is_invalid_param)
+{
+	static const unsigned long bad[] = { 2, 3, 64, 1UL << 32, -1UL };
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		unsigned int before = unit_failures();
+
+		setup(2);
+		ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, bad[i], RAM_BASE, 0);
+		CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+		/* a bad hart id is INVALID_PARAM even with a bad address too */
+		ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, bad[i], 0, 0);
+		CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+		CHECK_EQ(fake.requests + fake.kicks, 0);
+		CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_STOPPED);
+		if (unit_failures() != before)
+			printf("\t(hartid 0x%lx)\n", bad[i]);
+	}
+}
+
+TEST(hsm_start_outside_guest_ram_is_invalid_address)
+{
+	static const unsigned long bad[] = {
+		0,                              /* MMU off: 0 is not RAM */
+		VM_UART_BASE,                   /* a device */
+		RAM_BASE - 4,                   /* just below */
+		RAM_BASE + RAM_SIZE,            /* just past */
+		RAM_BASE + RAM_SIZE - 2,        /* the instruction straddles the end */
+		-1UL,
+		-4UL,
+	};
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		unsigned int before = unit_failures();
+
+		setup(2);
+		ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, bad[i], 0);
+		CHECK_RETURNED(SBI_ERR_INVALID_ADDRESS, 0);
+		CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_STOPPED);
+		CHECK_EQ(vm.vcpus[1].resume_addr, 0);
+		CHECK_EQ(fake.requests + fake.kicks, 0);
+		if (unit_failures() != before)
+			printf("\t(addr 0x%lx)\n", bad[i]);
+	}
+}
+
+TEST(hsm_start_at_the_last_word_of_ram)
+{
+	setup(2);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, RAM_BASE + RAM_SIZE - 4, 0);
+	CHECK_EQ(A0, SBI_SUCCESS);
+	CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_START_PENDING);
+	CHECK_EQ(vm.vcpus[1].resume_addr, RAM_BASE + RAM_SIZE - 4);
+}
+
+TEST(hsm_start_of_a_hart_not_stopped_is_already_available)
+{
+	static const int states[] = {
+		SBI_HSM_STATE_STARTED, SBI_HSM_STATE_START_PENDING, SBI_HSM_STATE_SUSPENDED,
+		SBI_HSM_STATE_STOP_PENDING, SBI_HSM_STATE_SUSPEND_PENDING,
+		SBI_HSM_STATE_RESUME_PENDING,
+	};
+
+	for (unsigned int i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		unsigned int before = unit_failures();
+
+		setup(2);
+		vm.vcpus[1].hsm_state = states[i];
+		vm.vcpus[1].resume_addr = 0x1111;
+		vm.vcpus[1].resume_opaque = 0x2222;
+		ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, RAM_BASE, 0x3333);
+		CHECK_RETURNED(SBI_ERR_ALREADY_AVAILABLE, 0);
+		CHECK_EQ(vm.vcpus[1].hsm_state, states[i]);
+		CHECK_EQ(vm.vcpus[1].resume_addr, 0x1111);	/* not overwritten */
+		CHECK_EQ(vm.vcpus[1].resume_opaque, 0x2222);
+		CHECK_EQ(fake.requests + fake.kicks, 0);
+		if (unit_failures() != before)
+			printf("\t(state %d)\n", states[i]);
+	}
+	/* and the caller itself, which is running */
+	setup(2);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 0, RAM_BASE, 0);
 	CHECK_RETURNED(SBI_ERR_ALREADY_AVAILABLE, 0);
-	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, PC, 0);	/* not in this version */
-	CHECK_RETURNED(SBI_ERR_FAILED, 0);
+	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_STARTED);
+}
+
+TEST(hsm_start_twice_only_the_first_wins)
+{
+	setup(2);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, RAM_BASE + 0x100, 1);
+	CHECK_EQ(A0, SBI_SUCCESS);
+	fake_hart.work = 0;	/* the scheduler ran */
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, RAM_BASE + 0x200, 2);
+	CHECK_RETURNED(SBI_ERR_ALREADY_AVAILABLE, 0);
+	CHECK_EQ(fake.requests, 1);
+	CHECK_EQ(vm.vcpus[1].resume_addr, RAM_BASE + 0x100);
+	CHECK_EQ(vm.vcpus[1].resume_opaque, 1);
+}
+
+/* hart_stop: the caller goes OFF and does not return from the call. */
+TEST(hsm_stop_takes_the_caller_off_its_hart)
+{
+	setup(2);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_STOP, UNTOUCHED, UNTOUCHED, 0);
+	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_STOPPED);
+	CHECK_EQ(v->run_state, VCPU_OFF);
+	/* SBI_ACTION_NONE: a0, a1 and pc as they were */
+	CHECK_EQ(A0, UNTOUCHED);
+	CHECK_EQ(A1, UNTOUCHED);
+	CHECK_EQ(v->ctx.sepc, PC);
+	/* its hart was kicked, and goes to the scheduler */
+	CHECK_EQ(fake.kicks, 1);
+	CHECK(fake.kicked[0] == &fake_hart);
+	CHECK_EQ(fake_hart.work, 1);
+	CHECK(next == SCHEDULED);
+	/* nothing else: no VM stop, no request, the other vCPU untouched */
+	CHECK_EQ(fake.stops + fake.reboots + fake.requests, 0);
 	CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_STOPPED);
 }
 
-TEST(hsm_stop_and_suspend_error_codes)
+TEST(hsm_stopped_hart_can_be_started_again)
+{
+	setup(2);
+	v = &vm.vcpus[1];	/* vCPU 1 runs and stops itself */
+	v->hsm_state = SBI_HSM_STATE_STARTED;
+	v->run_state = VCPU_RUNNABLE;
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_STOP, 0, 0, 0);
+	CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_STOPPED);
+	CHECK_EQ(vm.vcpus[1].run_state, VCPU_OFF);
+	CHECK_EQ(vm.vcpus[0].hsm_state, SBI_HSM_STATE_STARTED);
+	CHECK_EQ(vm.vcpus[0].run_state, VCPU_RUNNABLE);
+	fake_hart.work = 0;
+	v = &vm.vcpus[0];	/* vCPU 0 starts it again */
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, RAM_BASE + 0x40, 0x99);
+	CHECK_EQ(A0, SBI_SUCCESS);
+	CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_START_PENDING);
+	CHECK_EQ(vm.vcpus[1].resume_addr, RAM_BASE + 0x40);
+	CHECK_EQ(fake.requests, 1);
+	CHECK(fake.request[0].to == &vm.vcpus[1]);
+}
+
+/* hart_suspend: types the SBI reserves, and platform ones Keel has none of */
+TEST(hsm_suspend_reserved_or_platform_types_are_invalid)
+{
+	static const unsigned long bad[] = {
+		0x00000001, 0x0FFFFFFF,                 /* reserved, retentive */
+		0x10000000, 0x7FFFFFFF,                 /* platform retentive */
+		0x80000001, 0x8FFFFFFF,                 /* reserved, non-retentive */
+		0x90000000, 0xFFFFFFFF,                 /* platform non-retentive */
+		1UL << 32,                              /* low 32 bits are type 0 */
+		(1UL << 32) | 0x80000000UL,             /* low 32 bits are 0x80000000 */
+		-1UL,
+	};
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		unsigned int before = unit_failures();
+
+		setup(1);
+		ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, bad[i], RAM_BASE, 0);
+		CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+		CHECK_EQ(v->hsm_state, SBI_HSM_STATE_STARTED);
+		CHECK_EQ(v->run_state, VCPU_RUNNABLE);
+		CHECK(!v->resume_fresh);
+		CHECK_EQ(fake.kicks, 0);
+		if (unit_failures() != before)
+			printf("\t(type 0x%lx)\n", bad[i]);
+	}
+}
+
+TEST(hsm_suspend_retentive_blocks_and_returns_success)
 {
 	setup(1);
-	/* hart_stop may only fail with SBI_ERR_FAILED */
-	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_STOP, 0, 0, 0);
-	CHECK_RETURNED(SBI_ERR_FAILED, 0);
-	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_STARTED);
-	/* reserved suspend types are invalid, defined ones not supported yet */
-	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, 0x00000001, 0, 0);
-	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
-	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, 0x8FFFFFFF, 0, 0);
-	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
-	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, 0x100000000UL, 0, 0);
-	CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+	v->resume_addr = 0x1111;
+	/* resume_addr and opaque mean nothing to a retentive suspend */
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RET_DEFAULT, 0, 0x55);
+	/* when it wakes it returns from the call: SUCCESS, past the ecall */
+	CHECK_EQ(A0, SBI_SUCCESS);
+	CHECK_EQ(A1, 0);
+	CHECK_EQ(v->ctx.sepc, PC + 4);
+	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_SUSPENDED);
+	CHECK_EQ(v->run_state, VCPU_BLOCKED);
+	CHECK(!v->resume_fresh);
+	CHECK_EQ(v->resume_addr, 0x1111);
+	CHECK_EQ(fake.kicks, 1);
+	CHECK(fake.kicked[0] == &fake_hart);
+	CHECK(next == SCHEDULED);
+}
+
+TEST(hsm_suspend_non_retentive_resumes_at_the_address)
+{
+	setup(1);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RET_DEFAULT,
+	      RAM_BASE + 0x3000, 0xabcdef);
+	/* it will continue at resume_addr, not after the ecall: nothing written */
+	CHECK_EQ(A0, SBI_HSM_SUSPEND_NON_RET_DEFAULT);
+	CHECK_EQ(A1, RAM_BASE + 0x3000);
+	CHECK_EQ(v->ctx.sepc, PC);
+	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_SUSPENDED);
+	CHECK_EQ(v->run_state, VCPU_BLOCKED);
+	CHECK(v->resume_fresh);
+	CHECK_EQ(v->resume_addr, RAM_BASE + 0x3000);
+	CHECK_EQ(v->resume_opaque, 0xabcdef);
+	CHECK_EQ(fake.kicks, 1);
+	CHECK_EQ(fake_hart.work, 1);
+	CHECK(next == SCHEDULED);
+}
+
+TEST(hsm_suspend_non_retentive_outside_ram_is_invalid_address)
+{
+	static const unsigned long bad[] = {
+		0, RAM_BASE - 4, RAM_BASE + RAM_SIZE, RAM_BASE + RAM_SIZE - 2, -1UL,
+	};
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		unsigned int before = unit_failures();
+
+		setup(1);
+		ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RET_DEFAULT, bad[i],
+		      0x77);
+		CHECK_RETURNED(SBI_ERR_INVALID_ADDRESS, 0);
+		CHECK_EQ(v->hsm_state, SBI_HSM_STATE_STARTED);
+		CHECK_EQ(v->run_state, VCPU_RUNNABLE);
+		CHECK(!v->resume_fresh);
+		CHECK_EQ(v->resume_addr, 0);
+		CHECK_EQ(v->resume_opaque, 0);
+		CHECK_EQ(fake.kicks, 0);
+		if (unit_failures() != before)
+			printf("\t(addr 0x%lx)\n", bad[i]);
+	}
+}
+
+TEST(hsm_suspended_hart_reads_suspended_and_cannot_be_started)
+{
+	setup(2);
+	v = &vm.vcpus[1];
+	v->hsm_state = SBI_HSM_STATE_STARTED;
+	v->run_state = VCPU_RUNNABLE;
 	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RET_DEFAULT, 0, 0);
-	CHECK_RETURNED(SBI_ERR_NOT_SUPPORTED, 0);
-	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RET_DEFAULT, PC, 0);
-	CHECK_RETURNED(SBI_ERR_NOT_SUPPORTED, 0);
-	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RET_PLATFORM, 0, 0);
-	CHECK_RETURNED(SBI_ERR_NOT_SUPPORTED, 0);
+	fake_hart.work = 0;
+	v = &vm.vcpus[0];
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_GET_STATUS, 1, 0, 0);
+	CHECK_RETURNED(0, SBI_HSM_STATE_SUSPENDED);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, RAM_BASE, 0);
+	CHECK_RETURNED(SBI_ERR_ALREADY_AVAILABLE, 0);
+	CHECK_EQ(vm.vcpus[1].run_state, VCPU_BLOCKED);
 }
 
 /* ---- IPI ----------------------------------------------------------------- */
@@ -809,8 +1089,9 @@ TEST(rfence_fence_i)
 	ecall6(SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_FENCE_I, 0x1, 1, 0, 0, 0, 0);
 	CHECK_RETURNED(0, 0);
 	CHECK_EQ(fake.fences, 1);
-	CHECK(fake.fence[0].from == v && fake.fence[0].to == &vm.vcpus[1]);
-	CHECK_EQ(fake.fence[0].kind, VCPU_FENCE_I);
+	CHECK(fake.fence[0].from == v);
+	CHECK_EQ(fake.fence[0].targets, 0x2);
+	CHECK_EQ(fake.fence[0].kind, FENCE_I);
 }
 
 TEST(rfence_sfence_vma_passes_the_range)
@@ -818,13 +1099,12 @@ TEST(rfence_sfence_vma_passes_the_range)
 	setup(2);
 	ecall6(SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_SFENCE_VMA, 0x3, 0, 0x40000000, 0x2000, 0, 0);
 	CHECK_RETURNED(0, 0);
-	CHECK_EQ(fake.fences, 2);
-	for (unsigned int i = 0; i < 2; i++) {
-		CHECK(fake.fence[i].to == &vm.vcpus[i]);
-		CHECK_EQ(fake.fence[i].kind, VCPU_FENCE_VMA);
-		CHECK_EQ(fake.fence[i].start, 0x40000000);
-		CHECK_EQ(fake.fence[i].size, 0x2000);
-	}
+	CHECK_EQ(fake.fences, 1);	/* both vCPUs in one call */
+	CHECK(fake.fence[0].from == v);
+	CHECK_EQ(fake.fence[0].targets, 0x3);
+	CHECK_EQ(fake.fence[0].kind, FENCE_VMA);
+	CHECK_EQ(fake.fence[0].start, 0x40000000);
+	CHECK_EQ(fake.fence[0].size, 0x2000);
 }
 
 TEST(rfence_sfence_vma_asid_passes_the_asid)
@@ -832,11 +1112,39 @@ TEST(rfence_sfence_vma_asid_passes_the_asid)
 	setup(2);
 	ecall6(SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_SFENCE_VMA_ASID, 0, -1UL, 0x1000, -1UL, 42, 0);
 	CHECK_RETURNED(0, 0);
-	CHECK_EQ(fake.fences, 2);
-	CHECK_EQ(fake.fence[1].kind, VCPU_FENCE_VMA_ASID);
-	CHECK_EQ(fake.fence[1].start, 0x1000);
-	CHECK_EQ(fake.fence[1].size, -1UL);
-	CHECK_EQ(fake.fence[1].asid, 42);
+	CHECK_EQ(fake.fences, 1);
+	CHECK_EQ(fake.fence[0].targets, 0x3);	/* base -1: every vCPU */
+	CHECK_EQ(fake.fence[0].kind, FENCE_VMA_ASID);
+	CHECK_EQ(fake.fence[0].start, 0x1000);
+	CHECK_EQ(fake.fence[0].size, -1UL);
+	CHECK_EQ(fake.fence[0].asid, 42);
+}
+
+TEST(rfence_bitmap_follows_mask_and_base)
+{
+	setup(8);
+	ecall6(SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_SFENCE_VMA, 0x5, 2, 0, 0x1000, 0, 0);
+	CHECK_RETURNED(0, 0);
+	ecall6(SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_FENCE_I, 0x1, 0, 0, 0, 0, 0);	/* itself */
+	CHECK_RETURNED(0, 0);
+	ecall6(SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_FENCE_I, 0, -1UL, 0, 0, 0, 0);
+	CHECK_RETURNED(0, 0);
+	CHECK_EQ(fake.fences, 3);
+	CHECK_EQ(fake.fence[0].targets, 0x14);	/* harts 2 and 4 */
+	CHECK_EQ(fake.fence[1].targets, 0x1);
+	CHECK_EQ(fake.fence[2].targets, 0xff);
+}
+
+TEST(rfence_with_an_empty_mask_fences_nothing)
+{
+	for (unsigned long fid = 0; fid <= SBI_EXT_RFENCE_REMOTE_SFENCE_VMA_ASID; fid++) {
+		setup(2);
+		ecall6(SBI_EXT_RFENCE, fid, 0, 0, 0, 0x1000, 0, 0);
+		CHECK_RETURNED(0, 0);
+		ecall6(SBI_EXT_RFENCE, fid, 0, 1000, 0, 0x1000, 0, 0);	/* any base */
+		CHECK_RETURNED(0, 0);
+		CHECK_EQ(fake.fences, 0);	/* vcpu_remote_fence only with targets */
+	}
 }
 
 TEST(rfence_with_a_bad_mask_is_invalid)
@@ -882,7 +1190,7 @@ TEST(keel_test_hook_is_denied_without_test_hooks)
 	vm.test_hooks = false;
 	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_TEST_HYPERVISOR_FAULT, 0, 0, 0);
 	CHECK_RETURNED(SBI_ERR_DENIED, 0);
-	CHECK_EQ(fake.stops + fake.resets, 0);
+	CHECK_EQ(fake.stops + fake.reboots + fake.kicks, 0);
 }
 
 /* ---- pmu_incr_fw itself (include/pmu.h) ---------------------------------- */
