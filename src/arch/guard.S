@@ -18,6 +18,18 @@ guard_trap:
 	csrw	sepc, t0
 	csrr	t0, scause
 	sd	t0, 0(t2)
+	/*
+	 * Return to Keel itself, in HS with interrupts off, whatever the trap
+	 * left behind. An access fault reaches here through OpenSBI 1.1,
+	 * which redirects it with a stale hstatus.SPV = 1 (see vcpu_redirect):
+	 * sret would then "return" into VS-mode at a Keel address. And SPIE
+	 * may be 1, which sret would turn into sstatus.SIE = 1. The callers
+	 * put back the hstatus and sstatus of the exit afterwards.
+	 */
+	li	t0, 0x80	/* hstatus.SPV */
+	csrc	0x600, t0	/* hstatus */
+	li	t0, 0x20	/* sstatus.SPIE */
+	csrc	sstatus, t0
 	sret
 
 	.globl	guarded_hlvx_hu
