@@ -6,7 +6,8 @@
 #   make debug    QEMU waiting for gdb-multiarch, with Keel's symbols
 #
 # See README.md for the options (GUEST=, MEM=, VCPUS=, BOOTARGS=, INITRD=,
-# TRACE=1, SSTC=0, NAME=, HARTS=, PIN=, QEMU_MEM=, QEMU_EXTRA=), and make linux.
+# TRACE=1, SSTC=0, NAME=, HARTS=, PIN=, PROFILE=1, QEMU_MEM=, QEMU_EXTRA=),
+# and make linux.
 
 BUILD := build
 CROSS ?= riscv64-unknown-elf-
@@ -23,6 +24,11 @@ TRACE ?= 0
 SSTC ?= 1
 HARTS ?= 4
 PIN ?=
+# PROFILE=1: sample the whole run (PROFILE_HZ per hart, PROFILE_CHAIN=1 for
+# guest call chains); the profile is printed when the machine powers off
+PROFILE ?= 0
+PROFILE_HZ ?= 1000
+PROFILE_CHAIN ?= 0
 QEMU_MEM ?= 1G
 QEMU_EXTRA ?=
 # GUEST=linux: the Linux guest of guests/linux, built if needed, with its
@@ -115,7 +121,7 @@ linux: | setup-linux
 $(BUILD)/run/bundle.dtb: FORCE keel guests $(GUEST_DEPS)
 	@scripts/mkbundle.sh -o $@ -n "$(NAME)" -i "$(GUEST)" -m "$(MEM)" \
 		-c "$(VCPUS)" -b "$(BOOTARGS)" -r "$(INITRD)" -t "$(TRACE)" -s "$(SSTC)" \
-		-p "$(PIN)"
+		-p "$(PIN)" -P "$(if $(filter 1,$(PROFILE)),$(PROFILE_HZ),0)" -C "$(PROFILE_CHAIN)"
 
 FORCE:
 

@@ -58,6 +58,9 @@ unsigned long arch_vs_pending_enabled(void);
  * the scounteren its kernel set for its user mode.
  */
 uint64_t arch_pmu_read_raw(unsigned int counter);
+/* Keel's own view of the counters, for the exit statistics */
+uint64_t arch_read_instret(void);
+uint64_t arch_read_cycle(void);
 void arch_set_hcounteren(unsigned long value);
 unsigned long arch_guest_scounteren(void);
 

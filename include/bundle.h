@@ -5,7 +5,7 @@
  * format is documented in docs/bundle.md:
  *
  *   / { compatible = "keel,bundle"; keel,bundle-version = <1>;
- *       options { trace; };
+ *       options { trace; profile = <1000>; profile-callchain; };
  *       vm@0 { vm-name = "demo"; memory-size-mib = <256>; vcpus = <1>;
  *              bootargs = "..."; image = /incbin/("guest.elf");
  *              initrd = /incbin/("initrd.cpio"); no-sstc;
@@ -42,6 +42,8 @@ struct vm_config {
 struct bundle {
 	bool trace;
 	bool test_hooks; /* /options/test-hooks: enable Keel's test-only SBI calls */
+	unsigned int profile_hz; /* /options/profile = <hz>: profile the whole run; 0 = no */
+	bool profile_callchain;  /* /options/profile-callchain */
 	struct vm_config vms[KEEL_MAX_VMS];
 	unsigned int nr_vms;
 };

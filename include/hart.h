@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "boot_config.h"
+#include "prof.h"
 #include "spinlock.h"
 
 struct vcpu;
@@ -59,6 +60,8 @@ struct hart {
 	 * Set by any hart, cleared only by this one.
 	 */
 	unsigned int work;
+
+	struct prof_buffer prof; /* this hart's profile samples (prof.h) */
 
 	struct spinlock fence_lock;
 	struct fence_request fences[HART_FENCE_QUEUE_LEN];

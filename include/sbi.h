@@ -39,9 +39,18 @@ struct sbi_result {
 	enum sbi_action action;
 };
 
+/* Each extension's slot in the exit statistics (prof.h: EXIT_SLOT_SBI). */
+enum sbi_stat_slot {
+	SBI_STAT_BASE, SBI_STAT_LEGACY, SBI_STAT_TIME, SBI_STAT_IPI, SBI_STAT_RFENCE,
+	SBI_STAT_HSM, SBI_STAT_SRST, SBI_STAT_DBCN, SBI_STAT_PMU, SBI_STAT_KEEL,
+	SBI_STAT_UNKNOWN, /* an EID no extension serves */
+	SBI_STAT_SLOTS
+};
+
 struct sbi_extension {
 	unsigned long eid_start, eid_end;
 	const char *name;
+	enum sbi_stat_slot stat_slot;
 	void (*handle)(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res);
 };
 
@@ -51,6 +60,8 @@ struct sbi_extension {
  * Returns the context to run next.
  */
 struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx);
+/* The name of an exit-statistics slot: the extension's, or "unknown". */
+const char *sbi_stat_slot_name(unsigned int slot);
 /* The extension serving eid, or NULL. BASE probe_extension uses it. */
 const struct sbi_extension *sbi_find_extension(unsigned long eid);
 

@@ -53,6 +53,17 @@
  * SBI_ERR_DENIED unless the bundle sets /options/test-hooks.
  */
 #define SBI_EXT_KEEL_TEST_HYPERVISOR_FAULT 0
+/*
+ * KEEL fids 1-4: the profiler (docs/profiling.md). start(hz, flags): hz 0
+ * is the default (1000), else 10..20000; flags bit 0 asks for guest call
+ * chains. stop(). mark(value): a mark line in the profile. dump(): stop,
+ * and print the profile on Keel's console.
+ */
+#define SBI_EXT_KEEL_PROF_START 1
+#define SBI_EXT_KEEL_PROF_STOP 2
+#define SBI_EXT_KEEL_PROF_MARK 3
+#define SBI_EXT_KEEL_PROF_DUMP 4
+#define SBI_KEEL_PROF_CALLCHAIN 1UL
 
 /* BASE function ids. */
 #define SBI_EXT_BASE_GET_SPEC_VERSION 0

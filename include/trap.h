@@ -26,6 +26,8 @@ void trap_from_keel(struct vcpu_context *frame) __attribute__((noreturn));
 
 /* Names for the trace and for reports ("illegal instruction", ...). */
 const char *trap_cause_name(unsigned long scause);
+/* The same as one word ("illegal_instruction", "supervisor_timer"). */
+const char *trap_short_name(unsigned long scause);
 
 /*
  * vsstatus after the guest takes a trap, as hardware would write it:

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "pmu.h"
+#include "prof.h"
 #include "riscv.h"
 #include "vcpu_context.h"
 
@@ -31,13 +32,6 @@ struct vcpu_fp {
 	uint64_t fcsr;
 };
 
-struct vcpu_stats {
-	unsigned long exceptions[EXC_COUNT];
-	unsigned long interrupts[IRQ_COUNT];
-	unsigned long mmio_reads, mmio_writes;
-	unsigned long redirects;
-	unsigned long wfi_exits;
-};
 
 /* Whether the home hart may run a vCPU; only the home hart changes it. */
 enum vcpu_run_state {
@@ -48,7 +42,13 @@ enum vcpu_run_state {
 
 struct vcpu {
 	struct vcpu_context ctx; /* first: trap.S addresses it directly */
+	/* what every exit reads, near ctx: short offsets, one cache line */
 	struct vm *vm;
+	/* the SBI extension this vCPU called last: most calls repeat it */
+	const struct sbi_extension *sbi_last;
+	bool trace; /* TRACE=1: print every exit (copied from the VM) */
+	/* exceptions injected in a row at the guest's own trap vector */
+	unsigned int fault_loop;
 	struct hart *hart;        /* its home hart: the only one that runs it */
 	unsigned int sched_index; /* its slot in hart->vcpus */
 	unsigned int id;          /* the guest's hart id */
@@ -69,12 +69,7 @@ struct vcpu {
 	struct vcpu_csrs csrs;
 	struct vcpu_fp fp;
 	struct vcpu_pmu pmu;
-	struct vcpu_stats stats;
-	bool trace; /* TRACE=1: print every exit (copied from the VM) */
-	/* exceptions injected in a row at the guest's own trap vector */
-	unsigned int fault_loop;
-	/* the SBI extension this vCPU called last: most calls repeat it */
-	const struct sbi_extension *sbi_last;
+	struct exit_stat exits[EXIT_SLOTS]; /* exit statistics (prof.h) */
 };
 
 /* What one trap looked like, read once from the CSRs at entry. */

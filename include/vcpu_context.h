@@ -20,8 +20,11 @@
 #define CTX_SEPC 256
 #define CTX_HOST_SP 264 /* Keel stack top of the hart running this vCPU */
 #define CTX_HOST_TP 272 /* Keel's tp on that hart: its struct hart */
-#define CTX_RESERVED 280 /* keeps the size a multiple of 16 for stack frames */
-#define CTX_SIZE 288
+/* instret and cycle when trap.S entered, for the exit statistics (prof.h) */
+#define CTX_ENTRY_INSTRET 280
+#define CTX_ENTRY_CYCLE 288
+#define CTX_RESERVED 296 /* keeps the size a multiple of 16 for stack frames */
+#define CTX_SIZE 304
 
 #ifndef __ASSEMBLER__
 struct vcpu_context {
@@ -29,6 +32,8 @@ struct vcpu_context {
 	unsigned long sepc;
 	unsigned long host_sp;
 	unsigned long host_tp;
+	unsigned long entry_instret;
+	unsigned long entry_cycle;
 	unsigned long reserved;
 };
 #endif

@@ -5,13 +5,14 @@
 #               [-r initrd] [-t 0|1] [-s 0|1 (Sstc for the guest)]
 #               [-H 0|1 (Keel's test-only SBI calls)]
 #               [-p hart,hart,... (the hart id each vCPU lives on; - for any)]
+#               [-P hz (profile the whole run)] [-C 0|1 (guest call chains)]
 set -euo pipefail
 
-out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin=
-while getopts "o:n:i:m:c:b:r:t:s:H:p:" opt; do
+out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin= prof=0 chain=0
+while getopts "o:n:i:m:c:b:r:t:s:H:p:P:C:" opt; do
 	case $opt in
 	o) out=$OPTARG ;; n) name=$OPTARG ;; i) image=$OPTARG ;; m) mem=$OPTARG ;;
-	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;; p) pin=$OPTARG ;;
+	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;; p) pin=$OPTARG ;; P) prof=$OPTARG ;; C) chain=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -25,6 +26,7 @@ die() { echo "mkbundle: $*" >&2; exit 1; }
 [[ "$mem" =~ ^[0-9]+$ ]] && [ "$mem" -ge 8 ] || die "MEM=$mem: give the guest RAM in MiB (at least 8)"
 [[ "$vcpus" =~ ^[0-9]+$ ]] && [ "$vcpus" -ge 1 ] || die "VCPUS=$vcpus: must be 1 or more"
 [ -n "$name" ] || name=guest
+[[ "$prof" =~ ^[0-9]+$ ]] || die "PROFILE_HZ=$prof: samples per second, a number"
 # PIN=0,1,-,1: one entry per vCPU; whether the harts exist is Keel's check
 cells=
 if [ -n "$pin" ]; then
@@ -49,6 +51,8 @@ dts="${out%.dtb}.dts"
 	echo "	options {"
 	[ "$trace" = 1 ] && echo "		trace;"
 	[ "$hooks" = 1 ] && echo "		test-hooks;"
+	[ "$prof" != 0 ] && echo "		profile = <$prof>;"
+	[ "$chain" = 1 ] && echo "		profile-callchain;"
 	echo "	};"
 	echo "	vm@0 {"
 	echo "		vm-name = \"$(esc "$name")\";"

@@ -22,3 +22,13 @@ unsigned long arch_guest_scounteren(void)
 	/* there is no vscounteren: a guest's scounteren is the hart's */
 	return csr_read(CSR_SCOUNTEREN);
 }
+
+uint64_t arch_read_instret(void)
+{
+	return csr_read(CSR_INSTRET);
+}
+
+uint64_t arch_read_cycle(void)
+{
+	return csr_read(CSR_CYCLE);
+}

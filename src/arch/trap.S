@@ -62,6 +62,13 @@ trap_entry:
 	sd	t0, CTX_REG(2)(sp)
 	csrr	t1, sepc
 	sd	t1, CTX_SEPC(sp)
+	/* the guest's frame pointer, for the profiler's call chains */
+	sd	x8, CTX_REG(8)(sp)
+	/* what this exit costs starts here (exit statistics, prof_exit) */
+	csrr	t0, instret
+	sd	t0, CTX_ENTRY_INSTRET(sp)
+	csrr	t1, cycle
+	sd	t1, CTX_ENTRY_CYCLE(sp)
 	/* Now in Keel: sscratch = 0 so a fault in Keel is seen as one. */
 	csrw	sscratch, zero
 	.option push

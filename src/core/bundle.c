@@ -9,6 +9,7 @@
 #include <libfdt.h>
 
 #include "bundle.h"
+#include "prof.h"
 
 static int get_u32(const void *fdt, int node, const char *prop, uint32_t *out)
 {
@@ -150,6 +151,20 @@ int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, un
 	if (node >= 0) {
 		b->trace = fdt_getprop(fdt, node, "trace", NULL) != NULL;
 		b->test_hooks = fdt_getprop(fdt, node, "test-hooks", NULL) != NULL;
+		b->profile_callchain = fdt_getprop(fdt, node, "profile-callchain", NULL) != NULL;
+		if (fdt_getprop(fdt, node, "profile", NULL)) {
+			uint32_t hz;
+
+			r = get_u32(fdt, node, "profile", &hz);
+			if (r || hz < PROF_HZ_MIN || hz > PROF_HZ_MAX) {
+				snprintf(err, errlen, "bundle: options/profile %s (samples per second, "
+						      "%d..%d)",
+					 r ? u32_problem(r) : "is out of range", PROF_HZ_MIN,
+					 PROF_HZ_MAX);
+				return -1;
+			}
+			b->profile_hz = hz;
+		}
 	}
 
 	fdt_for_each_subnode(node, fdt, 0) {

@@ -15,6 +15,7 @@
 #include "mem.h"
 #include "memops.h"
 #include "platform.h"
+#include "prof.h"
 #include "sbi_defs.h"
 #include "sched.h"
 #include "vm.h"
@@ -65,6 +66,9 @@ void keel_power_off_if_done(void)
 	if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
 		for (;;)
 			arch_wait_for_interrupt();
+	/* PROFILE=1: the whole run's profile, before the machine goes */
+	if (prof_running())
+		prof_dump();
 	power_off(failure, failure ? "a VM failed" : "every VM has shut down");
 }
 
@@ -191,6 +195,9 @@ void keel_main(unsigned long hartid, const void *fdt)
 	if (smp_place_vcpus())
 		power_off(true, "bad vCPU placement");
 	print_placement();
+	prof_init();
+	if (bundle.profile_hz && prof_start(bundle.profile_hz, bundle.profile_callchain))
+		pr_err("profiling could not start\n");
 	pr_info("%llu MiB left free; entering the guest\n\n",
 		(unsigned long long)(mem_pool_free_bytes(&keel_mem) >> 20));
 	sched_start(h);

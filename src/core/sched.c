@@ -12,6 +12,7 @@
 #include "arch.h"
 #include "hart.h"
 #include "platform.h"
+#include "prof.h"
 #include "sbi_defs.h"
 #include "sched.h"
 #include "vcpu_request.h"
@@ -158,6 +159,7 @@ static struct vcpu *find_work(struct hart *h)
 			continue; /* asked for more meanwhile */
 		if (next) {
 			run(h, next, runnable, now);
+			prof_tick_host(h, PROF_SCHED, (uintptr_t)find_work);
 			return next;
 		}
 		/*
@@ -172,8 +174,10 @@ static struct vcpu *find_work(struct hart *h)
 		if (h->current && vcpu_irq_pending(h->current))
 			continue;
 		arch_wait_for_interrupt();
-		if (arch_host_pending() & MIP_STIP)
+		if (arch_host_pending() & MIP_STIP) {
+			prof_tick_host(h, PROF_IDLE, (uintptr_t)arch_wait_for_interrupt);
 			hart_timer_expired(h);
+		}
 	}
 }
 

@@ -2,19 +2,24 @@
  * A hart's one host timer serves everything that must happen at a time on
  * that hart: the SBI timers of its vCPUs when the guest has no Sstc, the
  * wake-up of a vCPU blocked in wfi (not loaded) whose own vstimecmp will
- * fire, and the end of the running vCPU's time slice.
+ * fire, the end of the running vCPU's time slice, and the profiler's next
+ * sample.
  */
 #include <stdint.h>
 
 #include "arch.h"
 #include "hart.h"
+#include "prof.h"
 #include "vcpu_request.h"
 #include "vm.h"
 
 void hart_timer_update(struct hart *h)
 {
 	uint64_t next = h->slice_end;
+	uint64_t sample = prof_next_due(h);
 
+	if (sample < next)
+		next = sample;
 	for (unsigned int i = 0; i < h->nr_vcpus; i++) {
 		const struct vcpu *v = h->vcpus[i];
 

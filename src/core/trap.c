@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "console.h"
 #include "hart.h"
+#include "exit_stats.h"
 #include "sbi.h"
 #include "sched.h"
 #include "trace.h"
@@ -112,7 +113,7 @@ struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx)
 	arch_trap_read(&t, ctx);
 	if (guest_page_fault(v, &t, false) == MMIO_NEED_ALL_REGS)
 		return (struct vcpu_context *)((uintptr_t)ctx | 1);
-	v->stats.exceptions[t.scause]++;
+	prof_exit(v, EXIT_SLOT_EXC(t.scause), PROF_MMIO, (uintptr_t)trap_guest_page_fault);
 	return vcpu_schedule(v);
 }
 
@@ -152,7 +153,6 @@ static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
 	}
 	if (insn == INSN_WFI) {
 		vcpu_skip_insn(v, 4);
-		v->stats.wfi_exits++;
 		trace_exit(v, t, "wfi: vCPU idles until an interrupt");
 		vcpu_block(v);
 		return;
@@ -189,8 +189,8 @@ struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx)
 	/* a counter read into s0-s11: first all the registers, then the read */
 	if (pmu_decode_counter_csr(insn, &counter, &rd) == PMU_CSR_READ && is_callee_saved(rd))
 		return (struct vcpu_context *)((uintptr_t)ctx | 1);
-	v->stats.exceptions[t.scause]++;
 	handle_virtual_insn(v, &t);
+	prof_exit(v, EXIT_SLOT_EXC(t.scause), PROF_VINSN, (uintptr_t)handle_virtual_insn);
 	return vcpu_schedule(v);
 }
 
@@ -213,10 +213,10 @@ static void handle_interrupt(struct vcpu *v, struct trap_info *t)
 {
 	unsigned long irq = t->scause & ~CAUSE_IRQ_FLAG;
 
-	if (irq < IRQ_COUNT)
-		v->stats.interrupts[irq]++;
 	switch (irq) {
 	case IRQ_S_TIMER:
+		/* a sample due now found this guest running (prof.h) */
+		prof_tick_guest(v->hart, v, t->hstatus);
 		hart_timer_expired(v->hart);
 		break;
 	case IRQ_S_SOFT:
@@ -234,6 +234,21 @@ static void handle_interrupt(struct vcpu *v, struct trap_info *t)
 	}
 }
 
+/* What part of Keel an exception's handler is, for the profiler */
+static enum prof_part exception_part(unsigned long scause)
+{
+	switch (scause) {
+	case EXC_INST_GUEST_PAGE_FAULT:
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+	case EXC_STORE_GUEST_PAGE_FAULT:
+		return PROF_MMIO;
+	case EXC_VIRTUAL_INST_FAULT:
+		return PROF_VINSN;
+	default:
+		return PROF_FAULT;
+	}
+}
+
 struct vcpu_context *trap_from_guest(struct vcpu_context *ctx)
 {
 	struct vcpu *v = (struct vcpu *)ctx;
@@ -241,18 +256,24 @@ struct vcpu_context *trap_from_guest(struct vcpu_context *ctx)
 
 	arch_trap_read(&t, ctx);
 	if (t.scause & CAUSE_IRQ_FLAG) {
-		handle_interrupt(v, &t);
-	} else {
-		exception_handler h = t.scause < EXC_COUNT ? exception_handlers[t.scause] : 0;
+		unsigned long irq = t.scause & ~CAUSE_IRQ_FLAG;
 
-		v->stats.exceptions[t.scause < EXC_COUNT ? t.scause : 0]++;
-		if (h) {
+		handle_interrupt(v, &t);
+		prof_exit(v, EXIT_SLOT_IRQ(irq < IRQ_COUNT ? irq : 0), PROF_IRQ,
+			  (uintptr_t)handle_interrupt);
+	} else {
+		unsigned long cause = t.scause < EXC_COUNT ? t.scause : 0;
+		exception_handler h = exception_handlers[cause];
+
+		if (h && t.scause < EXC_COUNT) {
 			h(v, &t);
 		} else {
 			/* delegated causes never reach here; anything else stops the VM */
 			trace_exit(v, &t, "unexpected exception");
 			vm_stop(v->vm, VM_STOP_FAILURE, "unexpected exception from the guest");
 		}
+		prof_exit(v, EXIT_SLOT_EXC(cause), exception_part(cause),
+			  h ? (uintptr_t)h : (uintptr_t)trap_from_guest);
 	}
 	return vcpu_schedule(v);
 }

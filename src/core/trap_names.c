@@ -34,6 +34,50 @@ static const char *const interrupt_names[IRQ_COUNT] = {
 	[IRQ_S_GEXT] = "guest external interrupt",
 };
 
+/* The same, as one word for machine-read output (the profile format). */
+static const char *const exception_short_names[EXC_COUNT] = {
+	[EXC_INST_MISALIGNED] = "inst_misaligned",
+	[EXC_INST_ACCESS] = "inst_access_fault",
+	[EXC_INST_ILLEGAL] = "illegal_instruction",
+	[EXC_BREAKPOINT] = "breakpoint",
+	[EXC_LOAD_MISALIGNED] = "load_misaligned",
+	[EXC_LOAD_ACCESS] = "load_access_fault",
+	[EXC_STORE_MISALIGNED] = "store_misaligned",
+	[EXC_STORE_ACCESS] = "store_access_fault",
+	[EXC_ECALL_U] = "ecall_u",
+	[EXC_ECALL_S] = "ecall_hs",
+	[EXC_ECALL_VS] = "ecall_vs",
+	[EXC_ECALL_M] = "ecall_m",
+	[EXC_INST_PAGE_FAULT] = "inst_page_fault",
+	[EXC_LOAD_PAGE_FAULT] = "load_page_fault",
+	[EXC_STORE_PAGE_FAULT] = "store_page_fault",
+	[EXC_INST_GUEST_PAGE_FAULT] = "inst_guest_page_fault",
+	[EXC_LOAD_GUEST_PAGE_FAULT] = "load_guest_page_fault",
+	[EXC_VIRTUAL_INST_FAULT] = "virtual_instruction",
+	[EXC_STORE_GUEST_PAGE_FAULT] = "store_guest_page_fault",
+};
+
+static const char *const interrupt_short_names[IRQ_COUNT] = {
+	[IRQ_S_SOFT] = "supervisor_software", [IRQ_VS_SOFT] = "vs_software",
+	[IRQ_S_TIMER] = "supervisor_timer",   [IRQ_VS_TIMER] = "vs_timer",
+	[IRQ_S_EXT] = "supervisor_external",  [IRQ_VS_EXT] = "vs_external",
+	[IRQ_S_GEXT] = "guest_external",
+};
+
+const char *trap_short_name(unsigned long scause)
+{
+	unsigned long code = scause & ~CAUSE_IRQ_FLAG;
+	const char *name = 0;
+
+	if (scause & CAUSE_IRQ_FLAG) {
+		if (code < IRQ_COUNT)
+			name = interrupt_short_names[code];
+	} else if (code < EXC_COUNT) {
+		name = exception_short_names[code];
+	}
+	return name ? name : "unknown";
+}
+
 const char *trap_cause_name(unsigned long scause)
 {
 	unsigned long code = scause & ~CAUSE_IRQ_FLAG;

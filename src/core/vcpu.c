@@ -18,6 +18,8 @@ _Static_assert(offsetof(struct vcpu, ctx) == 0, "trap.S expects ctx first");
 _Static_assert(offsetof(struct vcpu_context, sepc) == CTX_SEPC, "CTX_SEPC");
 _Static_assert(offsetof(struct vcpu_context, host_sp) == CTX_HOST_SP, "CTX_HOST_SP");
 _Static_assert(offsetof(struct vcpu_context, host_tp) == CTX_HOST_TP, "CTX_HOST_TP");
+_Static_assert(offsetof(struct vcpu_context, entry_instret) == CTX_ENTRY_INSTRET, "CTX_ENTRY_INSTRET");
+_Static_assert(offsetof(struct vcpu_context, entry_cycle) == CTX_ENTRY_CYCLE, "CTX_ENTRY_CYCLE");
 _Static_assert(sizeof(struct vcpu_context) == CTX_SIZE, "CTX_SIZE");
 
 /*
@@ -50,7 +52,7 @@ void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
 {
 	vcpu_entry_state(v, entry, v->id, dtb_gpa);
 	memset(&v->pmu, 0, sizeof(v->pmu));
-	memset(&v->stats, 0, sizeof(v->stats));
+	memset(v->exits, 0, sizeof(v->exits));
 	v->sbi_last = NULL;
 }
 
@@ -89,7 +91,6 @@ void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned l
 {
 	unsigned long pc = v->ctx.sepc;
 
-	v->stats.redirects++;
 	arch_vcpu_enter_vs_trap(v, cause, tval, t->sstatus & SSTATUS_SPP);
 	if (pc != v->ctx.sepc) {
 		v->fault_loop = 0;

@@ -210,8 +210,12 @@ static void wait_for_quiesce(struct vm *vm, unsigned long seq)
 		/* this hart runs none of them while it is here */
 		if (u->hart == self)
 			continue;
-		/* a hart that is fencing this one waits for it meanwhile */
-		while (__atomic_load_n(&u->quiesce_ack, __ATOMIC_ACQUIRE) != seq)
+		/*
+		 * A later stop may bump the sequence again: any acknowledgement
+		 * at or after seq will do. A hart that is fencing this one
+		 * waits for it meanwhile.
+		 */
+		while ((long)(__atomic_load_n(&u->quiesce_ack, __ATOMIC_ACQUIRE) - seq) < 0)
 			hart_drain_fences(self);
 	}
 }

@@ -41,5 +41,6 @@ const struct sbi_extension sbi_ext_base = {
 	.eid_start = SBI_EXT_BASE,
 	.eid_end = SBI_EXT_BASE,
 	.name = "BASE",
+	.stat_slot = SBI_STAT_BASE,
 	.handle = base_handle,
 };

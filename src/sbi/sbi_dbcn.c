@@ -59,5 +59,6 @@ const struct sbi_extension sbi_ext_dbcn = {
 	.eid_start = SBI_EXT_DBCN,
 	.eid_end = SBI_EXT_DBCN,
 	.name = "DBCN",
+	.stat_slot = SBI_STAT_DBCN,
 	.handle = dbcn_handle,
 };

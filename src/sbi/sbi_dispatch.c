@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 
+#include "exit_stats.h"
 #include "sbi.h"
 #include "vcpu_request.h"
 #include "sched.h"
@@ -18,6 +19,16 @@ static const struct sbi_extension *const extensions[] = {
 	&sbi_ext_dbcn, &sbi_ext_hsm,  &sbi_ext_srst,   &sbi_ext_pmu,
 	&sbi_ext_legacy, &sbi_ext_keel,
 };
+
+_Static_assert(SBI_STAT_SLOTS <= EXIT_SBI_SLOTS, "room for every extension's exit statistics");
+
+const char *sbi_stat_slot_name(unsigned int slot)
+{
+	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		if (extensions[i]->stat_slot == slot)
+			return extensions[i]->name;
+	return "unknown";
+}
 
 const struct sbi_extension *sbi_find_extension(unsigned long eid)
 {
@@ -64,7 +75,6 @@ struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx)
 	const struct sbi_extension *ext = v->sbi_last;
 	struct sbi_result res = { .error = SBI_ERR_NOT_SUPPORTED };
 
-	v->stats.exceptions[EXC_ECALL_VS]++;
 	if (!ext || call->eid < ext->eid_start || call->eid > ext->eid_end) {
 		ext = sbi_find_extension(call->eid);
 		v->sbi_last = ext;
@@ -73,6 +83,8 @@ struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx)
 		ext->handle(v, call, &res);
 	if (v->trace)
 		trace_call(v, ext, call, &res);
+	prof_exit(v, EXIT_SLOT_SBI(ext ? ext->stat_slot : SBI_STAT_UNKNOWN), PROF_SBI,
+		  ext ? (uintptr_t)ext->handle : (uintptr_t)sbi_dispatch);
 	if (__builtin_expect(res.action != SBI_ACTION_RETURN, 0))
 		return apply_action(v, res.action);
 	ctx->x[10] = (unsigned long)res.error;

@@ -120,5 +120,6 @@ const struct sbi_extension sbi_ext_hsm = {
 	.eid_start = SBI_EXT_HSM,
 	.eid_end = SBI_EXT_HSM,
 	.name = "HSM",
+	.stat_slot = SBI_STAT_HSM,
 	.handle = hsm_handle,
 };

@@ -22,5 +22,6 @@ const struct sbi_extension sbi_ext_ipi = {
 	.eid_start = SBI_EXT_IPI,
 	.eid_end = SBI_EXT_IPI,
 	.name = "IPI",
+	.stat_slot = SBI_STAT_IPI,
 	.handle = ipi_handle,
 };

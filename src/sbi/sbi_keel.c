@@ -1,7 +1,9 @@
 /*
- * Keel's own SBI extension, in the firmware-specific EID range. For now it
- * holds one test hook; the profiler's controls will join it.
+ * Keel's own SBI extension, in the firmware-specific EID range: a test
+ * hook for the fault path, and the profiler's controls, so a guest can
+ * profile exactly the work it wants measured (docs/profiling.md).
  */
+#include "prof.h"
 #include "sbi.h"
 #include "vm.h"
 
@@ -23,6 +25,29 @@ static void keel_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_
 		__asm__ __volatile__(".word 0xc0001073" ::: "memory"); /* unimp */
 		res->error = SBI_ERR_FAILED; /* not reached */
 		return;
+	case SBI_EXT_KEEL_PROF_START:
+		if (call->arg[1] & ~SBI_KEEL_PROF_CALLCHAIN) {
+			res->error = SBI_ERR_INVALID_PARAM;
+			return;
+		}
+		res->error = prof_start(call->arg[0], call->arg[1] & SBI_KEEL_PROF_CALLCHAIN);
+		return;
+	case SBI_EXT_KEEL_PROF_STOP:
+		if (!prof_running()) {
+			res->error = SBI_ERR_ALREADY_STOPPED;
+			return;
+		}
+		prof_stop();
+		res->error = SBI_SUCCESS;
+		return;
+	case SBI_EXT_KEEL_PROF_MARK:
+		prof_mark(v, call->arg[0]);
+		res->error = SBI_SUCCESS;
+		return;
+	case SBI_EXT_KEEL_PROF_DUMP:
+		prof_dump();
+		res->error = SBI_SUCCESS;
+		return;
 	default:
 		res->error = SBI_ERR_NOT_SUPPORTED;
 		return;
@@ -33,5 +58,6 @@ const struct sbi_extension sbi_ext_keel = {
 	.eid_start = SBI_EXT_KEEL,
 	.eid_end = SBI_EXT_KEEL,
 	.name = "KEEL",
+	.stat_slot = SBI_STAT_KEEL,
 	.handle = keel_handle,
 };

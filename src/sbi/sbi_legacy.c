@@ -82,5 +82,6 @@ const struct sbi_extension sbi_ext_legacy = {
 	.eid_start = SBI_EXT_0_1_SET_TIMER,
 	.eid_end = SBI_EXT_0_1_SHUTDOWN,
 	.name = "legacy",
+	.stat_slot = SBI_STAT_LEGACY,
 	.handle = legacy_handle,
 };

@@ -126,5 +126,6 @@ const struct sbi_extension sbi_ext_pmu = {
 	.eid_start = SBI_EXT_PMU,
 	.eid_end = SBI_EXT_PMU,
 	.name = "PMU",
+	.stat_slot = SBI_STAT_PMU,
 	.handle = pmu_handle,
 };

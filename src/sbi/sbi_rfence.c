@@ -37,5 +37,6 @@ const struct sbi_extension sbi_ext_rfence = {
 	.eid_start = SBI_EXT_RFENCE,
 	.eid_end = SBI_EXT_RFENCE,
 	.name = "RFENCE",
+	.stat_slot = SBI_STAT_RFENCE,
 	.handle = rfence_handle,
 };

@@ -29,5 +29,6 @@ const struct sbi_extension sbi_ext_srst = {
 	.eid_start = SBI_EXT_SRST,
 	.eid_end = SBI_EXT_SRST,
 	.name = "SRST",
+	.stat_slot = SBI_STAT_SRST,
 	.handle = srst_handle,
 };

@@ -17,5 +17,6 @@ const struct sbi_extension sbi_ext_time = {
 	.eid_start = SBI_EXT_TIME,
 	.eid_end = SBI_EXT_TIME,
 	.name = "TIME",
+	.stat_slot = SBI_STAT_TIME,
 	.handle = time_handle,
 };

@@ -87,7 +87,6 @@ enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_
 	spin_lock(&vm->dev_lock);
 	if (a.is_store) {
 		uint64_t value = a.reg ? v->ctx.x[a.reg] : 0;
-		v->stats.mmio_writes++;
 		uart16550_write(&vm->uart, offset, a.width, value);
 		trace_exit(v, t, "uart write +0x%llx = 0x%llx (%u bytes): emulated",
 			   (unsigned long long)offset, (unsigned long long)value, a.width);
@@ -96,7 +95,6 @@ enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_
 
 		uart_pull_input(vm);
 		value = uart16550_read(&vm->uart, offset, a.width);
-		v->stats.mmio_reads++;
 		if (a.reg)
 			v->ctx.x[a.reg] = extend(value, &a);
 		trace_exit(v, t, "uart read +0x%llx -> 0x%llx (%u bytes): emulated",

@@ -145,3 +145,45 @@ void trace_exit_print(struct vcpu *v, const struct trap_info *t, const char *fmt
 	vsnprintf(fake.trace_line, sizeof(fake.trace_line), fmt, ap);
 	va_end(ap);
 }
+
+/* The profiler (src/prof/): the SBI KEEL extension's calls are recorded. */
+unsigned int prof_on; /* exit_stats.h reads it on every exit */
+
+void prof_tick_host(struct hart *h, enum prof_part part, uintptr_t pc)
+{
+	(void)h;
+	(void)part;
+	(void)pc;
+}
+
+long prof_start(unsigned long hz, bool callchain)
+{
+	fake.prof_starts++;
+	fake.prof_hz = hz;
+	fake.prof_callchain = callchain;
+	fake.prof_on = true;
+	return SBI_SUCCESS;
+}
+
+void prof_stop(void)
+{
+	fake.prof_on = false;
+}
+
+bool prof_running(void)
+{
+	return fake.prof_on;
+}
+
+void prof_mark(struct vcpu *v, unsigned long value)
+{
+	(void)v;
+	fake.prof_marks++;
+	fake.prof_mark_value = value;
+}
+
+void prof_dump(void)
+{
+	fake.prof_dumps++;
+	fake.prof_on = false;
+}

@@ -65,6 +65,10 @@ struct fake_core {
 	/* trace_exit_print */
 	unsigned int traces;
 	char trace_line[256];
+	/* prof_start / prof_stop / prof_mark / prof_dump */
+	unsigned int prof_starts, prof_marks, prof_dumps;
+	unsigned long prof_hz, prof_mark_value;
+	bool prof_callchain, prof_on;
 };
 
 extern struct fake_core fake;

@@ -186,13 +186,49 @@ TEST(unknown_eid_is_not_supported)
 	}
 }
 
-TEST(every_call_is_counted)
+/* Exit statistics: each call in its extension's slot, unknown EIDs in theirs. */
+TEST(every_call_is_counted_by_extension)
 {
 	setup(1);
 	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_SPEC_VERSION, 0, 0, 0);
+	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_IMP_ID, 0, 0, 0);
 	ecall(0x1234, 0, 0, 0, 0);
 	ecall(SBI_EXT_0_1_CONSOLE_PUTCHAR, 0, 'x', 0, 0);
-	CHECK_EQ(v->stats.exceptions[EXC_ECALL_VS], 3);
+	CHECK_EQ(v->exits[EXIT_SLOT_SBI(SBI_STAT_BASE)].count, 2);
+	CHECK_EQ(v->exits[EXIT_SLOT_SBI(SBI_STAT_UNKNOWN)].count, 1);
+	CHECK_EQ(v->exits[EXIT_SLOT_SBI(SBI_STAT_LEGACY)].count, 1);
+	CHECK_EQ(v->exits[EXIT_SLOT_SBI(SBI_STAT_TIME)].count, 0);
+}
+
+TEST(exit_slot_names)
+{
+	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_TIME), "TIME"));
+	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_LEGACY), "legacy"));
+	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_UNKNOWN), "unknown"));
+	CHECK(!strcmp(sbi_stat_slot_name(99), "unknown"));
+}
+
+/* SBI KEEL: the profiler's controls reach it, and bad flags are refused. */
+TEST(keel_profiler_calls)
+{
+	setup(1);
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_PROF_START, 5000, SBI_KEEL_PROF_CALLCHAIN, 0);
+	CHECK_EQ(A0, 0);
+	CHECK_EQ(fake.prof_hz, 5000);
+	CHECK(fake.prof_callchain);
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_PROF_MARK, 42, 0, 0);
+	CHECK_EQ(A0, 0);
+	CHECK_EQ(fake.prof_mark_value, 42);
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_PROF_STOP, 0, 0, 0);
+	CHECK_EQ(A0, 0);
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_PROF_STOP, 0, 0, 0);
+	CHECK_EQ(A0, (unsigned long)SBI_ERR_ALREADY_STOPPED);
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_PROF_START, 0, 2, 0);
+	CHECK_EQ(A0, (unsigned long)SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(fake.prof_starts, 1);
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_PROF_DUMP, 0, 0, 0);
+	CHECK_EQ(A0, 0);
+	CHECK_EQ(fake.prof_dumps, 1);
 }
 
 TEST(trace_line_when_the_vcpu_traces)
@@ -227,7 +263,7 @@ TEST(every_extension_refuses_an_unknown_fid)
 		{ SBI_EXT_HSM, 4 },
 		{ SBI_EXT_SRST, 1 },
 		{ SBI_EXT_DBCN, 3 },
-		{ SBI_EXT_KEEL, 1 },
+		{ SBI_EXT_KEEL, 5 },
 		{ SBI_EXT_PMU, 9 },
 	};
 

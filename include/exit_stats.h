@@ -1,0 +1,52 @@
+/*
+ * The end of every exit: its count and cost in the vCPU's exit statistics,
+ * and the profiler's check for a sample that fell due inside Keel. Inline,
+ * as it runs on every exit; trap.S stamped instret and cycle at the entry.
+ */
+#ifndef KEEL_EXIT_STATS_H
+#define KEEL_EXIT_STATS_H
+
+#include "prof.h"
+#include "vcpu.h"
+
+/* Set while a profile is being taken (src/prof/prof.c) */
+extern unsigned int prof_on;
+
+static inline unsigned long exit_read_instret(void)
+{
+#ifdef __riscv
+	unsigned long x;
+	__asm__ __volatile__("csrr %0, instret" : "=r"(x));
+	return x;
+#else
+	return 0; /* host unit tests: no counters, the counts still add up */
+#endif
+}
+
+static inline unsigned long exit_read_cycle(void)
+{
+#ifdef __riscv
+	unsigned long x;
+	__asm__ __volatile__("csrr %0, cycle" : "=r"(x));
+	return x;
+#else
+	return 0;
+#endif
+}
+
+/*
+ * Count this exit in slot (EXIT_SLOT_*), with what it cost since trap.S
+ * entered; if a sample fell due, charge it to Keel's part at address pc.
+ */
+static inline void prof_exit(struct vcpu *v, unsigned int slot, enum prof_part part, uintptr_t pc)
+{
+	struct exit_stat *e = &v->exits[slot];
+
+	e->count++;
+	e->instret += exit_read_instret() - v->ctx.entry_instret;
+	e->cycles += exit_read_cycle() - v->ctx.entry_cycle;
+	if (__builtin_expect(__atomic_load_n(&prof_on, __ATOMIC_RELAXED), 0))
+		prof_tick_host(v->hart, part, pc);
+}
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * The host/guest profiler (seed 001) and the exit statistics.
+ *
+ * Sampling: each hart takes a sample every 1/hz seconds of its host timer.
+ * If a guest was running, the sample records the guest pc (sepc), its mode
+ * (hstatus.SPVP) and optionally its call chain; if Keel was, which part of
+ * Keel and a Keel address. Keel runs with interrupts off, so a sample time
+ * that falls inside an exit is noticed at the end of that exit and charged
+ * to it. Samples go to a per-hart buffer that only its hart writes; a full
+ * buffer counts drops and never overwrites. docs/profiling.md has the
+ * whole story and the output format.
+ */
+#ifndef KEEL_PROF_H
+#define KEEL_PROF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "riscv.h"
+
+#define PROF_CHAIN_MAX 8         /* guest return addresses per sample */
+#define PROF_BUFFER_SAMPLES 8192 /* per hart */
+#define PROF_HZ_DEFAULT 1000
+#define PROF_HZ_MIN 10
+#define PROF_HZ_MAX 20000
+
+/* What Keel was doing when a sample found it running (format: "part"). */
+enum prof_part {
+	PROF_IDLE,  /* the hart had nothing to run */
+	PROF_SBI,   /* an SBI call */
+	PROF_MMIO,  /* a guest page fault: device emulation or an injected fault */
+	PROF_FAULT, /* a redirected exception */
+	PROF_VINSN, /* a virtual instruction: wfi, counter reads */
+	PROF_IRQ,   /* an interrupt taken while a guest ran */
+	PROF_SCHED, /* the scheduler: requests, switching vCPUs */
+	PROF_OTHER,
+	PROF_PARTS
+};
+
+enum prof_kind { PROF_GUEST, PROF_HOST, PROF_MARK };
+
+struct prof_sample {
+	uint64_t time;
+	uint64_t pc;       /* guest pc (sepc) or Keel address; mark: the value */
+	uint8_t kind;      /* enum prof_kind */
+	uint8_t detail;    /* guest: 1 = VS, 0 = VU; host: enum prof_part */
+	uint8_t vm;
+	uint8_t depth;     /* return addresses in chain[] */
+	uint16_t vcpu;
+	uint64_t chain[PROF_CHAIN_MAX];
+};
+
+/* A hart's samples: written by that hart only, read once profiling stopped. */
+struct prof_buffer {
+	struct prof_sample *samples;
+	unsigned int capacity;
+	unsigned int len; /* published with release after the sample is written */
+	unsigned long drops;
+	uint64_t next;    /* when the next sample is due */
+};
+
+/* Append a sample; false (and one more drop) if the buffer is full. Pure. */
+bool prof_buffer_push(struct prof_buffer *b, const struct prof_sample *s);
+/*
+ * One line of the format for a sample, into out (at least PROF_LINE_MAX
+ * bytes): "@prof g ...\n" etc. Returns its length. Pure.
+ */
+#define PROF_LINE_MAX 320
+unsigned int prof_format_sample(char *out, unsigned int hart, const struct prof_sample *s);
+/* The format's name of a part ("idle", "sbi", ...). Pure. */
+const char *prof_part_name(enum prof_part part);
+
+/* ---- exit statistics ---- */
+
+struct exit_stat {
+	uint64_t count, instret, cycles;
+	uint64_t pad; /* 32 bytes: the slot's address is one shift away */
+};
+
+/* One slot per exit reason: exceptions, then interrupts, then SBI extensions. */
+#define EXIT_SLOT_EXC(cause) (cause)
+#define EXIT_SLOT_IRQ(irq) (EXC_COUNT + (irq))
+#define EXIT_SLOT_SBI(ext) (EXC_COUNT + IRQ_COUNT + (ext))
+#define EXIT_SBI_SLOTS 12 /* enum sbi_stat_slot in sbi.h, unknown EIDs included */
+#define EXIT_SLOTS (EXC_COUNT + IRQ_COUNT + EXIT_SBI_SLOTS)
+
+struct vcpu;
+struct hart;
+struct vm;
+
+/* prof_exit(), at the end of every exit: include/exit_stats.h */
+
+/* ---- sampling control (any hart) ---- */
+
+/* Start sampling on every hart at hz (0: the default). SBI error code. */
+long prof_start(unsigned long hz, bool callchain);
+void prof_stop(void);
+bool prof_running(void);
+/* The settings of the current (or last) profile */
+unsigned int prof_rate(void);
+bool prof_with_callchain(void);
+/* Print the samples collected since the last start, and the exit stats. */
+void prof_dump(void);
+/* A mark in the profile, from a guest vCPU. */
+void prof_mark(struct vcpu *v, unsigned long value);
+
+/* ---- hooks for the hart's timer and scheduler ---- */
+
+/* Set up the buffers once the harts are known (boot hart). */
+void prof_init(void);
+/* When this hart's next sample is due, or UINT64_MAX. */
+uint64_t prof_next_due(const struct hart *h);
+/* A sample due now on this hart: a guest running v, or Keel. */
+void prof_tick_guest(struct hart *h, struct vcpu *v, unsigned long hstatus);
+void prof_tick_host(struct hart *h, enum prof_part part, uintptr_t pc);
+
+#endif

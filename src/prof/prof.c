@@ -1,0 +1,179 @@
+/*
+ * The sampling profiler and the exit statistics (include/prof.h,
+ * docs/profiling.md). Each hart samples itself from its own host timer
+ * and writes only its own buffer, so the hot path takes no lock.
+ */
+#include <stddef.h>
+
+#include "arch.h"
+#include "console.h"
+#include "hart.h"
+#include "mem.h"
+#include "platform.h"
+#include "prof.h"
+#include "sbi_defs.h"
+#include "vcpu_request.h"
+#include "vm.h"
+
+unsigned int prof_on; /* read on every exit (exit_stats.h): one word */
+static uint64_t prof_period;     /* timebase ticks between samples */
+static unsigned int prof_hz;
+static bool prof_callchain;
+static struct spinlock prof_lock; /* start, stop, dump */
+
+void *page_alloc(uint64_t size, uint64_t align);
+
+void prof_init(void)
+{
+	uint64_t bytes = PROF_BUFFER_SAMPLES * sizeof(struct prof_sample);
+
+	for (unsigned int i = 0; i < nr_harts; i++) {
+		struct prof_buffer *b = &harts[i].prof;
+
+		b->samples = page_alloc((bytes + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1),
+					PAGE_SIZE);
+		b->capacity = b->samples ? PROF_BUFFER_SAMPLES : 0;
+		b->next = UINT64_MAX;
+	}
+}
+
+bool prof_running(void)
+{
+	return __atomic_load_n(&prof_on, __ATOMIC_ACQUIRE);
+}
+
+unsigned int prof_rate(void)
+{
+	return prof_hz;
+}
+
+bool prof_with_callchain(void)
+{
+	return prof_callchain;
+}
+
+uint64_t prof_next_due(const struct hart *h)
+{
+	return __atomic_load_n(&prof_on, __ATOMIC_RELAXED) ? h->prof.next : UINT64_MAX;
+}
+
+/* Is a sample due on this hart? Then move the next one on. */
+static bool take_due(struct hart *h, uint64_t now)
+{
+	if (!__atomic_load_n(&prof_on, __ATOMIC_RELAXED) || now < h->prof.next)
+		return false;
+	h->prof.next += prof_period;
+	/* a hart that was busy for several periods takes one sample, not a burst */
+	if (h->prof.next <= now)
+		h->prof.next = now + prof_period;
+	return true;
+}
+
+/*
+ * The guest's call chain through its frame pointers (GCC's RISC-V layout:
+ * s0 is the frame's top, the return address at s0 - 8, the caller's s0 at
+ * s0 - 16), read with the guest's own translation and privilege. A bad
+ * pointer ends the chain; it cannot fault Keel (arch_guest_load_u64).
+ */
+static unsigned int walk_chain(const struct vcpu *v, uint64_t *chain)
+{
+	uint64_t fp = v->ctx.x[8];
+	unsigned int depth = 0;
+
+	while (depth < PROF_CHAIN_MAX && fp && !(fp & 7)) {
+		uint64_t ra, prev;
+
+		/* instructions are 2-byte aligned: anything else is no return address */
+		if (arch_guest_load_u64(fp - 8, &ra) || arch_guest_load_u64(fp - 16, &prev) || !ra ||
+		    (ra & 1))
+			break;
+		chain[depth++] = ra;
+		/* frames go up the stack: anything else is not a frame chain */
+		if (prev <= fp)
+			break;
+		fp = prev;
+	}
+	return depth;
+}
+
+void prof_tick_guest(struct hart *h, struct vcpu *v, unsigned long hstatus)
+{
+	uint64_t now = arch_time_now();
+	struct prof_sample s;
+
+	if (!take_due(h, now))
+		return;
+	s = (struct prof_sample){
+		.time = now,
+		.pc = v->ctx.sepc,
+		.kind = PROF_GUEST,
+		.detail = (hstatus & HSTATUS_SPVP) ? 1 : 0,
+		.vm = (uint8_t)v->vm->id,
+		.vcpu = (uint16_t)v->id,
+	};
+	if (prof_callchain)
+		s.depth = (uint8_t)walk_chain(v, s.chain);
+	prof_buffer_push(&h->prof, &s);
+}
+
+void prof_tick_host(struct hart *h, enum prof_part part, uintptr_t pc)
+{
+	uint64_t now = arch_time_now();
+	struct prof_sample s;
+
+	if (!take_due(h, now))
+		return;
+	s = (struct prof_sample){ .time = now, .pc = pc, .kind = PROF_HOST, .detail = part };
+	prof_buffer_push(&h->prof, &s);
+	/* the timer interrupt for this sample is pending: move it on */
+	hart_timer_update(h);
+}
+
+void prof_mark(struct vcpu *v, unsigned long value)
+{
+	struct prof_sample s = {
+		.time = arch_time_now(),
+		.pc = value,
+		.kind = PROF_MARK,
+		.vm = (uint8_t)v->vm->id,
+		.vcpu = (uint16_t)v->id,
+	};
+
+	if (prof_running())
+		prof_buffer_push(&v->hart->prof, &s);
+}
+
+long prof_start(unsigned long hz, bool callchain)
+{
+	uint64_t now = arch_time_now();
+
+	if (!hz)
+		hz = PROF_HZ_DEFAULT;
+	if (hz < PROF_HZ_MIN || hz > PROF_HZ_MAX)
+		return SBI_ERR_INVALID_PARAM;
+	spin_lock(&prof_lock);
+	if (prof_on || !harts[0].prof.capacity) {
+		spin_unlock(&prof_lock);
+		return prof_on ? SBI_ERR_ALREADY_STARTED : SBI_ERR_FAILED;
+	}
+	prof_hz = (unsigned int)hz;
+	prof_period = platform.timebase_freq / hz;
+	prof_callchain = callchain;
+	for (unsigned int i = 0; i < nr_harts; i++) {
+		harts[i].prof.len = 0;
+		harts[i].prof.drops = 0;
+		harts[i].prof.next = now + prof_period;
+	}
+	__atomic_store_n(&prof_on, 1, __ATOMIC_RELEASE);
+	spin_unlock(&prof_lock);
+	pr_info("profiling: %lu samples/s per hart%s\n", hz, callchain ? ", guest call chains" : "");
+	/* every hart reprograms its timer on its next pass through the scheduler */
+	for (unsigned int i = 0; i < nr_harts; i++)
+		hart_kick(&harts[i]);
+	return SBI_SUCCESS;
+}
+
+void prof_stop(void)
+{
+	__atomic_store_n(&prof_on, 0, __ATOMIC_RELEASE);
+}

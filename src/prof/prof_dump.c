@@ -1,0 +1,72 @@
+/*
+ * Writing a profile to the console in the format of docs/profiling.md:
+ * samples from every hart's buffer, then every vCPU's exit statistics.
+ */
+#include "console.h"
+#include "hart.h"
+#include "platform.h"
+#include "prof.h"
+#include "sbi.h"
+#include "trap.h"
+#include "vm.h"
+
+extern char _image_start[], _text_end[];
+
+static void print_exits(const struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+
+		for (unsigned int slot = 0; slot < EXIT_SLOTS; slot++) {
+			const struct exit_stat *e = &v->exits[slot];
+			const char *kind, *name;
+
+			if (!e->count)
+				continue;
+			if (slot < EXIT_SLOT_IRQ(0)) {
+				kind = "exc";
+				name = trap_short_name(slot);
+			} else if (slot < EXIT_SLOT_SBI(0)) {
+				kind = "irq";
+				name = trap_short_name(CAUSE_IRQ_FLAG | (slot - EXIT_SLOT_IRQ(0)));
+			} else {
+				kind = "sbi";
+				name = sbi_stat_slot_name(slot - EXIT_SLOT_SBI(0));
+			}
+			kprintf("@prof exit %u %u %s %s %llu %llu %llu\n", vm->id, v->id, kind, name,
+				(unsigned long long)e->count, (unsigned long long)e->instret,
+				(unsigned long long)e->cycles);
+		}
+	}
+}
+
+void prof_dump(void)
+{
+	unsigned long samples = 0, drops = 0;
+	char line[PROF_LINE_MAX];
+
+	prof_stop();
+	kprintf("@prof v1 begin timebase=%llu hz=%u harts=%u callchain=%u source=timer\n",
+		(unsigned long long)platform.timebase_freq, prof_rate(), nr_harts,
+		prof_with_callchain() ? 1U : 0U);
+	for (unsigned int i = 0; i < nr_vms; i++)
+		kprintf("@prof vm %u %s vcpus=%u\n", vms[i].id, vms[i].cfg->name, vms[i].nr_vcpus);
+	kprintf("@prof keel %lx %lx\n", (unsigned long)_image_start, (unsigned long)_text_end);
+	for (unsigned int h = 0; h < nr_harts; h++) {
+		struct prof_buffer *b = &harts[h].prof;
+		unsigned int len = __atomic_load_n(&b->len, __ATOMIC_ACQUIRE);
+
+		for (unsigned int i = 0; i < len; i++) {
+			prof_format_sample(line, h, &b->samples[i]);
+			console_write(line, __builtin_strlen(line));
+		}
+		kprintf("@prof drops %u %lu\n", h, b->drops);
+		samples += len;
+		drops += b->drops;
+		b->len = 0;
+		b->drops = 0;
+	}
+	for (unsigned int i = 0; i < nr_vms; i++)
+		print_exits(&vms[i]);
+	kprintf("@prof end samples=%lu drops=%lu\n", samples, drops);
+}
