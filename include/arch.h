@@ -39,6 +39,8 @@ void arch_wait_for_interrupt(void);
  */
 void arch_vcpu_load(struct vcpu *v, uint64_t hgatp);
 void arch_vcpu_save(struct vcpu *v);
+/* hstatus now: during an exit, SPVP says whether the guest was in VS or VU */
+unsigned long arch_guest_hstatus(void);
 /* Read what the trap that just happened looked like. */
 void arch_trap_read(struct trap_info *t, struct vcpu_context *regs);
 /* Enter the guest exception handler as hardware would (vsepc, vscause...). */

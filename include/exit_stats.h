@@ -36,7 +36,8 @@ static inline unsigned long exit_read_cycle(void)
 
 /*
  * Count this exit in slot (EXIT_SLOT_*), with what it cost since trap.S
- * entered; if a sample fell due, charge it to Keel's part at address pc.
+ * entered; if a sample fell due during the exit, charge it to Keel's part
+ * at address pc (one that fell due before is the guest's: prof_tick_exit).
  */
 static inline void prof_exit(struct vcpu *v, unsigned int slot, enum prof_part part, uintptr_t pc)
 {
@@ -46,7 +47,7 @@ static inline void prof_exit(struct vcpu *v, unsigned int slot, enum prof_part p
 	e->instret += exit_read_instret() - v->ctx.entry_instret;
 	e->cycles += exit_read_cycle() - v->ctx.entry_cycle;
 	if (__builtin_expect(__atomic_load_n(&prof_on, __ATOMIC_RELAXED), 0))
-		prof_tick_host(v->hart, part, pc);
+		prof_tick_exit(v, part, pc);
 }
 
 #endif

@@ -113,5 +113,13 @@ uint64_t prof_next_due(const struct hart *h);
 /* A sample due now on this hart: a guest running v, or Keel. */
 void prof_tick_guest(struct hart *h, struct vcpu *v, unsigned long hstatus);
 void prof_tick_host(struct hart *h, enum prof_part part, uintptr_t pc);
+/*
+ * At the end of an exit of v: a sample that fell due while Keel handled it
+ * is Keel's (part, pc); one that fell due before the exit began, while the
+ * guest ran, is the guest's, at the pc where it trapped. (The timer
+ * interrupt for it may not have been delivered yet: QEMU raises it from
+ * another thread, some microseconds late.)
+ */
+void prof_tick_exit(struct vcpu *v, enum prof_part part, uintptr_t pc);
 
 #endif

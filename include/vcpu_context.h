@@ -23,7 +23,7 @@
 /* instret and cycle when trap.S entered, for the exit statistics (prof.h) */
 #define CTX_ENTRY_INSTRET 280
 #define CTX_ENTRY_CYCLE 288
-#define CTX_RESERVED 296 /* keeps the size a multiple of 16 for stack frames */
+#define CTX_ENTRY_TIME 296 /* and time: was a profiler sample due before the exit? */
 #define CTX_SIZE 304
 
 #ifndef __ASSEMBLER__
@@ -34,7 +34,7 @@ struct vcpu_context {
 	unsigned long host_tp;
 	unsigned long entry_instret;
 	unsigned long entry_cycle;
-	unsigned long reserved;
+	unsigned long entry_time;
 };
 #endif
 

@@ -39,12 +39,23 @@ trap_entry:
 	csrrw	sp, sscratch, sp
 	beqz	sp, keel_trap
 
-	/* From a guest: sp = its context; guest sp is in sscratch. */
+	/*
+	 * From a guest: sp = its context; guest sp is in sscratch. Free two
+	 * registers and stamp the entry first: what the exit costs starts
+	 * here (exit statistics, exit_stats.h), and the time says whether a
+	 * profiler sample fell due before the exit or during it.
+	 */
+	sd	x5, CTX_REG(5)(sp)
+	sd	x6, CTX_REG(6)(sp)
+	csrr	t0, time
+	sd	t0, CTX_ENTRY_TIME(sp)
+	csrr	t0, instret
+	sd	t0, CTX_ENTRY_INSTRET(sp)
+	csrr	t1, cycle
+	sd	t1, CTX_ENTRY_CYCLE(sp)
 	sd	x1, CTX_REG(1)(sp)
 	sd	x3, CTX_REG(3)(sp)
 	sd	x4, CTX_REG(4)(sp)
-	sd	x5, CTX_REG(5)(sp)
-	sd	x6, CTX_REG(6)(sp)
 	sd	x7, CTX_REG(7)(sp)
 	sd	x10, CTX_REG(10)(sp)
 	sd	x11, CTX_REG(11)(sp)
@@ -64,11 +75,6 @@ trap_entry:
 	sd	t1, CTX_SEPC(sp)
 	/* the guest's frame pointer, for the profiler's call chains */
 	sd	x8, CTX_REG(8)(sp)
-	/* what this exit costs starts here (exit statistics, prof_exit) */
-	csrr	t0, instret
-	sd	t0, CTX_ENTRY_INSTRET(sp)
-	csrr	t1, cycle
-	sd	t1, CTX_ENTRY_CYCLE(sp)
 	/* Now in Keel: sscratch = 0 so a fault in Keel is seen as one. */
 	csrw	sscratch, zero
 	.option push

@@ -73,6 +73,11 @@ void arch_vcpu_save(struct vcpu *v)
 	}
 }
 
+unsigned long arch_guest_hstatus(void)
+{
+	return csr_read(CSR_HSTATUS);
+}
+
 void arch_trap_read(struct trap_info *t, struct vcpu_context *regs)
 {
 	t->scause = csr_read(CSR_SCAUSE);

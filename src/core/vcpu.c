@@ -20,6 +20,7 @@ _Static_assert(offsetof(struct vcpu_context, host_sp) == CTX_HOST_SP, "CTX_HOST_
 _Static_assert(offsetof(struct vcpu_context, host_tp) == CTX_HOST_TP, "CTX_HOST_TP");
 _Static_assert(offsetof(struct vcpu_context, entry_instret) == CTX_ENTRY_INSTRET, "CTX_ENTRY_INSTRET");
 _Static_assert(offsetof(struct vcpu_context, entry_cycle) == CTX_ENTRY_CYCLE, "CTX_ENTRY_CYCLE");
+_Static_assert(offsetof(struct vcpu_context, entry_time) == CTX_ENTRY_TIME, "CTX_ENTRY_TIME");
 _Static_assert(sizeof(struct vcpu_context) == CTX_SIZE, "CTX_SIZE");
 
 /*

@@ -69,17 +69,38 @@ static bool take_due(struct hart *h, uint64_t now)
 	return true;
 }
 
+/* How far above sp a frame pointer may be: 64 KiB covers any one stack. */
+#define PROF_STACK_WINDOW 0x10000
+
 /*
  * The guest's call chain through its frame pointers (GCC's RISC-V layout:
  * s0 is the frame's top, the return address at s0 - 8, the caller's s0 at
  * s0 - 16), read with the guest's own translation and privilege. A bad
  * pointer ends the chain; it cannot fault Keel (arch_guest_load_u64).
  */
+static bool looks_like_stack(uint64_t addr, uint64_t sp)
+{
+	return !(addr & 7) && addr > sp && addr - sp <= PROF_STACK_WINDOW;
+}
+
 static unsigned int walk_chain(const struct vcpu *v, uint64_t *chain)
 {
-	uint64_t fp = v->ctx.x[8];
+	uint64_t fp = v->ctx.x[8], sp = v->ctx.x[2];
 	unsigned int depth = 0;
+	uint64_t first;
 
+	if (!fp || (fp & 7))
+		return 0;
+	/*
+	 * A leaf function saves no ra: just above its frame pointer sits the
+	 * caller's s0 (a stack address) where a return address would be. Its
+	 * caller is then in ra itself, and the walk goes on from that frame.
+	 */
+	if (!arch_guest_load_u64(fp - 8, &first) && looks_like_stack(first, sp) &&
+	    !(v->ctx.x[1] & 1) && v->ctx.x[1]) {
+		chain[depth++] = v->ctx.x[1];
+		fp = first;
+	}
 	while (depth < PROF_CHAIN_MAX && fp && !(fp & 7)) {
 		uint64_t ra, prev;
 
@@ -96,14 +117,9 @@ static unsigned int walk_chain(const struct vcpu *v, uint64_t *chain)
 	return depth;
 }
 
-void prof_tick_guest(struct hart *h, struct vcpu *v, unsigned long hstatus)
+static void sample_guest(struct hart *h, struct vcpu *v, unsigned long hstatus, uint64_t now)
 {
-	uint64_t now = arch_time_now();
-	struct prof_sample s;
-
-	if (!take_due(h, now))
-		return;
-	s = (struct prof_sample){
+	struct prof_sample s = {
 		.time = now,
 		.pc = v->ctx.sepc,
 		.kind = PROF_GUEST,
@@ -111,9 +127,36 @@ void prof_tick_guest(struct hart *h, struct vcpu *v, unsigned long hstatus)
 		.vm = (uint8_t)v->vm->id,
 		.vcpu = (uint16_t)v->id,
 	};
+
 	if (prof_callchain)
 		s.depth = (uint8_t)walk_chain(v, s.chain);
 	prof_buffer_push(&h->prof, &s);
+}
+
+void prof_tick_guest(struct hart *h, struct vcpu *v, unsigned long hstatus)
+{
+	uint64_t now = arch_time_now();
+
+	if (take_due(h, now))
+		sample_guest(h, v, hstatus, now);
+}
+
+void prof_tick_exit(struct vcpu *v, enum prof_part part, uintptr_t pc)
+{
+	struct hart *h = v->hart;
+	uint64_t now = arch_time_now();
+	bool guests = h->prof.next <= v->ctx.entry_time;
+
+	if (!take_due(h, now))
+		return;
+	if (guests) {
+		sample_guest(h, v, arch_guest_hstatus(), now);
+	} else {
+		struct prof_sample s = { .time = now, .pc = pc, .kind = PROF_HOST, .detail = part };
+		prof_buffer_push(&h->prof, &s);
+	}
+	/* the timer interrupt for this sample is pending: move it on */
+	hart_timer_update(h);
 }
 
 void prof_tick_host(struct hart *h, enum prof_part part, uintptr_t pc)

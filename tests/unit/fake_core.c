@@ -149,9 +149,9 @@ void trace_exit_print(struct vcpu *v, const struct trap_info *t, const char *fmt
 /* The profiler (src/prof/): the SBI KEEL extension's calls are recorded. */
 unsigned int prof_on; /* exit_stats.h reads it on every exit */
 
-void prof_tick_host(struct hart *h, enum prof_part part, uintptr_t pc)
+void prof_tick_exit(struct vcpu *v, enum prof_part part, uintptr_t pc)
 {
-	(void)h;
+	(void)v;
 	(void)part;
 	(void)pc;
 }
