@@ -18,7 +18,9 @@ shift $((OPTIND - 1))
 log=$(mktemp /tmp/keel-run.XXXXXX)
 trap 'rm -f "$log"' EXIT
 # -nographic puts the serial port on stdio; it works with stdin a file too.
-qemu-system-riscv64 -machine virt -nographic -bios default -smp "$harts" -m "$qmem" \
+# QEMU's own escape moves from Ctrl-A to Ctrl-] (Ctrl-] x quits QEMU), so
+# Ctrl-A reaches Keel (include/console_keys.h).
+qemu-system-riscv64 -machine virt -nographic -echr 0x1d -bios default -smp "$harts" -m "$qmem" \
 	-kernel "$keel" -initrd "$bundle" "$@" | tee "$log"
 qemu_rc=${PIPESTATUS[0]}
 

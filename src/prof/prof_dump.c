@@ -46,7 +46,8 @@ void prof_dump(void)
 	char line[PROF_LINE_MAX];
 
 	prof_stop();
-	kprintf("@prof v1 begin timebase=%llu hz=%u harts=%u callchain=%u source=timer\n",
+	/* a guest may have left its last line unfinished: start on a new one */
+	kprintf("\n@prof v1 begin timebase=%llu hz=%u harts=%u callchain=%u source=timer\n",
 		(unsigned long long)platform.timebase_freq, prof_rate(), nr_harts,
 		prof_with_callchain() ? 1U : 0U);
 	for (unsigned int i = 0; i < nr_vms; i++)

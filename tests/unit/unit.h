@@ -28,6 +28,7 @@
 #define KEEL_UNIT_H
 
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 struct unit_test {
@@ -104,6 +105,17 @@ static inline void unit_check_eq_failed(const char *file, int line,
 		if (unit_a_ != unit_b_)					\
 			unit_check_eq_failed(__FILE__, __LINE__, #a, #b, \
 					     unit_a_, unit_b_);		\
+	} while (0)
+
+/* Two C strings must be equal; on failure both are printed. */
+#define CHECK_STR(a, b)							\
+	do {								\
+		const char *unit_sa_ = (a), *unit_sb_ = (b);		\
+		if (strcmp(unit_sa_, unit_sb_)) {			\
+			unit_check_failed(__FILE__, __LINE__, #a " == " #b); \
+			printf("\t%s = \"%s\"\n\t%s = \"%s\"\n", #a, unit_sa_, #b, \
+			       unit_sb_);				\
+		}							\
 	} while (0)
 
 int main(void)
