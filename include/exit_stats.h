@@ -6,6 +6,7 @@
 #ifndef KEEL_EXIT_STATS_H
 #define KEEL_EXIT_STATS_H
 
+#include "hart.h"
 #include "prof.h"
 #include "vcpu.h"
 
@@ -20,6 +21,17 @@ static inline unsigned long exit_read_instret(void)
 	return x;
 #else
 	return 0; /* host unit tests: no counters, the counts still add up */
+#endif
+}
+
+static inline unsigned long exit_read_time(void)
+{
+#ifdef __riscv
+	unsigned long x;
+	__asm__ __volatile__("csrr %0, time" : "=r"(x));
+	return x;
+#else
+	return 0;
 #endif
 }
 
@@ -46,7 +58,9 @@ static inline void prof_exit(struct vcpu *v, unsigned int slot, enum prof_part p
 	e->count++;
 	e->instret += exit_read_instret() - v->ctx.entry_instret;
 	e->cycles += exit_read_cycle() - v->ctx.entry_cycle;
-	if (__builtin_expect(__atomic_load_n(&prof_on, __ATOMIC_RELAXED), 0))
+	/* profiling costs an exit only the time check until a sample is due */
+	if (__builtin_expect(__atomic_load_n(&prof_on, __ATOMIC_RELAXED), 0) &&
+	    exit_read_time() >= v->hart->prof.next)
 		prof_tick_exit(v, part, pc);
 }
 
