@@ -7,6 +7,18 @@
 	.section .text.entry, "ax"
 	.globl _start
 _start:
+	/*
+	 * Only the first hart to get here runs the guest; any later one goes
+	 * to _stray_hart (a0 = its hart id). OpenSBI before v1.3 can send a
+	 * hart being started by hart_start to its previous start address
+	 * (fixed by OpenSBI commit e8e9ed37), which for a first start is this
+	 * entry: it must not zero .bss under the running guest.
+	 */
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w t1, t1, (t0)
+	bnez	t1, _stray_hart
+
 	.option push
 	.option norelax
 	la	sp, __stack_top
@@ -29,6 +41,21 @@ _start:
 	call	test_finish
 3:	wfi
 	j	3b
+
+/* Weak: a guest that starts harts may want to know (guests/smp). */
+	.weak _stray_hart
+_stray_hart:
+	li	a7, 0x48534D		/* SBI_EXT_HSM: hart_stop */
+	li	a6, 1
+	ecall
+4:	wfi
+	j	4b
+
+	/* In .data, not .bss: the first hart zeroes .bss after claiming. */
+	.data
+	.balign 4
+boot_claimed:
+	.word	0
 
 	.section .bss.stack, "aw", @nobits
 	.balign 16

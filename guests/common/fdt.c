@@ -143,3 +143,56 @@ unsigned long fdt_timebase(const void *fdt)
 		return read_cells(p, 2);
 	return DEFAULT_TIMEBASE;
 }
+
+int fdt_cpu(const void *fdt, int index, unsigned long *hartid, const char **isa)
+{
+	const char *base = fdt, *p, *strings;
+	int depth = 0, in_cpus = 0, in_cpu = 0;
+
+	if (!fdt_valid(fdt))
+		return 0;
+	p = base + fdt_be32(base + 8);
+	strings = base + fdt_be32(base + 12);
+	*hartid = ~0UL;
+	*isa = "";
+
+	for (;;) {
+		unsigned int tok = fdt_be32(p);
+
+		p += 4;
+		switch (tok) {
+		case FDT_BEGIN_NODE:
+			depth++;
+			if (depth == 2)
+				in_cpus = node_match(p, "cpus");
+			/* "cpu@0" counts; "cpu-map" and the cpus' children do not */
+			if (depth == 3 && in_cpus && node_match(p, "cpu"))
+				in_cpu = index-- == 0;
+			p += strlen_pad4(p);
+			break;
+		case FDT_END_NODE:
+			if (depth == 3 && in_cpu)
+				return 1;
+			depth--;
+			break;
+		case FDT_PROP: {
+			unsigned int plen = fdt_be32(p);
+			const char *name = strings + fdt_be32(p + 4);
+
+			if (in_cpu && depth == 3) {
+				/* reg is 1 cell on every RISC-V DT, 2 allowed */
+				if (str_eq(name, "reg") && (plen == 4 || plen == 8))
+					*hartid = read_cells(p + 8, plen / 4);
+				else if (str_eq(name, "riscv,isa"))
+					*isa = p + 8;
+			}
+			p += 8 + ((plen + 3) & ~3U);
+			break;
+		}
+		case FDT_NOP:
+			break;
+		default:
+			return 0;
+		}
+	}
+}

@@ -26,4 +26,11 @@ void fdt_ram(const void *fdt, unsigned long *base, unsigned long *size);
 /* /cpus timebase-frequency; 10 MHz (QEMU virt) when absent. */
 unsigned long fdt_timebase(const void *fdt);
 
+/*
+ * The index-th /cpus/cpu@N node in tree order: stores its hart id (reg) and
+ * riscv,isa ("" when absent) and returns 1, or returns 0 when there are
+ * fewer CPU nodes. Counting up from 0 until it fails gives the hart count.
+ */
+int fdt_cpu(const void *fdt, int index, unsigned long *hartid, const char **isa);
+
 #endif
