@@ -40,12 +40,27 @@ sys_case huge-ram     $G/hello.elf "-m 4096" 1 "VM 'huge-ram': cannot allocate 4
 sys_case vcpus-zero   $G/hello.elf "-c 0" - 'VCPUS=0: must be 1 or more'
 # A bundle Keel itself refuses (mkbundle leaves the vCPU limit to Keel).
 sys_case vcpus-limit  $G/hello.elf "-c 9" 1 "VM 'vcpus-limit': vcpus is out of range \(must be 1\.\.8\)"
-# VCPUS= is accepted: secondary vCPUs exist, STOPPED until SMP support.
-sys_case vcpus-two    $G/sbi.elf   "-c 2" 0 'KEEL-TEST: PASS sbi'
+# SMP (docs/smp.md): the smp guest checks HSM through every state and its
+# error codes, IPIs to one / many / all vCPUs (bad masks refused, nothing
+# sent), remote fences that must change what another vCPU reads, timers on
+# every vCPU, suspend and resume, and a spinning barrier that completes
+# only if vCPUs sharing a hart are preempted.
+QEMU_ARGS="-smp 4" sys_case smp-4-vcpus-4-harts $G/smp.elf "-c 4" 0 'KEEL-TEST: PASS smp' 'not ok'
+QEMU_ARGS="-smp 2" sys_case smp-4-vcpus-2-harts $G/smp.elf "-c 4" 0 'KEEL-TEST: PASS smp' 'not ok'
+sys_case smp-3-vcpus-1-hart $G/smp.elf "-c 3 -s 0" 0 'KEEL-TEST: PASS smp' 'not ok'
+# 8 vCPUs pinned onto 3 of 4 harts (PIN=), Keel's SBI timer: hart 0 runs none
+QEMU_ARGS="-smp 4" sys_case smp-8-vcpus-pinned $G/smp.elf "-c 8 -s 0 -p 1,1,1,1,2,2,3,3" 0 'KEEL-TEST: PASS smp' 'not ok'
+# A pin naming a hart Keel does not run on stops the boot with a message.
+QEMU_ARGS="-smp 2" sys_case pin-bad-hart $G/hello.elf "-c 2 -p 1,7" 1 "VM 'pin-bad-hart': vcpu-harts pins vCPU 1 to hart 7, which Keel does not run on \(harts: 0 1\)" 'KEEL-TEST'
+# A single-vCPU guest on a 4-hart machine: the other harts idle.
+QEMU_ARGS="-smp 4" sys_case sbi-on-4-harts $G/sbi.elf "-c 2" 0 'KEEL-TEST: PASS sbi'
 # A guest whose own trap handler cannot run is stopped with a report.
 sys_case fault-loop   $G/crash.elf "" 1 "its own trap vector \(stvec\): it faults there again" 'KEEL-TEST'
 # SRST cold and warm reboot restart the VM from its image, RAM zeroed.
 sys_case reboot       $G/reboot.elf "-m 16" 0 'KEEL-TEST: PASS reboot'
+# The same with a second vCPU homed on another hart: the reboot first waits
+# for that hart to acknowledge (vm_reboot, docs/smp.md).
+QEMU_ARGS="-smp 2" sys_case reboot-smp $G/reboot.elf "-m 16 -c 2" 0 'KEEL-TEST: PASS reboot'
 # Without the H extension Keel stops at once and says why.
 QEMU_ARGS="-cpu rv64,h=false" sys_case no-h-extension $G/hello.elf "" 1 'has no H extension' 'KEEL-TEST'
 # Linux 6.1 (guests/linux, built by make test) boots to its init and powers
