@@ -40,11 +40,27 @@ static long hart_start(struct vcpu *v, unsigned long hartid, unsigned long addr,
 	return SBI_SUCCESS;
 }
 
+static bool every_vcpu_stopped(const struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (__atomic_load_n(&vm->vcpus[i].hsm_state, __ATOMIC_ACQUIRE) !=
+		    SBI_HSM_STATE_STOPPED)
+			return false;
+	return true;
+}
+
 static void hart_stop(struct vcpu *v)
 {
 	v->run_state = VCPU_OFF;
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
 	hart_kick(v->hart);
+	/*
+	 * Only a running vCPU can start another: with the last one stopped the
+	 * VM can never run again. A machine would sit there; Keel says so
+	 * and lets the VM go (and the machine power off if it was the last).
+	 */
+	if (every_vcpu_stopped(v->vm))
+		vm_stop(v->vm, VM_STOP_SHUTDOWN, "every vCPU has stopped (SBI HSM hart_stop)");
 }
 
 static bool is_reserved_suspend_type(unsigned long type)

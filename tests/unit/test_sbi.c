@@ -905,6 +905,7 @@ TEST(hsm_start_twice_only_the_first_wins)
 TEST(hsm_stop_takes_the_caller_off_its_hart)
 {
 	setup(2);
+	vm.vcpus[1].hsm_state = SBI_HSM_STATE_STARTED; /* another vCPU still runs */
 	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_STOP, UNTOUCHED, UNTOUCHED, 0);
 	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_STOPPED);
 	CHECK_EQ(v->run_state, VCPU_OFF);
@@ -919,7 +920,18 @@ TEST(hsm_stop_takes_the_caller_off_its_hart)
 	CHECK(next == SCHEDULED);
 	/* nothing else: no VM stop, no request, the other vCPU untouched */
 	CHECK_EQ(fake.stops + fake.reboots + fake.requests, 0);
-	CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_STOPPED);
+	CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_STARTED);
+}
+
+/* The last running vCPU stops: nothing can start it again, so the VM ends. */
+TEST(hsm_stop_of_the_last_vcpu_stops_the_vm)
+{
+	setup(2);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_STOP, UNTOUCHED, UNTOUCHED, 0);
+	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_STOPPED);
+	CHECK_EQ(fake.stops, 1);
+	CHECK_EQ(fake.stop_reason, VM_STOP_SHUTDOWN);
+	CHECK(next == SCHEDULED);
 }
 
 TEST(hsm_stopped_hart_can_be_started_again)
