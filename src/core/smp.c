@@ -31,8 +31,9 @@ void keel_secondary_main(unsigned long hartid, struct hart *h)
 	(void)hartid;
 	arch_hart_init();
 	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
+	/* asleep, not spinning: on a host with fewer CPUs than harts it shows */
 	while (!__atomic_load_n(&smp_ready, __ATOMIC_ACQUIRE))
-		;
+		arch_wait_for_interrupt();
 	sched_start(h);
 }
 
@@ -117,8 +118,10 @@ int smp_place_vcpus(void)
 		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 			home_vcpu(&vm->vcpus[i], online[home[i]]);
 	}
-	/* the harts may look at their vCPUs from now on */
+	/* the harts may look at their vCPUs from now on: wake them */
 	__atomic_store_n(&smp_ready, 1, __ATOMIC_RELEASE);
+	for (unsigned int i = 1; i < nr_harts; i++)
+		hart_kick(&harts[i]);
 	return 0;
 }
 
