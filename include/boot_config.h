@@ -7,7 +7,8 @@
 #define KEEL_MAX_VMS 4
 #define KEEL_MAX_VCPUS 8
 
-/* offsetof(struct hart, stack_top), for entry.S (checked in smp.c) */
+/* offsetof(struct hart, hartid / stack_top), for entry.S (checked in smp.c) */
+#define HART_HARTID 8
 #define HART_STACK_TOP 16
 
 #endif

@@ -30,6 +30,17 @@ boot_entry:
 	/* Keel never uses floating point, and takes no interrupts while in HS. */
 	csrw	sie, zero
 	csrw	sscratch, zero
+	/*
+	 * Only the first hart here is the boot hart. OpenSBI before v1.3 can
+	 * send a hart Keel is starting through HSM to the *previous* start
+	 * address, which is this one (it marks the hart started before it
+	 * writes the new address; fixed upstream by e8e9ed37): such a hart
+	 * goes where hart_start meant it to go.
+	 */
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, stray_hart
 	.option push
 	.option norelax
 	la	gp, __global_pointer$
@@ -69,6 +80,32 @@ secondary_entry:
 	call	keel_secondary_main
 4:	wfi
 	j	4b
+
+/*
+ * A hart that came in through _start after the boot hart (a0 = its hart
+ * id): find its struct hart among those the boot hart has started
+ * (hart_ptrs[], src/core/smp.c) and enter as a secondary. One Keel does
+ * not know parks in wfi.
+ */
+stray_hart:
+	la	t0, hart_ptrs
+	li	t2, KEEL_MAX_HARTS
+5:	ld	t3, 0(t0)
+	beqz	t3, 6f
+	ld	t4, HART_HARTID(t3)
+	bne	t4, a0, 6f
+	mv	a1, t3
+	j	secondary_entry
+6:	addi	t0, t0, 8
+	addi	t2, t2, -1
+	bnez	t2, 5b
+7:	wfi
+	j	7b
+
+	.data
+	.balign	4
+boot_claimed:		/* in .data: the boot hart zeroes .bss after claiming */
+	.word	0
 
 	.bss
 	.balign	16

@@ -7,6 +7,8 @@
  * one sets itself up and waits for the boot hart to finish placing the
  * vCPUs; then every hart runs its own scheduler (sched.c).
  */
+#include <stddef.h>
+
 #include "arch.h"
 #include "console.h"
 #include "hart.h"
@@ -20,6 +22,8 @@ extern char hart_stacks[], secondary_entry[];
 
 unsigned int nr_harts;
 static unsigned int smp_ready;
+/* The harts being started, for a hart that arrives at _start (entry.S) */
+struct hart *hart_ptrs[KEEL_MAX_HARTS];
 
 /* How long a started hart may take to reach Keel, in microseconds */
 #define HART_START_TIMEOUT_US 1000000
@@ -47,11 +51,15 @@ static void start_hart(const struct platform_hart *p)
 	h->stack_top = (unsigned long)hart_stacks + (h->index + 1) * KEEL_STACK_SIZE;
 	h->slice_end = UINT64_MAX;
 	h->timer_deadline = UINT64_MAX;
+	hart_ptrs[h->index] = h;
+	/* all of it visible before the hart can run (entry.S reads hart_ptrs) */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	r = fw_sbi_call(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, p->hartid,
 			(unsigned long)secondary_entry, (unsigned long)h, 0);
 	if (r.error) {
 		pr_info("hart %lu: the firmware did not start it (SBI error %ld); not used\n",
 			p->hartid, r.error);
+		hart_ptrs[h->index] = NULL;
 		return;
 	}
 	nr_harts++;
@@ -125,4 +133,5 @@ int smp_place_vcpus(void)
 	return 0;
 }
 
+_Static_assert(__builtin_offsetof(struct hart, hartid) == HART_HARTID, "HART_HARTID");
 _Static_assert(__builtin_offsetof(struct hart, stack_top) == HART_STACK_TOP, "HART_STACK_TOP");
