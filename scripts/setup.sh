@@ -13,8 +13,8 @@ linux_pkgs=(gcc-riscv64-linux-gnu flex bison bc)
 case "$want" in
 build) ;;
 linux) pkgs+=("${linux_pkgs[@]}") ;;
-test) pkgs+=(qemu-system-misc opensbi "${linux_pkgs[@]}") ;;
-run|bench) pkgs+=(qemu-system-misc opensbi) ;;
+test) pkgs+=(qemu-system-misc opensbi python3 "${linux_pkgs[@]}") ;;
+run|bench) pkgs+=(qemu-system-misc opensbi python3) ;;
 debug) pkgs+=(qemu-system-misc opensbi gdb-multiarch) ;;
 *) echo "setup.sh: unknown target '$want'" >&2; exit 2 ;;
 esac
