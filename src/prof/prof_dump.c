@@ -60,9 +60,9 @@ void prof_dump(void)
 		for (unsigned int i = 0; i < len; i++) {
 			prof_format_sample(line, h, &b->samples[i]);
 			console_write(line, __builtin_strlen(line));
+			samples += b->samples[i].kind != PROF_MARK; /* marks are no samples */
 		}
 		kprintf("@prof drops %u %lu\n", h, b->drops);
-		samples += len;
 		drops += b->drops;
 		b->len = 0;
 		b->drops = 0;

@@ -63,6 +63,18 @@ sys_case reboot       $G/reboot.elf "-m 16" 0 'KEEL-TEST: PASS reboot'
 QEMU_ARGS="-smp 2" sys_case reboot-smp $G/reboot.elf "-m 16 -c 2" 0 'KEEL-TEST: PASS reboot'
 # Without the H extension Keel stops at once and says why.
 QEMU_ARGS="-cpu rv64,h=false" sys_case no-h-extension $G/hello.elf "" 1 'has no H extension' 'KEEL-TEST'
+# The profiler (docs/profiling.md): guests/prof controls it through SBI
+# KEEL and spends known shares of its time in two functions, then adds a
+# stream of SBI calls. tools/keel-prof must name the functions with shares
+# near 3:1 and show Keel's share grow. -icount: QEMU then delivers each
+# sample's timer interrupt when it falls due (docs/profiling.md, "On QEMU").
+QEMU_ARGS="-icount shift=0" sys_case prof $G/prof.elf "" 0 'KEEL-TEST: PASS prof' 'not ok'
+sys_check prof-report prof tests/system/prof-check.sh
+# PROFILE=1 on a whole Linux boot with 2 vCPUs: the report names kernel
+# functions from the kernel's own System.map.
+QEMU_ARGS="-smp 2" sys_case linux-profile build/linux/Image "-c 2 -P 1000 -b console=ttyS0 keel.cpus=2" 0 '^@prof end samples=[1-9]' 'keel-linux: FAIL'
+sys_check linux-profile-report linux-profile tests/system/linux-prof-check.sh
+
 # Linux 6.1 (guests/linux, built by make test) boots to its init and powers
 # off: as a Linux Image, with the guest's own Sstc timer and the ttyS0 UART,
 # and with Keel's SBI timer (no Sstc) and the SBI console (hvc0).

@@ -42,6 +42,21 @@ sys_case() {
 	fi
 }
 
+# A check of what an earlier case printed: sys_check NAME CASE COMMAND...
+# runs COMMAND... with that case's log as its last argument; exit 0 passes.
+sys_check() {
+	local name=$1 from=$2 log=$out/$1.log
+	shift 2
+	if [ -f "$out/$from.log" ] && "$@" "$out/$from.log" >"$log" 2>&1; then
+		echo "PASS system/$name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL system/$name: $* $out/$from.log (log: $log)"
+		sed 's/^/    | /' "$log" | tail -12
+		fail=$((fail + 1))
+	fi
+}
+
 # shellcheck source=cases.sh
 . tests/system/cases.sh
 echo "system: $pass passed, $fail failed"
