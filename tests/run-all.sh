@@ -16,12 +16,31 @@ if [ $unit_rc -ne 0 ] && [ "$unit_fail" -eq 0 ]; then
 	tail -n 30 "$log"
 fi
 
+# tools/keel-prof, the host profiling tool: Python's unittest, one line per
+# test (-v prints "name ... ok|FAIL|ERROR|skipped")
+py_log=build/test-keel-prof.log
+python3 -B -m unittest -v tests/unit/test_keel_prof.py >"$py_log" 2>&1
+py_rc=$?
+py_pass=$(grep -cE ' \.\.\. ok$' "$py_log")
+py_fail=$(grep -cE ' \.\.\. (FAIL|ERROR)$' "$py_log")
+py_skip=$(grep -cE ' \.\.\. skipped' "$py_log")
+grep -E ' \.\.\. ' "$py_log" | sed 's/^/keel-prof: /'
+if [ $py_rc -ne 0 ] && [ "$py_fail" -eq 0 ]; then
+	py_fail=1
+	tail -n 30 "$py_log"
+fi
+
 sys_log=build/test-system.log
 tests/system/run.sh | tee "$sys_log"
 sys_pass=$(grep -c '^PASS ' "$sys_log")
 sys_fail=$(grep -c '^FAIL ' "$sys_log")
 
-passed=$((unit_pass + sys_pass))
-failed=$((unit_fail + sys_fail))
-echo "$passed passed, $failed failed"
+passed=$((unit_pass + py_pass + sys_pass))
+failed=$((unit_fail + py_fail + sys_fail))
+if [ "$py_skip" -gt 0 ]; then
+	# only when riscv64-unknown-elf-gcc/nm are missing: the reason is above
+	echo "$passed passed, $failed failed, $py_skip skipped (keel-prof ELF tests: no RISC-V toolchain)"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]
