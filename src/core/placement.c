@@ -40,9 +40,19 @@ int placement_place_vm(struct placement *p, const char *vm_name, const int *pins
 					 "VM '%s': vcpu-harts pins vCPU %u to hart %d, which Keel "
 					 "does not run on (harts:",
 					 vm_name, i, pins[i]);
+			unsigned long sorted[64];
+
+			/* in ascending order, whichever hart the firmware booted on */
+			for (unsigned int k = 0; k < p->nr_harts; k++) {
+				unsigned int j = k;
+
+				for (; j > 0 && sorted[j - 1] > p->hartids[k]; j--)
+					sorted[j] = sorted[j - 1];
+				sorted[j] = p->hartids[k];
+			}
 			for (unsigned int k = 0; k < p->nr_harts && n > 0 && (unsigned long)n < errlen;
 			     k++)
-				n += snprintf(err + n, errlen - (unsigned long)n, " %lu", p->hartids[k]);
+				n += snprintf(err + n, errlen - (unsigned long)n, " %lu", sorted[k]);
 			if (n > 0 && (unsigned long)n < errlen)
 				snprintf(err + n, errlen - (unsigned long)n, ")");
 			return -1;

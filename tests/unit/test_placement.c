@@ -233,6 +233,18 @@ TEST(pin_message_lists_the_harts_by_id)
 		  "(harts: 1 3 4)");
 }
 
+/* OpenSBI may boot Keel on any hart, which is then index 0: listed by id */
+TEST(pin_message_lists_the_harts_in_ascending_order)
+{
+	static const unsigned long ids[] = { 2, 0, 3, 1 };
+	static const int pins[] = { 9 };
+
+	harts(ids, 4);
+	CHECK_EQ(place("vm", pins, 1), -1);
+	CHECK_ERR("VM 'vm': vcpu-harts pins vCPU 0 to hart 9, which Keel does not run on "
+		  "(harts: 0 1 2 3)");
+}
+
 TEST(pin_message_names_the_first_bad_vcpu)
 {
 	static const int pins[] = { 0, 9, 8 };
