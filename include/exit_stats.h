@@ -13,38 +13,18 @@
 /* Set while a profile is being taken (src/prof/prof.c) */
 extern unsigned int prof_on;
 
-static inline unsigned long exit_read_instret(void)
-{
+/* A counter CSR of this hart: instret, cycle, time */
 #ifdef __riscv
-	unsigned long x;
-	__asm__ __volatile__("csrr %0, instret" : "=r"(x));
-	return x;
+#define exit_read_csr(csr)                                              \
+	({                                                              \
+		unsigned long x_;                                       \
+		__asm__ __volatile__("csrr %0, " #csr : "=r"(x_));      \
+		x_;                                                     \
+	})
 #else
-	return 0; /* host unit tests: no counters, the counts still add up */
+/* host unit tests: no counters, the counts still add up */
+#define exit_read_csr(csr) 0UL
 #endif
-}
-
-static inline unsigned long exit_read_time(void)
-{
-#ifdef __riscv
-	unsigned long x;
-	__asm__ __volatile__("csrr %0, time" : "=r"(x));
-	return x;
-#else
-	return 0;
-#endif
-}
-
-static inline unsigned long exit_read_cycle(void)
-{
-#ifdef __riscv
-	unsigned long x;
-	__asm__ __volatile__("csrr %0, cycle" : "=r"(x));
-	return x;
-#else
-	return 0;
-#endif
-}
 
 /*
  * Count this exit in slot (EXIT_SLOT_*), with what it cost since trap.S
@@ -56,11 +36,11 @@ static inline void prof_exit(struct vcpu *v, unsigned int slot, enum prof_part p
 	struct exit_stat *e = &v->exits[slot];
 
 	e->count++;
-	e->instret += exit_read_instret() - v->ctx.entry_instret;
-	e->cycles += exit_read_cycle() - v->ctx.entry_cycle;
+	e->instret += exit_read_csr(instret) - v->ctx.entry_instret;
+	e->cycles += exit_read_csr(cycle) - v->ctx.entry_cycle;
 	/* profiling costs an exit only the time check until a sample is due */
 	if (__builtin_expect(__atomic_load_n(&prof_on, __ATOMIC_RELAXED), 0) &&
-	    exit_read_time() >= v->hart->prof.next)
+	    exit_read_csr(time) >= v->hart->prof.next)
 		prof_tick_exit(v, part, pc);
 }
 

@@ -995,6 +995,37 @@ static long set_online(int cpu, int on, long *ms)
  * (d): cpu goes offline (Linux: SBI HSM hart_stop on it, then hart_get_status
  * must say STOPPED) and online again (hart_start), then (a) and (c) on it.
  */
+/* " new data 7/7, new code 7/7": rounds that saw the remapped page */
+static void out_tlb_counts(int data_ok, int code_ok, int rounds)
+{
+	out(" new data ");
+	out_num((unsigned long)data_ok);
+	out("/");
+	out_num((unsigned long)rounds);
+	out(", new code ");
+	out_num((unsigned long)code_ok);
+	out("/");
+	out_num((unsigned long)rounds);
+}
+
+/* "in 45 ms, cpuinfo count 3, online 0,2-3" (or "failed (errno N)") */
+static void out_hotplug_step(long r, long ms, int cpus, const char *online)
+{
+	if (r == 1) {
+		out("in ");
+		out_num((unsigned long)ms);
+		out(" ms");
+	} else {
+		out("failed (errno ");
+		out_num((unsigned long)-r);
+		out(")");
+	}
+	out(", cpuinfo count ");
+	out_num((unsigned long)(cpus < 0 ? 0 : cpus));
+	out(", online ");
+	out(online);
+}
+
 static void check_hotplug(int cpu, int cpus, const char **fail)
 {
 	char off_list[64], on_list[64];
@@ -1081,35 +1112,11 @@ static void check_hotplug(int cpu, int cpus, const char **fail)
 	out("keel-linux: smp: hotplug: cpu");
 	out_num((unsigned long)cpu);
 	out(" offline ");
-	if (r_off == 1) {
-		out("in ");
-		out_num((unsigned long)ms_off);
-		out(" ms");
-	} else {
-		out("failed (errno ");
-		out_num((unsigned long)-r_off);
-		out(")");
-	}
-	out(", cpuinfo count ");
-	out_num((unsigned long)(n_off < 0 ? 0 : n_off));
-	out(", online ");
-	out(off_list);
+	out_hotplug_step(r_off, ms_off, n_off, off_list);
 	if (stop_pending)
 		out(" (Linux saw STOP_PENDING)");
 	out("; back ");
-	if (r_on == 1) {
-		out("in ");
-		out_num((unsigned long)ms_on);
-		out(" ms");
-	} else {
-		out("failed (errno ");
-		out_num((unsigned long)-r_on);
-		out(")");
-	}
-	out(", cpuinfo count ");
-	out_num((unsigned long)(n_on < 0 ? 0 : n_on));
-	out(", online ");
-	out(on_list);
+	out_hotplug_step(r_on, ms_on, n_on, on_list);
 	if (slept >= 0) {
 		out("; then on it: ");
 		out_sleeps();
@@ -1121,14 +1128,8 @@ static void check_hotplug(int cpu, int cpus, const char **fail)
 			out_num(after.timer[cpu]);
 			out(" timer irqs");
 		}
-		out(", tlb new data ");
-		out_num((unsigned long)data_ok);
-		out("/");
-		out_num((unsigned long)rounds);
-		out(", new code ");
-		out_num((unsigned long)code_ok);
-		out("/");
-		out_num((unsigned long)rounds);
+		out(", tlb");
+		out_tlb_counts(data_ok, code_ok, rounds);
 	}
 	out("\n");
 	if (why && !*fail)
@@ -1256,14 +1257,8 @@ static void check_smp(int cpus, const char **fail)
 			out_cpu(cpu);
 	out(" read a page and ran code cpu0 remapped ");
 	out_num(TLB_ROUNDS);
-	out(" times: new data ");
-	out_num((unsigned long)data_ok);
-	out("/");
-	out_num((unsigned long)rounds);
-	out(", new code ");
-	out_num((unsigned long)code_ok);
-	out("/");
-	out_num((unsigned long)rounds);
+	out(" times:");
+	out_tlb_counts(data_ok, code_ok, rounds);
 	out("\n");
 	if (!rounds && !why)
 		why = "smp: tlb: no worker ran";

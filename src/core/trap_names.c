@@ -64,32 +64,30 @@ static const char *const interrupt_short_names[IRQ_COUNT] = {
 	[IRQ_S_GEXT] = "guest_external",
 };
 
-const char *trap_short_name(unsigned long scause)
+/* The name of a cause in one of two table pairs, or `unknown`. */
+static const char *lookup(unsigned long scause, const char *const *exceptions,
+			  const char *const *interrupts, const char *unknown)
 {
 	unsigned long code = scause & ~CAUSE_IRQ_FLAG;
 	const char *name = 0;
 
 	if (scause & CAUSE_IRQ_FLAG) {
 		if (code < IRQ_COUNT)
-			name = interrupt_short_names[code];
+			name = interrupts[code];
 	} else if (code < EXC_COUNT) {
-		name = exception_short_names[code];
+		name = exceptions[code];
 	}
-	return name ? name : "unknown";
+	return name ? name : unknown;
+}
+
+const char *trap_short_name(unsigned long scause)
+{
+	return lookup(scause, exception_short_names, interrupt_short_names, "unknown");
 }
 
 const char *trap_cause_name(unsigned long scause)
 {
-	unsigned long code = scause & ~CAUSE_IRQ_FLAG;
-	const char *name = 0;
-
-	if (scause & CAUSE_IRQ_FLAG) {
-		if (code < IRQ_COUNT)
-			name = interrupt_names[code];
-	} else if (code < EXC_COUNT) {
-		name = exception_names[code];
-	}
-	return name ? name : "unknown cause";
+	return lookup(scause, exception_names, interrupt_names, "unknown cause");
 }
 
 unsigned long vsstatus_after_trap(unsigned long vsstatus, bool from_vs)

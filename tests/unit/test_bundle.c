@@ -145,13 +145,7 @@ static int build_and_parse(const struct bundle_desc *d)
 }
 
 /* The message is exactly `want`. */
-#define CHECK_ERR(want)                                                 \
-	do {                                                            \
-		if (strcmp(err, (want))) {                              \
-			CHECK(!strcmp(err, (want)));                    \
-			printf("\tmessage: \"%s\"\n\twanted:  \"%s\"\n", err, (want)); \
-		}                                                       \
-	} while (0)
+#define CHECK_ERR(want) CHECK_STR(err, (want))
 
 /* One VM described by `vm` must be refused with message `want`. */
 static void check_vm_refused(struct vm_desc vm, const char *want)
