@@ -44,6 +44,7 @@ struct bundle {
 	bool test_hooks; /* /options/test-hooks: enable Keel's test-only SBI calls */
 	unsigned int profile_hz; /* /options/profile = <hz>: profile the whole run; 0 = no */
 	bool profile_callchain;  /* /options/profile-callchain */
+	bool console_color; /* /options/console-color: VM name prefixes in colour */
 	struct vm_config vms[KEEL_MAX_VMS];
 	unsigned int nr_vms;
 };

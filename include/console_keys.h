@@ -3,6 +3,7 @@
  * Keel instead of input for the guest (like QEMU's own -nographic
  * escape, which is why run-qemu.sh moves QEMU's to Ctrl-]):
  *
+ *   Ctrl-A 0-9 send what is typed to that VM (the focus; VM 0 at boot)
  *   Ctrl-A p   start profiling (1 kHz, guest call chains), or stop it
  *   Ctrl-A d   print the profile (docs/profiling.md) and stop
  *   Ctrl-A a   a Ctrl-A for the guest
@@ -17,10 +18,16 @@
 
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A */
 
-enum console_cmd { CONSOLE_CMD_NONE, CONSOLE_CMD_PROF_TOGGLE, CONSOLE_CMD_PROF_DUMP };
+enum console_cmd {
+	CONSOLE_CMD_NONE,
+	CONSOLE_CMD_FOCUS, /* the VM number is in k->arg */
+	CONSOLE_CMD_PROF_TOGGLE,
+	CONSOLE_CMD_PROF_DUMP,
+};
 
 struct console_keys {
 	bool escaped; /* the last byte was Ctrl-A */
+	unsigned int arg; /* the argument of the command just completed */
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "gstage.h"
 #include "spinlock.h"
 #include "uart16550.h"
+#include "vm_console.h"
 #include "vcpu.h"
 
 #define VM_RAM_BASE 0x80000000UL
@@ -54,6 +55,7 @@ struct vm {
 	unsigned int nr_vcpus;
 	struct spinlock dev_lock; /* the emulated devices, used from any hart */
 	struct uart16550 uart;
+	struct vm_console console; /* its share of the physical console */
 	uint64_t console_polled; /* when the physical console was last read for it */
 };
 
@@ -74,9 +76,5 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg);
 /* Host pointer for guest range [gpa, gpa+len) when it lies wholly in RAM. */
 void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 
-/* Guest output (from its UART or from SBI console calls) */
-void vm_console_write(struct vm *vm, const char *s, unsigned long len);
-/* Console input for this VM, or -1 */
-int vm_console_getc(struct vm *vm);
 
 #endif

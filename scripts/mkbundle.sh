@@ -6,19 +6,48 @@
 #               [-H 0|1 (Keel's test-only SBI calls)]
 #               [-p hart,hart,... (the hart id each vCPU lives on; - for any)]
 #               [-P hz (profile the whole run)] [-C 0|1 (guest call chains)]
+#               [-k 0|1 (VM name prefixes in colour)]
+#   mkbundle.sh -o out.dtb -F config.dts [-t -H -P -C -k as above]
+#     a VM config (docs/config.md): every VM it names, with the options
+#     above added; its /incbin/ paths are relative to the repository root.
 set -euo pipefail
 
-out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin= prof=0 chain=0
-while getopts "o:n:i:m:c:b:r:t:s:H:p:P:C:" opt; do
+out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin= prof=0 chain=0 config= color=0
+while getopts "o:n:i:m:c:b:r:t:s:H:p:P:C:F:k:" opt; do
 	case $opt in
 	o) out=$OPTARG ;; n) name=$OPTARG ;; i) image=$OPTARG ;; m) mem=$OPTARG ;;
-	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;; p) pin=$OPTARG ;; P) prof=$OPTARG ;; C) chain=$OPTARG ;;
+	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;; p) pin=$OPTARG ;; P) prof=$OPTARG ;; C) chain=$OPTARG ;; F) config=$OPTARG ;; k) color=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 
 die() { echo "mkbundle: $*" >&2; exit 1; }
 [ -n "$out" ] || die "no output file (-o)"
+[[ "$prof" =~ ^[0-9]+$ ]] || die "PROFILE_HZ=$prof: samples per second, a number"
+
+# The options node, from -t -H -P -C -k
+options() {
+	echo "	options {"
+	[ "$trace" = 1 ] && echo "		trace;"
+	[ "$hooks" = 1 ] && echo "		test-hooks;"
+	[ "$prof" != 0 ] && echo "		profile = <$prof>;"
+	[ "$chain" = 1 ] && echo "		profile-callchain;"
+	[ "$color" = 1 ] && echo "		console-color;"
+	echo "	};"
+}
+
+if [ -n "$config" ]; then
+	[ -f "$config" ] || die "VM config '$config' does not exist"
+	root=$(cd "$(dirname "$0")/.." && pwd)
+	mkdir -p "$(dirname "$out")"
+	dts="${out%.dtb}.dts"
+	# the config, then the options merged into its root node
+	{ echo "/include/ \"$(realpath "$config")\""; echo "/ {"; options; echo "};"; } >"$dts"
+	dtc -q -I dts -O dtb -i "$root" -o "$out" "$dts" ||
+		die "VM config '$config': dtc could not compile it (see above)"
+	exit 0
+fi
+
 [ -n "$image" ] || die "no guest image: set GUEST=<file>"
 [ -f "$image" ] || die "guest image '$image' does not exist"
 [ -s "$image" ] || die "guest image '$image' is empty"
@@ -26,7 +55,6 @@ die() { echo "mkbundle: $*" >&2; exit 1; }
 [[ "$mem" =~ ^[0-9]+$ ]] && [ "$mem" -ge 8 ] || die "MEM=$mem: give the guest RAM in MiB (at least 8)"
 [[ "$vcpus" =~ ^[0-9]+$ ]] && [ "$vcpus" -ge 1 ] || die "VCPUS=$vcpus: must be 1 or more"
 [ -n "$name" ] || name=guest
-[[ "$prof" =~ ^[0-9]+$ ]] || die "PROFILE_HZ=$prof: samples per second, a number"
 # PIN=0,1,-,1: one entry per vCPU; whether the harts exist is Keel's check
 cells=
 if [ -n "$pin" ]; then
@@ -48,12 +76,7 @@ dts="${out%.dtb}.dts"
 	echo "/ {"
 	echo "	compatible = \"keel,bundle\";"
 	echo "	keel,bundle-version = <1>;"
-	echo "	options {"
-	[ "$trace" = 1 ] && echo "		trace;"
-	[ "$hooks" = 1 ] && echo "		test-hooks;"
-	[ "$prof" != 0 ] && echo "		profile = <$prof>;"
-	[ "$chain" = 1 ] && echo "		profile-callchain;"
-	echo "	};"
+	options
 	echo "	vm@0 {"
 	echo "		vm-name = \"$(esc "$name")\";"
 	echo "		memory-size-mib = <$mem>;"

@@ -152,6 +152,7 @@ int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, un
 		b->trace = fdt_getprop(fdt, node, "trace", NULL) != NULL;
 		b->test_hooks = fdt_getprop(fdt, node, "test-hooks", NULL) != NULL;
 		b->profile_callchain = fdt_getprop(fdt, node, "profile-callchain", NULL) != NULL;
+		b->console_color = fdt_getprop(fdt, node, "console-color", NULL) != NULL;
 		if (fdt_getprop(fdt, node, "profile", NULL)) {
 			uint32_t hz;
 

@@ -12,6 +12,11 @@ int console_keys_feed(struct console_keys *k, int c, enum console_cmd *cmd)
 		return c;
 	}
 	k->escaped = false;
+	if (c >= '0' && c <= '9') {
+		*cmd = CONSOLE_CMD_FOCUS;
+		k->arg = (unsigned int)(c - '0');
+		return -1;
+	}
 	switch (c) {
 	case 'p':
 		*cmd = CONSOLE_CMD_PROF_TOGGLE;

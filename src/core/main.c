@@ -139,10 +139,6 @@ static void load_bundle(void)
 		pr_err("%s\n", err);
 		power_off(true, "bad bundle");
 	}
-	if (bundle.nr_vms > 1) {
-		pr_err("bundle names %u VMs; this version of Keel runs one\n", bundle.nr_vms);
-		power_off(true, "bad bundle");
-	}
 }
 
 void keel_main(unsigned long hartid, const void *fdt)
@@ -181,6 +177,7 @@ void keel_main(unsigned long hartid, const void *fdt)
 	setup_memory(fdt);
 	load_bundle();
 
+	vm_console_setup(bundle.console_color);
 	for (unsigned int i = 0; i < bundle.nr_vms; i++) {
 		const struct vm_config *c = &bundle.vms[i];
 		if (vm_create(&vms[i], i, c, &bundle))

@@ -9,14 +9,12 @@
 
 #include "arch.h"
 #include "console.h"
-#include "console_keys.h"
 #include "guest_fdt.h"
 #include "hart.h"
 #include "image.h"
 #include "mem.h"
 #include "memops.h"
 #include "platform.h"
-#include "prof.h"
 #include "sbi_defs.h"
 #include "vcpu_request.h"
 #include "vm.h"
@@ -40,53 +38,6 @@ static void uart_tx(void *ctx, uint8_t byte)
 {
 	char c = (char)byte;
 	vm_console_write(ctx, &c, 1);
-}
-
-void vm_console_write(struct vm *vm, const char *s, unsigned long len)
-{
-	(void)vm; /* one VM: its output is the console's (per-VM prefixes come later) */
-	console_write(s, len);
-}
-
-/* Ctrl-A commands for Keel, wherever the guest reads its input from */
-static void console_command(enum console_cmd cmd)
-{
-	switch (cmd) {
-	case CONSOLE_CMD_PROF_TOGGLE:
-		if (prof_running()) {
-			prof_stop();
-			pr_info("profiling stopped (Ctrl-A d prints it)\n");
-		} else {
-			prof_start(0, true);
-		}
-		break;
-	case CONSOLE_CMD_PROF_DUMP:
-		prof_dump();
-		break;
-	case CONSOLE_CMD_NONE:
-		break;
-	}
-}
-
-int vm_console_getc(struct vm *vm)
-{
-	static struct console_keys keys;
-	static struct spinlock keys_lock;
-
-	(void)vm;
-	for (;;) {
-		enum console_cmd cmd;
-		int c = console_getc();
-
-		if (c < 0)
-			return -1;
-		spin_lock(&keys_lock);
-		c = console_keys_feed(&keys, c, &cmd);
-		spin_unlock(&keys_lock);
-		console_command(cmd);
-		if (c >= 0)
-			return c;
-	}
 }
 
 /* Load the image, initrd and DT into (zeroed) guest RAM. */

@@ -63,6 +63,15 @@ sys_case reboot       $G/reboot.elf "-m 16" 0 'KEEL-TEST: PASS reboot'
 QEMU_ARGS="-smp 2" sys_case reboot-smp $G/reboot.elf "-m 16 -c 2" 0 'KEEL-TEST: PASS reboot'
 # Without the H extension Keel stops at once and says why.
 QEMU_ARGS="-cpu rv64,h=false" sys_case no-h-extension $G/hello.elf "" 1 'has no H extension' 'KEEL-TEST'
+# Several VMs at once (a VM config, docs/config.md): each VM's output comes
+# a line at a time behind its name; a VM that fails or reboots does so
+# alone; the machine powers off when the last VM stops.
+QEMU_ARGS="-smp 2" sys_case two-vms - "-F tests/system/data/two-vms.dts" 0 '^\[hello\] KEEL-TEST: PASS hello' 'not ok'
+sys_check two-vms-both-pass two-vms grep -q '^\[sbi\] KEEL-TEST: PASS sbi'
+QEMU_ARGS="-smp 2" sys_case one-vm-fails - "-F tests/system/data/crash-and-smp.dts" 1 '^\[smp\] KEEL-TEST: PASS smp' 'not ok'
+QEMU_ARGS="-smp 2" sys_case one-vm-reboots - "-F tests/system/data/reboot-and-pmu.dts" 0 '^\[pmu\] KEEL-TEST: PASS pmu' 'not ok|KEEL-TEST: FAIL'
+sys_check one-vm-reboots-alone one-vm-reboots grep -q '^\[reboot\] KEEL-TEST: PASS reboot'
+
 # The profiler (docs/profiling.md): guests/prof controls it through SBI
 # KEEL and spends known shares of its time in two functions, then adds a
 # stream of SBI calls. tools/keel-prof must name the functions with shares

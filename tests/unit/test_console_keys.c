@@ -65,3 +65,16 @@ TEST(ctrl_a_twice_is_not_a_command)
 	CHECK_EQ(cmd, CONSOLE_CMD_NONE);
 	CHECK_EQ(feed('x'), 'x');
 }
+
+TEST(ctrl_a_digit_moves_the_focus)
+{
+	k = (struct console_keys){ 0 };
+	feed(CONSOLE_ESCAPE);
+	CHECK_EQ(feed('1'), -1);
+	CHECK_EQ(cmd, CONSOLE_CMD_FOCUS);
+	CHECK_EQ(k.arg, 1);
+	feed(CONSOLE_ESCAPE);
+	feed('0');
+	CHECK_EQ(k.arg, 0);
+	CHECK_EQ(feed('1'), '1'); /* without Ctrl-A a digit is the guest's */
+}

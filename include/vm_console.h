@@ -1,0 +1,42 @@
+/*
+ * The console as the VMs share it: one physical UART, several guests.
+ *
+ * Output: with more than one VM, each VM's output is collected a line at
+ * a time and printed whole with the VM's name in front ("[linux] ..."),
+ * coloured when the bundle says the console is a terminal; so lines of
+ * different VMs never mix, and a chatty VM delays another by one line at
+ * most. A partial line (a prompt) is printed when the VM waits for input.
+ * With one VM, its output goes straight through, as it would on hardware.
+ *
+ * Input: whichever VM polls its console pulls what was typed; Keel's own
+ * Ctrl-A commands (console_keys.h) are taken out, and the rest goes to
+ * the input queue of the VM that has the focus (Ctrl-A 0..9).
+ */
+#ifndef KEEL_VM_CONSOLE_H
+#define KEEL_VM_CONSOLE_H
+
+#include <stdbool.h>
+
+#include "spinlock.h"
+
+#define VM_CONSOLE_LINE 200
+#define VM_CONSOLE_INPUT 64
+
+struct vm_console {
+	struct spinlock lock;
+	char line[VM_CONSOLE_LINE];
+	unsigned int len;
+	unsigned char in[VM_CONSOLE_INPUT]; /* typed for this VM, not yet read */
+	unsigned int in_head, in_tail;
+};
+
+struct vm;
+
+/* Before the VMs run: colour the name prefixes (an ANSI terminal)? */
+void vm_console_setup(bool color);
+/* Guest output (from its UART or from SBI console calls) */
+void vm_console_write(struct vm *vm, const char *s, unsigned long len);
+/* Console input for this VM, or -1 */
+int vm_console_getc(struct vm *vm);
+
+#endif
