@@ -6,8 +6,8 @@
 #   make debug    QEMU waiting for gdb-multiarch, with Keel's symbols
 #
 # See README.md for the options (GUEST=, MEM=, VCPUS=, BOOTARGS=, INITRD=,
-# TRACE=1, SSTC=0, NAME=, HARTS=, PIN=, PROFILE=1, QEMU_MEM=, QEMU_EXTRA=),
-# and make linux.
+# TRACE=1, SSTC=0, NAME=, HARTS=, PIN=, PROFILE=1, QEMU_MEM=, QEMU_EXTRA=,
+# CONFIG=), and make linux.
 
 BUILD := build
 CROSS ?= riscv64-unknown-elf-
@@ -15,7 +15,11 @@ CC := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
 QEMU ?= qemu-system-riscv64
 
-# Run options
+# Run options. Without GUEST=, make run boots a VM config (CONFIG=, by
+# default configs/default.dts: Linux and the demo guest side by side).
+ifeq ($(origin GUEST),undefined)
+CONFIG ?= configs/default.dts
+endif
 GUEST ?= $(BUILD)/guests/demo.elf
 MEM ?= 256
 BOOTARGS ?=
@@ -118,10 +122,19 @@ linux: | setup-linux
 
 # The bundle: a device tree blob that carries the guest image(s) and their
 # settings. QEMU loads it as Keel's initrd; U-Boot would too on a board.
+# A config that names build/linux needs the Linux guest built.
+ifneq ($(CONFIG),)
+GUEST_DEPS := $(if $(shell grep -l 'build/linux/' $(CONFIG) 2>/dev/null),linux)
+BUNDLE_SOURCE := -F "$(CONFIG)"
+else
+BUNDLE_SOURCE := -n "$(NAME)" -i "$(GUEST)" -m "$(MEM)" -c "$(VCPUS)" -b "$(BOOTARGS)" \
+	-r "$(INITRD)" -s "$(SSTC)" -p "$(PIN)"
+endif
+
 $(BUILD)/run/bundle.dtb: FORCE keel guests $(GUEST_DEPS)
-	@scripts/mkbundle.sh -o $@ -n "$(NAME)" -i "$(GUEST)" -m "$(MEM)" \
-		-c "$(VCPUS)" -b "$(BOOTARGS)" -r "$(INITRD)" -t "$(TRACE)" -s "$(SSTC)" \
-		-p "$(PIN)" -P "$(if $(filter 1,$(PROFILE)),$(PROFILE_HZ),0)" -C "$(PROFILE_CHAIN)"
+	@scripts/mkbundle.sh -o $@ $(BUNDLE_SOURCE) -t "$(TRACE)" \
+		-k "$$([ -t 1 ] && echo 1 || echo 0)" \
+		-P "$(if $(filter 1,$(PROFILE)),$(PROFILE_HZ),0)" -C "$(PROFILE_CHAIN)"
 
 FORCE:
 

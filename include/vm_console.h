@@ -5,7 +5,8 @@
  * a time and printed whole with the VM's name in front ("[linux] ..."),
  * coloured when the bundle says the console is a terminal; so lines of
  * different VMs never mix, and a chatty VM delays another by one line at
- * most. A partial line (a prompt) is printed when the VM waits for input.
+ * most. A partial line (a prompt) is printed once the VM has written
+ * nothing for VM_CONSOLE_PARTIAL_MS and polls for input.
  * With one VM, its output goes straight through, as it would on hardware.
  *
  * Input: whichever VM polls its console pulls what was typed; Keel's own
@@ -16,16 +17,19 @@
 #define KEEL_VM_CONSOLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "spinlock.h"
 
 #define VM_CONSOLE_LINE 200
 #define VM_CONSOLE_INPUT 64
+#define VM_CONSOLE_PARTIAL_MS 50
 
 struct vm_console {
 	struct spinlock lock;
 	char line[VM_CONSOLE_LINE];
 	unsigned int len;
+	uint64_t last_write; /* time of the last byte the VM wrote */
 	unsigned char in[VM_CONSOLE_INPUT]; /* typed for this VM, not yet read */
 	unsigned int in_head, in_tail;
 };

@@ -1,8 +1,10 @@
 /* The console as the VMs share it (vm_console.h). */
 #include <stdio.h>
 
+#include "arch.h"
 #include "console.h"
 #include "console_keys.h"
+#include "platform.h"
 #include "prof.h"
 #include "vm.h"
 
@@ -47,6 +49,7 @@ void vm_console_write(struct vm *vm, const char *s, unsigned long len)
 		return;
 	}
 	spin_lock(&c->lock);
+	c->last_write = arch_time_now();
 	for (unsigned long i = 0; i < len; i++) {
 		if (s[i] == '\r')
 			continue; /* the console adds its own before each \n */
@@ -120,8 +123,9 @@ int vm_console_getc(struct vm *vm)
 	spin_lock(&c->lock);
 	if (c->in_head != c->in_tail)
 		ch = c->in[c->in_head++ % VM_CONSOLE_INPUT];
-	else if (c->len)
-		flush_line(vm); /* waiting for input: show the prompt */
+	else if (c->len && arch_time_now() - c->last_write >
+				   platform.timebase_freq / 1000 * VM_CONSOLE_PARTIAL_MS)
+		flush_line(vm); /* quiet and waiting for input: show the prompt */
 	spin_unlock(&c->lock);
 	return ch;
 }
