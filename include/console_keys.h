@@ -4,6 +4,7 @@
  * escape, which is why run-qemu.sh moves QEMU's to Ctrl-]):
  *
  *   Ctrl-A 0-9 send what is typed to that VM (the focus; VM 0 at boot)
+ *   Ctrl-A h   open or close Keel's monitor shell (monitor.h)
  *   Ctrl-A p   start profiling (1 kHz, guest call chains), or stop it
  *   Ctrl-A d   print the profile (docs/profiling.md) and stop
  *   Ctrl-A a   a Ctrl-A for the guest
@@ -21,6 +22,7 @@
 enum console_cmd {
 	CONSOLE_CMD_NONE,
 	CONSOLE_CMD_FOCUS, /* the VM number is in k->arg */
+	CONSOLE_CMD_MONITOR,
 	CONSOLE_CMD_PROF_TOGGLE,
 	CONSOLE_CMD_PROF_DUMP,
 };

@@ -71,6 +71,11 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
  * running (another vCPU stopped or reset it first).
  */
 int vm_reboot(struct vm *vm);
+/*
+ * The same from Keel's monitor: reset a running VM (stopped = false), or
+ * start a stopped one again (stopped = true). -1 if it is not in that state.
+ */
+int vm_restart(struct vm *vm, bool stopped);
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg);
 
 /* Host pointer for guest range [gpa, gpa+len) when it lies wholly in RAM. */

@@ -9,7 +9,8 @@
  * nothing for VM_CONSOLE_PARTIAL_MS and polls for input.
  * With one VM, its output goes straight through, as it would on hardware.
  *
- * Input: whichever VM polls its console pulls what was typed; Keel's own
+ * Input: whichever VM polls its console pulls what was typed (and the
+ * boot hart does, every VM_CONSOLE_POLL_MS); Keel's own
  * Ctrl-A commands (console_keys.h) are taken out, and the rest goes to
  * the input queue of the VM that has the focus (Ctrl-A 0..9).
  */
@@ -42,5 +43,12 @@ void vm_console_setup(bool color);
 void vm_console_write(struct vm *vm, const char *s, unsigned long len);
 /* Console input for this VM, or -1 */
 int vm_console_getc(struct vm *vm);
+/*
+ * Read the physical console now (Keel's commands, the monitor, the VMs'
+ * queues). Guests' polls call it, and the boot hart every
+ * VM_CONSOLE_POLL_MS, so Keel's keys work while no guest reads.
+ */
+void vm_console_poll(void);
+#define VM_CONSOLE_POLL_MS 20
 
 #endif

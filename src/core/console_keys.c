@@ -18,6 +18,9 @@ int console_keys_feed(struct console_keys *k, int c, enum console_cmd *cmd)
 		return -1;
 	}
 	switch (c) {
+	case 'h':
+		*cmd = CONSOLE_CMD_MONITOR;
+		return -1;
 	case 'p':
 		*cmd = CONSOLE_CMD_PROF_TOGGLE;
 		return -1;

@@ -2,13 +2,14 @@
  * A hart's one host timer serves everything that must happen at a time on
  * that hart: the SBI timers of its vCPUs when the guest has no Sstc, the
  * wake-up of a vCPU blocked in wfi (not loaded) whose own vstimecmp will
- * fire, the end of the running vCPU's time slice, and the profiler's next
- * sample.
+ * fire, the end of the running vCPU's time slice, the profiler's next
+ * sample, and (on the boot hart) the next look at the console.
  */
 #include <stdint.h>
 
 #include "arch.h"
 #include "hart.h"
+#include "platform.h"
 #include "prof.h"
 #include "vcpu_request.h"
 #include "vm.h"
@@ -20,6 +21,9 @@ void hart_timer_update(struct hart *h)
 
 	if (sample < next)
 		next = sample;
+	/* the boot hart reads the console for Keel's keys and the monitor */
+	if (h->index == 0 && h->console_next < next)
+		next = h->console_next;
 	for (unsigned int i = 0; i < h->nr_vcpus; i++) {
 		const struct vcpu *v = h->vcpus[i];
 
@@ -52,6 +56,10 @@ void hart_timer_expired(struct hart *h)
 			look_again |= v != h->current || v->run_state == VCPU_BLOCKED;
 		}
 		look_again |= v->run_state == VCPU_BLOCKED;
+	}
+	if (h->index == 0 && now >= h->console_next) {
+		h->console_next = now + platform.timebase_freq / 1000 * VM_CONSOLE_POLL_MS;
+		vm_console_poll();
 	}
 	/* the scheduler wakes who is due and ends the slice */
 	if (look_again)

@@ -210,10 +210,15 @@ static void wait_for_quiesce(struct vm *vm, unsigned long seq)
 
 int vm_reboot(struct vm *vm)
 {
+	return vm_restart(vm, false);
+}
+
+int vm_restart(struct vm *vm, bool stopped)
+{
 	unsigned long seq;
 
 	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING) {
+	if (vm->state != (stopped ? VM_STOPPED : VM_RUNNING)) {
 		spin_unlock(&vm->lock);
 		return -1;
 	}

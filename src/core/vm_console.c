@@ -4,6 +4,7 @@
 #include "arch.h"
 #include "console.h"
 #include "console_keys.h"
+#include "monitor.h"
 #include "platform.h"
 #include "prof.h"
 #include "vm.h"
@@ -71,6 +72,9 @@ static void console_command(enum console_cmd cmd, unsigned int arg)
 			pr_info("console: there is no VM %u (0..%u)\n", arg, nr_vms - 1);
 		}
 		break;
+	case CONSOLE_CMD_MONITOR:
+		monitor_toggle();
+		break;
 	case CONSOLE_CMD_PROF_TOGGLE:
 		if (prof_running()) {
 			prof_stop();
@@ -87,8 +91,11 @@ static void console_command(enum console_cmd cmd, unsigned int arg)
 	}
 }
 
-/* Read what was typed: Keel's commands now, the rest to the focused VM. */
-static void pull_input(void)
+/*
+ * Read what was typed: Keel's commands now, the monitor's line while it is
+ * open, the rest to the focused VM.
+ */
+void vm_console_poll(void)
 {
 	for (;;) {
 		enum console_cmd cmd;
@@ -105,6 +112,10 @@ static void pull_input(void)
 		console_command(cmd, arg);
 		if (c < 0)
 			continue;
+		if (monitor_open()) {
+			monitor_input(c);
+			continue;
+		}
 		to = &vms[__atomic_load_n(&focus, __ATOMIC_RELAXED)].console;
 		spin_lock(&to->lock);
 		/* a full queue drops the byte, as a UART's full FIFO would */
@@ -119,7 +130,7 @@ int vm_console_getc(struct vm *vm)
 	struct vm_console *c = &vm->console;
 	int ch = -1;
 
-	pull_input();
+	vm_console_poll();
 	spin_lock(&c->lock);
 	if (c->in_head != c->in_tail)
 		ch = c->in[c->in_head++ % VM_CONSOLE_INPUT];

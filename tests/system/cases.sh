@@ -71,6 +71,9 @@ sys_check two-vms-both-pass two-vms grep -q '^\[sbi\] KEEL-TEST: PASS sbi'
 QEMU_ARGS="-smp 2" sys_case one-vm-fails - "-F tests/system/data/crash-and-smp.dts" 1 '^\[smp\] KEEL-TEST: PASS smp' 'not ok'
 QEMU_ARGS="-smp 2" sys_case one-vm-reboots - "-F tests/system/data/reboot-and-pmu.dts" 0 '^\[pmu\] KEEL-TEST: PASS pmu' 'not ok|KEEL-TEST: FAIL'
 sys_check one-vm-reboots-alone one-vm-reboots grep -q '^\[reboot\] KEEL-TEST: PASS reboot'
+# Keel's monitor shell (Ctrl-A h): every command answered while Linux and
+# the demo guest run; the demo VM stopped, started and reset from it.
+sys_script monitor tests/system/monitor.sh
 # A bad config stops with a message naming the problem.
 sys_case config-missing-image - "-F tests/system/data/missing-image.dts" - "Couldn't open \"build/guests/no-such-guest.elf\""
 sys_case config-same-name - "-F tests/system/data/same-name.dts" 1 "bundle: two VMs are named 'twin'" 'KEEL-TEST'

@@ -57,6 +57,22 @@ sys_check() {
 	fi
 }
 
+# A scripted run: sys_script NAME COMMAND... runs COMMAND with a log file
+# as its last argument; exit 0 passes (for cases that need more than typed
+# text repeated, e.g. a sequence of keys).
+sys_script() {
+	local name=$1 log=$out/$1.log
+	shift
+	if timeout "$TIMEOUT" "$@" "$log" >"$log.out" 2>&1; then
+		echo "PASS system/$name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL system/$name: $* $log"
+		sed 's/^/    | /' "$log.out" | tail -12
+		fail=$((fail + 1))
+	fi
+}
+
 # shellcheck source=cases.sh
 . tests/system/cases.sh
 echo "system: $pass passed, $fail failed"

@@ -78,3 +78,11 @@ TEST(ctrl_a_digit_moves_the_focus)
 	CHECK_EQ(k.arg, 0);
 	CHECK_EQ(feed('1'), '1'); /* without Ctrl-A a digit is the guest's */
 }
+
+TEST(ctrl_a_h_is_the_monitor)
+{
+	k = (struct console_keys){ 0 };
+	feed(CONSOLE_ESCAPE);
+	CHECK_EQ(feed('h'), -1);
+	CHECK_EQ(cmd, CONSOLE_CMD_MONITOR);
+}

@@ -1,0 +1,235 @@
+/*
+ * Keel's monitor shell (monitor.h): a line editor on the shared console
+ * and the commands, which print what Keel knows about its VMs.
+ */
+#include <stdio.h>
+
+#include "console.h"
+#include "hart.h"
+#include "monitor.h"
+#include "prof.h"
+#include "sbi.h"
+#include "sbi_defs.h"
+#include "trap.h"
+#include "vm.h"
+
+static bool is_open;
+static char line[MONITOR_LINE];
+static unsigned int len;
+static struct spinlock monitor_lock; /* one hart runs a command at a time */
+
+bool monitor_open(void)
+{
+	return __atomic_load_n(&is_open, __ATOMIC_RELAXED);
+}
+
+static void prompt(void)
+{
+	console_write("keel> ", 6);
+}
+
+void monitor_toggle(void)
+{
+	spin_lock(&monitor_lock);
+	is_open = !is_open;
+	len = 0;
+	if (is_open) {
+		kprintf("\n[keel] monitor: type help; Ctrl-A h or exit to leave "
+			"(the VMs keep running)\n");
+		prompt();
+	} else {
+		kprintf("\n[keel] monitor closed\n");
+	}
+	spin_unlock(&monitor_lock);
+}
+
+static const char *vm_state_name(enum vm_state s)
+{
+	return s == VM_RUNNING ? "running" : s == VM_RESETTING ? "resetting" : "stopped";
+}
+
+static const char *hsm_name(int state)
+{
+	static const char *const names[] = { "started", "stopped", "start-pending",
+					     "stop-pending", "suspended" };
+	return state >= 0 && state < 5 ? names[state] : "?";
+}
+
+static void cmd_vms(void)
+{
+	kprintf("  id  name              state      vcpus  RAM MiB  reboots\n");
+	for (unsigned int i = 0; i < nr_vms; i++) {
+		const struct vm *vm = &vms[i];
+
+		kprintf("  %2u  %-16s  %-9s  %5u  %7llu  %7lu\n", vm->id, vm->cfg->name,
+			vm_state_name(__atomic_load_n(&vm->state, __ATOMIC_RELAXED)), vm->nr_vcpus,
+			(unsigned long long)(vm->ram_size >> 20), vm->reboots);
+	}
+}
+
+static uint64_t total_exits(const struct vcpu *v)
+{
+	uint64_t n = 0;
+
+	for (unsigned int s = 0; s < EXIT_SLOTS; s++)
+		n += v->exits[s].count;
+	return n;
+}
+
+static void cmd_vcpus(void)
+{
+	kprintf("  vm/vcpu           hart  HSM            exits\n");
+	for (unsigned int i = 0; i < nr_vms; i++) {
+		for (unsigned int k = 0; k < vms[i].nr_vcpus; k++) {
+			const struct vcpu *v = &vms[i].vcpus[k];
+			char who[VM_NAME_MAX + 8];
+
+			snprintf(who, sizeof(who), "%s/%u", vms[i].cfg->name, k);
+			kprintf("  %-16s  %4lu  %-13s  %llu\n", who, v->hart->hartid,
+				hsm_name(__atomic_load_n(&v->hsm_state, __ATOMIC_RELAXED)),
+				(unsigned long long)total_exits(v));
+		}
+	}
+}
+
+static void slot_name(unsigned int slot, const char **kind, const char **name)
+{
+	if (slot < EXIT_SLOT_IRQ(0)) {
+		*kind = "exc";
+		*name = trap_short_name(slot);
+	} else if (slot < EXIT_SLOT_SBI(0)) {
+		*kind = "irq";
+		*name = trap_short_name(CAUSE_IRQ_FLAG | (slot - EXIT_SLOT_IRQ(0)));
+	} else {
+		*kind = "sbi";
+		*name = sbi_stat_slot_name(slot - EXIT_SLOT_SBI(0));
+	}
+}
+
+static void cmd_stats(int only)
+{
+	for (unsigned int i = 0; i < nr_vms; i++) {
+		if (only >= 0 && (unsigned int)only != i)
+			continue;
+		for (unsigned int k = 0; k < vms[i].nr_vcpus; k++) {
+			const struct vcpu *v = &vms[i].vcpus[k];
+
+			kprintf("  %s/vcpu%u: kind name                     count  instret/exit\n",
+				vms[i].cfg->name, k);
+			for (unsigned int s = 0; s < EXIT_SLOTS; s++) {
+				const struct exit_stat *e = &v->exits[s];
+				const char *kind, *name;
+
+				if (!e->count)
+					continue;
+				slot_name(s, &kind, &name);
+				kprintf("    %-4s %-22s %10llu  %12llu\n", kind, name,
+					(unsigned long long)e->count,
+					(unsigned long long)(e->instret / e->count));
+			}
+		}
+	}
+}
+
+static void pmu_line(const char *text)
+{
+	kprintf("  %s\n", text);
+}
+
+static void execute(char *text)
+{
+	const char *names[KEEL_MAX_VMS];
+	struct monitor_parsed p;
+	int vm = -1;
+
+	for (unsigned int i = 0; i < nr_vms; i++)
+		names[i] = vms[i].cfg->name;
+	monitor_parse(text, &p);
+	if (p.vm) {
+		vm = monitor_find_vm(p.vm, names, nr_vms);
+		if (vm < 0) {
+			kprintf("  no VM '%s': type vms\n", p.vm);
+			return;
+		}
+	}
+	switch (p.cmd) {
+	case MON_EMPTY:
+		break;
+	case MON_HELP:
+		kprintf("  help | vms | vcpus | stats [vm] | pmu <vm> | prof start [hz]|stop|dump\n"
+			"  vm stop|start|reset <vm> | exit      (a VM: its number or name)\n");
+		break;
+	case MON_VMS:
+		cmd_vms();
+		break;
+	case MON_VCPUS:
+		cmd_vcpus();
+		break;
+	case MON_STATS:
+		cmd_stats(vm);
+		break;
+	case MON_PMU:
+		for (unsigned int k = 0; k < vms[vm].nr_vcpus; k++)
+			if (!pmu_dump(&vms[vm].vcpus[k].pmu, names[vm], k, pmu_line))
+				kprintf("  %s/vcpu%u: no firmware counter used\n", names[vm], k);
+		break;
+	case MON_PROF_START:
+		if (prof_start(p.hz, true) != SBI_SUCCESS)
+			kprintf("  prof: not started (running already, or hz outside %d..%d)\n",
+				PROF_HZ_MIN, PROF_HZ_MAX);
+		break;
+	case MON_PROF_STOP:
+		prof_stop();
+		kprintf("  prof: stopped (prof dump prints it)\n");
+		break;
+	case MON_PROF_DUMP:
+		prof_dump();
+		break;
+	case MON_VM_STOP:
+		vm_stop(&vms[vm], VM_STOP_SHUTDOWN, "stopped from Keel's monitor");
+		break;
+	case MON_VM_START:
+	case MON_VM_RESET:
+		if (vm_restart(&vms[vm], p.cmd == MON_VM_START))
+			kprintf("  VM '%s' is %s: %s\n", names[vm],
+				vm_state_name(__atomic_load_n(&vms[vm].state, __ATOMIC_RELAXED)),
+				p.cmd == MON_VM_START ? "vm start is for a stopped VM"
+						      : "vm reset is for a running VM");
+		break;
+	case MON_EXIT:
+		is_open = false;
+		kprintf("[keel] monitor closed\n");
+		return;
+	case MON_BAD:
+		kprintf("  %s\n", p.error);
+		break;
+	}
+}
+
+void monitor_input(int c)
+{
+	spin_lock(&monitor_lock);
+	if (!is_open) {
+		spin_unlock(&monitor_lock);
+		return;
+	}
+	if (c == '\r' || c == '\n') {
+		console_write("\n", 1);
+		line[len] = '\0';
+		execute(line);
+		len = 0;
+		if (is_open)
+			prompt();
+	} else if (c == 0x7f || c == '\b') {
+		if (len) {
+			len--;
+			console_write("\b \b", 3);
+		}
+	} else if (c >= ' ' && c < 0x7f && len < MONITOR_LINE - 1) {
+		char ch = (char)c;
+
+		line[len++] = ch;
+		console_write(&ch, 1);
+	}
+	spin_unlock(&monitor_lock);
+}
