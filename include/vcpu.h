@@ -66,6 +66,7 @@ struct vcpu {
 	unsigned long resume_addr, resume_opaque;
 	bool resume_fresh; /* resume at resume_addr (non-retentive) */
 	uint64_t timer_deadline;  /* guest set_timer value; UINT64_MAX = none */
+	uint64_t timer_nudge;     /* Sstc guest's SBI deadline: an exit then (vcpu.c) */
 	struct vcpu_csrs csrs;
 	struct vcpu_fp fp;
 	struct vcpu_pmu pmu;

@@ -31,6 +31,8 @@ void hart_timer_update(struct hart *h)
 			continue;
 		if (v->timer_deadline < next)
 			next = v->timer_deadline;
+		if (v->timer_nudge < next)
+			next = v->timer_nudge;
 		/* a loaded vCPU's vstimecmp wakes the hart's wfi by itself */
 		if (v->run_state == VCPU_BLOCKED && v != h->current && v->vm->guest_sstc &&
 		    (v->csrs.vsie & MIP_STIP) && v->csrs.vstimecmp < next)
@@ -55,6 +57,9 @@ void hart_timer_expired(struct hart *h)
 			vcpu_set_irq(v, IRQ_VS_TIMER);
 			look_again |= v != h->current || v->run_state == VCPU_BLOCKED;
 		}
+		/* the exit itself was the point (vcpu_set_timer) */
+		if (v->timer_nudge <= now)
+			v->timer_nudge = UINT64_MAX;
 		look_again |= v->run_state == VCPU_BLOCKED;
 	}
 	if (h->index == 0 && now >= h->console_next) {

@@ -45,6 +45,7 @@ static void vcpu_entry_state(struct vcpu *v, unsigned long pc, unsigned long a0,
 	c->henvcfg = v->vm->guest_sstc ? ENVCFG_STCE : 0;
 	c->vstimecmp = UINT64_MAX;
 	v->timer_deadline = UINT64_MAX;
+	v->timer_nudge = UINT64_MAX;
 	v->fault_loop = 0;
 	v->resume_fresh = false;
 }
@@ -183,6 +184,16 @@ void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
 	if (v->vm->guest_sstc) {
 		/* the hardware compares and raises (or drops) VSTIP itself */
 		arch_set_vstimecmp(deadline);
+		/*
+		 * QEMU 7.2 can lose that interrupt: riscv_cpu_update_mip() reads
+		 * vstime_irq before it takes the lock, so a concurrent update
+		 * can reset the CPU's interrupt request the timer callback just
+		 * raised. An exit at the deadline re-evaluates it: arm the host
+		 * timer too (one extra exit per SBI tick; guests that write
+		 * stimecmp themselves, as Linux does, never come here).
+		 */
+		v->timer_nudge = deadline;
+		hart_timer_update(v->hart);
 		return;
 	}
 	/* A new deadline replaces the old one and retracts a pending tick. */
