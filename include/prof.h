@@ -90,6 +90,9 @@ struct vm;
 
 /* prof_exit(), at the end of every exit: include/exit_stats.h */
 
+/* A slot's kind ("exc", "irq", "sbi") and name ("illegal_instruction", "TIME") */
+void exit_slot_name(unsigned int slot, const char **kind, const char **name);
+
 /* ---- sampling control (any hart) ---- */
 
 /* Start sampling on every hart at hz (0: the default). SBI error code. */

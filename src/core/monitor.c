@@ -92,20 +92,6 @@ static void cmd_vcpus(void)
 	}
 }
 
-static void slot_name(unsigned int slot, const char **kind, const char **name)
-{
-	if (slot < EXIT_SLOT_IRQ(0)) {
-		*kind = "exc";
-		*name = trap_short_name(slot);
-	} else if (slot < EXIT_SLOT_SBI(0)) {
-		*kind = "irq";
-		*name = trap_short_name(CAUSE_IRQ_FLAG | (slot - EXIT_SLOT_IRQ(0)));
-	} else {
-		*kind = "sbi";
-		*name = sbi_stat_slot_name(slot - EXIT_SLOT_SBI(0));
-	}
-}
-
 static void cmd_stats(int only)
 {
 	for (unsigned int i = 0; i < nr_vms; i++) {
@@ -122,7 +108,7 @@ static void cmd_stats(int only)
 
 				if (!e->count)
 					continue;
-				slot_name(s, &kind, &name);
+				exit_slot_name(s, &kind, &name);
 				kprintf("    %-4s %-22s %10llu  %12llu\n", kind, name,
 					(unsigned long long)e->count,
 					(unsigned long long)(e->instret / e->count));

@@ -12,6 +12,20 @@
 
 extern char _image_start[], _text_end[];
 
+void exit_slot_name(unsigned int slot, const char **kind, const char **name)
+{
+	if (slot < EXIT_SLOT_IRQ(0)) {
+		*kind = "exc";
+		*name = trap_short_name(slot);
+	} else if (slot < EXIT_SLOT_SBI(0)) {
+		*kind = "irq";
+		*name = trap_short_name(CAUSE_IRQ_FLAG | (slot - EXIT_SLOT_IRQ(0)));
+	} else {
+		*kind = "sbi";
+		*name = sbi_stat_slot_name(slot - EXIT_SLOT_SBI(0));
+	}
+}
+
 static void print_exits(const struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
@@ -23,16 +37,7 @@ static void print_exits(const struct vm *vm)
 
 			if (!e->count)
 				continue;
-			if (slot < EXIT_SLOT_IRQ(0)) {
-				kind = "exc";
-				name = trap_short_name(slot);
-			} else if (slot < EXIT_SLOT_SBI(0)) {
-				kind = "irq";
-				name = trap_short_name(CAUSE_IRQ_FLAG | (slot - EXIT_SLOT_IRQ(0)));
-			} else {
-				kind = "sbi";
-				name = sbi_stat_slot_name(slot - EXIT_SLOT_SBI(0));
-			}
+			exit_slot_name(slot, &kind, &name);
 			kprintf("@prof exit %u %u %s %s %llu %llu %llu\n", vm->id, v->id, kind, name,
 				(unsigned long long)e->count, (unsigned long long)e->instret,
 				(unsigned long long)e->cycles);

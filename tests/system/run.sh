@@ -47,12 +47,18 @@ sys_case() {
 sys_check() {
 	local name=$1 from=$2 log=$out/$1.log
 	shift 2
-	if [ -f "$out/$from.log" ] && "$@" "$out/$from.log" >"$log" 2>&1; then
-		echo "PASS system/$name"
+	[ -f "$out/$from.log" ] && "$@" "$out/$from.log" >"$log" 2>&1
+	verdict $? "$name" "$* $out/$from.log" "$log"
+}
+
+# verdict RC NAME WHAT LOG: one PASS/FAIL line, and the end of LOG on failure
+verdict() {
+	if [ "$1" -eq 0 ]; then
+		echo "PASS system/$2"
 		pass=$((pass + 1))
 	else
-		echo "FAIL system/$name: $* $out/$from.log (log: $log)"
-		sed 's/^/    | /' "$log" | tail -12
+		echo "FAIL system/$2: $3 (log: $4)"
+		[ -f "$4" ] && sed 's/^/    | /' "$4" | tail -12
 		fail=$((fail + 1))
 	fi
 }
@@ -63,14 +69,8 @@ sys_check() {
 sys_script() {
 	local name=$1 log=$out/$1.log
 	shift
-	if timeout "$TIMEOUT" "$@" "$log" >"$log.out" 2>&1; then
-		echo "PASS system/$name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL system/$name: $* $log"
-		sed 's/^/    | /' "$log.out" | tail -12
-		fail=$((fail + 1))
-	fi
+	timeout "$TIMEOUT" "$@" "$log" >"$log.out" 2>&1
+	verdict $? "$name" "$* $log" "$log.out"
 }
 
 # shellcheck source=cases.sh
