@@ -67,7 +67,7 @@ KEEL_OBJS := $(patsubst src/%,$(BUILD)/keel/%.o,$(KEEL_SRCS))
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c
 LIBFDT_OBJS := $(patsubst %.c,$(BUILD)/keel/libfdt/%.o,$(LIBFDT_SRCS))
 
-.PHONY: all keel guests linux run test unit system bench debug clean setup-build setup-run setup-test
+.PHONY: all keel guests linux run test unit system bench debug clean fuzz setup-build setup-run setup-test
 
 all: keel guests
 
@@ -147,6 +147,18 @@ debug: setup-debug $(BUILD)/run/bundle.dtb
 	@echo "  gdb-multiarch $(BUILD)/keel.elf -ex 'target remote :1234'"
 	@scripts/run-qemu.sh -k $(BUILD)/keel.bin -B $(BUILD)/run/bundle.dtb \
 		-s $(HARTS) -M $(QEMU_MEM) -- -s -S $(QEMU_EXTRA)
+
+# The SBI fuzz guest, long: 10^6 seeded calls (FUZZ_SEED=, FUZZ_CALLS=) on
+# 2 vCPUs; it must end with KEEL-TEST: PASS (make test runs 10^5).
+FUZZ_SEED ?= 1
+FUZZ_CALLS ?= 1000000
+fuzz: setup-run keel guests
+	@scripts/mkbundle.sh -o $(BUILD)/fuzz/bundle.dtb -n fuzz -i $(BUILD)/guests/fuzz.elf -m 32 \
+		-c 2 -b "keel.seed=$(FUZZ_SEED) keel.calls=$(FUZZ_CALLS)"
+	@scripts/run-qemu.sh -k $(BUILD)/keel.bin -B $(BUILD)/fuzz/bundle.dtb -s 2 </dev/null \
+		>$(BUILD)/fuzz/run.log 2>&1; \
+	tr -d '.' <$(BUILD)/fuzz/run.log | grep -aE '^(# fuzz|KEEL-TEST|not ok|\[keel\] (error|VM|power))'; \
+	grep -aq '^KEEL-TEST: PASS fuzz' $(BUILD)/fuzz/run.log
 
 unit: | setup-test
 	@$(MAKE) --no-print-directory $(LIBFDT_DIR)/.stamp

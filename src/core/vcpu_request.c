@@ -63,7 +63,17 @@ void vcpu_send_ipi(struct vcpu *from, struct vcpu *to)
 static void fence_vma_local(unsigned long start, unsigned long size, bool use_asid,
 			    unsigned long asid)
 {
-	if ((start == 0 && size == 0) || size == (unsigned long)-1 ||
+	unsigned long first, pages;
+
+	/* start = size = 0 or size = -1: everything (SBI); else an empty range is nothing */
+	if (size == 0 && start != 0)
+		return;
+	/*
+	 * A range that wraps past the top of the address space is flushed
+	 * whole, and pages are counted rather than addresses compared, so no
+	 * range can make the loop below run on (found by guests/fuzz).
+	 */
+	if ((start == 0 && size == 0) || size == (unsigned long)-1 || start + size < start ||
 	    size / PAGE_SIZE > FENCE_PAGE_LIMIT || use_asid) {
 		/*
 		 * hfence.vvma with both an address and an ASID exists, but a
@@ -75,8 +85,10 @@ static void fence_vma_local(unsigned long start, unsigned long size, bool use_as
 			arch_hfence_vvma_all();
 		return;
 	}
-	for (unsigned long a = start & ~(PAGE_SIZE - 1); a < start + size; a += PAGE_SIZE)
-		arch_hfence_vvma_addr(a);
+	first = start & ~(PAGE_SIZE - 1);
+	pages = ((start + size - 1) >> PAGE_SHIFT) - (start >> PAGE_SHIFT) + 1;
+	for (unsigned long i = 0; i < pages; i++)
+		arch_hfence_vvma_addr(first + i * PAGE_SIZE);
 }
 
 /* Do a fence on this hart for the vCPUs it names, which all live here. */
