@@ -52,50 +52,90 @@ static unsigned long strlen_pad4(const char *s)
 	return (n + 1 + 3) & ~3UL;
 }
 
-const void *fdt_prop(const void *fdt, const char *node, const char *prop, int *len)
+/*
+ * One pass over the structure block: visit() sees each node's start (with
+ * its name) and end, and each property (name, value, length), with the
+ * depth of the node they belong to (the root is 1). It stops when visit()
+ * returns nonzero and gives that back; 0 at the end or on a bad blob.
+ */
+enum walk_event { WALK_BEGIN, WALK_END, WALK_PROP };
+
+typedef int (*walk_visitor)(void *ctx, enum walk_event ev, int depth, const char *name,
+			    const char *value, unsigned int len);
+
+static int fdt_walk(const void *fdt, walk_visitor visit, void *ctx)
 {
 	const char *base = fdt, *p, *strings;
-	int depth = 0, in_node = !*node;	/* root: props at depth 1 */
+	int depth = 0, r;
 
 	if (!fdt_valid(fdt))
 		return 0;
 	p = base + fdt_be32(base + 8);		/* off_dt_struct */
 	strings = base + fdt_be32(base + 12);	/* off_dt_strings */
-
 	for (;;) {
-		unsigned int tok = fdt_be32(p);
+		unsigned int tok = fdt_be32(p), plen;
 
 		p += 4;
 		switch (tok) {
 		case FDT_BEGIN_NODE:
 			depth++;
-			/* depth 1 is the root; its children are depth 2 */
-			if (depth == 2 && *node)
-				in_node = node_match(p, node);
+			if ((r = visit(ctx, WALK_BEGIN, depth, p, 0, 0)))
+				return r;
 			p += strlen_pad4(p);
 			break;
 		case FDT_END_NODE:
-			if (depth == 2 && *node)
-				in_node = 0;
+			if ((r = visit(ctx, WALK_END, depth, 0, 0, 0)))
+				return r;
 			depth--;
 			break;
-		case FDT_PROP: {
-			unsigned int plen = fdt_be32(p);
-			const char *name = strings + fdt_be32(p + 4);
-
-			if (in_node && depth == (*node ? 2 : 1) && str_eq(name, prop)) {
-				*len = (int)plen;
-				return p + 8;
-			}
+		case FDT_PROP:
+			plen = fdt_be32(p);
+			if ((r = visit(ctx, WALK_PROP, depth, strings + fdt_be32(p + 4), p + 8, plen)))
+				return r;
 			p += 8 + ((plen + 3) & ~3U);
 			break;
-		}
 		case FDT_NOP:
 			break;
 		default:	/* FDT_END or garbage */
 			return 0;
 		}
 	}
+}
+
+struct prop_search {
+	const char *node, *prop;
+	int in_node;
+	const char *value;
+	unsigned int len;
+};
+
+static int prop_visit(void *ctx, enum walk_event ev, int depth, const char *name,
+		      const char *value, unsigned int len)
+{
+	struct prop_search *s = ctx;
+
+	/* depth 1 is the root; its children are depth 2 */
+	if (ev == WALK_BEGIN && depth == 2 && *s->node)
+		s->in_node = node_match(name, s->node);
+	else if (ev == WALK_END && depth == 2 && *s->node)
+		s->in_node = 0;
+	else if (ev == WALK_PROP && s->in_node && depth == (*s->node ? 2 : 1) &&
+		 str_eq(name, s->prop)) {
+		s->value = value;
+		s->len = len;
+		return 1;
+	}
+	return 0;
+}
+
+const void *fdt_prop(const void *fdt, const char *node, const char *prop, int *len)
+{
+	struct prop_search s = { .node = node, .prop = prop, .in_node = !*node };
+
+	if (!fdt_walk(fdt, prop_visit, &s))
+		return 0;
+	*len = (int)s.len;
+	return s.value;
 }
 
 /* A value of cells big-endian 32-bit cells (1 or 2). */
@@ -144,55 +184,40 @@ unsigned long fdt_timebase(const void *fdt)
 	return DEFAULT_TIMEBASE;
 }
 
+struct cpu_search {
+	int index, in_cpus, in_cpu;
+	unsigned long *hartid;
+	const char **isa;
+};
+
+static int cpu_visit(void *ctx, enum walk_event ev, int depth, const char *name,
+		     const char *value, unsigned int len)
+{
+	struct cpu_search *s = ctx;
+
+	if (ev == WALK_BEGIN) {
+		if (depth == 2)
+			s->in_cpus = node_match(name, "cpus");
+		/* "cpu@0" counts; "cpu-map" and the cpus' children do not */
+		if (depth == 3 && s->in_cpus && node_match(name, "cpu"))
+			s->in_cpu = s->index-- == 0;
+	} else if (ev == WALK_END) {
+		return depth == 3 && s->in_cpu;
+	} else if (s->in_cpu && depth == 3) {
+		/* reg is 1 cell on every RISC-V DT, 2 allowed */
+		if (str_eq(name, "reg") && (len == 4 || len == 8))
+			*s->hartid = read_cells(value, len / 4);
+		else if (str_eq(name, "riscv,isa"))
+			*s->isa = value;
+	}
+	return 0;
+}
+
 int fdt_cpu(const void *fdt, int index, unsigned long *hartid, const char **isa)
 {
-	const char *base = fdt, *p, *strings;
-	int depth = 0, in_cpus = 0, in_cpu = 0;
+	struct cpu_search s = { .index = index, .hartid = hartid, .isa = isa };
 
-	if (!fdt_valid(fdt))
-		return 0;
-	p = base + fdt_be32(base + 8);
-	strings = base + fdt_be32(base + 12);
 	*hartid = ~0UL;
 	*isa = "";
-
-	for (;;) {
-		unsigned int tok = fdt_be32(p);
-
-		p += 4;
-		switch (tok) {
-		case FDT_BEGIN_NODE:
-			depth++;
-			if (depth == 2)
-				in_cpus = node_match(p, "cpus");
-			/* "cpu@0" counts; "cpu-map" and the cpus' children do not */
-			if (depth == 3 && in_cpus && node_match(p, "cpu"))
-				in_cpu = index-- == 0;
-			p += strlen_pad4(p);
-			break;
-		case FDT_END_NODE:
-			if (depth == 3 && in_cpu)
-				return 1;
-			depth--;
-			break;
-		case FDT_PROP: {
-			unsigned int plen = fdt_be32(p);
-			const char *name = strings + fdt_be32(p + 4);
-
-			if (in_cpu && depth == 3) {
-				/* reg is 1 cell on every RISC-V DT, 2 allowed */
-				if (str_eq(name, "reg") && (plen == 4 || plen == 8))
-					*hartid = read_cells(p + 8, plen / 4);
-				else if (str_eq(name, "riscv,isa"))
-					*isa = p + 8;
-			}
-			p += 8 + ((plen + 3) & ~3U);
-			break;
-		}
-		case FDT_NOP:
-			break;
-		default:
-			return 0;
-		}
-	}
+	return fdt_walk(fdt, cpu_visit, &s);
 }

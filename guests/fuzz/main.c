@@ -102,7 +102,6 @@ static unsigned long word_after(const char *args, const char *word, unsigned lon
 int main(unsigned long hartid, const void *dtb)
 {
 	const char *args;
-	const unsigned long *reg;
 	unsigned long seed, calls, show_from, bad_errors = 0, dbcn_bytes = 0, by_eid[20] = { 0 };
 	unsigned long t0 = rdtime();
 	int len;
@@ -114,12 +113,7 @@ int main(unsigned long hartid, const void *dtb)
 	/* keel.show=N: print each call from the Nth on, to find one that hangs */
 	show_from = word_after(args, "keel.show", -1UL);
 	state = seed ? seed : 1;
-	reg = fdt_prop(dtb, "memory@80000000", "reg", &len);
-	ram_base = reg ? ((unsigned long)fdt_be32(reg) << 32 | fdt_be32((const char *)reg + 4)) :
-			 0x80000000UL;
-	ram_size = reg ? ((unsigned long)fdt_be32((const char *)reg + 8) << 32 |
-			  fdt_be32((const char *)reg + 12)) :
-			 0x1000000UL;
+	fdt_ram(dtb, &ram_base, &ram_size);
 	for (unsigned int i = 0; i < sizeof(canary); i++)
 		canary[i] = (unsigned char)(i * 7 + 1);
 	printf("# fuzz: seed %lu, %lu calls, hart %lu, RAM 0x%lx + 0x%lx\n", seed, calls, hartid,
