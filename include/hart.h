@@ -90,6 +90,8 @@ void hart_timer_update(struct hart *h);
 void hart_timer_expired(struct hart *h);
 /* Stop this hart for good (after a fault report). */
 void keel_hart_halt(void) __attribute__((noreturn));
+/* Every scheduler pass: once every VM has stopped, power the machine off. */
+void keel_power_off_if_done(void);
 
 /* Secondary harts: started by the boot hart through the firmware's HSM. */
 void smp_start_secondaries(void);

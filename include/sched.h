@@ -24,6 +24,12 @@ static inline struct vcpu_context *vcpu_schedule(struct vcpu *v)
 	return (struct vcpu_context *)((unsigned long)&v->ctx | 2);
 }
 
+/* Is v the vCPU loaded on this hart (its CSRs in the hardware, not in v)? */
+static inline bool vcpu_loaded_here(const struct vcpu *v)
+{
+	return v->hart == this_hart() && v->hart->current == v;
+}
+
 /* Called by trap.S with the whole of ctx saved: the context to enter. */
 struct vcpu_context *sched_after_exit(struct vcpu_context *ctx);
 /* A hart's first entry into a guest (boot and secondary harts). */

@@ -18,8 +18,6 @@
 #include "vcpu_request.h"
 #include "vm.h"
 
-void keel_power_off_if_done(void);
-
 static uint64_t slice_ticks(void)
 {
 	return platform.timebase_freq / 1000000 * SCHED_SLICE_US;
@@ -27,13 +25,11 @@ static uint64_t slice_ticks(void)
 
 void sched_put_if_current(struct vcpu *v)
 {
-	struct hart *h = v->hart;
-
-	if (h != this_hart() || h->current != v)
+	if (!vcpu_loaded_here(v))
 		return;
 	pmu_hw_switch(&v->pmu, arch_pmu_read_raw);
 	arch_vcpu_save(v);
-	h->current = NULL;
+	v->hart->current = NULL;
 }
 
 static void load(struct hart *h, struct vcpu *v)

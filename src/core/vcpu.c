@@ -151,14 +151,9 @@ void hypervisor_fault(const struct trap_info *t, const char *what)
 	keel_hart_halt();
 }
 
-static bool is_loaded_here(const struct vcpu *v)
-{
-	return v->hart == this_hart() && v->hart->current == v;
-}
-
 void vcpu_set_irq(struct vcpu *v, unsigned int irq)
 {
-	if (is_loaded_here(v))
+	if (vcpu_loaded_here(v))
 		arch_set_hvip(1UL << irq);
 	else
 		v->csrs.hvip |= 1UL << irq;
@@ -166,7 +161,7 @@ void vcpu_set_irq(struct vcpu *v, unsigned int irq)
 
 void vcpu_clear_irq(struct vcpu *v, unsigned int irq)
 {
-	if (is_loaded_here(v))
+	if (vcpu_loaded_here(v))
 		arch_clear_hvip(1UL << irq);
 	else
 		v->csrs.hvip &= ~(1UL << irq);
@@ -174,7 +169,7 @@ void vcpu_clear_irq(struct vcpu *v, unsigned int irq)
 
 bool vcpu_irq_pending(struct vcpu *v)
 {
-	if (is_loaded_here(v))
+	if (vcpu_loaded_here(v))
 		return arch_vs_pending_enabled() != 0;
 	return vcpu_saved_irq_pending(&v->csrs, v->vm->guest_sstc, arch_time_now());
 }

@@ -21,7 +21,6 @@ static unsigned int prof_hz;
 static bool prof_callchain;
 static struct spinlock prof_lock; /* start, stop, dump */
 
-void *page_alloc(uint64_t size, uint64_t align);
 
 void prof_init(void)
 {
