@@ -22,6 +22,9 @@ struct guest_fdt_params {
 	uint64_t initrd_start, initrd_end; /* both 0: no initrd */
 	uint64_t uart_base, uart_size;
 	uint32_t uart_clock;
+	/* plic_size 0: no interrupt controller, and the UART has no line */
+	uint64_t plic_base, plic_size;
+	uint32_t plic_ndev, uart_irq;
 	uint32_t boot_count; /* /chosen/keel,boot-count: 0 at first, +1 per reboot */
 };
 

@@ -62,6 +62,11 @@ struct vcpu {
 	unsigned long quiesce_ack;
 	/* VCPU_REQ_* bits other harts set for the home hart (vcpu_request.h) */
 	unsigned long requests;
+	/*
+	 * Its virtual PLIC S-mode context wants an interrupt taken (written
+	 * under the VM's dev_lock); the home hart makes hvip.VSEIP follow it.
+	 */
+	bool ext_line;
 	/* HSM hart_start / non-retentive suspend: where and with what to resume */
 	unsigned long resume_addr, resume_opaque;
 	bool resume_fresh; /* resume at resume_addr (non-retentive) */

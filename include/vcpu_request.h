@@ -19,6 +19,8 @@ enum vcpu_request_bits {
 	VCPU_REQ_IPI = 1UL << 0,   /* raise the guest's SSIP (SBI IPI) */
 	VCPU_REQ_START = 1UL << 1, /* HSM hart_start: resume_addr/opaque are set */
 	VCPU_REQ_CHECK = 1UL << 2, /* its VM changed state: look again */
+	VCPU_REQ_EXT_IRQ = 1UL << 3, /* make VSEIP follow ext_line */
+	VCPU_REQ_DEVICES = 1UL << 4, /* console input came: feed the UART (vdev.h) */
 };
 
 /* Post request bits to v and kick its home hart. */

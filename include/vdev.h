@@ -7,6 +7,8 @@
 
 #include "vcpu.h"
 
+struct vm;
+
 enum mmio_result {
 	MMIO_DONE,          /* emulated: register and pc updated */
 	MMIO_NO_DEVICE,     /* nothing there, or not a plain load/store */
@@ -22,5 +24,25 @@ enum mmio_result {
  */
 enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_t gpa,
 			      bool all_regs);
+
+/*
+ * Interrupt lines (src/vdev/vdev_irq.c). A device changed state, with the
+ * VM's dev_lock held: drive the virtual PLIC's source lines from the
+ * devices and each vCPU's VSEIP from its S-mode context. self is the vCPU
+ * on this hart, whose VSEIP is set at once; the others get a request.
+ */
+void vdev_irq_update(struct vm *vm, struct vcpu *self);
+/* On v's home hart: hvip.VSEIP := v->ext_line (VCPU_REQ_EXT_IRQ) */
+void vdev_sync_ext_irq(struct vcpu *v);
+/*
+ * Console input was queued for vm, on any hart, maybe inside the VM's
+ * device lock: ask one of its vCPUs' harts to feed the UART (the device
+ * lock cannot be taken here).
+ */
+void vdev_console_input(struct vm *vm);
+/* On v's home hart (VCPU_REQ_DEVICES): move queued input into the UART. */
+void vdev_service(struct vcpu *v);
+/* Move what was typed for vm into its UART's receive FIFO; dev_lock held. */
+void vdev_uart_feed(struct vm *vm);
 
 #endif

@@ -14,12 +14,15 @@
 #include "gstage.h"
 #include "spinlock.h"
 #include "uart16550.h"
+#include "vplic.h"
 #include "vm_console.h"
 #include "vcpu.h"
 
 #define VM_RAM_BASE 0x80000000UL
 #define VM_UART_BASE 0x10000000UL
 #define VM_UART_CLOCK 3686400U
+#define VM_UART_IRQ 10 /* its PLIC source, as on QEMU virt */
+#define VM_PLIC_BASE 0x0c000000UL
 #define VM_DTB_MAX 0x10000UL
 
 /*
@@ -55,6 +58,8 @@ struct vm {
 	unsigned int nr_vcpus;
 	struct spinlock dev_lock; /* the emulated devices, used from any hart */
 	struct uart16550 uart;
+	bool has_plic;     /* a virtual PLIC, and the UART's line wired to it */
+	struct vplic plic;
 	struct vm_console console; /* its share of the physical console */
 	uint64_t console_polled; /* when the physical console was last read for it */
 };

@@ -41,8 +41,10 @@ struct vm;
 void vm_console_setup(bool color);
 /* Guest output (from its UART or from SBI console calls) */
 void vm_console_write(struct vm *vm, const char *s, unsigned long len);
-/* Console input for this VM, or -1 */
+/* Console input for this VM, or -1: after reading the physical console */
 int vm_console_getc(struct vm *vm);
+/* The same from what was already read (no device access) */
+int vm_console_take(struct vm *vm);
 /*
  * Read the physical console now (Keel's commands, the monitor, the VMs'
  * queues). Guests' polls call it, and the boot hart every

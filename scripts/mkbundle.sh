@@ -20,8 +20,11 @@ while getopts "o:n:i:m:c:b:r:t:s:H:p:P:C:F:k:" opt; do
 	*) exit 2 ;;
 	esac
 done
+shift $((OPTIND - 1))
 
 die() { echo "mkbundle: $*" >&2; exit 1; }
+# a word left over is most likely half of an unquoted -b "a b"
+[ $# -eq 0 ] || die "unexpected argument '$1' (quote an option value that has spaces)"
 [ -n "$out" ] || die "no output file (-o)"
 [[ "$prof" =~ ^[0-9]+$ ]] || die "PROFILE_HZ=$prof: samples per second, a number"
 

@@ -6,7 +6,7 @@
  * It mounts proc, sysfs and devtmpfs, prints what it finds (CPUs, whether
  * the timer ticks, the kernel command line, SBI PMU firmware counts and,
  * with more than one CPU, timers, IPIs, remote TLB flushes and CPU hotplug
- * on every CPU), then "keel-linux: PASS" or "keel-linux: FAIL: <reason>",
+ * on every CPU, and that ttyS0 runs on its interrupt), then "keel-linux: PASS" or "keel-linux: FAIL: <reason>",
  * and powers off with reboot(POWER_OFF), which the RISC-V kernel turns into
  * an SBI SRST call.
  *
@@ -348,10 +348,9 @@ static void power(unsigned long cmd)
 	long r;
 
 	say(cmd == REBOOT_CMD_POWER_OFF ? "powering off" : "rebooting", "");
-	/* Wait until the console has sent everything: an 8250 without an
-	 * interrupt line (Keel's) is drained by a polling timer, 16 bytes a
-	 * tick, and whatever is still queued when the machine powers off is
-	 * lost. */
+	/* Wait until the console has sent everything: the 8250 driver sends
+	 * from its interrupt, 16 bytes at a time, and whatever is still
+	 * queued when the machine powers off is lost. */
 	SC(SYS_ioctl, 1, TCSBRK, 1, 0, 0, 0);
 	r = SC(SYS_reboot, REBOOT_MAGIC1, REBOOT_MAGIC2, cmd, 0, 0, 0);
 	out("keel-linux: reboot() failed: errno ");
@@ -608,6 +607,8 @@ struct irq_counts {
 	unsigned long cpus; /* the CPUs (columns) it lists */
 	unsigned long resched[MAX_CPUS], callfunc[MAX_CPUS], timer[MAX_CPUS];
 	int have_timer;
+	unsigned long serial; /* ttyS0's interrupts, all CPUs together */
+	int have_serial;
 };
 
 static const char *parse_num(const char *p, unsigned long *v)
@@ -670,6 +671,11 @@ static long read_irqs(struct irq_counts *c)
 		/* q: the rest of the line, the interrupt's name */
 		if (contains(q, "riscv-timer"))
 			c->have_timer = 1;
+		if (contains(q, "ttyS0")) {
+			c->have_serial = 1;
+			for (int i = 0; i < ncol; i++)
+				c->serial += v[i];
+		}
 		for (int i = 0; i < ncol; i++) {
 			if (starts_with(label, "IPI0:"))
 				c->resched[col[i]] = v[i];
@@ -680,6 +686,30 @@ static long read_irqs(struct irq_counts *c)
 		}
 	}
 	return 0;
+}
+
+/*
+ * With console=ttyS0 the 8250 driver must have found the UART's PLIC line
+ * (Keel's virtual PLIC) and be driven by it: /proc/interrupts then has a
+ * ttyS0 line, and everything printed so far raised THR-empty interrupts.
+ * Without a line it would poll the UART from a timer, silently.
+ */
+static void check_serial_irq(const char **fail)
+{
+	struct irq_counts c;
+
+	if (!contains(cmdline, "console=ttyS0"))
+		return;
+	if (read_irqs(&c) < 0 || !c.have_serial) {
+		say("ttyS0: no interrupt line in /proc/interrupts (polled)", "");
+		first(fail, "ttyS0 is not interrupt-driven");
+		return;
+	}
+	out("keel-linux: ttyS0: interrupt-driven, ");
+	out_num(c.serial);
+	out(" interrupts so far\n");
+	if (!c.serial)
+		first(fail, "ttyS0 has an interrupt line that never fired");
 }
 
 /*
@@ -1363,6 +1393,7 @@ static void init_main(void)
 	}
 
 	check_pmu(&fail);
+	check_serial_irq(&fail);
 	check_smp(cpus, &fail);
 
 	if (fail)

@@ -8,6 +8,7 @@
 
 #include <libfdt.h>
 
+#include "boot_config.h"
 #include "guest_fdt.h"
 
 #define CHECK(x)                                                                 \
@@ -103,6 +104,45 @@ static int build_cpus(void *fdt, const struct guest_fdt_params *p)
 	return 0;
 }
 
+/* After the CPUs' interrupt controllers (phandles 1..nr_vcpus) */
+#define PLIC_PHANDLE (KEEL_MAX_VCPUS + 1)
+/* The local interrupt numbers of the M- and S-mode external interrupts */
+#define IRQ_M_EXT 11
+#define IRQ_S_EXT 9
+
+/*
+ * The PLIC as QEMU virt describes its own: two contexts per hart, M-mode
+ * (11) then S-mode (9). Linux skips the M-mode ones; keeping them makes
+ * context 2i + 1 hart i's S-mode context, as bare-metal code for virt
+ * expects.
+ */
+static int build_plic(void *fdt, const struct guest_fdt_params *p)
+{
+	fdt32_t cells[4 * KEEL_MAX_VCPUS];
+	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+	unsigned int n = p->nr_vcpus < KEEL_MAX_VCPUS ? p->nr_vcpus : KEEL_MAX_VCPUS;
+	char name[32];
+
+	for (unsigned int i = 0; i < n; i++) {
+		cells[4 * i + 0] = cpu_to_fdt32(1 + i);
+		cells[4 * i + 1] = cpu_to_fdt32(IRQ_M_EXT);
+		cells[4 * i + 2] = cpu_to_fdt32(1 + i);
+		cells[4 * i + 3] = cpu_to_fdt32(IRQ_S_EXT);
+	}
+	snprintf(name, sizeof(name), "plic@%llx", (unsigned long long)p->plic_base);
+	CHECK(fdt_begin_node(fdt, name));
+	CHECK(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	CHECK(prop_u64_pair(fdt, "reg", p->plic_base, p->plic_size));
+	CHECK(fdt_property_u32(fdt, "#address-cells", 0));
+	CHECK(fdt_property_u32(fdt, "#interrupt-cells", 1));
+	CHECK(fdt_property(fdt, "interrupt-controller", "", 0));
+	CHECK(fdt_property(fdt, "interrupts-extended", cells, (int)(n * 4 * sizeof(cells[0]))));
+	CHECK(fdt_property_u32(fdt, "riscv,ndev", p->plic_ndev));
+	CHECK(fdt_property_u32(fdt, "phandle", PLIC_PHANDLE));
+	CHECK(fdt_end_node(fdt));
+	return 0;
+}
+
 static int build_soc(void *fdt, const struct guest_fdt_params *p)
 {
 	char name[32];
@@ -112,11 +152,17 @@ static int build_soc(void *fdt, const struct guest_fdt_params *p)
 	CHECK(fdt_property_u32(fdt, "#size-cells", 2));
 	CHECK(fdt_property_string(fdt, "compatible", "simple-bus"));
 	CHECK(fdt_property(fdt, "ranges", "", 0));
+	if (p->plic_size)
+		CHECK(build_plic(fdt, p));
 	snprintf(name, sizeof(name), "serial@%llx", (unsigned long long)p->uart_base);
 	CHECK(fdt_begin_node(fdt, name));
 	CHECK(fdt_property_string(fdt, "compatible", "ns16550a"));
 	CHECK(prop_u64_pair(fdt, "reg", p->uart_base, p->uart_size));
 	CHECK(fdt_property_u32(fdt, "clock-frequency", p->uart_clock));
+	if (p->plic_size) {
+		CHECK(fdt_property_u32(fdt, "interrupt-parent", PLIC_PHANDLE));
+		CHECK(fdt_property_u32(fdt, "interrupts", p->uart_irq));
+	}
 	CHECK(fdt_end_node(fdt));
 	CHECK(fdt_end_node(fdt));
 	return 0;

@@ -35,6 +35,9 @@ static void vcpu_entry_state(struct vcpu *v, unsigned long pc, unsigned long a0,
 
 	memset(v->ctx.x, 0, sizeof(v->ctx.x));
 	memset(c, 0, sizeof(*c));
+	/* the virtual PLIC's line outlives a hart stop and start, as a real one */
+	if (v->ext_line)
+		c->hvip |= MIP_VSEIP;
 	memset(&v->fp, 0, sizeof(v->fp)); /* a fresh start sees a clean FPU */
 	v->ctx.sepc = pc;
 	v->ctx.x[10] = a0;

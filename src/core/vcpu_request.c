@@ -8,6 +8,7 @@
 #include "sbi_defs.h"
 #include "sched.h"
 #include "vcpu_request.h"
+#include "vdev.h"
 #include "vm.h"
 
 /* Past this many pages one full flush is cheaper than page by page. */
@@ -46,6 +47,10 @@ void vcpu_take_requests(struct vcpu *v)
 		vcpu_start_state(v, v->resume_addr, v->resume_opaque);
 		v->run_state = VCPU_RUNNABLE;
 	}
+	if (r & VCPU_REQ_DEVICES)
+		vdev_service(v);
+	if (r & VCPU_REQ_EXT_IRQ)
+		vdev_sync_ext_irq(v);
 	if (r & VCPU_REQ_IPI) {
 		pmu_incr_fw(&v->pmu, SBI_PMU_FW_IPI_RCVD);
 		vcpu_set_irq(v, IRQ_VS_SOFT);

@@ -40,6 +40,15 @@ static void uart_tx(void *ctx, uint8_t byte)
 	vm_console_write(ctx, &c, 1);
 }
 
+/* Power-on state of the emulated devices and the lines they drive */
+static void devices_reset(struct vm *vm)
+{
+	uart16550_init(&vm->uart, uart_tx, vm);
+	vplic_init(&vm->plic, vm->nr_vcpus);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].ext_line = false;
+}
+
 /* Load the image, initrd and DT into (zeroed) guest RAM. */
 static int vm_load(struct vm *vm)
 {
@@ -101,6 +110,10 @@ static int vm_load(struct vm *vm)
 		.uart_base = VM_UART_BASE,
 		.uart_size = UART16550_SIZE,
 		.uart_clock = VM_UART_CLOCK,
+		.plic_base = VM_PLIC_BASE,
+		.plic_size = vm->has_plic ? VPLIC_SIZE : 0,
+		.plic_ndev = VPLIC_NDEV,
+		.uart_irq = VM_UART_IRQ,
 		.boot_count = (uint32_t)vm->reboots,
 	};
 	r = guest_fdt_build(vm_gpa_to_hva(vm, vm->dtb_gpa, VM_DTB_MAX), VM_DTB_MAX, &fp);
@@ -167,9 +180,10 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 		v->trace = trace;
 		v->pin = cfg->vcpu_pin[i];
 	}
+	vm->has_plic = true;
 	if (vm_load(vm))
 		return -1;
-	uart16550_init(&vm->uart, uart_tx, vm);
+	devices_reset(vm);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
@@ -235,7 +249,7 @@ int vm_restart(struct vm *vm, bool stopped)
 		return -1;
 	}
 	spin_lock(&vm->dev_lock);
-	uart16550_init(&vm->uart, uart_tx, vm);
+	devices_reset(vm);
 	spin_unlock(&vm->dev_lock);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *u = &vm->vcpus[i];

@@ -7,6 +7,7 @@
 #include "monitor.h"
 #include "platform.h"
 #include "prof.h"
+#include "vdev.h"
 #include "vm.h"
 
 static bool use_color;
@@ -101,6 +102,7 @@ void vm_console_poll(void)
 		enum console_cmd cmd;
 		unsigned int arg;
 		struct vm_console *to;
+		struct vm *vm;
 		int c = console_getc();
 
 		if (c < 0)
@@ -116,21 +118,22 @@ void vm_console_poll(void)
 			monitor_input(c);
 			continue;
 		}
-		to = &vms[__atomic_load_n(&focus, __ATOMIC_RELAXED)].console;
+		vm = &vms[__atomic_load_n(&focus, __ATOMIC_RELAXED)];
+		to = &vm->console;
 		spin_lock(&to->lock);
 		/* a full queue drops the byte, as a UART's full FIFO would */
 		if (to->in_tail - to->in_head < VM_CONSOLE_INPUT)
 			to->in[to->in_tail++ % VM_CONSOLE_INPUT] = (unsigned char)c;
 		spin_unlock(&to->lock);
+		vdev_console_input(vm);
 	}
 }
 
-int vm_console_getc(struct vm *vm)
+int vm_console_take(struct vm *vm)
 {
 	struct vm_console *c = &vm->console;
 	int ch = -1;
 
-	vm_console_poll();
 	spin_lock(&c->lock);
 	if (c->in_head != c->in_tail)
 		ch = c->in[c->in_head++ % VM_CONSOLE_INPUT];
@@ -139,4 +142,10 @@ int vm_console_getc(struct vm *vm)
 		flush_line(vm); /* quiet and waiting for input: show the prompt */
 	spin_unlock(&c->lock);
 	return ch;
+}
+
+int vm_console_getc(struct vm *vm)
+{
+	vm_console_poll();
+	return vm_console_take(vm);
 }

@@ -58,15 +58,67 @@ static void uart_pull_input(struct vm *vm)
 {
 	uint64_t now = arch_time_now();
 
-	if (now - vm->console_polled < CONSOLE_POLL_TICKS)
-		return;
-	vm->console_polled = now;
-	while (uart16550_rx_space(&vm->uart)) {
-		int c = vm_console_getc(vm);
-		if (c < 0)
-			break;
-		uart16550_rx_push(&vm->uart, (uint8_t)c);
+	if (now - vm->console_polled >= CONSOLE_POLL_TICKS) {
+		vm->console_polled = now;
+		vm_console_poll();
 	}
+	vdev_uart_feed(vm);
+}
+
+static void uart_access(struct vcpu *v, const struct trap_info *t, const struct mmio_access *a,
+			uint64_t offset)
+{
+	struct vm *vm = v->vm;
+
+	if (a->is_store) {
+		uint64_t value = a->reg ? v->ctx.x[a->reg] : 0;
+		uart16550_write(&vm->uart, offset, a->width, value);
+		trace_exit(v, t, "uart write +0x%llx = 0x%llx (%u bytes): emulated",
+			   (unsigned long long)offset, (unsigned long long)value, a->width);
+	} else {
+		uint64_t value;
+
+		uart_pull_input(vm);
+		value = uart16550_read(&vm->uart, offset, a->width);
+		if (a->reg)
+			v->ctx.x[a->reg] = extend(value, a);
+		trace_exit(v, t, "uart read +0x%llx -> 0x%llx (%u bytes): emulated",
+			   (unsigned long long)offset, (unsigned long long)value, a->width);
+	}
+}
+
+static void plic_access(struct vcpu *v, const struct trap_info *t, const struct mmio_access *a,
+			uint64_t offset)
+{
+	struct vm *vm = v->vm;
+
+	if (a->is_store) {
+		uint32_t value = a->reg ? (uint32_t)v->ctx.x[a->reg] : 0;
+		vplic_write(&vm->plic, offset, value);
+		trace_exit(v, t, "plic write +0x%llx = 0x%x: emulated", (unsigned long long)offset,
+			   value);
+	} else {
+		uint32_t value = vplic_read(&vm->plic, offset);
+		if (a->reg)
+			v->ctx.x[a->reg] = extend(value, a);
+		trace_exit(v, t, "plic read +0x%llx -> 0x%x: emulated", (unsigned long long)offset,
+			   value);
+	}
+}
+
+enum vm_device { DEV_NONE, DEV_UART, DEV_PLIC };
+
+static enum vm_device device_at(const struct vm *vm, uint64_t gpa, uint64_t *offset)
+{
+	if (gpa >= VM_UART_BASE && gpa - VM_UART_BASE < UART16550_SIZE) {
+		*offset = gpa - VM_UART_BASE;
+		return DEV_UART;
+	}
+	if (vm->has_plic && gpa >= VM_PLIC_BASE && gpa - VM_PLIC_BASE < VPLIC_SIZE) {
+		*offset = gpa - VM_PLIC_BASE;
+		return DEV_PLIC;
+	}
+	return DEV_NONE;
 }
 
 enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_t gpa,
@@ -75,31 +127,24 @@ enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_
 	struct vm *vm = v->vm;
 	struct mmio_access a;
 	uint64_t offset;
+	enum vm_device dev = device_at(vm, gpa, &offset);
 
-	if (gpa < VM_UART_BASE || gpa >= VM_UART_BASE + UART16550_SIZE)
+	if (dev == DEV_NONE)
 		return MMIO_NO_DEVICE;
-	offset = gpa - VM_UART_BASE;
 	if (decode_access(v, t, &a))
+		return MMIO_NO_DEVICE;
+	/* the PLIC's registers are 32-bit only: other accesses fault, as on QEMU */
+	if (dev == DEV_PLIC && !vplic_access_ok(offset, a.width))
 		return MMIO_NO_DEVICE;
 	if (!all_regs && is_callee_saved(a.reg))
 		return MMIO_NEED_ALL_REGS;
-	/* the VM's vCPUs may use the device from several harts at once */
+	/* the VM's vCPUs may use the devices from several harts at once */
 	spin_lock(&vm->dev_lock);
-	if (a.is_store) {
-		uint64_t value = a.reg ? v->ctx.x[a.reg] : 0;
-		uart16550_write(&vm->uart, offset, a.width, value);
-		trace_exit(v, t, "uart write +0x%llx = 0x%llx (%u bytes): emulated",
-			   (unsigned long long)offset, (unsigned long long)value, a.width);
-	} else {
-		uint64_t value;
-
-		uart_pull_input(vm);
-		value = uart16550_read(&vm->uart, offset, a.width);
-		if (a.reg)
-			v->ctx.x[a.reg] = extend(value, &a);
-		trace_exit(v, t, "uart read +0x%llx -> 0x%llx (%u bytes): emulated",
-			   (unsigned long long)offset, (unsigned long long)value, a.width);
-	}
+	if (dev == DEV_UART)
+		uart_access(v, t, &a, offset);
+	else
+		plic_access(v, t, &a, offset);
+	vdev_irq_update(vm, v);
 	spin_unlock(&vm->dev_lock);
 	vcpu_skip_insn(v, a.insn_len);
 	return MMIO_DONE;

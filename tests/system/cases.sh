@@ -93,22 +93,26 @@ QEMU_ARGS="-icount shift=0" sys_case prof $G/prof.elf "" 0 'KEEL-TEST: PASS prof
 sys_check prof-report prof tests/system/prof-check.sh
 # PROFILE=1 on a whole Linux boot with 2 vCPUs: the report names kernel
 # functions from the kernel's own System.map.
-QEMU_ARGS="-smp 2" sys_case linux-profile build/linux/Image "-c 2 -P 1000 -b console=ttyS0 keel.cpus=2" 0 '^@prof end samples=[1-9]' 'keel-linux: FAIL'
+QEMU_ARGS="-smp 2" sys_case linux-profile build/linux/Image "-c 2 -P 1000 -b 'console=ttyS0 keel.cpus=2'" 0 '^@prof end samples=[1-9]' 'keel-linux: FAIL'
 sys_check linux-profile-report linux-profile tests/system/linux-prof-check.sh
 
 # Linux 6.1 (guests/linux, built by make test) boots to its init and powers
 # off: as a Linux Image, with the guest's own Sstc timer and the ttyS0 UART,
 # and with Keel's SBI timer (no Sstc) and the SBI console (hvc0).
 L=build/linux/Image
-sys_case linux-ttyS0  $L "-b console=ttyS0 keel.cpus=1" 0 'keel-linux: PASS' 'keel-linux: FAIL'
+sys_case linux-ttyS0  $L "-b 'console=ttyS0 keel.cpus=1'" 0 'keel-linux: PASS' 'keel-linux: FAIL'
+# ttyS0 on the virtual PLIC: the shell answers what is typed (received
+# through the UART's RX interrupt; a polled 8250 would not see it) and
+# /proc/uptime's line comes back.
+sys_case linux-shell  $L "-b 'console=ttyS0 keel.shell'" 0 '^[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2}' 'keel-linux: FAIL' $'uptime\rpoweroff\r'
 sys_case linux-hvc0-no-sstc $L "-s 0 -b console=hvc0" 0 'keel-linux: PASS' 'keel-linux: FAIL'
 # SMP Linux (docs/smp.md): 4 vCPUs on 4 harts, and 4 vCPUs sharing 2 harts
 # with Keel's SBI timer. The init checks that it sees exactly 4 CPUs, that
 # timers tick on each, IPIs, remote TLB and icache flushes from a
 # worker on every other CPU, and takes CPU 1 offline and back (HSM stop and
 # start).
-QEMU_ARGS="-smp 4" sys_case linux-smp4 $L "-c 4 -b console=ttyS0 keel.cpus=4" 0 'keel-linux: PASS' 'keel-linux: FAIL'
-QEMU_ARGS="-smp 2" sys_case linux-smp4-on-2-harts $L "-c 4 -s 0 -b console=hvc0 keel.cpus=4" 0 'keel-linux: PASS' 'keel-linux: FAIL'
+QEMU_ARGS="-smp 4" sys_case linux-smp4 $L "-c 4 -b 'console=ttyS0 keel.cpus=4'" 0 'keel-linux: PASS' 'keel-linux: FAIL'
+QEMU_ARGS="-smp 2" sys_case linux-smp4-on-2-harts $L "-c 4 -s 0 -b 'console=hvc0 keel.cpus=4'" 0 'keel-linux: PASS' 'keel-linux: FAIL'
 # SBI PMU (docs/pmu.md): every firmware event the guest can cause, counted
 # exactly; start/stop/reset, initial values, the snapshot area, cycle and
 # instret, every error code. When the VM stops Keel lists the firmware

@@ -12,10 +12,13 @@ pass=0 fail=0
 
 sys_case() {
 	local name=$1 guest=$2 opts=$3 want_rc=$4 want=$5 reject=${6:-} typed=${7:-}
+	# the options as the shell would split them: -b 'a b' is one value
+	local -a args
+	eval "args=($opts)"
 	local log=$out/$name.log bundle=$out/$name.dtb rc why=""
 
 	# shellcheck disable=SC2086
-	if ! scripts/mkbundle.sh -o "$bundle" -n "$name" -i "$guest" $opts >"$log" 2>&1; then
+	if ! scripts/mkbundle.sh -o "$bundle" -n "$name" -i "$guest" "${args[@]}" >"$log" 2>&1; then
 		rc=-
 	else
 		# "typed" is sent to the console every half second, as if typed

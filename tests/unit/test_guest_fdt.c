@@ -319,6 +319,65 @@ TEST(dt_uart_node)
 	CHECK_EQ(prop_u32(n, "clock-frequency"), 3686400);
 }
 
+TEST(dt_uart_has_no_interrupt_without_a_plic)
+{
+	struct guest_fdt_params p = params();
+	int n;
+
+	CHECK_EQ(build(&p), 0);
+	n = node("/soc/serial@10000000");
+	CHECK(fdt_getprop(fdt, n, "interrupts", NULL) == NULL);
+	CHECK(fdt_getprop(fdt, n, "interrupt-parent", NULL) == NULL);
+	CHECK_EQ(fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0"), -FDT_ERR_NOTFOUND);
+}
+
+/* The PLIC node as QEMU virt's, and the UART wired to it through a phandle */
+TEST(dt_plic_node_and_uart_interrupt)
+{
+	struct guest_fdt_params p = params();
+	int plic, uart, len;
+	const fdt32_t *ie;
+	uint32_t phandle;
+
+	p.nr_vcpus = 3;
+	p.plic_base = 0x0c000000;
+	p.plic_size = 0x600000;
+	p.plic_ndev = 63;
+	p.uart_irq = 10;
+	CHECK_EQ(build(&p), 0);
+	plic = node("/soc/plic@c000000");
+	CHECK(plic >= 0);
+	CHECK_EQ(fdt_node_check_compatible(fdt, plic, "riscv,plic0"), 0);
+	CHECK_EQ(fdt_node_check_compatible(fdt, plic, "sifive,plic-1.0.0"), 0);
+	CHECK(reg_is(plic, 0x0c000000, 0x600000));
+	CHECK_EQ(prop_u32(plic, "#interrupt-cells"), 1);
+	CHECK_EQ(prop_u32(plic, "#address-cells"), 0);
+	CHECK(fdt_getprop(fdt, plic, "interrupt-controller", NULL) != NULL);
+	CHECK_EQ(prop_u32(plic, "riscv,ndev"), 63);
+	/* context 2i: hart i's M-mode (11), 2i + 1: its S-mode (9) */
+	ie = fdt_getprop(fdt, plic, "interrupts-extended", &len);
+	CHECK(ie != NULL);
+	CHECK_EQ(len, 3 * 4 * 4);
+	for (int i = 0; ie && i < 3; i++) {
+		char path[64];
+		uint32_t intc;
+
+		snprintf(path, sizeof(path), "/cpus/cpu@%d/interrupt-controller", i);
+		intc = fdt_get_phandle(fdt, node(path));
+		CHECK(intc != 0);
+		CHECK_EQ(fdt32_to_cpu(ie[4 * i + 0]), intc);
+		CHECK_EQ(fdt32_to_cpu(ie[4 * i + 1]), 11);
+		CHECK_EQ(fdt32_to_cpu(ie[4 * i + 2]), intc);
+		CHECK_EQ(fdt32_to_cpu(ie[4 * i + 3]), 9);
+	}
+	phandle = fdt_get_phandle(fdt, plic);
+	CHECK(phandle != 0);
+	CHECK_EQ(fdt_node_offset_by_phandle(fdt, phandle), plic);
+	uart = node("/soc/serial@10000000");
+	CHECK_EQ(prop_u32(uart, "interrupt-parent"), phandle);
+	CHECK_EQ(prop_u32(uart, "interrupts"), 10);
+}
+
 TEST(dt_uart_elsewhere_moves_node_and_stdout_path)
 {
 	struct guest_fdt_params p = params();

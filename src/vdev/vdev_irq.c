@@ -1,0 +1,70 @@
+/*
+ * Wiring the emulated devices' interrupt lines: UART -> virtual PLIC ->
+ * hvip.VSEIP of the vCPU whose S-mode context wants it.
+ *
+ * Device state lives under vm->dev_lock and may change on any hart that
+ * runs a vCPU of the VM; a vCPU's hvip may only be written on its home
+ * hart. So the new line of each context is stored in the vCPU (ext_line)
+ * and, unless the vCPU is the one on this hart, posted as a request: its
+ * home hart copies ext_line into hvip when it takes the request. The
+ * latest store wins, whatever order the requests are taken in.
+ */
+#include "riscv.h"
+#include "vcpu_request.h"
+#include "vdev.h"
+#include "vm.h"
+
+void vdev_sync_ext_irq(struct vcpu *v)
+{
+	if (__atomic_load_n(&v->ext_line, __ATOMIC_ACQUIRE))
+		vcpu_set_irq(v, IRQ_VS_EXT);
+	else
+		vcpu_clear_irq(v, IRQ_VS_EXT);
+}
+
+void vdev_irq_update(struct vm *vm, struct vcpu *self)
+{
+	if (!vm->has_plic)
+		return;
+	vplic_set_level(&vm->plic, VM_UART_IRQ, uart16550_irq_pending(&vm->uart));
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		bool line = vplic_context_asserted(&vm->plic, vplic_s_context(i));
+
+		if (line == v->ext_line)
+			continue;
+		__atomic_store_n(&v->ext_line, line, __ATOMIC_RELEASE);
+		if (v == self)
+			vdev_sync_ext_irq(v);
+		else
+			vcpu_post_request(v, VCPU_REQ_EXT_IRQ);
+	}
+}
+
+void vdev_uart_feed(struct vm *vm)
+{
+	while (uart16550_rx_space(&vm->uart)) {
+		int c = vm_console_take(vm);
+
+		if (c < 0)
+			break;
+		uart16550_rx_push(&vm->uart, (uint8_t)c);
+	}
+}
+
+void vdev_console_input(struct vm *vm)
+{
+	/* A guest without the PLIC polls its UART and pulls input itself. */
+	if (vm->has_plic)
+		vcpu_post_request(&vm->vcpus[0], VCPU_REQ_DEVICES);
+}
+
+void vdev_service(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	spin_lock(&vm->dev_lock);
+	vdev_uart_feed(vm);
+	vdev_irq_update(vm, v);
+	spin_unlock(&vm->dev_lock);
+}
