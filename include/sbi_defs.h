@@ -64,6 +64,17 @@
 #define SBI_EXT_KEEL_PROF_MARK 3
 #define SBI_EXT_KEEL_PROF_DUMP 4
 #define SBI_KEEL_PROF_CALLCHAIN 1UL
+/*
+ * KEEL fid 5: test_layout(what) names host physical addresses, so the
+ * hostile guest (guests/hostile, docs/isolation.md) can aim at Keel's
+ * image and at other VMs' RAM. Like fid 0, only with /options/test-hooks
+ * (else SBI_ERR_DENIED); a what past the last VM is SBI_ERR_INVALID_PARAM.
+ */
+#define SBI_EXT_KEEL_TEST_LAYOUT 5
+#define SBI_KEEL_LAYOUT_IMAGE_START 0 /* Keel's image: first byte */
+#define SBI_KEEL_LAYOUT_IMAGE_END 1   /* Keel's image: first byte after */
+#define SBI_KEEL_LAYOUT_OWN_RAM 2     /* the calling VM's RAM */
+#define SBI_KEEL_LAYOUT_VM_RAM 3      /* + n: VM n's RAM (n = 0..VMs - 1) */
 
 /* BASE function ids. */
 #define SBI_EXT_BASE_GET_SPEC_VERSION 0

@@ -12,10 +12,15 @@
 #include "vcpu_request.h"
 #include "vm.h"
 
-/* A hart starts (or resumes) in S-mode with the MMU off: an address of RAM. */
+/*
+ * A hart starts (or resumes) in S-mode with the MMU off: an address of RAM,
+ * and one an instruction can start at. No pc is odd (IALIGN is 16 at
+ * least): sepc would drop bit 0 and the hart would start a byte before
+ * where it was asked to, so an odd address is as invalid as one outside RAM.
+ */
 static bool is_entry_address(struct vm *vm, unsigned long addr)
 {
-	return vm_gpa_to_hva(vm, addr, 4) != NULL;
+	return !(addr & 1) && vm_gpa_to_hva(vm, addr, 4) != NULL;
 }
 
 static long hart_start(struct vcpu *v, unsigned long hartid, unsigned long addr,

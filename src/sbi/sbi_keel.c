@@ -1,11 +1,37 @@
 /*
- * Keel's own SBI extension, in the firmware-specific EID range: a test
- * hook for the fault path, and the profiler's controls, so a guest can
- * profile exactly the work it wants measured (docs/profiling.md).
+ * Keel's own SBI extension, in the firmware-specific EID range: test hooks
+ * (the fault path, and where things are in host memory), and the
+ * profiler's controls, so a guest can profile exactly the work it wants
+ * measured (docs/profiling.md).
  */
+#include <stdint.h>
+
 #include "prof.h"
 #include "sbi.h"
 #include "vm.h"
+
+extern char _image_start[], _image_end[]; /* linker.ld */
+
+/*
+ * Host physical addresses for the hostile guest to aim at. Keel runs
+ * identity mapped, so a host pointer is its physical address. Handing a
+ * guest host addresses is harmless by design (it cannot reach them), but
+ * it is a hint an attacker should not get for free: test-hooks only.
+ */
+static long test_layout(const struct vm *vm, unsigned long what, unsigned long *value)
+{
+	if (what == SBI_KEEL_LAYOUT_IMAGE_START)
+		*value = (uintptr_t)_image_start;
+	else if (what == SBI_KEEL_LAYOUT_IMAGE_END)
+		*value = (uintptr_t)_image_end;
+	else if (what == SBI_KEEL_LAYOUT_OWN_RAM)
+		*value = (uintptr_t)vm->ram;
+	else if (what >= SBI_KEEL_LAYOUT_VM_RAM && what - SBI_KEEL_LAYOUT_VM_RAM < nr_vms)
+		*value = (uintptr_t)vms[what - SBI_KEEL_LAYOUT_VM_RAM].ram;
+	else
+		return SBI_ERR_INVALID_PARAM;
+	return SBI_SUCCESS;
+}
 
 static void keel_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
 {
@@ -24,6 +50,13 @@ static void keel_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_
 		 */
 		__asm__ __volatile__(".word 0xc0001073" ::: "memory"); /* unimp */
 		res->error = SBI_ERR_FAILED; /* not reached */
+		return;
+	case SBI_EXT_KEEL_TEST_LAYOUT:
+		if (!v->vm->test_hooks) {
+			res->error = SBI_ERR_DENIED;
+			return;
+		}
+		res->error = test_layout(v->vm, call->arg[0], &res->value);
 		return;
 	case SBI_EXT_KEEL_PROF_START:
 		if (call->arg[1] & ~SBI_KEEL_PROF_CALLCHAIN) {

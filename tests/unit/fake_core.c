@@ -13,6 +13,10 @@
 struct fake_core fake;
 struct hart fake_hart;
 struct vm *fake_guest_vm;
+/* vm.c's table and linker.ld's image bounds, for SBI KEEL test_layout */
+struct vm vms[KEEL_MAX_VMS];
+unsigned int nr_vms;
+char _image_start[16], _image_end[1];
 
 struct vcpu_context *fake_ecall(struct vcpu *v, unsigned long pc, unsigned long eid,
 				unsigned long fid, const unsigned long args[6])

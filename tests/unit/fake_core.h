@@ -79,6 +79,8 @@ extern struct hart fake_hart;
  * virtual address is its guest physical address in this VM's RAM.
  */
 extern struct vm *fake_guest_vm;
+/* The linker's bounds of Keel's image, as sbi_keel.c sees them */
+extern char _image_start[], _image_end[];
 
 /* Clears the record and fake_hart (work = 0). */
 void fake_reset(void);

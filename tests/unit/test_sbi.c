@@ -263,7 +263,7 @@ TEST(every_extension_refuses_an_unknown_fid)
 		{ SBI_EXT_HSM, 4 },
 		{ SBI_EXT_SRST, 1 },
 		{ SBI_EXT_DBCN, 3 },
-		{ SBI_EXT_KEEL, 5 },
+		{ SBI_EXT_KEEL, 6 },
 		{ SBI_EXT_PMU, 9 },
 	};
 
@@ -832,6 +832,8 @@ TEST(hsm_start_outside_guest_ram_is_invalid_address)
 		RAM_BASE + RAM_SIZE - 2,        /* the instruction straddles the end */
 		-1UL,
 		-4UL,
+		RAM_BASE + 1,                   /* odd: no instruction starts there */
+		RAM_BASE + 0x1001,
 	};
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -1025,6 +1027,7 @@ TEST(hsm_suspend_non_retentive_outside_ram_is_invalid_address)
 {
 	static const unsigned long bad[] = {
 		0, RAM_BASE - 4, RAM_BASE + RAM_SIZE, RAM_BASE + RAM_SIZE - 2, -1UL,
+		RAM_BASE + 1, RAM_BASE + 0x1001, /* odd: no instruction starts there */
 	};
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -1239,6 +1242,64 @@ TEST(keel_test_hook_is_denied_without_test_hooks)
 	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_TEST_HYPERVISOR_FAULT, 0, 0, 0);
 	CHECK_RETURNED(SBI_ERR_DENIED, 0);
 	CHECK_EQ(fake.stops + fake.reboots + fake.kicks, 0);
+}
+
+TEST(keel_test_layout_is_denied_without_test_hooks)
+{
+	setup(1);
+	vm.test_hooks = false;
+	for (unsigned long what = 0; what < 5; what++) {
+		ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_TEST_LAYOUT, what, 0, 0);
+		CHECK_RETURNED(SBI_ERR_DENIED, 0);
+	}
+}
+
+/* Keel's image, this VM's RAM and each VM's RAM by number, as host addresses */
+TEST(keel_test_layout_names_host_addresses)
+{
+	static uint8_t other_ram[64];
+
+	setup(1);
+	vm.test_hooks = true;
+	memset(vms, 0, sizeof(vms));
+	vms[0].ram = ram;
+	vms[1].ram = other_ram;
+	nr_vms = 2;
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_TEST_LAYOUT, SBI_KEEL_LAYOUT_IMAGE_START, 0, 0);
+	CHECK_RETURNED(SBI_SUCCESS, (uintptr_t)_image_start);
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_TEST_LAYOUT, SBI_KEEL_LAYOUT_IMAGE_END, 0, 0);
+	CHECK_RETURNED(SBI_SUCCESS, (uintptr_t)_image_end);
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_TEST_LAYOUT, SBI_KEEL_LAYOUT_OWN_RAM, 0, 0);
+	CHECK_RETURNED(SBI_SUCCESS, (uintptr_t)ram);
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_TEST_LAYOUT, SBI_KEEL_LAYOUT_VM_RAM + 0, 0, 0);
+	CHECK_RETURNED(SBI_SUCCESS, (uintptr_t)ram);
+	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_TEST_LAYOUT, SBI_KEEL_LAYOUT_VM_RAM + 1, 0, 0);
+	CHECK_RETURNED(SBI_SUCCESS, (uintptr_t)other_ram);
+	nr_vms = 0;
+}
+
+/* Past the last VM: refused */
+TEST(keel_test_layout_out_of_range_is_invalid)
+{
+	static const unsigned long bad[] = {
+		SBI_KEEL_LAYOUT_VM_RAM + 2, SBI_KEEL_LAYOUT_VM_RAM + KEEL_MAX_VMS, 1000, -1UL,
+	};
+
+	setup(1);
+	vm.test_hooks = true;
+	memset(vms, 0, sizeof(vms));
+	vms[0].ram = ram;
+	vms[1].ram = ram;
+	nr_vms = 2;
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		unsigned int before = unit_failures();
+
+		ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_TEST_LAYOUT, bad[i], 0, 0);
+		CHECK_RETURNED(SBI_ERR_INVALID_PARAM, 0);
+		if (unit_failures() != before)
+			printf("\t(what 0x%lx)\n", bad[i]);
+	}
+	nr_vms = 0;
 }
 
 /* ---- pmu_incr_fw itself (include/pmu.h) ---------------------------------- */
