@@ -31,6 +31,8 @@ void arch_host_timer_set(uint64_t deadline);
 /* Pending host interrupts (sip) and wait for one (wfi with SIE = 0). */
 unsigned long arch_host_pending(void);
 void arch_clear_host_ipi(void);
+/* Take host external interrupts on this hart too (sie.SEIE) */
+void arch_host_ext_irq_enable(void);
 void arch_wait_for_interrupt(void);
 
 /*

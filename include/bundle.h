@@ -37,6 +37,14 @@ struct vm_config {
 	uint64_t initrd_size;
 	bool no_sstc; /* "no-sstc;": time the guest through SBI even on Sstc hosts */
 	int vcpu_pin[KEEL_MAX_VCPUS]; /* "vcpu-harts": hart id per vCPU, -1 = any */
+	unsigned int devices; /* "devices": VM_DEV_* bits; all when absent */
+};
+
+/* The emulated devices a VM config can ask for ("devices" in docs/config.md) */
+enum vm_device_bits {
+	VM_DEV_UART = 1U << 0, /* ns16550a at 0x10000000 */
+	VM_DEV_PLIC = 1U << 1, /* the virtual PLIC at 0x0c000000 */
+	VM_DEV_ALL = VM_DEV_UART | VM_DEV_PLIC,
 };
 
 struct bundle {
@@ -45,6 +53,8 @@ struct bundle {
 	unsigned int profile_hz; /* /options/profile = <hz>: profile the whole run; 0 = no */
 	bool profile_callchain;  /* /options/profile-callchain */
 	bool console_color; /* /options/console-color: VM name prefixes in colour */
+	/* /options/on-last-vm-stop = "keep-running": no power-off when all VMs stop */
+	bool keep_running;
 	struct vm_config vms[KEEL_MAX_VMS];
 	unsigned int nr_vms;
 };

@@ -18,6 +18,8 @@ struct hw_uart {
 };
 
 void console_init(const struct hw_uart *uart);
+/* Make the UART interrupt when a byte arrives; false if Keel cannot. */
+bool hw_uart_enable_rx_irq(void);
 void console_putc(char c);
 void console_write(const char *s, unsigned long len);
 /* Returns the next input byte, or -1 when none is waiting. Never blocks. */

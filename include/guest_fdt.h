@@ -20,7 +20,7 @@ struct guest_fdt_params {
 	uint64_t timebase_freq;
 	const char *bootargs;
 	uint64_t initrd_start, initrd_end; /* both 0: no initrd */
-	uint64_t uart_base, uart_size;
+	uint64_t uart_base, uart_size; /* uart_size 0: no UART */
 	uint32_t uart_clock;
 	/* plic_size 0: no interrupt controller, and the UART has no line */
 	uint64_t plic_base, plic_size;

@@ -92,6 +92,8 @@ void hart_timer_expired(struct hart *h);
 void keel_hart_halt(void) __attribute__((noreturn));
 /* Every scheduler pass: once every VM has stopped, power the machine off. */
 void keel_power_off_if_done(void);
+/* Power the machine off now, every VM with it (the monitor's poweroff). */
+void keel_shutdown(const char *why) __attribute__((noreturn));
 
 /* Secondary harts: started by the boot hart through the firmware's HSM. */
 void smp_start_secondaries(void);

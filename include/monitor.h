@@ -36,6 +36,7 @@ enum monitor_cmd {
 	MON_VM_START,
 	MON_VM_RESET,
 	MON_EXIT,
+	MON_POWEROFF,
 	MON_BAD, /* the error says why */
 };
 

@@ -24,6 +24,18 @@ struct platform_hart {
 	bool enabled;  /* status is "okay" (or absent) */
 };
 
+/*
+ * The console UART's interrupt line, when it goes to a PLIC that has an
+ * S-mode context on the boot hart: then Keel takes console input on an
+ * interrupt instead of polling for it.
+ */
+struct platform_irq {
+	bool valid;
+	uint64_t plic_base, plic_size;
+	unsigned int source;  /* the UART's PLIC source */
+	unsigned int context; /* the boot hart's S-mode context */
+};
+
 struct platform {
 	struct mem_range ram[PLATFORM_MAX_RANGES];
 	unsigned int nr_ram;
@@ -35,6 +47,7 @@ struct platform {
 	uint64_t timebase_freq;
 	struct hw_uart uart;
 	uint64_t uart_size;
+	struct platform_irq console_irq;
 	uint64_t initrd_start, initrd_end; /* /chosen linux,initrd-*: the bundle */
 	char isa[128];      /* riscv,isa of the boot hart */
 	char mmu_type[24];  /* mmu-type of the boot hart, e.g. "riscv,sv57" */

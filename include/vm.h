@@ -58,7 +58,8 @@ struct vm {
 	unsigned int nr_vcpus;
 	struct spinlock dev_lock; /* the emulated devices, used from any hart */
 	struct uart16550 uart;
-	bool has_plic;     /* a virtual PLIC, and the UART's line wired to it */
+	bool has_uart;     /* "devices" in its config (bundle.h) */
+	bool has_plic;     /* a virtual PLIC, with the UART's line wired to it */
 	struct vplic plic;
 	struct vm_console console; /* its share of the physical console */
 	uint64_t console_polled; /* when the physical console was last read for it */

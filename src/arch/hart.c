@@ -110,6 +110,11 @@ unsigned long arch_host_pending(void)
 	return csr_read(CSR_SIP);
 }
 
+void arch_host_ext_irq_enable(void)
+{
+	csr_set(CSR_SIE, MIP_SEIP);
+}
+
 void arch_clear_host_ipi(void)
 {
 	csr_clear(CSR_SIP, MIP_SSIP);

@@ -67,6 +67,42 @@ static int parse_pins(const void *fdt, int node, struct vm_config *vm, char *err
 	return 0;
 }
 
+/* "devices" = "uart", "plic": a string list; absent means all of them */
+static int parse_devices(const void *fdt, int node, struct vm_config *vm, char *err,
+			 unsigned long errlen)
+{
+	static const struct {
+		const char *name;
+		unsigned int bit;
+	} known[] = { { "uart", VM_DEV_UART }, { "plic", VM_DEV_PLIC } };
+	int len, count;
+
+	if (!fdt_getprop(fdt, node, "devices", &len)) {
+		vm->devices = VM_DEV_ALL;
+		return 0;
+	}
+	count = fdt_stringlist_count(fdt, node, "devices");
+	if (len > 0 && count < 0) {
+		snprintf(err, errlen, "VM '%s': devices is not a list of strings", vm->name);
+		return -1;
+	}
+	for (int i = 0; i < count; i++) {
+		const char *dev = fdt_stringlist_get(fdt, node, "devices", i, NULL);
+		unsigned int k;
+
+		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (dev && !strcmp(dev, known[k].name))
+				break;
+		if (k == sizeof(known) / sizeof(known[0])) {
+			snprintf(err, errlen, "VM '%s': devices: unknown device '%s' (known: uart, plic)",
+				 vm->name, dev ? dev : "");
+			return -1;
+		}
+		vm->devices |= known[k].bit;
+	}
+	return 0;
+}
+
 static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 		    unsigned long errlen)
 {
@@ -122,7 +158,29 @@ static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 	}
 	vm->initrd_size = vm->initrd ? (uint64_t)len : 0;
 	vm->no_sstc = fdt_getprop(fdt, node, "no-sstc", NULL) != NULL;
+	if (parse_devices(fdt, node, vm, err, errlen))
+		return -1;
 	return parse_pins(fdt, node, vm, err, errlen);
+}
+
+/* on-last-vm-stop = "power-off" (the default) | "keep-running" */
+static int parse_last_stop(const void *fdt, int node, struct bundle *b, char *err,
+			   unsigned long errlen)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, "on-last-vm-stop", &len);
+
+	if (!s)
+		return 0;
+	if (len > 0 && !s[len - 1] && !strcmp(s, "power-off"))
+		return 0;
+	if (len > 0 && !s[len - 1] && !strcmp(s, "keep-running")) {
+		b->keep_running = true;
+		return 0;
+	}
+	snprintf(err, errlen, "bundle: options/on-last-vm-stop must be \"power-off\" or "
+			      "\"keep-running\"");
+	return -1;
 }
 
 int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, unsigned long errlen)
@@ -153,6 +211,8 @@ int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, un
 		b->test_hooks = fdt_getprop(fdt, node, "test-hooks", NULL) != NULL;
 		b->profile_callchain = fdt_getprop(fdt, node, "profile-callchain", NULL) != NULL;
 		b->console_color = fdt_getprop(fdt, node, "console-color", NULL) != NULL;
+		if (parse_last_stop(fdt, node, b, err, errlen))
+			return -1;
 		if (fdt_getprop(fdt, node, "profile", NULL)) {
 			uint32_t hz;
 

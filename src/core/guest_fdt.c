@@ -154,6 +154,8 @@ static int build_soc(void *fdt, const struct guest_fdt_params *p)
 	CHECK(fdt_property(fdt, "ranges", "", 0));
 	if (p->plic_size)
 		CHECK(build_plic(fdt, p));
+	if (!p->uart_size)
+		return fdt_end_node(fdt);
 	snprintf(name, sizeof(name), "serial@%llx", (unsigned long long)p->uart_base);
 	CHECK(fdt_begin_node(fdt, name));
 	CHECK(fdt_property_string(fdt, "compatible", "ns16550a"));
@@ -185,8 +187,11 @@ int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p)
 	CHECK(fdt_begin_node(fdt, "chosen"));
 	if (p->bootargs && p->bootargs[0])
 		CHECK(fdt_property_string(fdt, "bootargs", p->bootargs));
-	snprintf(name, sizeof(name), "/soc/serial@%llx", (unsigned long long)p->uart_base);
-	CHECK(fdt_property_string(fdt, "stdout-path", name));
+	if (p->uart_size) {
+		snprintf(name, sizeof(name), "/soc/serial@%llx",
+			 (unsigned long long)p->uart_base);
+		CHECK(fdt_property_string(fdt, "stdout-path", name));
+	}
 	CHECK(fdt_property_u32(fdt, "keel,boot-count", p->boot_count));
 	if (p->initrd_end > p->initrd_start) {
 		CHECK(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));

@@ -1,14 +1,19 @@
 /*
  * Drivers for the physical console UART: ns16550a (QEMU virt, most boards)
- * and sifive,uart0 (SiFive SoCs). Polled: Keel never waits on the UART with
- * interrupts in this version. Which one and where comes from the device
- * tree (see platform.c), never from a constant.
+ * and sifive,uart0 (SiFive SoCs). Output is polled; input is read when the
+ * UART interrupts (hw_irq.c) or, without a usable line, polled. Which one
+ * and where comes from the device tree (see platform.c), never from a
+ * constant.
  */
 #include "console.h"
 
 /* ns16550 registers (in units of reg-shift) */
 #define NS_RBR 0
 #define NS_THR 0
+#define NS_IER 1
+#define NS_IER_ERBFI 0x01 /* received data available */
+#define NS_MCR 4
+#define NS_MCR_OUT2 0x08 /* gates the interrupt pin on PC-style 16550s */
 #define NS_LSR 5
 #define NS_LSR_DR 0x01
 #define NS_LSR_THRE 0x20
@@ -91,4 +96,13 @@ int hw_uart_getc(void)
 		break;
 	}
 	return -1;
+}
+
+bool hw_uart_enable_rx_irq(void)
+{
+	if (uart.kind != HW_UART_NS16550)
+		return false; /* sifive,uart0 has one too (ie.rxwm); not used yet */
+	ns_write(NS_MCR, ns_read(NS_MCR) | NS_MCR_OUT2);
+	ns_write(NS_IER, NS_IER_ERBFI);
+	return true;
 }

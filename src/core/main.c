@@ -11,6 +11,7 @@
 #include "arch.h"
 #include "bundle.h"
 #include "console.h"
+#include "hw_irq.h"
 #include "hart.h"
 #include "mem.h"
 #include "memops.h"
@@ -43,6 +44,13 @@ static void __attribute__((noreturn)) power_off(bool failure, const char *why)
 			failure ? SBI_SRST_RESET_REASON_SYSFAIL : SBI_SRST_RESET_REASON_NONE);
 }
 
+void keel_shutdown(const char *why)
+{
+	if (prof_running())
+		prof_dump();
+	power_off(false, why);
+}
+
 void keel_hart_halt(void)
 {
 	/* One hart stopped with a fault means this machine cannot be trusted. */
@@ -55,13 +63,22 @@ void keel_hart_halt(void)
  */
 void keel_power_off_if_done(void)
 {
-	static unsigned int done;
+	static unsigned int done, announced;
 	bool failure = false;
 
 	for (unsigned int i = 0; i < nr_vms; i++) {
-		if (__atomic_load_n(&vms[i].state, __ATOMIC_ACQUIRE) != VM_STOPPED)
+		if (__atomic_load_n(&vms[i].state, __ATOMIC_ACQUIRE) != VM_STOPPED) {
+			__atomic_store_n(&announced, 0, __ATOMIC_RELAXED);
 			return;
+		}
 		failure |= vms[i].stop_reason == VM_STOP_FAILURE;
+	}
+	if (bundle.keep_running) {
+		/* on-last-vm-stop = "keep-running": the monitor can start them again */
+		if (!__atomic_exchange_n(&announced, 1, __ATOMIC_ACQ_REL))
+			pr_info("every VM has stopped; Keel keeps running (Ctrl-A h: monitor, "
+				"'vm start <vm>', 'exit' powers off)\n");
+		return;
 	}
 	if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
 		for (;;)
@@ -192,6 +209,12 @@ void keel_main(unsigned long hartid, const void *fdt)
 	if (smp_place_vcpus())
 		power_off(true, "bad vCPU placement");
 	print_placement();
+	/* typed input on the UART's interrupt, or else polled every 20 ms */
+	if (hw_irq_init()) {
+		h->console_next = UINT64_MAX;
+		pr_info("console input: on interrupt (PLIC source %u, context %u)\n",
+			platform.console_irq.source, platform.console_irq.context);
+	}
 	prof_init();
 	if (bundle.profile_hz && prof_start(bundle.profile_hz, bundle.profile_callchain))
 		pr_err("profiling could not start\n");

@@ -143,7 +143,7 @@ static void execute(char *text)
 		break;
 	case MON_HELP:
 		kprintf("  help | vms | vcpus | stats [vm] | pmu <vm> | prof start [hz]|stop|dump\n"
-			"  vm stop|start|reset <vm> | exit      (a VM: its number or name)\n");
+			"  vm stop|start|reset <vm> | exit | poweroff   (a VM: its number or name)\n");
 		break;
 	case MON_VMS:
 		cmd_vms();
@@ -186,6 +186,8 @@ static void execute(char *text)
 		is_open = false;
 		kprintf("[keel] monitor closed\n");
 		return;
+	case MON_POWEROFF:
+		keel_shutdown("from Keel's monitor"); /* does not return */
 	case MON_BAD:
 		kprintf("  %s\n", p.error);
 		break;

@@ -187,7 +187,74 @@ static int parse_cpus(const void *fdt, unsigned long boot_hartid, struct platfor
 	return 0;
 }
 
-static int parse_console(const void *fdt, struct platform *p)
+/* The node's interrupt parent: its own interrupt-parent, or its parent's */
+static int interrupt_parent(const void *fdt, int node)
+{
+	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
+		const fdt32_t *ph = fdt_getprop(fdt, node, "interrupt-parent", NULL);
+		if (ph)
+			return fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ph));
+	}
+	return -1;
+}
+
+/*
+ * The PLIC context whose parent is the boot hart's interrupt controller
+ * with the S-mode external interrupt (9), from interrupts-extended: each
+ * entry is a phandle and that controller's #interrupt-cells cells.
+ */
+static int boot_hart_s_context(const void *fdt, int plic, unsigned long boot_hartid)
+{
+	int len, ctx = 0;
+	const fdt32_t *p = fdt_getprop(fdt, plic, "interrupts-extended", &len);
+	const fdt32_t *end;
+
+	if (!p)
+		return -1;
+	end = p + len / 4;
+	while (p < end) {
+		int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*p++));
+		int cells = intc < 0 ? 1 : cells_of(fdt, intc, "#interrupt-cells", 1);
+		uint64_t hartid, unused;
+
+		if (cells < 1 || p + cells > end)
+			return -1;
+		if (intc >= 0 && fdt32_to_cpu(p[0]) == 9 &&
+		    !read_reg(fdt, fdt_parent_offset(fdt, intc), 0, &hartid, &unused) &&
+		    hartid == boot_hartid)
+			return ctx;
+		p += cells;
+		ctx++;
+	}
+	return -1;
+}
+
+/* The console's line, if a PLIC carries it to the boot hart's S-mode. */
+static void parse_console_irq(const void *fdt, int uart, unsigned long boot_hartid,
+			      struct platform *p)
+{
+	int len, plic = interrupt_parent(fdt, uart), ctx;
+	const fdt32_t *irq = fdt_getprop(fdt, uart, "interrupts", &len);
+	uint64_t base, size;
+
+	if (!irq || len != 4 || plic < 0)
+		return;
+	if (fdt_node_check_compatible(fdt, plic, "riscv,plic0") &&
+	    fdt_node_check_compatible(fdt, plic, "sifive,plic-1.0.0"))
+		return;
+	ctx = boot_hart_s_context(fdt, plic, boot_hartid);
+	if (ctx < 0 || read_reg(fdt, plic, 0, &base, &size))
+		return;
+	p->console_irq = (struct platform_irq){
+		.valid = true,
+		.plic_base = base,
+		.plic_size = size,
+		.source = fdt32_to_cpu(*irq),
+		.context = (unsigned int)ctx,
+	};
+}
+
+static int parse_console(const void *fdt, unsigned long boot_hartid, struct platform *p)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const char *path;
@@ -223,6 +290,7 @@ static int parse_console(const void *fdt, struct platform *p)
 		p->uart.kind = HW_UART_SIFIVE;
 	else
 		return -1;
+	parse_console_irq(fdt, node, boot_hartid, p);
 	return 0;
 }
 
@@ -259,7 +327,7 @@ int platform_parse(const void *fdt, unsigned long boot_hartid, struct platform *
 	parse_reserved(fdt, p);
 	parse_chosen_initrd(fdt, p);
 	/* No console is not fatal for parsing; keel_main decides. */
-	if (parse_console(fdt, p))
+	if (parse_console(fdt, boot_hartid, p))
 		p->uart.kind = HW_UART_NONE;
 	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "arch.h"
 #include "hart.h"
+#include "hw_irq.h"
 #include "platform.h"
 #include "prof.h"
 #include "sbi_defs.h"
@@ -141,6 +142,7 @@ static struct vcpu *find_work(struct hart *h)
 		struct vcpu *next;
 		unsigned int runnable;
 		uint64_t now;
+		unsigned long pending;
 
 		/* the IPI first, then the flag: a later kick raises both again */
 		arch_clear_host_ipi();
@@ -170,10 +172,13 @@ static struct vcpu *find_work(struct hart *h)
 		if (h->current && vcpu_irq_pending(h->current))
 			continue;
 		arch_wait_for_interrupt();
-		if (arch_host_pending() & MIP_STIP) {
+		pending = arch_host_pending();
+		if (pending & MIP_STIP) {
 			prof_tick_host(h, PROF_IDLE, (uintptr_t)arch_wait_for_interrupt);
 			hart_timer_expired(h);
 		}
+		if (pending & MIP_SEIP)
+			hw_irq_handle();
 	}
 }
 

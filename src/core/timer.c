@@ -21,7 +21,10 @@ void hart_timer_update(struct hart *h)
 
 	if (sample < next)
 		next = sample;
-	/* the boot hart reads the console for Keel's keys and the monitor */
+	/*
+	 * the boot hart reads the console for Keel's keys and the monitor
+	 * (console_next stays UINT64_MAX when input comes on an interrupt)
+	 */
 	if (h->index == 0 && h->console_next < next)
 		next = h->console_next;
 	for (unsigned int i = 0; i < h->nr_vcpus; i++) {

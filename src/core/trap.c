@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "console.h"
 #include "hart.h"
+#include "hw_irq.h"
 #include "exit_stats.h"
 #include "sbi.h"
 #include "sched.h"
@@ -225,6 +226,10 @@ static void handle_interrupt(struct vcpu *v, struct trap_info *t)
 		 * is up, so vcpu_schedule() sends this exit to the scheduler.
 		 */
 		arch_clear_host_ipi();
+		break;
+	case IRQ_S_EXT:
+		/* console input (hw_irq.h): only the boot hart enables it */
+		hw_irq_handle();
 		break;
 	default:
 		/* not enabled in sie: should not happen, so say so */

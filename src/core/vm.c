@@ -108,7 +108,7 @@ static int vm_load(struct vm *vm)
 		.initrd_start = initrd_start,
 		.initrd_end = initrd_end,
 		.uart_base = VM_UART_BASE,
-		.uart_size = UART16550_SIZE,
+		.uart_size = vm->has_uart ? UART16550_SIZE : 0,
 		.uart_clock = VM_UART_CLOCK,
 		.plic_base = VM_PLIC_BASE,
 		.plic_size = vm->has_plic ? VPLIC_SIZE : 0,
@@ -180,7 +180,8 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 		v->trace = trace;
 		v->pin = cfg->vcpu_pin[i];
 	}
-	vm->has_plic = true;
+	vm->has_uart = cfg->devices & VM_DEV_UART;
+	vm->has_plic = cfg->devices & VM_DEV_PLIC;
 	if (vm_load(vm))
 		return -1;
 	devices_reset(vm);

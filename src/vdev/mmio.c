@@ -73,6 +73,9 @@ static void uart_access(struct vcpu *v, const struct trap_info *t, const struct 
 	if (a->is_store) {
 		uint64_t value = a->reg ? v->ctx.x[a->reg] : 0;
 		uart16550_write(&vm->uart, offset, a->width, value);
+		/* the receive interrupt just enabled: what was typed is there */
+		if (uart16550_rx_irq_enabled(&vm->uart))
+			vdev_uart_feed(vm);
 		trace_exit(v, t, "uart write +0x%llx = 0x%llx (%u bytes): emulated",
 			   (unsigned long long)offset, (unsigned long long)value, a->width);
 	} else {
@@ -110,7 +113,7 @@ enum vm_device { DEV_NONE, DEV_UART, DEV_PLIC };
 
 static enum vm_device device_at(const struct vm *vm, uint64_t gpa, uint64_t *offset)
 {
-	if (gpa >= VM_UART_BASE && gpa - VM_UART_BASE < UART16550_SIZE) {
+	if (vm->has_uart && gpa >= VM_UART_BASE && gpa - VM_UART_BASE < UART16550_SIZE) {
 		*offset = gpa - VM_UART_BASE;
 		return DEV_UART;
 	}

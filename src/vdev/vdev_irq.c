@@ -26,7 +26,8 @@ void vdev_irq_update(struct vm *vm, struct vcpu *self)
 {
 	if (!vm->has_plic)
 		return;
-	vplic_set_level(&vm->plic, VM_UART_IRQ, uart16550_irq_pending(&vm->uart));
+	vplic_set_level(&vm->plic, VM_UART_IRQ,
+			vm->has_uart && uart16550_irq_pending(&vm->uart));
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		bool line = vplic_context_asserted(&vm->plic, vplic_s_context(i));
@@ -55,7 +56,7 @@ void vdev_uart_feed(struct vm *vm)
 void vdev_console_input(struct vm *vm)
 {
 	/* A guest without the PLIC polls its UART and pulls input itself. */
-	if (vm->has_plic)
+	if (vm->has_plic && vm->has_uart)
 		vcpu_post_request(&vm->vcpus[0], VCPU_REQ_DEVICES);
 }
 
@@ -64,7 +65,13 @@ void vdev_service(struct vcpu *v)
 	struct vm *vm = v->vm;
 
 	spin_lock(&vm->dev_lock);
-	vdev_uart_feed(vm);
+	/*
+	 * Only a driver that takes the receive interrupt is handed input
+	 * ahead of its reads: a guest that reads the console through SBI
+	 * (DBCN, legacy getchar) must still find it there.
+	 */
+	if (uart16550_rx_irq_enabled(&vm->uart))
+		vdev_uart_feed(vm);
 	vdev_irq_update(vm, v);
 	spin_unlock(&vm->dev_lock);
 }

@@ -32,6 +32,8 @@ struct vm_desc {
 	const uint32_t *harts; /* vcpu-harts cells, host order; NULL: absent */
 	int nr_harts;          /* cells in it (0: an empty property) */
 	int harts_bytes;       /* >0: the property is this many bytes of harts */
+	const char *devices;   /* raw "devices" bytes (NUL-separated); NULL: absent */
+	int devices_len;
 };
 
 struct bundle_desc {
@@ -39,6 +41,7 @@ struct bundle_desc {
 	uint32_t version;       /* 0: BUNDLE_VERSION; NO_U32: absent */
 	int version_len;        /* >0: raw length of the version property */
 	int options;            /* 1: /options {}, |2: trace;, |4: test-hooks; */
+	const char *last_stop;  /* /options/on-last-vm-stop; NULL: absent */
 	struct vm_desc vm[8];
 	unsigned int nr_vm;
 };
@@ -79,6 +82,8 @@ static void put_vm(const struct vm_desc *d)
 		OK(fdt_property(blob, "initrd", d->initrd, d->initrd_len));
 	if (d->no_sstc)
 		OK(fdt_property(blob, "no-sstc", "", 0));
+	if (d->devices)
+		OK(fdt_property(blob, "devices", d->devices, d->devices_len));
 	if (d->harts) {
 		fdt32_t cells[16];
 
@@ -123,6 +128,8 @@ static uint32_t build(const struct bundle_desc *d)
 			OK(fdt_property(blob, "trace", "", 0));
 		if (d->options & 4)
 			OK(fdt_property(blob, "test-hooks", "", 0));
+		if (d->last_stop)
+			OK(fdt_property_string(blob, "on-last-vm-stop", d->last_stop));
 		OK(fdt_end_node(blob));
 	}
 	for (unsigned int i = 0; i < d->nr_vm; i++)
@@ -199,6 +206,56 @@ TEST(optional_fields_have_defaults)
 	CHECK(b.vms[0].initrd == NULL);
 	CHECK_EQ(b.vms[0].initrd_size, 0);
 	CHECK(!b.vms[0].no_sstc);
+	CHECK_EQ(b.vms[0].devices, VM_DEV_ALL);
+	CHECK(!b.keep_running);
+}
+
+/* "devices": a string list; a VM with none of them is allowed */
+TEST(devices_list)
+{
+	struct bundle_desc d = { .nr_vm = 1 };
+
+	d.vm[0] = good_vm("a");
+	d.vm[0].devices = "uart";
+	d.vm[0].devices_len = 5;
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK_EQ(b.vms[0].devices, VM_DEV_UART);
+	d.vm[0].devices = "plic\0uart";
+	d.vm[0].devices_len = 10;
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK_EQ(b.vms[0].devices, VM_DEV_UART | VM_DEV_PLIC);
+	d.vm[0].devices = "";
+	d.vm[0].devices_len = 0;
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK_EQ(b.vms[0].devices, 0);
+}
+
+TEST(devices_unknown_or_not_strings)
+{
+	struct vm_desc vm = good_vm("a");
+
+	vm.devices = "uart\0disk";
+	vm.devices_len = 10;
+	check_vm_refused(vm, "VM 'a': devices: unknown device 'disk' (known: uart, plic)");
+	vm.devices = "uart";
+	vm.devices_len = 4; /* no NUL */
+	check_vm_refused(vm, "VM 'a': devices is not a list of strings");
+}
+
+TEST(on_last_vm_stop)
+{
+	struct bundle_desc d = { .options = 1, .nr_vm = 1 };
+
+	d.vm[0] = good_vm("a");
+	d.last_stop = "keep-running";
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK(b.keep_running);
+	d.last_stop = "power-off";
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK(!b.keep_running);
+	d.last_stop = "reboot";
+	CHECK_EQ(build_and_parse(&d), -1);
+	CHECK_ERR("bundle: options/on-last-vm-stop must be \"power-off\" or \"keep-running\"");
 }
 
 TEST(options_node_without_trace)

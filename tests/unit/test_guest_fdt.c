@@ -331,6 +331,18 @@ TEST(dt_uart_has_no_interrupt_without_a_plic)
 	CHECK_EQ(fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0"), -FDT_ERR_NOTFOUND);
 }
 
+/* devices without "uart": no serial node and no stdout-path */
+TEST(dt_without_a_uart)
+{
+	struct guest_fdt_params p = params();
+
+	p.uart_size = 0;
+	CHECK_EQ(build(&p), 0);
+	CHECK_EQ(fdt_path_offset(fdt, "/soc/serial@10000000"), -FDT_ERR_NOTFOUND);
+	CHECK(fdt_getprop(fdt, node("/chosen"), "stdout-path", NULL) == NULL);
+	CHECK(node("/soc") >= 0);
+}
+
 /* The PLIC node as QEMU virt's, and the UART wired to it through a phandle */
 TEST(dt_plic_node_and_uart_interrupt)
 {

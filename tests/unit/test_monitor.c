@@ -31,6 +31,10 @@ TEST(simple_commands)
 	CHECK_EQ(p.cmd, MON_VCPUS);
 	parse("exit");
 	CHECK_EQ(p.cmd, MON_EXIT);
+	parse("poweroff");
+	CHECK_EQ(p.cmd, MON_POWEROFF);
+	parse("poweroff now");
+	CHECK_EQ(p.cmd, MON_BAD);
 	parse("stats");
 	CHECK_EQ(p.cmd, MON_STATS);
 	CHECK(p.vm == NULL);

@@ -113,6 +113,46 @@ TEST(qemu_smp4_uart)
 	CHECK_EQ(plat.uart.reg_io_width, 1);
 }
 
+/* QEMU's PLIC: contexts M, S per hart; the UART on source 10 */
+TEST(qemu_smp4_console_irq_reaches_the_boot_harts_s_context)
+{
+	CHECK(load("qemu-virt-smp4.dtb"));
+	CHECK_EQ(parse(0), 0);
+	CHECK(plat.console_irq.valid);
+	CHECK_EQ(plat.console_irq.source, 10);
+	CHECK_EQ(plat.console_irq.context, 1);
+	CHECK_EQ(plat.console_irq.plic_base, 0xc000000);
+	CHECK_EQ(plat.console_irq.plic_size, 0x600000);
+	CHECK_EQ(parse(3), 0);
+	CHECK_EQ(plat.console_irq.context, 7);
+}
+
+TEST(console_irq_needs_interrupts_and_a_plic_parent)
+{
+	int uart, plic;
+
+	CHECK(load("qemu-virt-smp4.dtb"));
+	uart = fdt_path_offset(fdt, "/soc/serial@10000000");
+	OK(fdt_delprop(fdt, uart, "interrupts"));
+	CHECK_EQ(parse(0), 0);
+	CHECK(!plat.console_irq.valid); /* polled, but still a console */
+	CHECK_EQ(plat.uart.kind, HW_UART_NS16550);
+
+	CHECK(load("qemu-virt-smp4.dtb"));
+	plic = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
+	CHECK(plic >= 0);
+	OK(fdt_setprop_string(fdt, plic, "compatible", "acme,intc"));
+	CHECK_EQ(parse(0), 0);
+	CHECK(!plat.console_irq.valid);
+
+	/* a PLIC with no S-mode context for the boot hart */
+	CHECK(load("qemu-virt-smp4.dtb"));
+	plic = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
+	OK(fdt_delprop(fdt, plic, "interrupts-extended"));
+	CHECK_EQ(parse(0), 0);
+	CHECK(!plat.console_irq.valid);
+}
+
 TEST(qemu_smp4_has_no_reserved_memory_or_initrd)
 {
 	CHECK(load("qemu-virt-smp4.dtb"));

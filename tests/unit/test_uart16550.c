@@ -448,3 +448,16 @@ TEST(irq_pending_follows_iir)
 	CHECK_EQ(rd(RBR), 1);
 	CHECK(!uart16550_irq_pending(&uart));
 }
+
+TEST(rx_irq_enabled_follows_ier_erbfi)
+{
+	setup();
+	CHECK(!uart16550_rx_irq_enabled(&uart));
+	wr(IER, 0x02);
+	CHECK(!uart16550_rx_irq_enabled(&uart));
+	wr(IER, 0x01);
+	CHECK(uart16550_rx_irq_enabled(&uart));
+	wr(LCR, 0x80); /* DLAB: offset 1 is DLM, IER is untouched */
+	wr(DLM, 0x00);
+	CHECK(uart16550_rx_irq_enabled(&uart));
+}
