@@ -1,0 +1,181 @@
+/*
+ * The replay driver: runs a fuzz target's LLVMFuzzerTestOneInput on every
+ * file of its corpus, without libFuzzer, so make test (tests/run-all.sh)
+ * replays every seed and every crash ever found with the host gcc under
+ * ASan/UBSan.
+ *
+ *	replay_<target> NAME PATH...      (a PATH is a file or a directory)
+ *
+ * prints, as the unit tests do, one line that tests/run-all.sh counts:
+ *
+ *	PASS fuzz_sbi corpus (42 inputs)
+ *
+ * or one FAIL line per input that crashed or tripped an invariant:
+ *
+ *	FAIL fuzz_sbi tests/fuzz/corpus/fuzz_sbi/crash-1234 (signal 6)
+ *
+ * Each input runs in a child of its own, so one crash names its file and
+ * the rest still run, and no input sees state an earlier one left behind
+ * (libFuzzer would not give it that either).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fuzz_check.h"
+
+struct paths {
+	char **v;
+	size_t n, cap;
+};
+
+static void add_path(struct paths *p, const char *path)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 64;
+		p->v = realloc(p->v, p->cap * sizeof(*p->v));
+		if (!p->v) {
+			perror("replay");
+			exit(2);
+		}
+	}
+	p->v[p->n++] = strdup(path);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A file, or every regular file directly in a directory (dotfiles skipped). */
+static int collect(struct paths *p, const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	DIR *d;
+
+	if (stat(path, &st)) {
+		perror(path);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		add_path(p, path);
+		return 0;
+	}
+	d = opendir(path);
+	if (!d) {
+		perror(path);
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		char full[4096];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(full, sizeof(full), "%s/%s", path, e->d_name);
+		if (!stat(full, &st) && S_ISREG(st.st_mode))
+			add_path(p, full);
+	}
+	closedir(d);
+	return 0;
+}
+
+static uint8_t *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4096;
+			buf = realloc(buf, cap);
+			if (!buf)
+				break;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got);
+	fclose(f);
+	*size = n;
+	return buf;
+}
+
+/* Runs one input in a child; 0 if it returned normally. */
+static int run_one(const char *name, const char *path)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return -1;
+	}
+	if (pid == 0) {
+		size_t size = 0;
+		uint8_t *data = read_file(path, &size);
+		uint8_t *copy;
+
+		if (!data) {
+			perror(path);
+			_exit(2);
+		}
+		/* an exact-size heap copy: a read past the input's end is caught */
+		copy = malloc(size ? size : 1);
+		memcpy(copy, data, size);
+		free(data);
+		LLVMFuzzerTestOneInput(copy, size);
+		free(copy);
+		exit(0); /* exit, not _exit: LeakSanitizer checks at exit */
+	}
+	if (waitpid(pid, &status, 0) < 0) {
+		perror("waitpid");
+		return -1;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status))
+		printf("FAIL %s %s (signal %d)\n", name, path, WTERMSIG(status));
+	else
+		printf("FAIL %s %s (exit %d)\n", name, path, WEXITSTATUS(status));
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct paths p = { 0 };
+	unsigned int failed = 0;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s NAME PATH...\n", argv[0]);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++)
+		if (collect(&p, argv[i])) {
+			printf("FAIL %s %s (cannot read it)\n", argv[1], argv[i]);
+			return 1;
+		}
+	if (!p.n) {
+		/* an empty corpus replays nothing: say so rather than pass */
+		printf("FAIL %s corpus (no inputs)\n", argv[1]);
+		return 1;
+	}
+	qsort(p.v, p.n, sizeof(*p.v), by_name);
+	for (size_t i = 0; i < p.n; i++)
+		if (run_one(argv[1], p.v[i]))
+			failed++;
+	if (!failed)
+		printf("PASS %s corpus (%zu inputs)\n", argv[1], p.n);
+	for (size_t i = 0; i < p.n; i++)
+		free(p.v[i]);
+	free(p.v);
+	return failed ? 1 : 0;
+}
