@@ -74,6 +74,12 @@ sys_check one-vm-reboots-alone one-vm-reboots grep -q '^\[reboot\] KEEL-TEST: PA
 # Keel's monitor shell (Ctrl-A h): every command answered while Linux and
 # the demo guest run; the demo VM stopped, started and reset from it.
 sys_script monitor tests/system/monitor.sh
+# /options/on-last-vm-stop = "keep-running": Keel outlives its last VM;
+# the monitor starts it again, then powers off (docs/config.md).
+sys_script keep-running tests/system/keep-running.sh
+# devices = "plic": no UART at 0x10000000, so the uart guest's first access
+# there is a load access fault, as on a machine with nothing there.
+sys_case config-no-uart - "-F tests/system/data/no-uart.dts" 1 'unexpected trap: scause 0x5 stval 0x1000000' 'KEEL-TEST: PASS'
 # SBI fuzzing (guests/fuzz): 100 000 seeded calls with random EIDs, FIDs
 # and edge-case arguments; every one returns a defined error code, the
 # guest's canary is untouched, SBI still works, and the smp guest in the
