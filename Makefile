@@ -67,7 +67,7 @@ KEEL_OBJS := $(patsubst src/%,$(BUILD)/keel/%.o,$(KEEL_SRCS))
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c
 LIBFDT_OBJS := $(patsubst %.c,$(BUILD)/keel/libfdt/%.o,$(LIBFDT_SRCS))
 
-.PHONY: all keel guests linux run test unit system bench debug clean fuzz setup-build setup-run setup-test
+.PHONY: all keel keel-builtin FORCE guests linux run test unit system bench debug clean fuzz setup-build setup-run setup-test
 
 all: keel guests
 
@@ -137,6 +137,32 @@ $(BUILD)/run/bundle.dtb: FORCE keel guests $(GUEST_DEPS)
 		-P "$(if $(filter 1,$(PROFILE)),$(PROFILE_HZ),0)" -C "$(PROFILE_CHAIN)"
 
 FORCE:
+
+# Keel with its bundle built in: one file for a board's loader.
+#   make keel-builtin CONFIG=configs/default.dts   (or BUNDLE=my.dtb)
+# gives build/keel-builtin.bin; a bundle loaded beside it still wins.
+BUILTIN_DTB := $(or $(BUNDLE),$(BUILD)/builtin/bundle.dtb)
+BUILTIN_OBJ := $(BUILD)/keel/boot/builtin_bundle.S.o
+keel-builtin: $(BUILD)/keel-builtin.bin
+
+$(BUILD)/builtin/bundle.dtb: FORCE guests $(GUEST_DEPS)
+	@[ -n "$(CONFIG)" ] || { echo "make keel-builtin: give CONFIG=<vm config> or BUNDLE=<bundle.dtb>" >&2; exit 1; }
+	@scripts/mkbundle.sh -o $@ -F "$(CONFIG)"
+
+$(BUILD)/keel-builtin/builtin_bundle.o: src/boot/builtin_bundle.S $(BUILTIN_DTB) FORCE
+	@[ -f "$(BUILTIN_DTB)" ] || { echo "make keel-builtin: bundle '$(BUILTIN_DTB)' does not exist" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	@echo "  AS      $< (with $(BUILTIN_DTB))"
+	@$(CC) $(KEEL_CFLAGS) $(KEEL_WARN) -DKEEL_BUILTIN_BUNDLE='"$(abspath $(BUILTIN_DTB))"' -c $< -o $@
+
+$(BUILD)/keel-builtin.elf: $(filter-out $(BUILTIN_OBJ),$(KEEL_OBJS)) $(BUILD)/keel-builtin/builtin_bundle.o $(LIBFDT_OBJS) linker.ld
+	@echo "  LD      $@"
+	@$(CC) $(KEEL_LDFLAGS) -o $@ $(filter %.o,$^) -lc -lgcc
+
+$(BUILD)/keel-builtin.bin: $(BUILD)/keel-builtin.elf
+	@$(OBJCOPY) -O binary $< $@
+	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes, bundle included)"
+
 
 run: setup-run $(BUILD)/run/bundle.dtb
 	@scripts/run-qemu.sh -k $(BUILD)/keel.bin -B $(BUILD)/run/bundle.dtb \

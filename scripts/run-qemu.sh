@@ -3,7 +3,8 @@
 # how it ended into an exit code:
 #   0  every VM shut down        1  a failure (a VM failed, Keel faulted,
 #   2  QEMU ended otherwise         bad bundle...) - the console says which
-#   -k keel.bin -B bundle.dtb [-s harts] [-M qemu-mem] [-- extra qemu args]
+#   -k keel.bin [-B bundle.dtb] [-s harts] [-M qemu-mem] [-- extra qemu args]
+# (no -B: Keel uses the bundle built into it, make keel-builtin)
 set -uo pipefail
 
 keel= bundle= harts=1 qmem=1G
@@ -21,7 +22,7 @@ trap 'rm -f "$log"' EXIT
 # QEMU's own escape moves from Ctrl-A to Ctrl-] (Ctrl-] x quits QEMU), so
 # Ctrl-A reaches Keel (include/console_keys.h).
 qemu-system-riscv64 -machine virt -nographic -echr 0x1d -bios default -smp "$harts" -m "$qmem" \
-	-kernel "$keel" -initrd "$bundle" "$@" | tee "$log"
+	-kernel "$keel" ${bundle:+-initrd "$bundle"} "$@" | tee "$log"
 qemu_rc=${PIPESTATUS[0]}
 
 if grep -q '^\[keel\] power off: shutdown' "$log"; then

@@ -144,15 +144,26 @@ static void setup_memory(const void *fdt)
 				 platform.initrd_end - platform.initrd_start);
 }
 
+/* src/boot/builtin_bundle.S: empty unless built with make keel-builtin */
+extern const char builtin_bundle_start[], builtin_bundle_end[];
+
+/* The bundle the firmware loaded, or else the one built into Keel's image */
 static void load_bundle(void)
 {
+	const void *blob = (const void *)(uintptr_t)platform.initrd_start;
+	uint64_t size = platform.initrd_end - platform.initrd_start;
 	char err[192];
 
-	if (platform.initrd_end <= platform.initrd_start)
-		power_off(true, "no bundle: /chosen has no linux,initrd-start/end "
-				"(load one with QEMU -initrd, see README)");
-	if (bundle_parse((void *)(uintptr_t)platform.initrd_start,
-			 platform.initrd_end - platform.initrd_start, &bundle, err, sizeof(err))) {
+	if (platform.initrd_end <= platform.initrd_start) {
+		blob = builtin_bundle_start;
+		size = (uint64_t)(builtin_bundle_end - builtin_bundle_start);
+		if (!size)
+			power_off(true, "no bundle: /chosen has no linux,initrd-start/end and none "
+					"is built in (load one with QEMU -initrd, or make "
+					"keel-builtin; see README)");
+		pr_info("bundle: built into Keel's image (%llu bytes)\n", (unsigned long long)size);
+	}
+	if (bundle_parse(blob, size, &bundle, err, sizeof(err))) {
 		pr_err("%s\n", err);
 		power_off(true, "bad bundle");
 	}

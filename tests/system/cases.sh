@@ -80,6 +80,10 @@ sys_script keep-running tests/system/keep-running.sh
 # devices = "plic": no UART at 0x10000000, so the uart guest's first access
 # there is a load access fault, as on a machine with nothing there.
 sys_case config-no-uart - "-F tests/system/data/no-uart.dts" 1 'unexpected trap: scause 0x5 stval 0x1000000' 'KEEL-TEST: PASS'
+# A bundle built into Keel's image (make keel-builtin CONFIG=...): two VMs
+# boot with nothing loaded beside Keel; a loaded bundle wins; none at all
+# is a clear error.
+sys_script builtin-bundle tests/system/builtin-bundle.sh
 # SBI fuzzing (guests/fuzz): 100 000 seeded calls with random EIDs, FIDs
 # and edge-case arguments; every one returns a defined error code, the
 # guest's canary is untouched, SBI still works, and the smp guest in the
