@@ -56,5 +56,90 @@ def mmio_seeds():
     write("fuzz_mmio_decode", "htinst-upper-half", mmio(0x13, 0x1_0000_2503))
 
 
+# ---- fuzz_sbi: nr of vCPUs, then operations (see fuzz_sbi.c) --------------
+EIDS = ["set_timer", "putchar", "getchar", "clear_ipi", "send_ipi", "fence_i",
+        "sfence_vma", "sfence_vma_asid", "shutdown", "BASE", "TIME", "IPI", "RFENCE",
+        "HSM", "SRST", "PMU", "DBCN", "KEEL"]
+# argument kinds (fuzz_sbi.c's arg()): a kind byte, sometimes a value after it
+Z = b"\x00"
+M1 = b"\x20"  # -1
+
+
+def small(n):
+    return bytes([0x10 | n])
+
+
+def ram(off):  # RAM_BASE + off
+    return b"\x30" + struct.pack("<H", off)
+
+
+def page(n):  # RAM_BASE + n pages
+    return bytes([0x40 | n])
+
+
+def u64(v):
+    return b"\x90" + struct.pack("<Q", v)
+
+
+def fw_event(code):
+    return b"\xbc" + bytes([code])
+
+
+def mask(m):
+    return b"\xc0" + bytes([m])
+
+
+def call(caller, eid, fid, *args):
+    args = list(args) + [Z] * (6 - len(args))
+    return bytes([0, caller, EIDS.index(eid), fid]) + b"".join(args)
+
+
+TAKE_STARTS = b"\x05"
+WAKE = b"\x0e"
+
+
+def store(off, value):
+    return b"\x07" + struct.pack("<HQ", off, value)
+
+
+def sbi_seeds():
+    def w(name, nr_vcpus, *ops):
+        write("fuzz_sbi", name, bytes([nr_vcpus - 1]) + b"".join(ops))
+
+    w("base", 1, *[call(0, "BASE", f) for f in range(7)],
+      call(0, "BASE", 3, u64(0x4442434E)), call(0, "BASE", 3, u64(0x0A4B454C)),
+      call(0, "BASE", 3, u64(0x53555350)))
+    w("hsm", 4, call(0, "HSM", 0, small(1), page(0), small(7)), TAKE_STARTS,
+      call(0, "HSM", 2, small(1)), call(1, "HSM", 0, small(2), page(1)),
+      call(1, "HSM", 0, small(2), page(1)), call(0, "HSM", 3, Z), WAKE,
+      call(0, "HSM", 3, b"\xf0", page(2), small(3)), call(1, "HSM", 1),
+      call(0, "HSM", 2, small(9)), WAKE, call(0, "HSM", 1))
+    w("dbcn", 1, store(0x100, int.from_bytes(b"hello!\n\0", "little")),
+      call(0, "DBCN", 0, small(7), ram(0x100)), call(0, "DBCN", 1, small(4), ram(0x200)),
+      call(0, "DBCN", 2, small(0xa)), call(0, "DBCN", 0, u64(0x4000), page(0)),
+      call(0, "DBCN", 1, small(8), b"\x55"))
+    w("pmu", 2, call(0, "PMU", 0), call(0, "PMU", 1, small(3)),
+      call(0, "PMU", 2, small(3), mask(0xff), Z, fw_event(4)),
+      call(0, "PMU", 2, Z, mask(0x1), small(2), b"\xb0\x01"),
+      call(0, "PMU", 7, page(1), Z, Z), call(0, "PMU", 3, small(7), small(1)),
+      call(0, "PMU", 3, Z, small(1), small(2)), b"\x06\x10\x27\x00\x00",
+      call(0, "PMU", 4, small(7), small(1), small(2)), call(0, "PMU", 5, small(7)),
+      call(0, "PMU", 6, small(7)), call(0, "PMU", 4, Z, small(1), small(3)), call(0, "PMU", 8, page(2), Z, small(2), Z),
+      call(0, "PMU", 7, M1, M1, Z))
+    w("ipi-fence-timer", 3, call(0, "TIME", 0, u64(1000)), call(0, "IPI", 0, mask(3), Z),
+      call(0, "IPI", 0, small(1), M1), call(0, "RFENCE", 1, mask(7), Z, b"\xe1", page(1)),
+      call(0, "RFENCE", 2, small(1), small(2), page(0), small(8), small(1)),
+      call(0, "RFENCE", 0, small(1), small(5)))
+    w("legacy", 2, store(0x8, 3), call(0, "set_timer", 0, u64(5000)),
+      call(0, "putchar", 0, small(0xa)), call(0, "getchar", 0), call(0, "clear_ipi", 0),
+      call(0, "send_ipi", 0, ram(0x8)), call(0, "fence_i", 0, ram(0x9)),
+      call(0, "sfence_vma", 0, Z, page(0), page(1)), call(0, "shutdown", 0))
+    w("srst-reboot", 2, call(0, "SRST", 0, small(1), Z), call(0, "SRST", 0, small(2), small(1)),
+      call(0, "SRST", 0, small(3), Z), call(0, "SRST", 0, Z, b"\xf8"))
+    w("keel", 1, call(0, "KEEL", 0), call(0, "KEEL", 1, Z, small(1)), call(0, "KEEL", 3, small(5)),
+      call(0, "KEEL", 2), call(0, "KEEL", 2), call(0, "KEEL", 4), call(0, "KEEL", 9))
+
+
 if __name__ == "__main__":
     mmio_seeds()
+    sbi_seeds()

@@ -1,0 +1,362 @@
+/*
+ * Fuzz target: the SBI guests call, end to end through sbi_dispatch() with
+ * every extension, linked exactly as tests/unit's test_sbi (the real
+ * dispatcher, extensions, vm_mem.c and pmu.c; tests/unit/fake_core.c for
+ * the vCPU/VM functions they call). Every register of an ecall is the
+ * guest's to choose, so no sequence of calls may hurt Keel or break the
+ * VM's state.
+ *
+ * The input: one byte for the number of vCPUs (1..8), then operations
+ * until it runs out, each an opcode byte and its operands:
+ *
+ *   ecall      caller, eid, fid, a0..a5 (each a kind byte, sometimes a
+ *              value: 0, small, -1, addresses in/around/past guest RAM,
+ *              the UART, near wrapping, event indexes, hart masks...)
+ *   start      the home harts take the posted hart_start requests
+ *   wake       an interrupt wakes every suspended vCPU
+ *   store      the guest writes 8 bytes of its RAM
+ *   tick       the raw cycle/instret counters move on
+ *
+ * The VM has a small RAM in a heap block of exactly its size, so ASan
+ * catches any access past it. After every call:
+ *   - a returning call's a0 is an error code of the SBI specification (or,
+ *     for legacy getchar, a character), and a2..a7 and every other
+ *     register are the guest's still; a call that does not return stopped
+ *     or suspended the caller, or stopped or rebooted the VM;
+ *   - guest RAM changed only where the call was allowed to write (DBCN
+ *     console_read's buffer, the PMU snapshot area on counter_stop,
+ *     event_get_info's entries), and no other vCPU's registers changed;
+ *   - every vCPU's HSM state is a valid one matching its run state, a
+ *     running VM has a vCPU that is not STOPPED, HSM get_status tells the
+ *     truth, the PMU's configured counters and snapshot area are valid;
+ *   - Keel's test hook (KEEL fid 0) is refused: test_hooks is off.
+ */
+#include <string.h>
+
+#include "arch.h"
+#include "fake_core.h"
+#include "fake_pmu_arch.h"
+#include "fuzz_check.h"
+#include "sbi.h"
+#include "vcpu_request.h"
+
+#define RAM_BASE VM_RAM_BASE
+#define RAM_SIZE 0x4000UL /* four pages: room for the PMU snapshot area */
+#define PC 0x80001000UL
+#define REG_PATTERN 0x6b6b6b6b00000000UL /* | register number */
+
+static struct vm vm;
+static uint8_t *ram;               /* the guest's RAM: exactly RAM_SIZE bytes */
+static uint8_t shadow[RAM_SIZE];   /* what it held after the last check */
+
+static const unsigned long eids[] = {
+	SBI_EXT_0_1_SET_TIMER, SBI_EXT_0_1_CONSOLE_PUTCHAR, SBI_EXT_0_1_CONSOLE_GETCHAR,
+	SBI_EXT_0_1_CLEAR_IPI, SBI_EXT_0_1_SEND_IPI, SBI_EXT_0_1_REMOTE_FENCE_I,
+	SBI_EXT_0_1_REMOTE_SFENCE_VMA, SBI_EXT_0_1_REMOTE_SFENCE_VMA_ASID, SBI_EXT_0_1_SHUTDOWN,
+	SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM, SBI_EXT_SRST,
+	SBI_EXT_PMU, SBI_EXT_DBCN, SBI_EXT_KEEL, SBI_EXT_SUSP, SBI_EXT_CPPC,
+	SBI_EXT_FIRMWARE_START, SBI_EXT_FIRMWARE_END, 0x9, 0x11,
+};
+#define NR_EIDS (sizeof(eids) / sizeof(eids[0]))
+
+static const struct sbi_extension *const extensions[] = {
+	&sbi_ext_base, &sbi_ext_legacy, &sbi_ext_time, &sbi_ext_ipi, &sbi_ext_rfence,
+	&sbi_ext_hsm,  &sbi_ext_srst,   &sbi_ext_dbcn, &sbi_ext_pmu, &sbi_ext_keel,
+};
+
+/* A freshly booted VM: vCPU 0 running, the others STOPPED, RAM zero. */
+static void boot(unsigned int nr)
+{
+	memset(&vm, 0, sizeof(vm));
+	memset(ram, 0, RAM_SIZE);
+	memset(shadow, 0, RAM_SIZE);
+	vm.ram_base = RAM_BASE;
+	vm.ram_size = RAM_SIZE;
+	vm.ram = ram;
+	vm.nr_vcpus = nr;
+	vm.state = VM_RUNNING;
+	for (unsigned int i = 0; i < nr; i++) {
+		struct vcpu *v = &vm.vcpus[i];
+
+		v->vm = &vm;
+		v->id = i;
+		v->hart = &fake_hart;
+		v->hsm_state = i ? SBI_HSM_STATE_STOPPED : SBI_HSM_STATE_STARTED;
+		v->run_state = i ? VCPU_OFF : VCPU_RUNNABLE;
+		for (unsigned int r = 1; r < 32; r++)
+			v->ctx.x[r] = REG_PATTERN | r;
+		v->ctx.sepc = PC;
+	}
+}
+
+/* One argument register: its kind byte says what sort of value. */
+static unsigned long arg(struct fuzz_input *in)
+{
+	uint8_t k = fuzz_u8(in);
+	unsigned long n = k & 0xf;
+
+	switch (k >> 4) {
+	case 0: return 0;
+	case 1: return n;
+	case 2: return ~0UL;
+	case 3: return RAM_BASE + (fuzz_bytes(in, 2) & (2 * RAM_SIZE - 1)); /* in RAM, or past */
+	case 4: return RAM_BASE + n * 0x1000;                 /* pages, some past the end */
+	case 5: return RAM_BASE + RAM_SIZE - n;               /* the last bytes */
+	case 6: return RAM_BASE + RAM_SIZE + n;               /* just past */
+	case 7: return RAM_BASE - 1 - n;                      /* just below */
+	case 8: return 1UL << (n + 28);
+	case 9: return fuzz_u64(in);
+	case 10: return fuzz_u32(in);
+	case 11: return SBI_PMU_EVENT_IDX(n >> 2 == 3 ? SBI_PMU_EVENT_TYPE_FW : n >> 2,
+					  fuzz_u8(in));       /* an event index */
+	case 12: return fuzz_u8(in);                          /* a hart mask */
+	case 13: return VM_UART_BASE + n;
+	case 14: return ~0UL - n * 0x1000;                    /* near wrapping */
+	default: return (n & 8 ? 0xF0000000UL : 0x80000000UL) | (n & 7); /* types, reasons */
+	}
+}
+
+static bool is_sbi_error(long e)
+{
+	return e <= SBI_SUCCESS && e >= SBI_ERR_NO_SHMEM;
+}
+
+/* Guest RAM [start, start + len) from the host's point of view, or false. */
+static bool in_window(uint64_t gpa, uint64_t start, uint64_t len)
+{
+	return gpa >= start && gpa - start < len;
+}
+
+/*
+ * Where this call may write guest RAM: DBCN console_read into its buffer,
+ * PMU counter_stop into the snapshot area, event_get_info into its entries.
+ */
+static void write_window(const struct vcpu *v, unsigned long eid, unsigned long fid,
+			 const unsigned long a[6], uint64_t *start, uint64_t *len)
+{
+	*start = 0;
+	*len = 0;
+	if (eid == SBI_EXT_DBCN && fid == SBI_EXT_DBCN_CONSOLE_READ) {
+		*start = a[1];
+		*len = a[0];
+	} else if (eid == SBI_EXT_PMU && fid == SBI_EXT_PMU_COUNTER_STOP && v->pmu.snapshot_set) {
+		*start = v->pmu.snapshot_gpa;
+		*len = SBI_PMU_SNAPSHOT_SIZE;
+	} else if (eid == SBI_EXT_PMU && fid == SBI_EXT_PMU_EVENT_GET_INFO) {
+		*start = a[0];
+		*len = (a[2] < RAM_SIZE ? a[2] : RAM_SIZE) * 16;
+	}
+}
+
+static void check_ram(uint64_t start, uint64_t len)
+{
+	/* memcmp first: the byte loop is instrumented, and most calls write nothing */
+	if (!memcmp(ram, shadow, RAM_SIZE))
+		return;
+	for (unsigned long off = 0; off < RAM_SIZE; off++)
+		if (ram[off] != shadow[off])
+			FUZZ_CHECK(in_window(RAM_BASE + off, start, len));
+	memcpy(shadow, ram, RAM_SIZE);
+}
+
+static void check_state(void)
+{
+	unsigned int not_stopped = 0;
+
+	for (unsigned int i = 0; i < vm.nr_vcpus; i++) {
+		const struct vcpu *v = &vm.vcpus[i];
+		bool ok_ext = !v->sbi_last;
+
+		for (unsigned int e = 0; e < sizeof(extensions) / sizeof(extensions[0]); e++)
+			ok_ext |= v->sbi_last == extensions[e];
+		FUZZ_CHECK(ok_ext);
+		switch (v->hsm_state) {
+		case SBI_HSM_STATE_STARTED:
+			FUZZ_CHECK(v->run_state == VCPU_RUNNABLE);
+			break;
+		case SBI_HSM_STATE_STOPPED:
+		case SBI_HSM_STATE_START_PENDING:
+			FUZZ_CHECK(v->run_state == VCPU_OFF);
+			break;
+		case SBI_HSM_STATE_SUSPENDED:
+			FUZZ_CHECK(v->run_state == VCPU_BLOCKED);
+			break;
+		default:
+			FUZZ_CHECK(!"an HSM state Keel never gives");
+		}
+		not_stopped += v->hsm_state != SBI_HSM_STATE_STOPPED;
+		/* a start or a non-retentive resume goes to RAM */
+		if (v->hsm_state == SBI_HSM_STATE_START_PENDING || v->resume_fresh)
+			FUZZ_CHECK(vm_gpa_to_hva(&vm, v->resume_addr, 4));
+		/* configured counters: 0, 2 and the firmware ones; never time */
+		FUZZ_CHECK(!(v->pmu.in_use & ~((1UL << PMU_NUM_COUNTERS) - 1)));
+		FUZZ_CHECK(!(v->pmu.in_use & (1UL << PMU_CTR_TIME)));
+		if (v->pmu.snapshot_set) {
+			FUZZ_CHECK(!(v->pmu.snapshot_gpa & (SBI_PMU_SNAPSHOT_SIZE - 1)));
+			FUZZ_CHECK(vm_gpa_to_hva(&vm, v->pmu.snapshot_gpa, SBI_PMU_SNAPSHOT_SIZE));
+		}
+	}
+	/* the last vCPU to stop takes its VM down with it */
+	if (vm.state == VM_RUNNING)
+		FUZZ_CHECK(not_stopped > 0);
+}
+
+/* The running vCPU the caller byte names, or the next one; NULL if none. */
+static struct vcpu *caller(uint8_t pick)
+{
+	for (unsigned int i = 0; i < vm.nr_vcpus; i++) {
+		struct vcpu *v = &vm.vcpus[(pick + i) % vm.nr_vcpus];
+
+		if (v->hsm_state == SBI_HSM_STATE_STARTED)
+			return v;
+	}
+	return NULL;
+}
+
+static void ecall(struct fuzz_input *in)
+{
+	static struct vcpu_context others[KEEL_MAX_VCPUS];
+	struct vcpu *v = caller(fuzz_u8(in));
+	uint8_t e = fuzz_u8(in), f = fuzz_u8(in);
+	unsigned long eid = e < 0xe0 ? eids[e % NR_EIDS] : fuzz_u64(in);
+	unsigned long fid = f < 0xf0 ? f & 0xf : fuzz_u64(in);
+	unsigned long a[6], reboots = fake.reboots, win_start, win_len;
+	struct vcpu_context *next;
+
+	for (int i = 0; i < 6; i++)
+		a[i] = arg(in);
+	if (!v)
+		return;
+	for (unsigned int i = 0; i < vm.nr_vcpus; i++)
+		others[i] = vm.vcpus[i].ctx;
+	write_window(v, eid, fid, a, &win_start, &win_len);
+
+	next = fake_ecall(v, PC, eid, fid, a);
+#ifdef FUZZ_TRACE
+	/* -DFUZZ_TRACE: what an input does, to read a crash or a seed */
+	fprintf(stderr, "vcpu%u eid 0x%lx fid %lu (0x%lx 0x%lx 0x%lx 0x%lx) -> %s %ld 0x%lx\n",
+		v->id, eid, fid, a[0], a[1], a[2], a[3],
+		v->ctx.sepc == PC + 4 ? "error" : "no return", (long)v->ctx.x[10], v->ctx.x[11]);
+#endif
+
+	FUZZ_CHECK(next == &v->ctx ||
+		   next == (struct vcpu_context *)((unsigned long)&v->ctx | 2));
+	/* what an SBI call leaves alone: every register but a0/a1 */
+	for (unsigned int r = 1; r < 32; r++)
+		if (r < 10 || r > 17)
+			FUZZ_CHECK(v->ctx.x[r] == (REG_PATTERN | r));
+	for (unsigned int r = 12; r < 16; r++)
+		FUZZ_CHECK(v->ctx.x[r] == a[r - 10]);
+	FUZZ_CHECK(v->ctx.x[16] == fid && v->ctx.x[17] == eid);
+	if (v->ctx.sepc == PC + 4) {
+		long err = (long)v->ctx.x[10];
+
+		if (eid == SBI_EXT_0_1_CONSOLE_GETCHAR)
+			FUZZ_CHECK(err == -1 || (err >= 0 && err <= 255));
+		else
+			FUZZ_CHECK(is_sbi_error(err));
+		if (eid <= SBI_EXT_0_1_SHUTDOWN)
+			FUZZ_CHECK(v->ctx.x[11] == a[1]); /* legacy calls keep a1 */
+		if (eid == SBI_EXT_KEEL && fid == SBI_EXT_KEEL_TEST_HYPERVISOR_FAULT)
+			FUZZ_CHECK(err == SBI_ERR_DENIED);
+		if (eid == SBI_EXT_HSM && fid == SBI_EXT_HSM_HART_GET_STATUS && !err)
+			FUZZ_CHECK(v->ctx.x[11] ==
+				   (unsigned long)vm.vcpus[a[0]].hsm_state);
+		if (eid == SBI_EXT_PMU && err)
+			FUZZ_CHECK(v->ctx.x[11] == 0); /* an error returns no value */
+	} else {
+		/* no return: the caller left, or its VM stopped or rebooted */
+		FUZZ_CHECK(v->ctx.sepc == PC);
+		FUZZ_CHECK(v->ctx.x[10] == a[0] && v->ctx.x[11] == a[1]);
+		FUZZ_CHECK(v->hsm_state != SBI_HSM_STATE_STARTED || vm.state == VM_STOPPED ||
+			   fake.reboots != reboots);
+	}
+	for (unsigned int i = 0; i < vm.nr_vcpus; i++)
+		if (&vm.vcpus[i] != v)
+			FUZZ_CHECK(!memcmp(&others[i], &vm.vcpus[i].ctx, sizeof(others[i])));
+	check_ram(win_start, win_len);
+	check_state();
+	v->ctx.sepc = PC;
+	v->ctx.x[10] = REG_PATTERN | 10;
+	v->ctx.x[11] = REG_PATTERN | 11;
+	fake_hart.work = 0; /* the scheduler ran */
+	if (fake.reboots != reboots) {
+		unsigned int nr = vm.nr_vcpus;
+
+		/* vm_reboot: the VM boots again from its image */
+		fake.reboots = 0;
+		boot(nr);
+	}
+}
+
+/* The home harts take the hart_start requests (vcpu_take_requests). */
+static void take_starts(void)
+{
+	for (unsigned int i = 0; i < vm.nr_vcpus; i++) {
+		struct vcpu *v = &vm.vcpus[i];
+
+		if ((v->requests & VCPU_REQ_START) && v->hsm_state == SBI_HSM_STATE_START_PENDING) {
+			v->hsm_state = SBI_HSM_STATE_STARTED;
+			v->run_state = VCPU_RUNNABLE;
+		}
+		v->requests = 0;
+	}
+}
+
+/* An interrupt for every suspended vCPU: they resume. */
+static void wake_all(void)
+{
+	for (unsigned int i = 0; i < vm.nr_vcpus; i++) {
+		struct vcpu *v = &vm.vcpus[i];
+
+		if (v->hsm_state == SBI_HSM_STATE_SUSPENDED) {
+			v->hsm_state = SBI_HSM_STATE_STARTED;
+			v->run_state = VCPU_RUNNABLE;
+			v->resume_fresh = false;
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char typed[] = "typed on the console\n";
+	struct fuzz_input in = { data, size, 0 };
+
+	ram = malloc(RAM_SIZE);
+	fake_reset();
+	fake_pmu_reset();
+	fake.console_in = typed;
+	fake_guest_vm = &vm;
+	host = (struct host_features){ .mvendorid = 0x5b7, .marchid = 0x8000000000000007UL,
+				       .mimpid = 0x20181004 };
+	boot(1 + fuzz_u8(&in) % KEEL_MAX_VCPUS);
+	while (fuzz_more(&in) && vm.state != VM_STOPPED) {
+		uint8_t op = fuzz_u8(&in);
+
+		switch (op % 8) {
+		case 5:
+			take_starts();
+			break;
+		case 6:
+			if (op & 8)
+				wake_all();
+			else
+				fake_pmu.raw[(op >> 4) % 3] += fuzz_u32(&in);
+			break;
+		case 7: {
+			unsigned long off = fuzz_bytes(&in, 2) % (RAM_SIZE - 7);
+			uint64_t value = fuzz_u64(&in);
+
+			memcpy(ram + off, &value, sizeof(value));
+			memcpy(shadow + off, &value, sizeof(value));
+			break;
+		}
+		default:
+			ecall(&in);
+			break;
+		}
+		check_state();
+	}
+	free(ram);
+	return 0;
+}
