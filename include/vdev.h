@@ -32,6 +32,11 @@ enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_
  * on this hart, whose VSEIP is set at once; the others get a request.
  */
 void vdev_irq_update(struct vm *vm, struct vcpu *self);
+/*
+ * The same after a UART access, which changes nothing in the PLIC unless
+ * the UART's line moved: the common case (a poll of LSR) costs a compare.
+ */
+void vdev_uart_line_update(struct vm *vm, struct vcpu *self);
 /* On v's home hart: hvip.VSEIP := v->ext_line (VCPU_REQ_EXT_IRQ) */
 void vdev_sync_ext_irq(struct vcpu *v);
 /*

@@ -45,6 +45,8 @@ void vm_console_write(struct vm *vm, const char *s, unsigned long len);
 int vm_console_getc(struct vm *vm);
 /* The same from what was already read (no device access) */
 int vm_console_take(struct vm *vm);
+/* Is something queued for vm? (no lock: a hint, exact for its own reader) */
+bool vm_console_has_input(struct vm *vm);
 /*
  * Read the physical console now (Keel's commands, the monitor, the VMs'
  * queues). Guests' polls call it, and the boot hart every

@@ -58,11 +58,14 @@ static void uart_pull_input(struct vm *vm)
 {
 	uint64_t now = arch_time_now();
 
+	/* the queue is looked at only when a poll is due or it has something */
 	if (now - vm->console_polled >= CONSOLE_POLL_TICKS) {
 		vm->console_polled = now;
 		vm_console_poll();
+		vdev_uart_feed(vm);
+	} else if (vm_console_has_input(vm)) {
+		vdev_uart_feed(vm);
 	}
-	vdev_uart_feed(vm);
 }
 
 static void uart_access(struct vcpu *v, const struct trap_info *t, const struct mmio_access *a,
@@ -143,11 +146,13 @@ enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_
 		return MMIO_NEED_ALL_REGS;
 	/* the VM's vCPUs may use the devices from several harts at once */
 	spin_lock(&vm->dev_lock);
-	if (dev == DEV_UART)
+	if (dev == DEV_UART) {
 		uart_access(v, t, &a, offset);
-	else
+		vdev_uart_line_update(vm, v);
+	} else {
 		plic_access(v, t, &a, offset);
-	vdev_irq_update(vm, v);
+		vdev_irq_update(vm, v);
+	}
 	spin_unlock(&vm->dev_lock);
 	vcpu_skip_insn(v, a.insn_len);
 	return MMIO_DONE;

@@ -42,6 +42,14 @@ void vdev_irq_update(struct vm *vm, struct vcpu *self)
 	}
 }
 
+void vdev_uart_line_update(struct vm *vm, struct vcpu *self)
+{
+	bool line = vm->has_uart && uart16550_irq_pending(&vm->uart);
+
+	if (vm->has_plic && line != !!(vm->plic.level & (1ULL << VM_UART_IRQ)))
+		vdev_irq_update(vm, self);
+}
+
 void vdev_uart_feed(struct vm *vm)
 {
 	while (uart16550_rx_space(&vm->uart)) {
