@@ -113,7 +113,9 @@ static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 
 	memset(vm, 0, sizeof(*vm));
 	name = fdt_getprop(fdt, node, "vm-name", &len);
-	if (!name || len < 2 || name[len - 1] || (unsigned int)len > VM_NAME_MAX) {
+	/* one string: a NUL inside ("\0x") would leave an empty or shorter name */
+	if (!name || len < 2 || name[len - 1] || (unsigned int)len > VM_NAME_MAX ||
+	    strlen(name) != (size_t)len - 1) {
 		snprintf(err, errlen, "bundle: %s: 'vm-name' is missing or longer than %d characters",
 			 node_name, VM_NAME_MAX - 1);
 		return -1;
@@ -189,8 +191,15 @@ int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, un
 	int node, r;
 
 	memset(b, 0, sizeof(*b));
+	/*
+	 * fdt_check_header() wants the blob 8-byte aligned but not its
+	 * structure block, whose tokens and cells libfdt and get_u32() load
+	 * as 32-bit words: an odd off_dt_struct makes every one of them a
+	 * misaligned load (a trap to the firmware on many harts). The
+	 * Devicetree Specification aligns the block to 4 bytes; so must we.
+	 */
 	if (size < sizeof(struct fdt_header) || fdt_check_header(fdt) ||
-	    fdt_totalsize(fdt) > size) {
+	    fdt_totalsize(fdt) > size || (fdt_off_dt_struct(fdt) & (FDT_TAGSIZE - 1))) {
 		snprintf(err, errlen, "bundle: not a valid device tree blob (%llu bytes)",
 			 (unsigned long long)size);
 		return -1;

@@ -379,6 +379,27 @@ TEST(totalsize_larger_than_the_buffer)
 	CHECK_EQ(parse(total), 0);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_bundle: a structure block at an odd offset made
+ * libfdt and get_u32() load every tag and cell misaligned.
+ */
+TEST(structure_block_not_4_byte_aligned)
+{
+	struct bundle_desc d = { .nr_vm = 1 };
+	uint32_t total, off;
+
+	d.vm[0] = good_vm("a");
+	total = build(&d);
+	/* the same tree, its structure and strings blocks two bytes later */
+	off = fdt_off_dt_struct(blob);
+	memmove((char *)blob + off + 2, (char *)blob + off, total - off);
+	fdt_set_off_dt_struct(blob, off + 2);
+	fdt_set_off_dt_strings(blob, fdt_off_dt_strings(blob) + 2);
+	fdt_set_totalsize(blob, total + 2);
+	CHECK_EQ(parse(total + 2), -1);
+	CHECK(strstr(err, "bundle: not a valid device tree blob"));
+}
+
 TEST(bad_fdt_version)
 {
 	struct bundle_desc d = { .nr_vm = 1 };
@@ -468,6 +489,22 @@ TEST(vm_name_empty)
 {
 	struct vm_desc vm = good_vm("");
 
+	check_vm_refused(vm, "bundle: vm@0: 'vm-name' is missing or longer than 31 characters");
+}
+
+/*
+ * Found by tests/fuzz/fuzz_bundle: "\0uiet" passed as a name, and the VM
+ * was named "" (and "a\0b" would have been just "a").
+ */
+TEST(vm_name_with_a_nul_inside)
+{
+	struct vm_desc vm = good_vm(NULL);
+
+	vm.name = "\0uiet";
+	vm.name_len = 6;
+	check_vm_refused(vm, "bundle: vm@0: 'vm-name' is missing or longer than 31 characters");
+	vm.name = "a\0b";
+	vm.name_len = 4;
 	check_vm_refused(vm, "bundle: vm@0: 'vm-name' is missing or longer than 31 characters");
 }
 
