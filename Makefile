@@ -4,6 +4,8 @@
 #   make test     build everything, run unit and system tests
 #   make bench    instruction counts: guests on OpenSBI directly vs under Keel
 #   make debug    QEMU waiting for gdb-multiarch, with Keel's symbols
+#   make fuzz-host libFuzzer (clang) on the MMIO decoder, the SBI, the bundle
+#                 parser and the vPLIC, FUZZ_SECONDS (60) each (tests/fuzz)
 #
 # See README.md for the options (GUEST=, MEM=, VCPUS=, BOOTARGS=, INITRD=,
 # TRACE=1, SSTC=0, NAME=, HARTS=, PIN=, PROFILE=1, QEMU_MEM=, QEMU_EXTRA=,
@@ -67,7 +69,7 @@ KEEL_OBJS := $(patsubst src/%,$(BUILD)/keel/%.o,$(KEEL_SRCS))
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c
 LIBFDT_OBJS := $(patsubst %.c,$(BUILD)/keel/libfdt/%.o,$(LIBFDT_SRCS))
 
-.PHONY: all keel keel-builtin FORCE guests linux run test unit system bench debug clean fuzz setup-build setup-run setup-test
+.PHONY: all keel keel-builtin FORCE guests linux run test unit system bench debug clean fuzz fuzz-host setup-build setup-run setup-test setup-fuzz
 
 all: keel guests
 
@@ -185,6 +187,15 @@ fuzz: setup-run keel guests
 		>$(BUILD)/fuzz/run.log 2>&1; \
 	tr -d '.' <$(BUILD)/fuzz/run.log | grep -aE '^(# fuzz|KEEL-TEST|not ok|\[keel\] (error|VM|power))'; \
 	grep -aq '^KEEL-TEST: PASS fuzz' $(BUILD)/fuzz/run.log
+
+# Host fuzzers (tests/fuzz/Makefile): each target FUZZ_SECONDS (60) seconds
+# under clang's libFuzzer, new inputs in build/fuzz-host/new/; FUZZ_MERGE=1
+# merges new coverage into tests/fuzz/corpus, FUZZ_TARGETS= picks targets.
+# make test replays the corpora (tests/run-all.sh), without clang.
+fuzz-host: | setup-fuzz
+	@$(MAKE) --no-print-directory $(LIBFDT_DIR)/.stamp
+	@$(MAKE) --no-print-directory -C tests/fuzz O=$(abspath $(BUILD)/fuzz-host) \
+		LIBFDT_DIR=$(abspath $(LIBFDT_DIR)) run
 
 unit: | setup-test
 	@$(MAKE) --no-print-directory $(LIBFDT_DIR)/.stamp

@@ -3,7 +3,7 @@
 # installed. Every Makefile target that needs tools runs it first.
 #   - as root: installs what is missing with apt-get;
 #   - otherwise: prints the exact apt-get line and fails.
-# Usage: scripts/setup.sh [build|linux|run|test|bench|debug]   (default: test)
+# Usage: scripts/setup.sh [build|linux|run|test|bench|debug|fuzz]   (default: test)
 set -euo pipefail
 
 want="${1:-test}"
@@ -16,6 +16,8 @@ linux) pkgs+=("${linux_pkgs[@]}") ;;
 test) pkgs+=(qemu-system-misc opensbi python3 "${linux_pkgs[@]}") ;;
 run|bench) pkgs+=(qemu-system-misc opensbi python3) ;;
 debug) pkgs+=(qemu-system-misc opensbi gdb-multiarch) ;;
+# make fuzz-host: clang and its libFuzzer/sanitizer runtimes
+fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
 *) echo "setup.sh: unknown target '$want'" >&2; exit 2 ;;
 esac
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything `make test` runs, after the build: unit tests (host, under
-# sanitizers) and system tests (QEMU). The last line counts every test.
+# sanitizers), the fuzzers' corpora replayed, and system tests (QEMU). The last line counts every test.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,20 @@ if [ $unit_rc -ne 0 ] && [ "$unit_fail" -eq 0 ]; then
 	# a binary crashed or failed to build: count it, and show why
 	unit_fail=1
 	tail -n 30 "$log"
+fi
+
+# the host fuzzers' corpora (tests/fuzz): every seed and every input that
+# once crashed, replayed with gcc under ASan/UBSan (no clang needed); one
+# PASS line per target, one FAIL line per input that fails
+fz_log=build/test-fuzz-replay.log
+make --no-print-directory -C tests/fuzz O="$PWD/build/fuzz-host" LIBFDT_DIR="$PWD/build/libfdt" replay >"$fz_log" 2>&1
+fz_rc=$?
+grep -E '^(PASS|FAIL) ' "$fz_log" | sed 's/^/fuzz-replay: /'
+fz_pass=$(grep -c '^PASS ' "$fz_log")
+fz_fail=$(grep -c '^FAIL ' "$fz_log")
+if [ $fz_rc -ne 0 ] && [ "$fz_fail" -eq 0 ]; then
+	fz_fail=1
+	tail -n 30 "$fz_log"
 fi
 
 # tools/keel-prof, the host profiling tool: Python's unittest, one line per
@@ -35,8 +49,8 @@ tests/system/run.sh | tee "$sys_log"
 sys_pass=$(grep -c '^PASS ' "$sys_log")
 sys_fail=$(grep -c '^FAIL ' "$sys_log")
 
-passed=$((unit_pass + py_pass + sys_pass))
-failed=$((unit_fail + py_fail + sys_fail))
+passed=$((unit_pass + fz_pass + py_pass + sys_pass))
+failed=$((unit_fail + fz_fail + py_fail + sys_fail))
 if [ "$py_skip" -gt 0 ]; then
 	# only when riscv64-unknown-elf-gcc/nm are missing: the reason is above
 	echo "$passed passed, $failed failed, $py_skip skipped (keel-prof ELF tests: no RISC-V toolchain)"
