@@ -140,6 +140,65 @@ def sbi_seeds():
       call(0, "KEEL", 2), call(0, "KEEL", 2), call(0, "KEEL", 4), call(0, "KEEL", 9))
 
 
+# ---- fuzz_vplic: nr of vCPUs, then reads, writes and line changes ----------
+def prio(src):  # offset(): priority of src
+    return bytes([0, 0, src])
+
+
+def enable(ctx, word):
+    return bytes([2, ctx, word])
+
+
+def threshold(ctx):
+    return bytes([3, ctx])
+
+
+def claim(ctx):
+    return bytes([4, ctx])
+
+
+def pending(word):
+    return bytes([1, 0, word])
+
+
+def rd(off):
+    return b"\x00" + off
+
+
+def wr(off, value):  # a u32 value (opcode 0x82) or a byte (0x01)
+    if value < 0x100:
+        return b"\x01" + off + bytes([value])
+    return b"\x82" + off + struct.pack("<I", value)
+
+
+def line(src, high):
+    return bytes([0x83 if high else 0x02, src])
+
+
+def vplic_seeds():
+    def w(name, nr_vcpus, *ops):
+        write("fuzz_vplic", name, bytes([nr_vcpus]) + b"".join(ops))
+
+    # what Linux does with the UART on source 10, from vCPU 0's S context
+    w("linux-uart", 1, wr(prio(10), 1), wr(enable(1, 0), 1 << 10), wr(threshold(1), 0),
+      line(10, True), rd(claim(1)), rd(pending(0)), line(10, False), wr(claim(1), 10),
+      line(10, True), rd(claim(1)), wr(claim(1), 10), rd(pending(0)), rd(claim(1)),
+      line(10, False), wr(claim(1), 10))
+    # two vCPUs, sources above 31, priorities against thresholds, ties
+    w("priorities", 2, wr(prio(3), 2), wr(prio(5), 7), wr(prio(40), 7), wr(prio(63), 1),
+      wr(enable(1, 0), 0xFFFFFFFF), wr(enable(3, 1), 0xFFFFFFFF), wr(threshold(3), 6),
+      line(3, True), line(5, True), line(40, True), line(63, True), rd(claim(1)),
+      rd(claim(3)), rd(claim(1)), rd(claim(3)), wr(claim(3), 40), wr(claim(1), 5),
+      rd(pending(1)), rd(enable(3, 1)), rd(threshold(3)))
+    # M-mode contexts, a context past the last, odd offsets, no vCPUs
+    w("edges", 0, rd(claim(0)), wr(prio(0), 7), wr(enable(16, 0), 0xFFFFFFFF),
+      rd(bytes([5, 1])), rd(bytes([6, 0]) + struct.pack("<I", 0x600000)),
+      rd(bytes([7, 0]) + struct.pack("<Q", 0x200004 | 1 << 63)))
+    w("m-context", 8, wr(prio(1), 1), wr(enable(0, 0), 2), wr(enable(15, 0), 2),
+      line(1, True), rd(claim(15)), wr(claim(0), 1), wr(claim(15), 1), rd(claim(0)))
+
+
 if __name__ == "__main__":
     mmio_seeds()
     sbi_seeds()
+    vplic_seeds()
