@@ -38,6 +38,8 @@ struct vm_config {
 	bool no_sstc; /* "no-sstc;": time the guest through SBI even on Sstc hosts */
 	int vcpu_pin[KEEL_MAX_VCPUS]; /* "vcpu-harts": hart id per vCPU, -1 = any */
 	unsigned int devices; /* "devices": VM_DEV_* bits; all when absent */
+	/* "profiler-control": may drive Keel's profiler through SBI KEEL */
+	bool profiler_control;
 };
 
 /* The emulated devices a VM config can ask for ("devices" in docs/config.md) */

@@ -45,6 +45,7 @@ struct vm {
 	enum vm_stop_reason stop_reason;
 	bool trace;
 	bool test_hooks;
+	bool profiler_control; /* may drive the profiler (bundle.h) */
 	bool guest_sstc;
 	uint64_t ram_base, ram_size;
 	uint8_t *ram; /* host address of guest RAM */

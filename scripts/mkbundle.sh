@@ -87,6 +87,8 @@ dts="${out%.dtb}.dts"
 	echo "		bootargs = \"$(esc "$bootargs")\";"
 	echo "		image = /incbin/(\"$(realpath "$image")\");"
 	[ "$sstc" = 0 ] && echo "		no-sstc;"
+	# alone on the machine, a VM sees nothing of another's in a profile
+	echo "		profiler-control;"
 	[ -n "$cells" ] && echo "		vcpu-harts = <$cells >;"
 	[ -n "$initrd" ] && echo "		initrd = /incbin/(\"$(realpath "$initrd")\");"
 	echo "	};"

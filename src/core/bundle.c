@@ -160,6 +160,7 @@ static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 	}
 	vm->initrd_size = vm->initrd ? (uint64_t)len : 0;
 	vm->no_sstc = fdt_getprop(fdt, node, "no-sstc", NULL) != NULL;
+	vm->profiler_control = fdt_getprop(fdt, node, "profiler-control", NULL) != NULL;
 	if (parse_devices(fdt, node, vm, err, errlen))
 		return -1;
 	return parse_pins(fdt, node, vm, err, errlen);

@@ -137,6 +137,7 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	vm->cfg = cfg;
 	vm->trace = trace;
 	vm->test_hooks = b->test_hooks;
+	vm->profiler_control = cfg->profiler_control;
 	/*
 	 * With Sstc on the host the guest gets its own vstimecmp: its timer
 	 * then needs no exit at all. Without it (or with no-sstc) Keel

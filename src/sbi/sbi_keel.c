@@ -33,6 +33,8 @@ static long test_layout(const struct vm *vm, unsigned long what, unsigned long *
 	return SBI_SUCCESS;
 }
 
+static void prof_call(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res);
+
 static void keel_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
 {
 	switch (call->fid) {
@@ -58,6 +60,30 @@ static void keel_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_
 		}
 		res->error = test_layout(v->vm, call->arg[0], &res->value);
 		return;
+	case SBI_EXT_KEEL_PROF_START:
+	case SBI_EXT_KEEL_PROF_STOP:
+	case SBI_EXT_KEEL_PROF_MARK:
+	case SBI_EXT_KEEL_PROF_DUMP:
+		/*
+		 * A profile shows every VM's guest pcs, and sampling costs every
+		 * hart: only a VM its config trusts with that may drive it.
+		 */
+		if (!v->vm->profiler_control) {
+			res->error = SBI_ERR_DENIED;
+			return;
+		}
+		prof_call(v, call, res);
+		return;
+	default:
+		res->error = SBI_ERR_NOT_SUPPORTED;
+		return;
+	}
+}
+
+/* The profiler's controls (docs/profiling.md), for a VM allowed them */
+static void prof_call(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
+{
+	switch (call->fid) {
 	case SBI_EXT_KEEL_PROF_START:
 		if (call->arg[1] & ~SBI_KEEL_PROF_CALLCHAIN) {
 			res->error = SBI_ERR_INVALID_PARAM;

@@ -29,6 +29,7 @@ struct vm_desc {
 	const void *initrd;    /* NULL: absent */
 	int initrd_len;
 	int no_sstc;
+	int profiler_control;
 	const uint32_t *harts; /* vcpu-harts cells, host order; NULL: absent */
 	int nr_harts;          /* cells in it (0: an empty property) */
 	int harts_bytes;       /* >0: the property is this many bytes of harts */
@@ -82,6 +83,8 @@ static void put_vm(const struct vm_desc *d)
 		OK(fdt_property(blob, "initrd", d->initrd, d->initrd_len));
 	if (d->no_sstc)
 		OK(fdt_property(blob, "no-sstc", "", 0));
+	if (d->profiler_control)
+		OK(fdt_property(blob, "profiler-control", "", 0));
 	if (d->devices)
 		OK(fdt_property(blob, "devices", d->devices, d->devices_len));
 	if (d->harts) {
@@ -177,6 +180,7 @@ TEST(one_vm_with_every_field)
 	d.vm[0].initrd = initrd_bytes;
 	d.vm[0].initrd_len = sizeof(initrd_bytes);
 	d.vm[0].no_sstc = 1;
+	d.vm[0].profiler_control = 1;
 	CHECK_EQ(build_and_parse(&d), 0);
 	CHECK(b.trace);
 	CHECK_EQ(b.nr_vms, 1);
@@ -192,6 +196,7 @@ TEST(one_vm_with_every_field)
 	CHECK_EQ(b.vms[0].initrd_size, sizeof(initrd_bytes));
 	CHECK(b.vms[0].initrd && !memcmp(b.vms[0].initrd, initrd_bytes, sizeof(initrd_bytes)));
 	CHECK(b.vms[0].no_sstc);
+	CHECK(b.vms[0].profiler_control);
 }
 
 TEST(optional_fields_have_defaults)
@@ -208,6 +213,7 @@ TEST(optional_fields_have_defaults)
 	CHECK(!b.vms[0].no_sstc);
 	CHECK_EQ(b.vms[0].devices, VM_DEV_ALL);
 	CHECK(!b.keep_running);
+	CHECK(!b.vms[0].profiler_control);
 }
 
 /* "devices": a string list; a VM with none of them is allowed */

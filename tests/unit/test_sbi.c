@@ -209,9 +209,21 @@ TEST(exit_slot_names)
 }
 
 /* SBI KEEL: the profiler's controls reach it, and bad flags are refused. */
+TEST(keel_profiler_calls_need_profiler_control)
+{
+	setup(1);
+	for (unsigned long fid = SBI_EXT_KEEL_PROF_START; fid <= SBI_EXT_KEEL_PROF_DUMP; fid++) {
+		ecall(SBI_EXT_KEEL, fid, 1000, 0, 0);
+		CHECK_EQ(A0, (unsigned long)SBI_ERR_DENIED);
+	}
+	CHECK_EQ(fake.prof_starts, 0);
+	CHECK_EQ(fake.prof_dumps, 0);
+}
+
 TEST(keel_profiler_calls)
 {
 	setup(1);
+	vm.profiler_control = true;
 	ecall(SBI_EXT_KEEL, SBI_EXT_KEEL_PROF_START, 5000, SBI_KEEL_PROF_CALLCHAIN, 0);
 	CHECK_EQ(A0, 0);
 	CHECK_EQ(fake.prof_hz, 5000);
