@@ -221,3 +221,94 @@ int fdt_cpu(const void *fdt, int index, unsigned long *hartid, const char **isa)
 	*isa = "";
 	return fdt_walk(fdt, cpu_visit, &s);
 }
+
+/* ---- nodes at any depth, by compatible string --------------------------- */
+
+#define FDT_MAX_DEPTH 16
+
+/* Does the string list list (len bytes, NUL-separated) hold s? */
+static int strlist_has(const char *list, unsigned int len, const char *s)
+{
+	const char *end = list + len;
+
+	while (list < end) {
+		if (str_eq(list, s))
+			return 1;
+		while (list < end && *list)
+			list++;
+		list++;
+	}
+	return 0;
+}
+
+struct compat_search {
+	const char *compat;
+	int index;
+	const char *node[FDT_MAX_DEPTH + 1];	/* name of the open node per depth */
+	const char *found;
+};
+
+static int compat_visit(void *ctx, enum walk_event ev, int depth, const char *name,
+			const char *value, unsigned int len)
+{
+	struct compat_search *s = ctx;
+
+	if (depth > FDT_MAX_DEPTH)
+		return 0;
+	if (ev == WALK_BEGIN)
+		s->node[depth] = name;
+	else if (ev == WALK_PROP && str_eq(name, "compatible") &&
+		 strlist_has(value, len, s->compat) && s->index-- == 0) {
+		s->found = s->node[depth];
+		return 1;
+	}
+	return 0;
+}
+
+long fdt_find_compatible(const void *fdt, const char *compat, int index)
+{
+	struct compat_search s = { .compat = compat, .index = index };
+
+	if (!fdt_walk(fdt, compat_visit, &s))
+		return 0;
+	return s.found - (const char *)fdt;
+}
+
+const char *fdt_node_name(const void *fdt, long node)
+{
+	return node > 0 ? (const char *)fdt + node : 0;
+}
+
+struct node_prop_search {
+	const char *node, *prop;
+	int depth;		/* of the node once its start is seen, else 0 */
+	const char *value;
+	unsigned int len;
+};
+
+static int node_prop_visit(void *ctx, enum walk_event ev, int depth, const char *name,
+			   const char *value, unsigned int len)
+{
+	struct node_prop_search *s = ctx;
+
+	if (ev == WALK_BEGIN && name == s->node)
+		s->depth = depth;
+	else if (ev == WALK_END && depth == s->depth)
+		return -1;	/* the node ended without the property */
+	else if (ev == WALK_PROP && s->depth && depth == s->depth && str_eq(name, s->prop)) {
+		s->value = value;
+		s->len = len;
+		return 1;
+	}
+	return 0;
+}
+
+const void *fdt_node_prop(const void *fdt, long node, const char *prop, int *len)
+{
+	struct node_prop_search s = { .node = fdt_node_name(fdt, node), .prop = prop };
+
+	if (!s.node || fdt_walk(fdt, node_prop_visit, &s) != 1)
+		return 0;
+	*len = (int)s.len;
+	return s.value;
+}

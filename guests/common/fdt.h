@@ -33,4 +33,15 @@ unsigned long fdt_timebase(const void *fdt);
  */
 int fdt_cpu(const void *fdt, int index, unsigned long *hartid, const char **isa);
 
+/*
+ * Nodes at any depth. fdt_find_compatible gives the index-th node in tree
+ * order whose compatible list holds compat, as a handle (> 0; 0 when there
+ * is none) for the two calls below.
+ */
+long fdt_find_compatible(const void *fdt, const char *compat, int index);
+/* The node's name with its unit address ("plic@c000000"), or 0. */
+const char *fdt_node_name(const void *fdt, long node);
+/* Property prop of that node itself (not of its children), as fdt_prop. */
+const void *fdt_node_prop(const void *fdt, long node, const char *prop, int *len);
+
 #endif
