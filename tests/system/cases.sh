@@ -154,3 +154,12 @@ QEMU_ARGS="-smp 3" sys_case isolation - "-F tests/system/data/isolation.dts -H 1
 sys_check isolation-victim isolation grep -q '^\[victim\] KEEL-TEST: PASS victim'
 sys_check isolation-overlap isolation awk '/^\[hostile\] KEEL-TEST:/ { h = NR } /^\[victim\] KEEL-TEST:/ { v = NR } END { exit !(h && v > h) }'
 sys_check isolation-keel-clean isolation sh -c '! grep -Eq "hypervisor fault|\[keel\] error:|unexpected" "$0"'
+
+# The virtual PLIC (guests/plic): its DT node and the UART's line 10 into
+# it, the registers and their access faults, THRE and RX-data interrupts
+# (threshold, priority 0, the level-triggered gateway), and delivery across
+# vCPUs through cross-hart requests: 2 vCPUs on 2 harts, on 1 hart, and
+# with Keel's SBI timer (no Sstc).
+QEMU_ARGS="-smp 2" sys_case plic-2-harts $G/plic.elf "-c 2" 0 'KEEL-TEST: PASS plic' 'not ok'
+sys_case plic-1-hart  $G/plic.elf "-c 2"      0 'KEEL-TEST: PASS plic' 'not ok'
+sys_case plic-no-sstc $G/plic.elf "-c 2 -s 0" 0 'KEEL-TEST: PASS plic' 'not ok'
