@@ -16,7 +16,7 @@
 struct layout {
 	unsigned long keel_start, keel_end, own_ram;
 	unsigned long vm_ram[MAX_VMS];
-	unsigned int nr_vms;
+	unsigned int nr_vms, self;	/* VMs, and which one this guest is */
 };
 
 extern struct layout layout;
@@ -46,6 +46,7 @@ static inline int in_own_image(unsigned long a)
 
 /* the groups, in the order main() runs them */
 void test_memory(void);      /* memory.c: loads, stores, fetches */
+void check_poison(void);     /* memory.c: what test_memory() left is still there */
 void test_privileged(void);  /* priv.c: HS and M CSRs and instructions from VS and VU */
 void test_sbi_addresses(void); /* sbi_addr.c: every SBI call that takes an address */
 void test_hart_masks(void);  /* masks.c: harts of other VMs, IPIs counted */

@@ -28,7 +28,7 @@ static struct sbiret layout_call(unsigned long what)
 static void read_layout(void)
 {
 	struct sbiret r;
-	unsigned int n;
+	unsigned int n, hits;
 
 	r = layout_call(SBI_KEEL_LAYOUT_IMAGE_START);
 	CHECK_SBI_ERR(r, SBI_SUCCESS, "KEEL test_layout: Keel's image starts at 0x%lx", r.value);
@@ -49,10 +49,13 @@ static void read_layout(void)
 	}
 	layout.nr_vms = n;
 	CHECK_SBI_ERR(r, SBI_ERR_INVALID_PARAM, "KEEL test_layout past the last VM (%u VMs)", n);
-	/* the config makes this guest VM 0 and its victim VM 1 */
-	CHECK(n >= 2 && layout.vm_ram[0] == layout.own_ram && layout.vm_ram[1] != layout.own_ram,
-	      "this guest is VM 0 (host 0x%lx) and VM 1 has other RAM (host 0x%lx)",
-	      layout.vm_ram[0], layout.vm_ram[1]);
+	/* exactly one VM has this guest's RAM, and there is one other at least */
+	layout.self = MAX_VMS;
+	for (n = 0, hits = 0; n < layout.nr_vms; n++)
+		if (layout.vm_ram[n] == layout.own_ram)
+			layout.self = n, hits++;
+	CHECK(layout.nr_vms >= 2 && hits == 1, "this guest is VM %u of %u, no other VM has its "
+	      "RAM", layout.self, layout.nr_vms);
 }
 
 int main(unsigned long hartid, const void *dtb)
@@ -82,6 +85,7 @@ int main(unsigned long hartid, const void *dtb)
 	test_hart_masks();
 	printf("# hart masks: %lu ms\n", ticks_ms(rdtime() - t));
 	test_floods();
+	check_poison();
 
 	/* after all of it, SBI still answers and this hart still runs */
 	CHECK_SBI(sbi_call(SBI_EXT_BASE, SBI_EXT_BASE_GET_SPEC_VERSION, 0, 0, 0, 0, 0, 0),

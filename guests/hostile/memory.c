@@ -33,19 +33,25 @@
 	__asm__ volatile("la %0, 1f\n1: " insn "\n" : "=&r"(pc) : "r"(addr) : "t0", "memory")
 
 /* Exactly one trap, this cause at this pc, stval in [lo, hi] */
-static void expect(const char *what, unsigned long addr, unsigned long pc,
-		   unsigned long cause, unsigned long lo, unsigned long hi)
+static void expect_as(const char *access, const char *what, unsigned long addr,
+		      unsigned long pc, unsigned long cause, unsigned long lo, unsigned long hi)
 {
 	unsigned long n = trap_rec.count;
 	int ok = n == 1 && trap_rec.scause == cause && trap_rec.sepc == pc &&
 		 trap_rec.stval >= lo && trap_rec.stval <= hi;
 
 	trap_expect_none();
-	test_check(ok, "wrong trap", "%s 0x%lx: %lu trap, scause %lu stval 0x%lx", what, addr,
-		   n, trap_rec.scause, trap_rec.stval);
+	test_check(ok, "wrong trap", "%s%s 0x%lx: %lu trap, scause %lu stval 0x%lx", access,
+		   what, addr, n, trap_rec.scause, trap_rec.stval);
 	if (!ok)
 		printf("#   wanted 1 trap, scause %lu, stval 0x%lx..0x%lx, sepc 0x%lx (got 0x%lx)\n",
 		       cause, lo, hi, pc, trap_rec.sepc);
+}
+
+static void expect(const char *what, unsigned long addr, unsigned long pc,
+		   unsigned long cause, unsigned long lo, unsigned long hi)
+{
+	expect_as("", what, addr, pc, cause, lo, hi);
 }
 
 /* Nothing at addr: every kind of access faults, with stval = addr */
@@ -55,23 +61,23 @@ static void nothing_at(const char *name, unsigned long addr)
 
 	trap_expect();
 	AT(pc, "ld t0, 0(%1)", a8);
-	expect(name, a8, pc, EXC_LOAD_ACCESS, a8, a8);
+	expect_as("ld from ", name, a8, pc, EXC_LOAD_ACCESS, a8, a8);
 	trap_expect();
 	AT(pc, "lbu t0, 0(%1)", addr);
-	expect(name, addr, pc, EXC_LOAD_ACCESS, addr, addr);
+	expect_as("lbu from ", name, addr, pc, EXC_LOAD_ACCESS, addr, addr);
 	trap_expect();
 	AT(pc, "sd zero, 0(%1)", a8);
-	expect(name, a8, pc, EXC_STORE_ACCESS, a8, a8);
+	expect_as("sd to ", name, a8, pc, EXC_STORE_ACCESS, a8, a8);
 	trap_expect();
 	AT(pc, "sb zero, 0(%1)", addr);
-	expect(name, addr, pc, EXC_STORE_ACCESS, addr, addr);
+	expect_as("sb to ", name, addr, pc, EXC_STORE_ACCESS, addr, addr);
 	trap_expect();
 	AT(pc, "amoadd.w t0, zero, (%1)", a8);
-	expect(name, a8, pc, EXC_STORE_ACCESS, a8, a8);
+	expect_as("amoadd.w at ", name, a8, pc, EXC_STORE_ACCESS, a8, a8);
 	/* a fetch fault comes back to ra (trap_record_skip) */
 	trap_expect();
 	__asm__ volatile("jalr ra, 0(%0)" : : "r"(a8) : "ra", "memory");
-	expect(name, a8, a8, EXC_INST_ACCESS, a8, a8);
+	expect_as("jump to ", name, a8, a8, EXC_INST_ACCESS, a8, a8);
 }
 
 /* Read, write a pattern, read back, restore: one asm block, so no other
@@ -119,15 +125,68 @@ static void own_ram_at(const char *name, unsigned long addr)
 		fetch_own(name, a8);
 }
 
+/*
+ * Left behind: 64 KiB of poison at a host address that is in this guest's
+ * RAM (the victim's canary, Keel's image end, OpenSBI's base). Were the
+ * G-stage wrong, Keel, OpenSBI or the victim would find it in their own
+ * memory; here it must stay in this guest's, until check_poison().
+ */
+#define POISON_LEN 0x10000UL
+#define MAX_POISON 8
+#define DTB_AREA (2UL << 20)	/* Keel puts the guest's DT in the top 2 MiB */
+
+static struct {
+	const char *name;
+	unsigned long addr;
+} poisoned[MAX_POISON];
+static unsigned int nr_poisoned;
+
+static unsigned long poison(unsigned long a)
+{
+	return ~a ^ PATTERN;
+}
+
+static void poison_range(const char *name, unsigned long addr)
+{
+	unsigned long a = addr & ~7UL, image = (unsigned long)_image_start;
+	volatile unsigned long *p = (volatile unsigned long *)a;
+
+	/* page-aligned targets only: the word probes next to them need none */
+	if ((addr & 0xfff) || !in_own_ram(a, POISON_LEN) || a + POISON_LEN > ram_end - DTB_AREA ||
+	    (a < (unsigned long)_image_end && a + POISON_LEN > image) ||
+	    nr_poisoned == MAX_POISON)
+		return;
+	for (unsigned long i = 0; i < POISON_LEN / 8; i++)
+		p[i] = poison((unsigned long)&p[i]);
+	poisoned[nr_poisoned].name = name;
+	poisoned[nr_poisoned++].addr = a;
+	printf("#   %s: 64 KiB of poison left at 0x%lx\n", name, a);
+}
+
+void check_poison(void)
+{
+	for (unsigned int k = 0; k < nr_poisoned; k++) {
+		volatile unsigned long *p = (volatile unsigned long *)poisoned[k].addr;
+		unsigned long bad = 0;
+
+		for (unsigned long i = 0; i < POISON_LEN / 8; i++)
+			bad += p[i] != poison((unsigned long)&p[i]);
+		CHECK_EQ(bad, 0, "the poison at %s 0x%lx is still there, in this guest's RAM",
+			 poisoned[k].name, poisoned[k].addr);
+	}
+}
+
 /* A host physical address used as a guest one: own RAM, or nothing */
 static void host_address(const char *name, unsigned long addr)
 {
 	printf("# %s: host 0x%lx is %s\n", name, addr,
 	       in_own_ram(addr, 8) ? "in this guest's RAM" : "outside this guest's RAM");
-	if (in_own_ram(addr, 8))
+	if (in_own_ram(addr, 8)) {
 		own_ram_at(name, addr);
-	else
+		poison_range(name, addr);
+	} else {
 		nothing_at(name, addr);
+	}
 }
 
 /* What sits at Keel's and OpenSBI's host addresses in this guest's RAM */
@@ -245,12 +304,15 @@ void test_memory(void)
 	host_address("OpenSBI's last word", OPENSBI_END - 8);
 	host_address("Keel's image start", layout.keel_start);
 	host_address("Keel's image end - 8", layout.keel_end - 8);
+	host_address("Keel's last 64 KiB", layout.keel_end - POISON_LEN);
 	host_address("Keel's image end", layout.keel_end);
 	host_address("this VM's RAM on the host", layout.own_ram);
-	for (unsigned int n = 1; n < layout.nr_vms; n++) {
+	for (unsigned int n = 0; n < layout.nr_vms; n++) {
+		if (n == layout.self)
+			continue;
 		host_address("another VM's RAM", layout.vm_ram[n]);
 		/* the victim's canary is at its RAM + 4 MiB */
-		host_address("another VM's RAM + 4 MiB", layout.vm_ram[n] + (4UL << 20));
+		host_address("another VM's canary", layout.vm_ram[n] + (4UL << 20));
 	}
 	ram_edge();
 	own_devices();

@@ -99,12 +99,18 @@ run_user:
 	la	t0, kernel_sp
 	sd	sp, 0(t0)
 	csrw	sepc, a0
-	li	t0, 0x100		/* sstatus.SPP = 0: sret goes to U */
+	/*
+	 * sstatus.SPP = 0: sret goes to U. SPIE = 0 too: sret copies it to
+	 * SIE, and the trap that comes back copies SIE to SPIE, which the
+	 * handler's sret would turn into SIE = 1 back in VS-mode.
+	 */
+	li	t0, 0x120
 	csrc	sstatus, t0
 	mv	s2, a2
 	mv	sp, a1
 	sret
 user_return:
+	csrci	sstatus, 2		/* SIE as the guest keeps it: off */
 	la	t0, kernel_sp
 	ld	sp, 0(t0)
 	ld	ra, 0(sp)

@@ -68,7 +68,7 @@ static void dbcn(void)
 			      SBI_ERR_INVALID_PARAM, "DBCN %s(8, buffer, base_addr_hi 1)", fn[fid]);
 	}
 	/* a read names the host addresses too: it writes nothing when nothing is typed */
-	for (unsigned int n = 1; n < layout.nr_vms; n++) {
+	for (unsigned int n = 0; n < layout.nr_vms; n++) {
 		unsigned long a = layout.vm_ram[n];
 		int ours = in_own_ram(a, 8);
 
@@ -113,7 +113,7 @@ static void pmu(void)
 			   0), SBI_ERR_INVALID_ADDRESS, "PMU snapshot_set_shmem(page, hi 1)");
 	CHECK_SBI_ERR(call(SBI_EXT_PMU, SBI_EXT_PMU_SNAPSHOT_SET_SHMEM, (unsigned long)page, 0, 1,
 			   0), SBI_ERR_INVALID_PARAM, "PMU snapshot_set_shmem(page, flags 1)");
-	for (unsigned int n = 1; n < layout.nr_vms; n++) {
+	for (unsigned int n = 0; n < layout.nr_vms; n++) {
 		unsigned long a = layout.vm_ram[n];
 		int ours = in_own_ram(a, 4096);
 
@@ -164,6 +164,7 @@ static void hsm(void)
 		{ "-1", -1UL },
 		{ "odd, in RAM", (unsigned long)hostile_stray + 1 },
 		{ "Keel's image end, if outside RAM", layout.keel_end },
+		{ "VM 0's RAM, if outside RAM", layout.vm_ram[0] },
 		{ "VM 1's RAM, if outside RAM", layout.vm_ram[1] },
 	};
 	static const unsigned long bad_harts[] = { 2, 3, 7, 8, 63, 64, -1UL };
