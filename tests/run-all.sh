@@ -20,7 +20,7 @@ fi
 # once crashed, replayed with gcc under ASan/UBSan (no clang needed); one
 # PASS line per target, one FAIL line per input that fails
 fz_log=build/test-fuzz-replay.log
-make --no-print-directory -C tests/fuzz O="$PWD/build/fuzz-host" LIBFDT_DIR="$PWD/build/libfdt" replay >"$fz_log" 2>&1
+make --no-print-directory -j"$(nproc)" -C tests/fuzz O="$PWD/build/fuzz-host" LIBFDT_DIR="$PWD/build/libfdt" replay >"$fz_log" 2>&1
 fz_rc=$?
 grep -E '^(PASS|FAIL) ' "$fz_log" | sed 's/^/fuzz-replay: /'
 fz_pass=$(grep -c '^PASS ' "$fz_log")

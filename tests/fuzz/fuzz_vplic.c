@@ -28,13 +28,16 @@
 #include "fuzz_check.h"
 #include "vplic.h"
 
+/* bitmaps: bit s is source s (kept as bitmaps so each step stays cheap) */
 struct model {
 	unsigned int nr_contexts;
 	unsigned int priority[VPLIC_SOURCES];
-	bool level[VPLIC_SOURCES], pending[VPLIC_SOURCES], claimed[VPLIC_SOURCES];
-	bool enable[VPLIC_MAX_CONTEXTS][VPLIC_SOURCES];
+	uint64_t level, pending, claimed;
+	uint64_t enable[VPLIC_MAX_CONTEXTS];
 	unsigned int threshold[VPLIC_MAX_CONTEXTS];
 };
+
+#define BIT(s) (1ULL << (s))
 
 static struct vplic plic;
 static struct model m;
@@ -44,23 +47,18 @@ static unsigned int model_best(unsigned int ctx)
 {
 	unsigned int best = 0;
 
-	if (ctx >= m.nr_contexts)
+	if (ctx >= m.nr_contexts || !(m.pending & m.enable[ctx]))
 		return 0;
 	for (unsigned int s = 1; s < VPLIC_SOURCES; s++)
-		if (m.pending[s] && m.enable[ctx][s] && m.priority[s] > m.threshold[ctx] &&
+		if ((m.pending & m.enable[ctx] & BIT(s)) && m.priority[s] > m.threshold[ctx] &&
 		    (!best || m.priority[s] > m.priority[best]))
 			best = s;
 	return best;
 }
 
-static uint32_t model_bits(const bool *bits, unsigned int word)
+static uint32_t model_bits(uint64_t map, unsigned int word)
 {
-	uint32_t v = 0;
-
-	for (unsigned int i = 0; i < 32; i++)
-		if (32 * word + i < VPLIC_SOURCES && bits[32 * word + i])
-			v |= 1U << i;
-	return v;
+	return (uint32_t)(map >> (32 * word));
 }
 
 /*
@@ -115,9 +113,9 @@ static uint32_t model_read(uint64_t off)
 		s = model_best(ctx);
 		if (s) {
 			/* the gateway sends no new request before completion */
-			FUZZ_CHECK(!m.claimed[s]);
-			m.pending[s] = false;
-			m.claimed[s] = true;
+			FUZZ_CHECK(!(m.claimed & BIT(s)));
+			m.pending &= ~BIT(s);
+			m.claimed |= BIT(s);
 		}
 		return s;
 	}
@@ -139,17 +137,17 @@ static void model_write(uint64_t off, uint32_t v)
 	case PENDING: /* read-only */
 		break;
 	case ENABLE:
-		for (unsigned int i = 0; i < 32; i++)
-			if (32 * idx + i && 32 * idx + i < VPLIC_SOURCES)
-				m.enable[ctx][32 * idx + i] = v >> i & 1;
+		m.enable[ctx] &= ~(0xffffffffULL << (32 * idx));
+		m.enable[ctx] |= (uint64_t)v << (32 * idx);
+		m.enable[ctx] &= ~BIT(0); /* source 0 does not exist */
 		break;
 	case THRESHOLD:
 		m.threshold[ctx] = v & VPLIC_PRIORITY_MASK;
 		break;
 	case CLAIM: /* completion: of a source this context enables, in service */
-		if (v && v < VPLIC_SOURCES && m.enable[ctx][v] && m.claimed[v]) {
-			m.claimed[v] = false;
-			m.pending[v] = m.level[v];
+		if (v && v < VPLIC_SOURCES && (m.enable[ctx] & m.claimed & BIT(v))) {
+			m.claimed &= ~BIT(v);
+			m.pending |= m.level & BIT(v);
 		}
 		break;
 	}
@@ -159,35 +157,26 @@ static void model_set_level(unsigned int src, bool level)
 {
 	if (!src || src >= VPLIC_SOURCES)
 		return;
-	m.level[src] = level;
-	m.pending[src] = level && !m.claimed[src];
-}
-
-static uint64_t bitmap(const bool *bits)
-{
-	uint64_t map = 0;
-
-	for (unsigned int s = 0; s < VPLIC_SOURCES; s++)
-		map |= (uint64_t)bits[s] << s;
-	return map;
+	m.level = (m.level & ~BIT(src)) | (level ? BIT(src) : 0);
+	m.pending = (m.pending & ~BIT(src)) | (level && !(m.claimed & BIT(src)) ? BIT(src) : 0);
 }
 
 static void check_state(void)
 {
 	FUZZ_CHECK(plic.nr_contexts == m.nr_contexts);
-	FUZZ_CHECK(plic.level == bitmap(m.level));
-	FUZZ_CHECK(plic.pending == bitmap(m.pending));
-	FUZZ_CHECK(plic.claimed == bitmap(m.claimed));
+	FUZZ_CHECK(plic.level == m.level);
+	FUZZ_CHECK(plic.pending == m.pending);
+	FUZZ_CHECK(plic.claimed == m.claimed);
 	FUZZ_CHECK(!(plic.pending & plic.claimed));
 	FUZZ_CHECK(!(plic.pending & ~plic.level));
 	FUZZ_CHECK(!((plic.pending | plic.claimed | plic.level) & 1));
 	for (unsigned int s = 0; s < VPLIC_SOURCES; s++)
-		FUZZ_CHECK(plic.priority[s] == m.priority[s]);
+		FUZZ_CHECK(plic.priority[s] == m.priority[s] && m.priority[s] <= VPLIC_PRIORITY_MASK);
 	for (unsigned int c = 0; c < VPLIC_MAX_CONTEXTS + 2; c++) {
 		FUZZ_CHECK(vplic_context_asserted(&plic, c) == (model_best(c) != 0));
 		if (c >= VPLIC_MAX_CONTEXTS)
 			continue;
-		FUZZ_CHECK(plic.enable[c] == bitmap(m.enable[c]));
+		FUZZ_CHECK(plic.enable[c] == m.enable[c]);
 		FUZZ_CHECK(plic.threshold[c] == m.threshold[c]);
 	}
 }
