@@ -6,7 +6,8 @@
  * guest's to choose, so no sequence of calls may hurt Keel or break the
  * VM's state.
  *
- * The input: one byte for the number of vCPUs (1..8), then operations
+ * The input: one byte for the number of vCPUs (1..8, bits 2:0) and
+ * TRACE=1 (bit 3), then operations
  * until it runs out, each an opcode byte and its operands:
  *
  *   ecall      caller, eid, fid, a0..a5 (each a kind byte, sometimes a
@@ -65,7 +66,7 @@ static const struct sbi_extension *const extensions[] = {
 };
 
 /* A freshly booted VM: vCPU 0 running, the others STOPPED, RAM zero. */
-static void boot(unsigned int nr)
+static void boot(unsigned int nr, bool trace)
 {
 	memset(&vm, 0, sizeof(vm));
 	memset(ram, 0, RAM_SIZE);
@@ -81,6 +82,7 @@ static void boot(unsigned int nr)
 		v->vm = &vm;
 		v->id = i;
 		v->hart = &fake_hart;
+		v->trace = trace; /* TRACE=1: the dispatcher prints every call */
 		v->hsm_state = i ? SBI_HSM_STATE_STOPPED : SBI_HSM_STATE_STARTED;
 		v->run_state = i ? VCPU_OFF : VCPU_RUNNABLE;
 		for (unsigned int r = 1; r < 32; r++)
@@ -220,7 +222,7 @@ static void ecall(struct fuzz_input *in)
 	uint8_t e = fuzz_u8(in), f = fuzz_u8(in);
 	unsigned long eid = e < 0xe0 ? eids[e % NR_EIDS] : fuzz_u64(in);
 	unsigned long fid = f < 0xf0 ? f & 0xf : fuzz_u64(in);
-	unsigned long a[6], reboots = fake.reboots, win_start, win_len;
+	unsigned long a[6], reboots = fake.reboots, traces = fake.traces, win_start, win_len;
 	struct vcpu_context *next;
 
 	for (int i = 0; i < 6; i++)
@@ -239,6 +241,8 @@ static void ecall(struct fuzz_input *in)
 		v->ctx.sepc == PC + 4 ? "error" : "no return", (long)v->ctx.x[10], v->ctx.x[11]);
 #endif
 
+	/* TRACE=1: one line per call, whatever became of it */
+	FUZZ_CHECK(fake.traces == traces + v->trace);
 	FUZZ_CHECK(next == &v->ctx ||
 		   next == (struct vcpu_context *)((unsigned long)&v->ctx | 2));
 	/* what an SBI call leaves alone: every register but a0/a1 */
@@ -282,10 +286,11 @@ static void ecall(struct fuzz_input *in)
 	fake_hart.work = 0; /* the scheduler ran */
 	if (fake.reboots != reboots) {
 		unsigned int nr = vm.nr_vcpus;
+		bool trace = v->trace;
 
 		/* vm_reboot: the VM boots again from its image */
 		fake.reboots = 0;
-		boot(nr);
+		boot(nr, trace);
 	}
 }
 
@@ -321,6 +326,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char typed[] = "typed on the console\n";
 	struct fuzz_input in = { data, size, 0 };
+	uint8_t first;
 
 	ram = malloc(RAM_SIZE);
 	fake_reset();
@@ -329,7 +335,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fake_guest_vm = &vm;
 	host = (struct host_features){ .mvendorid = 0x5b7, .marchid = 0x8000000000000007UL,
 				       .mimpid = 0x20181004 };
-	boot(1 + fuzz_u8(&in) % KEEL_MAX_VCPUS);
+	first = fuzz_u8(&in);
+	boot(1 + first % KEEL_MAX_VCPUS, first & 8);
 	while (fuzz_more(&in) && vm.state != VM_STOPPED) {
 		uint8_t op = fuzz_u8(&in);
 

@@ -136,6 +136,9 @@ def sbi_seeds():
       call(0, "sfence_vma", 0, Z, page(0), page(1)), call(0, "shutdown", 0))
     w("srst-reboot", 2, call(0, "SRST", 0, small(1), Z), call(0, "SRST", 0, small(2), small(1)),
       call(0, "SRST", 0, small(3), Z), call(0, "SRST", 0, Z, b"\xf8"))
+    # first byte bit 3: TRACE=1, the dispatcher prints each call
+    write("fuzz_sbi", "trace", bytes([8 | 1]) + call(0, "BASE", 0) + call(1, "HSM", 2, small(1))
+          + bytes([0, 0, 0xe0, 0]) + struct.pack("<Q", 0x12345678) + Z * 6)
     w("keel", 1, call(0, "KEEL", 0), call(0, "KEEL", 1, Z, small(1)), call(0, "KEEL", 3, small(5)),
       call(0, "KEEL", 2), call(0, "KEEL", 2), call(0, "KEEL", 4), call(0, "KEEL", 9))
 
