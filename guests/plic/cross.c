@@ -82,8 +82,9 @@ static void only_other(void)
 	      "interrupt and claims 10", s_ctx(other_hart), other_hart);
 	CHECK(o_irqs == 1 && o->claimed0 == 0 && o_iir == (IIR_FIFO | IIR_THRI) &&
 	      !(o_after & UART_BIT),
-	      "... exactly once (%lu), IIR 0x%lx there, nothing pending after its complete "
-	      "(0x%lx)", o_irqs, o_iir, o_after);
+	      "... exactly once (%lu, %lu claiming 0, last claim %lu from context %lu), IIR "
+	      "0x%lx there, nothing pending after its complete (0x%lx)", o_irqs, o->claimed0,
+	      o->last_claim, s_ctx(o->hart), o_iir, o_after);
 	CHECK_EQ(b_irqs, 0, "vCPU %lu (context %lu does not enable 10) takes nothing",
 		 boot_hart, s_ctx(boot_hart));
 	CHECK(ended, "vCPU %lu leaves its wfi loop on an IPI", other_hart);
@@ -91,21 +92,23 @@ static void only_other(void)
 
 /*
  * Both contexts enable 10: each assertion is claimed exactly once, by one
- * of the two; the other claims 0 or is never interrupted. Odd rounds give
- * the other vCPU a head start (our SIE off for 1 ms).
+ * of the two; the other claims 0 or is never interrupted. In odd rounds
+ * our SIE stays off until the other vCPU has claimed: it must, alone.
  */
 static void both(void)
 {
 	volatile struct cpu *b = &cpus[boot_hart], *o = &cpus[other_hart];
-	unsigned long seq, r, total = 0, ended;
+	unsigned long seq, r, total, ended, odd_won = 0;
 
 	setup(1UL << boot_hart | 1UL << other_hart);
 	seq = idle_other();
 	for (r = 0; r < ROUNDS; r++) {
 		if (r & 1) {
+			unsigned long before = ld_acq(&o->claimed10);
+
 			irqs_off();
 			raise_thre();
-			delay_ms(1);
+			odd_won += WAIT_MS(WAIT_LONG, ld_acq(&o->claimed10) != before);
 			irqs_on(SIP_SEIP);
 		} else {
 			irqs_on(SIP_SEIP);
@@ -127,6 +130,8 @@ static void both(void)
 	CHECK(r == ROUNDS && total == ROUNDS && !b->claimed_other && !o->claimed_other,
 	      "both contexts enable 10: each of %d assertions claimed exactly once "
 	      "(%lu rounds, %lu claims of 10)", ROUNDS, r, total);
+	CHECK_EQ(odd_won, ROUNDS / 2, "vCPU %lu claimed each of the %d assertions vCPU %lu "
+		 "left to it", other_hart, ROUNDS / 2, boot_hart);
 	CHECK(ended, "vCPU %lu leaves its wfi loop on an IPI", other_hart);
 }
 

@@ -200,3 +200,48 @@ void test_level(void)
 	      "SEIE on again for %d ms: no more (%lu interrupts in all, want 2), LSR 0x%x",
 	      SETTLE, n3, lsr_end);
 }
+
+/*
+ * The completion rules, polled with SIE off and the RX line held high
+ * (loopback byte unread): a completion the context does not enable, or
+ * of a source not claimed, or of no source, changes nothing; a claim from
+ * a context that does not enable the source gets 0.
+ */
+void test_complete_rules(void)
+{
+	unsigned long ctx = s_ctx(boot_hart), other = s_ctx(other_hart);
+	unsigned int claim, other_claim, stray, ignored, reclaim, again, fallen;
+
+	if (!keel_only("a completion is taken whatever the context enables"))
+		return;
+	setup(1, ACT_IIR);
+	irqs_off();
+	wr8(MCR, MCR_LOOP);
+	wr8(IER, IER_ERBFI);
+	wr8(THR, 'C');
+	other_claim = nr_harts > 1 ? rd32(PLIC_CLAIM(other)) : 0;
+	wr32(PLIC_CLAIM(ctx), UART_IRQ);	/* not claimed: nothing to end */
+	wr32(PLIC_CLAIM(ctx), 0);
+	wr32(PLIC_CLAIM(ctx), PLIC_NDEV + 1);
+	stray = pending10();
+	claim = rd32(PLIC_CLAIM(ctx));
+	wr32(PLIC_ENABLE(ctx, 0), 0);
+	wr32(PLIC_CLAIM(ctx), claim);		/* ignored: ctx does not enable 10 */
+	wr32(PLIC_ENABLE(ctx, 0), UART_BIT);
+	ignored = pending10();
+	reclaim = rd32(PLIC_CLAIM(ctx));
+	wr32(PLIC_CLAIM(ctx), claim);		/* taken: the line is still high */
+	again = pending10();
+	(void)rd8(RBR);
+	fallen = pending10();
+	uart_quiet();
+
+	CHECK_EQ(other_claim, 0, "claim from context %lu, which does not enable 10: 0", other);
+	CHECK_EQ(stray, 1, "completing 10 unclaimed, 0 and %d: 10 still pending", PLIC_NDEV + 1);
+	CHECK_EQ(claim, UART_IRQ, "claim from context %lu: 10", ctx);
+	CHECK(!ignored && !reclaim, "complete while context %lu does not enable 10: ignored, "
+	      "10 stays claimed (pending %u, a second claim got %u)", ctx, ignored, reclaim);
+	CHECK_EQ(again, 1, "complete once enabled again: the line is high, pending again");
+	CHECK_EQ(fallen, 0, "RBR read: the line falls, 10 no longer pending");
+}
+

@@ -68,6 +68,7 @@ int main(unsigned long hartid, const void *dtb)
 	test_faults();
 	test_delivery();
 	test_level();
+	test_complete_rules();
 	if (CHECK(nr_harts >= 2 && boot_hart < MAX_HARTS && other_hart < nr_harts,
 		  "a second vCPU to run on (%lu vCPUs; run with -c 2)", nr_harts) &&
 	    start_other()) {

@@ -195,6 +195,7 @@ void test_registers(void);
 void test_faults(void);
 void test_delivery(void);
 void test_level(void);
+void test_complete_rules(void);
 void test_cross(void);
 void test_wfi_wake(void);
 
