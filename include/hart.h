@@ -49,6 +49,7 @@ struct hart {
 	struct vcpu *current;    /* the vCPU loaded on this hart, or NULL */
 	uint64_t timer_deadline; /* what the host timer is set to */
 	uint64_t slice_end;      /* when current's time slice ends */
+	struct vcpu *woken;      /* woken by an interrupt: runs next (sched.c) */
 	uint64_t console_next;   /* boot hart: when to read the console next */
 
 	/* The vCPUs whose home this is, scanned round robin. */

@@ -43,6 +43,8 @@ void uart16550_write(struct uart16550 *u, uint64_t offset, unsigned int width, u
 bool uart16550_rx_push(struct uart16550 *u, uint8_t byte);
 bool uart16550_rx_space(const struct uart16550 *u);
 bool uart16550_irq_pending(const struct uart16550 *u);
+/* Is the receiver on the line (not in MCR loopback, which cuts it off)? */
+bool uart16550_line_connected(const struct uart16550 *u);
 /* Has the guest enabled the receive interrupt (IER.ERBFI)? */
 bool uart16550_rx_irq_enabled(const struct uart16550 *u);
 

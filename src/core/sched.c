@@ -64,6 +64,12 @@ static void wake_if_interrupted(struct vcpu *v)
 	if (v->run_state != VCPU_BLOCKED || !vcpu_irq_pending(v))
 		return;
 	v->run_state = VCPU_RUNNABLE;
+	/*
+	 * It waited for this interrupt: run it now rather than at the end of
+	 * the running vCPU's slice (up to 4 ms later on a shared hart).
+	 */
+	if (v != v->hart->current)
+		v->hart->woken = v;
 	if (__atomic_load_n(&v->hsm_state, __ATOMIC_RELAXED) != SBI_HSM_STATE_SUSPENDED)
 		return;
 	if (v->resume_fresh) {
@@ -108,9 +114,11 @@ static bool can_run(struct vcpu *v)
 /* Round robin after the current vCPU; the current one keeps its slice. */
 static struct vcpu *pick(struct hart *h, uint64_t now)
 {
-	struct vcpu *cur = h->current;
+	struct vcpu *cur = h->current, *woken = h->woken;
 	unsigned int start = 0;
 
+	if (woken && can_run(woken))
+		return woken;
 	if (cur && can_run(cur) && now < h->slice_end)
 		return cur;
 	if (cur)
@@ -127,6 +135,7 @@ static void run(struct hart *h, struct vcpu *next, unsigned int runnable, uint64
 {
 	bool switched = h->current != next;
 
+	h->woken = NULL; /* the preference is spent, whoever runs */
 	load(h, next);
 	if (switched || now >= h->slice_end || (h->slice_end == UINT64_MAX && runnable > 1))
 		h->slice_end = runnable > 1 ? now + slice_ticks() : UINT64_MAX;

@@ -125,6 +125,11 @@ bool uart16550_irq_pending(const struct uart16550 *u)
 	return !(iir_id(u) & UART_IIR_NO_INT);
 }
 
+bool uart16550_line_connected(const struct uart16550 *u)
+{
+	return !loopback(u);
+}
+
 bool uart16550_rx_irq_enabled(const struct uart16550 *u)
 {
 	return u->ier & UART_IER_ERBFI;

@@ -461,3 +461,13 @@ TEST(rx_irq_enabled_follows_ier_erbfi)
 	wr(DLM, 0x00);
 	CHECK(uart16550_rx_irq_enabled(&uart));
 }
+
+TEST(loopback_cuts_the_receiver_off_the_line)
+{
+	setup();
+	CHECK(uart16550_line_connected(&uart));
+	wr(MCR, 0x10);
+	CHECK(!uart16550_line_connected(&uart));
+	wr(MCR, 0x00);
+	CHECK(uart16550_line_connected(&uart));
+}
