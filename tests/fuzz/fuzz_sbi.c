@@ -6,8 +6,8 @@
  * guest's to choose, so no sequence of calls may hurt Keel or break the
  * VM's state.
  *
- * The input: one byte for the number of vCPUs (1..8, bits 2:0) and
- * TRACE=1 (bit 3), then operations
+ * The input: one byte for the number of vCPUs (1..8, bits 2:0), TRACE=1
+ * (bit 3) and the VM's profiler-control (bit 4), then operations
  * until it runs out, each an opcode byte and its operands:
  *
  *   ecall      caller, eid, fid, a0..a5 (each a kind byte, sometimes a
@@ -30,7 +30,9 @@
  *   - every vCPU's HSM state is a valid one matching its run state, a
  *     running VM has a vCPU that is not STOPPED, HSM get_status tells the
  *     truth, the PMU's configured counters and snapshot area are valid;
- *   - Keel's test hook (KEEL fid 0) is refused: test_hooks is off.
+ *   - Keel's test hooks (KEEL fids 0 and 5) are refused: test_hooks is
+ *     off; its profiler calls are refused and reach nothing unless the
+ *     VM has profiler-control.
  */
 #include <string.h>
 
@@ -66,7 +68,7 @@ static const struct sbi_extension *const extensions[] = {
 };
 
 /* A freshly booted VM: vCPU 0 running, the others STOPPED, RAM zero. */
-static void boot(unsigned int nr, bool trace)
+static void boot(unsigned int nr, bool trace, bool profiler_control)
 {
 	memset(&vm, 0, sizeof(vm));
 	memset(ram, 0, RAM_SIZE);
@@ -76,6 +78,7 @@ static void boot(unsigned int nr, bool trace)
 	vm.ram = ram;
 	vm.nr_vcpus = nr;
 	vm.state = VM_RUNNING;
+	vm.profiler_control = profiler_control; /* test_hooks stays off */
 	for (unsigned int i = 0; i < nr; i++) {
 		struct vcpu *v = &vm.vcpus[i];
 
@@ -223,6 +226,8 @@ static void ecall(struct fuzz_input *in)
 	unsigned long eid = e < 0xe0 ? eids[e % NR_EIDS] : fuzz_u64(in);
 	unsigned long fid = f < 0xf0 ? f & 0xf : fuzz_u64(in);
 	unsigned long a[6], reboots = fake.reboots, traces = fake.traces, win_start, win_len;
+	unsigned int prof_starts = fake.prof_starts, prof_marks = fake.prof_marks,
+		     prof_dumps = fake.prof_dumps;
 	struct vcpu_context *next;
 
 	for (int i = 0; i < 6; i++)
@@ -261,8 +266,14 @@ static void ecall(struct fuzz_input *in)
 			FUZZ_CHECK(is_sbi_error(err));
 		if (eid <= SBI_EXT_0_1_SHUTDOWN)
 			FUZZ_CHECK(v->ctx.x[11] == a[1]); /* legacy calls keep a1 */
-		if (eid == SBI_EXT_KEEL && fid == SBI_EXT_KEEL_TEST_HYPERVISOR_FAULT)
+		if (eid == SBI_EXT_KEEL && (fid == SBI_EXT_KEEL_TEST_HYPERVISOR_FAULT ||
+					    fid == SBI_EXT_KEEL_TEST_LAYOUT))
 			FUZZ_CHECK(err == SBI_ERR_DENIED);
+		/* the profiler only for a VM its config trusts with it */
+		if (eid == SBI_EXT_KEEL && fid >= SBI_EXT_KEEL_PROF_START &&
+		    fid <= SBI_EXT_KEEL_PROF_DUMP && !vm.profiler_control)
+			FUZZ_CHECK(err == SBI_ERR_DENIED && fake.prof_starts == prof_starts &&
+				   fake.prof_marks == prof_marks && fake.prof_dumps == prof_dumps);
 		if (eid == SBI_EXT_HSM && fid == SBI_EXT_HSM_HART_GET_STATUS && !err)
 			FUZZ_CHECK(v->ctx.x[11] ==
 				   (unsigned long)vm.vcpus[a[0]].hsm_state);
@@ -290,7 +301,7 @@ static void ecall(struct fuzz_input *in)
 
 		/* vm_reboot: the VM boots again from its image */
 		fake.reboots = 0;
-		boot(nr, trace);
+		boot(nr, trace, vm.profiler_control);
 	}
 }
 
@@ -336,7 +347,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	host = (struct host_features){ .mvendorid = 0x5b7, .marchid = 0x8000000000000007UL,
 				       .mimpid = 0x20181004 };
 	first = fuzz_u8(&in);
-	boot(1 + first % KEEL_MAX_VCPUS, first & 8);
+	boot(1 + first % KEEL_MAX_VCPUS, first & 8, first & 16);
 	while (fuzz_more(&in) && vm.state != VM_STOPPED) {
 		uint8_t op = fuzz_u8(&in);
 

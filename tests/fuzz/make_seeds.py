@@ -139,8 +139,13 @@ def sbi_seeds():
     # first byte bit 3: TRACE=1, the dispatcher prints each call
     write("fuzz_sbi", "trace", bytes([8 | 1]) + call(0, "BASE", 0) + call(1, "HSM", 2, small(1))
           + bytes([0, 0, 0xe0, 0]) + struct.pack("<Q", 0x12345678) + Z * 6)
+    # first byte bit 4: profiler-control, so the profiler calls get through
+    write("fuzz_sbi", "keel-profiler", bytes([16]) + call(0, "KEEL", 1, Z, small(1))
+          + call(0, "KEEL", 3, small(5)) + call(0, "KEEL", 2) + call(0, "KEEL", 2)
+          + call(0, "KEEL", 1, u64(5), Z) + call(0, "KEEL", 4) + call(0, "KEEL", 5, small(1)))
     w("keel", 1, call(0, "KEEL", 0), call(0, "KEEL", 1, Z, small(1)), call(0, "KEEL", 3, small(5)),
-      call(0, "KEEL", 2), call(0, "KEEL", 2), call(0, "KEEL", 4), call(0, "KEEL", 9))
+      call(0, "KEEL", 2), call(0, "KEEL", 2), call(0, "KEEL", 4), call(0, "KEEL", 5, small(2)),
+      call(0, "KEEL", 9))
 
 
 # ---- fuzz_vplic: nr of vCPUs, then reads, writes and line changes ----------
