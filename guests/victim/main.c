@@ -1,7 +1,7 @@
 /*
  * The victim beside the hostile guest (docs/isolation.md): it fills 1 MiB
  * of its RAM with a pattern derived from each word's address, keeps a
- * progress counter, and for a fixed time (keel.run-ms=, default 10000, by
+ * progress counter, and for a fixed time (keel.run-ms=, default 12000, by
  * the timer) works, re-verifying a slice of the canary each round. At the
  * end it checks that
  *   - every canary word is still what it wrote (no other VM reached it),
@@ -77,7 +77,7 @@ int main(unsigned long hartid, const void *dtb)
 	fdt_ram(dtb, &ram_base, &ram_size);
 	timebase = fdt_timebase(dtb);
 	args = fdt_prop(dtb, "chosen", "bootargs", &len);
-	run_ms = word_after(args, "keel.run-ms", 10000);
+	run_ms = word_after(args, "keel.run-ms", 12000);
 	if (run_ms > WINDOW_MS * MAX_WINDOWS)
 		run_ms = WINDOW_MS * MAX_WINDOWS;
 	canary = (volatile unsigned long *)(ram_base + CANARY_OFFSET);
