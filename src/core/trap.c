@@ -142,17 +142,33 @@ static bool emulate_counter_read(struct vcpu *v, const struct trap_info *t, uint
 	return true;
 }
 
-static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
+/*
+ * The instruction behind a virtual-instruction exception, read from guest
+ * memory. stval is not trusted: QEMU 7.2 leaves it stale for a guest's
+ * hlv/hsv (it still holds the previous trap's instruction, which made an
+ * hlv.d after a wfi look like a wfi: found by guests/hostile). These
+ * exits are rare (wfi, emulated counter reads), so the read costs little.
+ */
+static bool read_virtual_insn(struct vcpu *v, const struct trap_info *t, uint32_t *insn)
 {
-	uint32_t insn = (uint32_t)t->stval;
 	unsigned long cause;
 
-	/* stval holds the instruction when the hardware provides it */
-	if (!insn && arch_guest_read_insn(t, v->ctx.sepc, &insn, &cause)) {
+	return !arch_guest_read_insn(t, v->ctx.sepc, insn, &cause);
+}
+
+static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
+{
+	uint32_t insn;
+
+	if (!read_virtual_insn(v, t, &insn)) {
 		vcpu_inject_exception(v, t, EXC_INST_ILLEGAL, 0);
 		return;
 	}
-	if (insn == INSN_WFI) {
+	/*
+	 * wfi from VS waits for an interrupt; from VU (hstatus.SPVP = 0) a
+	 * machine with S-mode calls it illegal, so that is what it gets.
+	 */
+	if (insn == INSN_WFI && (t->hstatus & HSTATUS_SPVP)) {
 		vcpu_skip_insn(v, 4);
 		trace_exit(v, t, "wfi: vCPU idles until an interrupt");
 		vcpu_block(v);
@@ -181,11 +197,9 @@ struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx)
 	struct trap_info t;
 	uint32_t insn;
 	unsigned int counter, rd;
-	unsigned long cause;
 
 	arch_trap_read(&t, ctx);
-	insn = (uint32_t)t.stval;
-	if (!insn && arch_guest_read_insn(&t, v->ctx.sepc, &insn, &cause))
+	if (!read_virtual_insn(v, &t, &insn))
 		insn = 0; /* handle_virtual_insn() finds that out again */
 	/* a counter read into s0-s11: first all the registers, then the read */
 	if (pmu_decode_counter_csr(insn, &counter, &rd) == PMU_CSR_READ && is_callee_saved(rd))
