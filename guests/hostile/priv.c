@@ -70,19 +70,12 @@ static void check_list(const char *mode, unsigned long spp, unsigned long first,
 		unsigned long pc = (unsigned long)list + 4 * i;
 		unsigned long insn = *(const unsigned int *)pc;
 		/*
-		 * QEMU 7.2 raises hlv's virtual-instruction fault at translation
-		 * time without recording its bits: stval is whatever instruction
-		 * trapped before it (here the hfence.vvma just above), and Keel
-		 * passes it on. Accepted for hlv only, and said.
+		 * stval is the instruction or 0, never another one: QEMU 7.2
+		 * leaves a stale stval for hlv, and Keel must not pass it on
+		 * (it reads the instruction itself).
 		 */
-		int stale = (insn & 0xfe00007fU) == 0x6c000073U && i > 0 &&
-			    r->stval == *(const unsigned int *)(pc - 4);
 		int ok = first + i < nr_recs && r->scause == EXC_ILLEGAL_INSN && r->sepc == pc &&
-			 (r->stval == insn || r->stval == 0 || stale) && r->spp == spp;
-
-		if (stale)
-			printf("# %s from %s: stval 0x%lx is the instruction before it: QEMU 7.2 "
-			       "quirk, accepted\n", names[i], mode, r->stval);
+			 (r->stval == insn || r->stval == 0) && r->spp == spp;
 
 		test_check(ok, "wrong trap", "%s from %s: illegal instruction (scause %lu stval "
 			   "0x%lx, from %s)", names[i], mode, r->scause, r->stval,
@@ -139,24 +132,19 @@ static void wfi_from_vu(void)
 	csr_clear(sie, SIE_STIE);
 	sbi_call(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, -1UL, 0, 0, 0, 0, 0);
 	trap_expect_none();
-	if (nr_recs == 1 && recs[0].scause == EXC_ILLEGAL_INSN) {
-		CHECK(recs[0].sepc == (unsigned long)user_wfi && !recs[0].spp,
-		      "wfi from VU-mode: illegal instruction (sepc 0x%lx)", recs[0].sepc);
-		return;
-	}
-	/* Keel's bug, reported in docs/isolation.md: kept visible, not failed */
-	printf("# KEEL BUG: wfi from VU-mode waited %lu ms for an interrupt (timer interrupts "
-	       "%lu, traps %lu) instead of raising an illegal instruction: src/core/trap.c "
-	       "takes every virtual-instruction wfi for the guest kernel's\n",
-	       ticks_ms(rdtime() - t0), timer_irqs, nr_recs);
-	test_skip("wfi from VU-mode: illegal instruction (known Keel bug, docs/isolation.md)");
+	/* the timer bounds a wrong wait, which once was Keel's bug (docs/isolation.md) */
+	CHECK(nr_recs == 1 && recs[0].scause == EXC_ILLEGAL_INSN &&
+		      recs[0].sepc == (unsigned long)user_wfi && !recs[0].spp,
+	      "wfi from VU-mode: illegal instruction (traps %lu, scause %lu, waited %lu ms, "
+	      "timer interrupts %lu)", nr_recs, nr_recs ? recs[0].scause : 0,
+	      ticks_ms(rdtime() - t0), timer_irqs);
 }
 
 /*
  * hlv.d right after a wfi, from VS-mode: an illegal instruction, as any
  * other time. QEMU 7.2 gives the hlv's exception the stale stval of the
- * wfi (see check_list), and Keel decides what to emulate from stval: it
- * then takes the hlv.d for a wfi. A timer bounds the wait that follows.
+ * wfi (see check_list); Keel must read the instruction rather than take
+ * the hlv.d for a wfi. A timer bounds the wait if it does not.
  */
 static void hlv_after_wfi(void)
 {
@@ -172,15 +160,10 @@ static void hlv_after_wfi(void)
 	trap_expect_none();
 	csr_clear(sie, SIE_STIE);
 	sbi_call(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, -1UL, 0, 0, 0, 0, 0);
-	if (trap_rec.count == 1 && trap_rec.scause == EXC_ILLEGAL_INSN) {
-		CHECK_EQ(trap_rec.sepc, pc, "hlv.d right after a wfi: illegal instruction");
-		return;
-	}
-	printf("# KEEL BUG: hlv.d right after a wfi: %lu traps, waited %lu ms: Keel took it for "
-	       "a wfi from QEMU's stale stval (src/core/trap.c trusts stval)\n", trap_rec.count,
-	       ticks_ms(rdtime() - t0));
-	test_skip("hlv.d right after a wfi: illegal instruction (known Keel bug, "
-		  "docs/isolation.md)");
+	/* once Keel took it for a wfi from the stale stval (docs/isolation.md) */
+	CHECK(trap_rec.count == 1 && trap_rec.scause == EXC_ILLEGAL_INSN && trap_rec.sepc == pc,
+	      "hlv.d right after a wfi: illegal instruction (traps %lu, scause %lu, waited %lu ms)",
+	      trap_rec.count, trap_rec.scause, ticks_ms(rdtime() - t0));
 }
 
 void test_privileged(void)
