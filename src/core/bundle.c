@@ -240,7 +240,8 @@ int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, un
 
 	fdt_for_each_subnode(node, fdt, 0) {
 		const char *n = fdt_get_name(fdt, node, NULL);
-		if (strncmp(n, "vm@", 3))
+		/* NULL for a blob older than version 16 whose names lack a '/' */
+		if (!n || strncmp(n, "vm@", 3))
 			continue;
 		if (b->nr_vms == KEEL_MAX_VMS) {
 			snprintf(err, errlen, "bundle: more than %d VMs", KEEL_MAX_VMS);

@@ -417,6 +417,36 @@ TEST(bad_fdt_version)
 	CHECK(strstr(err, "not a valid device tree blob"));
 }
 
+/*
+ * Found by tests/fuzz/fuzz_bundle: before version 16 libfdt names a node
+ * by its path and fdt_get_name() gives NULL for a name without a '/',
+ * which bundle_parse() took for a string.
+ */
+TEST(old_fdt_version_with_plain_node_names)
+{
+	struct bundle_desc d = { .nr_vm = 1 };
+
+	uint32_t total, off;
+	const fdt32_t nop = cpu_to_fdt32(FDT_NOP);
+
+	d.vm[0] = good_vm("a");
+	total = build(&d);
+	/*
+	 * Before version 16 a property value of 8 bytes or more sits at an
+	 * 8-byte boundary: a NOP ahead of the root's first property puts
+	 * "compatible" there, so the root still reads as a bundle.
+	 */
+	off = fdt_off_dt_struct(blob) + 8;
+	memmove((char *)blob + off + 4, (char *)blob + off, total - off);
+	memcpy((char *)blob + off, &nop, sizeof(nop));
+	fdt_set_off_dt_strings(blob, fdt_off_dt_strings(blob) + 4);
+	fdt_set_totalsize(blob, total + 4);
+	fdt_set_version(blob, 15);
+	fdt_set_last_comp_version(blob, 2);
+	CHECK_EQ(parse(sizeof(blob64)), -1);
+	CHECK_ERR("bundle: no vm@N node: nothing to run");
+}
+
 TEST(wrong_compatible)
 {
 	struct bundle_desc d = { .compatible = "keel,bundle2", .nr_vm = 1 };
