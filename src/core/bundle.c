@@ -186,6 +186,59 @@ static int parse_last_stop(const void *fdt, int node, struct bundle *b, char *er
 	return -1;
 }
 
+/*
+ * Every property fits in the structure block. Linux 6.1's libfdt steps
+ * from tag to tag by adding a property's length to an int offset: a
+ * length of 0xfffffff4 brings it back to the same tag, and fdt_next_tag()
+ * loops for ever (newer libfdt checks the sum). So before libfdt walks
+ * the tree, this walks its tags once, with every length bounded.
+ */
+static bool props_fit(const void *fdt)
+{
+	const uint8_t *s = (const uint8_t *)fdt + fdt_off_dt_struct(fdt);
+	uint32_t size = fdt_version(fdt) >= 17 ? fdt_size_dt_struct(fdt)
+					       : fdt_totalsize(fdt) - fdt_off_dt_struct(fdt);
+	uint32_t off = 0, len;
+	const uint8_t *nul;
+
+	while (size - off >= FDT_TAGSIZE) {
+		uint32_t tag = fdt32_ld((const fdt32_t *)(s + off));
+
+		off += FDT_TAGSIZE;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			nul = memchr(s + off, 0, size - off);
+			if (!nul)
+				return false;
+			off = (uint32_t)(nul - s) + 1;
+			break;
+		case FDT_PROP:
+			if (size - off < 2 * FDT_TAGSIZE)
+				return false;
+			len = fdt32_ld((const fdt32_t *)(s + off));
+			off += 2 * FDT_TAGSIZE; /* length, name offset */
+			/* before version 16, a value of 8 bytes or more is 8-aligned */
+			if (fdt_version(fdt) < 16 && len >= 8 && off % 8)
+				off += 4;
+			if (off > size || len > size - off)
+				return false;
+			off += len;
+			break;
+		case FDT_END:
+			return true;
+		case FDT_END_NODE:
+		case FDT_NOP:
+			break;
+		default:
+			return false;
+		}
+		off = (off + FDT_TAGSIZE - 1) & ~(uint32_t)(FDT_TAGSIZE - 1);
+		if (off > size)
+			return false;
+	}
+	return false;
+}
+
 int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, unsigned long errlen)
 {
 	uint32_t version;
@@ -200,7 +253,8 @@ int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, un
 	 * Devicetree Specification aligns the block to 4 bytes; so must we.
 	 */
 	if (size < sizeof(struct fdt_header) || fdt_check_header(fdt) ||
-	    fdt_totalsize(fdt) > size || (fdt_off_dt_struct(fdt) & (FDT_TAGSIZE - 1))) {
+	    fdt_totalsize(fdt) > size || (fdt_off_dt_struct(fdt) & (FDT_TAGSIZE - 1)) ||
+	    !props_fit(fdt)) {
 		snprintf(err, errlen, "bundle: not a valid device tree blob (%llu bytes)",
 			 (unsigned long long)size);
 		return -1;

@@ -21,6 +21,7 @@
  * exit (checking after every input would cost a quarter second each).
  */
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,9 @@
 #include <unistd.h>
 
 #include "fuzz_check.h"
+
+/* Seconds one input may take (libFuzzer's -timeout in run.sh is 10 too) */
+#define REPLAY_TIMEOUT 10
 
 struct paths {
 	char **v;
@@ -149,7 +153,10 @@ static size_t run_from(const struct paths *p, size_t first, volatile size_t *cur
 	if (pid == 0) {
 		for (size_t i = first; i < p->n; i++) {
 			*current = i;
+			/* a hang must not hang make test: SIGALRM ends the child */
+			alarm(REPLAY_TIMEOUT);
 			run_one(p->v[i]);
+			alarm(0);
 		}
 		*current = p->n + 1;
 		exit(0); /* exit, not _exit: LeakSanitizer checks here, once */
@@ -165,7 +172,9 @@ static size_t run_from(const struct paths *p, size_t first, volatile size_t *cur
 
 static void print_failure(const char *name, const char *what, int status)
 {
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		printf("FAIL %s %s (timeout: more than %d s)\n", name, what, REPLAY_TIMEOUT);
+	else if (WIFSIGNALED(status))
 		printf("FAIL %s %s (signal %d)\n", name, what, WTERMSIG(status));
 	else
 		printf("FAIL %s %s (exit %d)\n", name, what, WEXITSTATUS(status));

@@ -406,6 +406,30 @@ TEST(structure_block_not_4_byte_aligned)
 	CHECK(strstr(err, "bundle: not a valid device tree blob"));
 }
 
+/*
+ * Found by tests/fuzz/fuzz_bundle: with a property length of 0xfffffff4,
+ * Linux 6.1's libfdt steps from that property to itself and loops for ever.
+ */
+TEST(property_longer_than_the_structure_block)
+{
+	static const uint32_t lengths[] = { 0xfffffff4, 0x7fffffff, 0x10000, 0xffffffff };
+	struct bundle_desc d = { .nr_vm = 1 };
+
+	d.vm[0] = good_vm("a");
+	for (unsigned int i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		struct fdt_property *p;
+
+		build(&d);
+		p = fdt_get_property_w(blob, fdt_path_offset(blob, "/vm@0"), "vm-name", NULL);
+		CHECK(p);
+		if (!p)
+			return;
+		p->len = cpu_to_fdt32(lengths[i]);
+		CHECK_EQ(parse(sizeof(blob64)), -1);
+		CHECK(strstr(err, "bundle: not a valid device tree blob"));
+	}
+}
+
 TEST(bad_fdt_version)
 {
 	struct bundle_desc d = { .nr_vm = 1 };
