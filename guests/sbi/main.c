@@ -184,8 +184,15 @@ static void test_timer_wait(void)
 	limit = deadline + timebase;	/* give up a second late */
 	err = set_timer(0, deadline);
 	seen = stip();
+	now = rdtime();
 	CHECK_EQ(err, SBI_SUCCESS, "TIME set_timer(now + 10ms) succeeds");
-	CHECK(!seen, "STIP not pending right after set_timer(now + 10ms)");
+	/*
+	 * Pending is wrong only while the deadline is still ahead: a host
+	 * busy enough to hold this vCPU back 10 ms makes it rightly pending.
+	 */
+	CHECK(!seen || now >= deadline,
+	      "STIP not pending right after set_timer(now + 10ms) (seen %d, %ld ticks to go)", seen,
+	      (long)(deadline - now));
 
 	csr_set(sie, SIP_STIP);
 	for (;;) {
