@@ -312,3 +312,20 @@ const void *fdt_node_prop(const void *fdt, long node, const char *prop, int *len
 	*len = (int)s.len;
 	return s.value;
 }
+
+unsigned long bootarg_num(const char *args, const char *word, unsigned long dflt)
+{
+	for (const char *s = args; s && *s; s++) {
+		const char *a = s, *b = word;
+		unsigned long v = 0;
+
+		while (*b && *a == *b)
+			a++, b++;
+		if (*b || *a != '=')
+			continue;
+		for (a++; *a >= '0' && *a <= '9'; a++)
+			v = v * 10 + (unsigned long)(*a - '0');
+		return v;
+	}
+	return dflt;
+}

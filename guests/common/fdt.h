@@ -23,6 +23,12 @@ const void *fdt_prop(const void *fdt, const char *node, const char *prop, int *l
 /* Guest RAM from /memory reg (first range); defaults when absent. */
 void fdt_ram(const void *fdt, unsigned long *base, unsigned long *size);
 
+/*
+ * The number in "word=N" among the bootargs (/chosen/bootargs, args may be
+ * NULL), or dflt when the word is not there.
+ */
+unsigned long bootarg_num(const char *args, const char *word, unsigned long dflt);
+
 /* /cpus timebase-frequency; 10 MHz (QEMU virt) when absent. */
 unsigned long fdt_timebase(const void *fdt);
 

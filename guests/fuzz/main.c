@@ -82,23 +82,6 @@ static int is_sbi_error(long e)
 	return e <= 0 && e >= -13; /* SBI_SUCCESS .. SBI_ERR_BAD_RANGE and beyond in 3.0 */
 }
 
-static unsigned long word_after(const char *args, const char *word, unsigned long dflt)
-{
-	for (const char *s = args; s && *s; s++) {
-		const char *a = s, *b = word;
-		unsigned long v = 0;
-
-		while (*b && *a == *b)
-			a++, b++;
-		if (*b || *a != '=')
-			continue;
-		for (a++; *a >= '0' && *a <= '9'; a++)
-			v = v * 10 + (unsigned long)(*a - '0');
-		return v;
-	}
-	return dflt;
-}
-
 int main(unsigned long hartid, const void *dtb)
 {
 	const char *args;
@@ -108,10 +91,10 @@ int main(unsigned long hartid, const void *dtb)
 	struct sbiret r;
 
 	args = fdt_prop(dtb, "chosen", "bootargs", &len);
-	seed = word_after(args, "keel.seed", 1);
-	calls = word_after(args, "keel.calls", 100000);
+	seed = bootarg_num(args, "keel.seed", 1);
+	calls = bootarg_num(args, "keel.calls", 100000);
 	/* keel.show=N: print each call from the Nth on, to find one that hangs */
-	show_from = word_after(args, "keel.show", -1UL);
+	show_from = bootarg_num(args, "keel.show", -1UL);
 	state = seed ? seed : 1;
 	fdt_ram(dtb, &ram_base, &ram_size);
 	for (unsigned int i = 0; i < sizeof(canary); i++)

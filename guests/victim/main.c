@@ -37,23 +37,6 @@ static unsigned long pattern(unsigned long addr)
 	return (addr * 0x9e3779b97f4a7c15UL) ^ 0x5ca1ab1e0ddba11UL;
 }
 
-static unsigned long word_after(const char *args, const char *word, unsigned long dflt)
-{
-	for (const char *s = args; s && *s; s++) {
-		const char *a = s, *b = word;
-		unsigned long v = 0;
-
-		while (*b && *a == *b)
-			a++, b++;
-		if (*b || *a != '=')
-			continue;
-		for (a++; *a >= '0' && *a <= '9'; a++)
-			v = v * 10 + (unsigned long)(*a - '0');
-		return v;
-	}
-	return dflt;
-}
-
 /* Words of [from, from + n) that differ from their pattern */
 static unsigned long verify(volatile unsigned long *canary, unsigned long from, unsigned long n)
 {
@@ -77,7 +60,7 @@ int main(unsigned long hartid, const void *dtb)
 	fdt_ram(dtb, &ram_base, &ram_size);
 	timebase = fdt_timebase(dtb);
 	args = fdt_prop(dtb, "chosen", "bootargs", &len);
-	run_ms = word_after(args, "keel.run-ms", 12000);
+	run_ms = bootarg_num(args, "keel.run-ms", 12000);
 	if (run_ms > WINDOW_MS * MAX_WINDOWS)
 		run_ms = WINDOW_MS * MAX_WINDOWS;
 	canary = (volatile unsigned long *)(ram_base + CANARY_OFFSET);
