@@ -46,6 +46,14 @@ static inline unsigned long rdtime(void)
 	return t;
 }
 
+/* Evaluate cond until it holds or `ticks` of time have passed: its last value. */
+#define WAIT_TICKS(ticks, cond) ({					\
+	unsigned long __end = rdtime() + (ticks);			\
+	int __ok;							\
+	while (!(__ok = !!(cond)) && rdtime() < __end)			\
+		;							\
+	__ok; })
+
 static inline unsigned long rdinstret(void)
 {
 	unsigned long n;

@@ -39,12 +39,7 @@ void hart1_main(void)
 	}
 }
 
-#define WAIT(ms, cond) ({						\
-	unsigned long __end = rdtime() + ms_ticks(ms);			\
-	int __ok;							\
-	while (!(__ok = !!(cond)) && rdtime() < __end)			\
-		;							\
-	__ok; })
+#define WAIT(ms, cond) WAIT_TICKS(ms_ticks(ms), cond)
 
 static struct sbiret send_ipi(unsigned long mask, unsigned long base)
 {

@@ -3,6 +3,7 @@
  * hart_start gives a0 = hart id and no stack, so the entry picks the
  * hart's own stack before any C runs.
  */
+#include "caller_saved.h"
 #include "plic.h"
 
 	.text
@@ -45,44 +46,12 @@ _stray_hart:
 	.balign 4
 	.globl sec_vector
 sec_vector:
-	addi	sp, sp, -128
-	sd	ra, 0(sp)
-	sd	t0, 8(sp)
-	sd	t1, 16(sp)
-	sd	t2, 24(sp)
-	sd	t3, 32(sp)
-	sd	t4, 40(sp)
-	sd	t5, 48(sp)
-	sd	t6, 56(sp)
-	sd	a0, 64(sp)
-	sd	a1, 72(sp)
-	sd	a2, 80(sp)
-	sd	a3, 88(sp)
-	sd	a4, 96(sp)
-	sd	a5, 104(sp)
-	sd	a6, 112(sp)
-	sd	a7, 120(sp)
+	SAVE_CALLER_SAVED
 	csrr	a0, scause
 	csrr	a1, sepc
 	csrr	a2, stval
 	call	sec_trap
-	ld	ra, 0(sp)
-	ld	t0, 8(sp)
-	ld	t1, 16(sp)
-	ld	t2, 24(sp)
-	ld	t3, 32(sp)
-	ld	t4, 40(sp)
-	ld	t5, 48(sp)
-	ld	t6, 56(sp)
-	ld	a0, 64(sp)
-	ld	a1, 72(sp)
-	ld	a2, 80(sp)
-	ld	a3, 88(sp)
-	ld	a4, 96(sp)
-	ld	a5, 104(sp)
-	ld	a6, 112(sp)
-	ld	a7, 120(sp)
-	addi	sp, sp, 128
+	RESTORE_CALLER_SAVED
 	sret
 
 	.section .bss.sec_stacks, "aw", @nobits

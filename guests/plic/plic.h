@@ -130,12 +130,7 @@ static inline unsigned long ms_ticks(unsigned long ms)
 }
 
 /* Evaluate cond until it holds or ms milliseconds have passed: its last value. */
-#define WAIT_MS(ms, cond) ({						\
-	unsigned long __end = rdtime() + ms_ticks(ms);			\
-	int __ok;							\
-	while (!(__ok = !!(cond)) && rdtime() < __end)			\
-		;							\
-	__ok; })
+#define WAIT_MS(ms, cond) WAIT_TICKS(ms_ticks(ms), cond)
 
 #define WAIT_LONG 2000	/* ms: anything that must happen; QEMU TCG can be slow */
 #define SETTLE 20	/* ms: to see that nothing more happens */
