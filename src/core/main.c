@@ -77,7 +77,7 @@ void keel_power_off_if_done(void)
 		/* on-last-vm-stop = "keep-running": the monitor can start them again */
 		if (!__atomic_exchange_n(&announced, 1, __ATOMIC_ACQ_REL))
 			pr_info("every VM has stopped; Keel keeps running (Ctrl-A h: monitor, "
-				"'vm start <vm>', 'exit' powers off)\n");
+				"'vm start <vm>', 'poweroff')\n");
 		return;
 	}
 	if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))

@@ -111,7 +111,7 @@ static bool can_run(struct vcpu *v)
 	       __atomic_load_n(&v->vm->state, __ATOMIC_RELAXED) == VM_RUNNING;
 }
 
-/* Round robin after the current vCPU; the current one keeps its slice. */
+/* A vCPU just woken first; else the current one keeps its slice; else round robin after it. */
 static struct vcpu *pick(struct hart *h, uint64_t now)
 {
 	struct vcpu *cur = h->current, *woken = h->woken;
