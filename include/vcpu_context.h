@@ -36,6 +36,12 @@ struct vcpu_context {
 	unsigned long entry_cycle;
 	unsigned long entry_time;
 };
+
+/* x8, x9, x18-x27 (s0-s11): in ctx only when trap.S was asked to save them */
+static inline int ctx_reg_is_callee_saved(unsigned int reg)
+{
+	return reg == 8 || reg == 9 || (reg >= 18 && reg <= 27);
+}
 #endif
 
 #endif

@@ -156,11 +156,10 @@ static bool read_virtual_insn(struct vcpu *v, const struct trap_info *t, uint32_
 	return !arch_guest_read_insn(t, v->ctx.sepc, insn, &cause);
 }
 
-static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
+/* What the instruction read (ok) at the trapped pc gets */
+static void virtual_insn(struct vcpu *v, struct trap_info *t, bool ok, uint32_t insn)
 {
-	uint32_t insn;
-
-	if (!read_virtual_insn(v, t, &insn)) {
+	if (!ok) {
 		vcpu_inject_exception(v, t, EXC_INST_ILLEGAL, 0);
 		return;
 	}
@@ -185,26 +184,30 @@ static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
 	trace_exit(v, t, "insn 0x%08x: illegal instruction injected", insn);
 }
 
-/* x8, x9, x18-x27: trap.S saves them only when asked (vcpu_context.h) */
-static bool is_callee_saved(unsigned int reg)
+/* With every register in ctx (trap_from_guest): read, then the same */
+static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
 {
-	return reg == 8 || reg == 9 || (reg >= 18 && reg <= 27);
+	uint32_t insn = 0;
+	bool ok = read_virtual_insn(v, t, &insn);
+
+	virtual_insn(v, t, ok, insn);
 }
 
 struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx)
 {
 	struct vcpu *v = (struct vcpu *)ctx;
 	struct trap_info t;
-	uint32_t insn;
+	uint32_t insn = 0;
 	unsigned int counter, rd;
+	bool ok;
 
 	arch_trap_read(&t, ctx);
-	if (!read_virtual_insn(v, &t, &insn))
-		insn = 0; /* handle_virtual_insn() finds that out again */
+	ok = read_virtual_insn(v, &t, &insn);
 	/* a counter read into s0-s11: first all the registers, then the read */
-	if (pmu_decode_counter_csr(insn, &counter, &rd) == PMU_CSR_READ && is_callee_saved(rd))
+	if (ok && pmu_decode_counter_csr(insn, &counter, &rd) == PMU_CSR_READ &&
+	    ctx_reg_is_callee_saved(rd))
 		return (struct vcpu_context *)((uintptr_t)ctx | 1);
-	handle_virtual_insn(v, &t);
+	virtual_insn(v, &t, ok, insn);
 	prof_exit(v, EXIT_SLOT_EXC(t.scause), PROF_VINSN, (uintptr_t)handle_virtual_insn);
 	return vcpu_schedule(v);
 }

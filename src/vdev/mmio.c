@@ -40,12 +40,6 @@ static int decode_access(struct vcpu *v, const struct trap_info *t, struct mmio_
 	return mmio_decode_insn(insn, a);
 }
 
-/* s0/s1 and s2-s11: kept in the hart, not in ctx, on the short exit path */
-static bool is_callee_saved(unsigned int reg)
-{
-	return reg == 8 || reg == 9 || (reg >= 18 && reg <= 27);
-}
-
 /*
  * The physical console is read at most this often (in timebase ticks of
  * 10 MHz on QEMU: 50 us). A UART FIFO of 16 bytes at 115200 baud fills in
@@ -142,7 +136,7 @@ enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_
 	/* the PLIC's registers are 32-bit only: other accesses fault, as on QEMU */
 	if (dev == DEV_PLIC && !vplic_access_ok(offset, a.width))
 		return MMIO_NO_DEVICE;
-	if (!all_regs && is_callee_saved(a.reg))
+	if (!all_regs && ctx_reg_is_callee_saved(a.reg))
 		return MMIO_NEED_ALL_REGS;
 	/* the VM's vCPUs may use the devices from several harts at once */
 	spin_lock(&vm->dev_lock);
