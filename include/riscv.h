@@ -36,6 +36,7 @@
 #define IRQ_S_TIMER 5
 #define IRQ_VS_TIMER 6
 #define IRQ_S_EXT 9
+#define IRQ_M_EXT 11
 #define IRQ_VS_EXT 10
 #define IRQ_S_GEXT 12
 #define IRQ_COUNT 16

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "boot_config.h"
+#include "plic.h"
 
 #define VPLIC_SOURCES 64 /* source 0 does not exist; 1..63 do */
 #define VPLIC_NDEV (VPLIC_SOURCES - 1)
@@ -29,13 +30,6 @@
 #define VPLIC_PRIORITY_MASK 7 /* 3 priority bits, as QEMU virt has */
 /* the size QEMU virt gives its PLIC, whatever the number of harts */
 #define VPLIC_SIZE 0x600000UL
-
-#define VPLIC_PRIORITY_BASE 0x0
-#define VPLIC_PENDING_BASE 0x1000
-#define VPLIC_ENABLE_BASE 0x2000
-#define VPLIC_ENABLE_STRIDE 0x80
-#define VPLIC_CONTEXT_BASE 0x200000
-#define VPLIC_CONTEXT_STRIDE 0x1000
 
 struct vplic {
 	unsigned int nr_contexts;

@@ -10,6 +10,7 @@
 
 #include "boot_config.h"
 #include "guest_fdt.h"
+#include "riscv.h"
 
 #define CHECK(x)                                                                 \
 	do {                                                                     \
@@ -106,9 +107,6 @@ static int build_cpus(void *fdt, const struct guest_fdt_params *p)
 
 /* After the CPUs' interrupt controllers (phandles 1..nr_vcpus) */
 #define PLIC_PHANDLE (KEEL_MAX_VCPUS + 1)
-/* The local interrupt numbers of the M- and S-mode external interrupts */
-#define IRQ_M_EXT 11
-#define IRQ_S_EXT 9
 
 /*
  * The PLIC as QEMU virt describes its own: two contexts per hart, M-mode

@@ -7,14 +7,8 @@
 #include "console.h"
 #include "hw_irq.h"
 #include "platform.h"
+#include "plic.h"
 #include "vm_console.h"
-
-/* PLIC register layout (riscv-plic-spec 1.0.0) */
-#define PLIC_PRIORITY(s) (4UL * (s))
-#define PLIC_ENABLE(ctx, s) (0x2000UL + 0x80UL * (ctx) + 4UL * ((s) / 32))
-#define PLIC_THRESHOLD(ctx) (0x200000UL + 0x1000UL * (ctx))
-#define PLIC_CLAIM(ctx) (PLIC_THRESHOLD(ctx) + 4)
-#define PLIC_MAX_SOURCES 1024
 
 static bool routed;
 

@@ -8,6 +8,7 @@
 #include <libfdt.h>
 
 #include "platform.h"
+#include "riscv.h"
 
 static uint64_t read_cells(const fdt32_t *p, int cells)
 {
@@ -219,7 +220,7 @@ static int boot_hart_s_context(const void *fdt, int plic, unsigned long boot_har
 
 		if (cells < 1 || p + cells > end)
 			return -1;
-		if (intc >= 0 && fdt32_to_cpu(p[0]) == 9 &&
+		if (intc >= 0 && fdt32_to_cpu(p[0]) == IRQ_S_EXT &&
 		    !read_reg(fdt, fdt_parent_offset(fdt, intc), 0, &hartid, &unused) &&
 		    hartid == boot_hartid)
 			return ctx;

@@ -33,15 +33,15 @@ enum context_reg { CTX_THRESHOLD, CTX_CLAIM, CTX_NONE };
 
 static enum context_reg context_reg(const struct vplic *p, uint64_t offset, unsigned int *ctx)
 {
-	uint64_t rel = offset - VPLIC_CONTEXT_BASE;
+	uint64_t rel = offset - PLIC_CONTEXT_BASE;
 
-	*ctx = (unsigned int)(rel / VPLIC_CONTEXT_STRIDE);
+	*ctx = (unsigned int)(rel / PLIC_CONTEXT_STRIDE);
 	if (*ctx >= p->nr_contexts)
 		return CTX_NONE;
-	switch (rel % VPLIC_CONTEXT_STRIDE) {
+	switch (rel % PLIC_CONTEXT_STRIDE) {
 	case 0:
 		return CTX_THRESHOLD;
-	case 4:
+	case PLIC_CLAIM_OFFSET:
 		return CTX_CLAIM;
 	default:
 		return CTX_NONE;
@@ -129,19 +129,19 @@ uint32_t vplic_read(struct vplic *p, uint64_t offset)
 
 	if (!vplic_access_ok(offset, 4))
 		return 0;
-	if (offset < VPLIC_PENDING_BASE) {
+	if (offset < PLIC_PENDING_BASE) {
 		uint64_t s = offset / 4;
 		return s < VPLIC_SOURCES ? p->priority[s] : 0;
 	}
-	if (offset < VPLIC_ENABLE_BASE)
-		return bitmap_word(p->pending, (offset - VPLIC_PENDING_BASE) / 4);
-	if (offset < VPLIC_CONTEXT_BASE) {
-		uint64_t rel = offset - VPLIC_ENABLE_BASE;
+	if (offset < PLIC_ENABLE_BASE)
+		return bitmap_word(p->pending, (offset - PLIC_PENDING_BASE) / 4);
+	if (offset < PLIC_CONTEXT_BASE) {
+		uint64_t rel = offset - PLIC_ENABLE_BASE;
 
-		ctx = (unsigned int)(rel / VPLIC_ENABLE_STRIDE);
+		ctx = (unsigned int)(rel / PLIC_ENABLE_STRIDE);
 		if (ctx >= p->nr_contexts)
 			return 0;
-		return bitmap_word(p->enable[ctx], (rel % VPLIC_ENABLE_STRIDE) / 4);
+		return bitmap_word(p->enable[ctx], (rel % PLIC_ENABLE_STRIDE) / 4);
 	}
 	switch (context_reg(p, offset, &ctx)) {
 	case CTX_THRESHOLD:
@@ -155,9 +155,9 @@ uint32_t vplic_read(struct vplic *p, uint64_t offset)
 
 static void write_enable(struct vplic *p, uint64_t offset, uint32_t value)
 {
-	uint64_t rel = offset - VPLIC_ENABLE_BASE;
-	unsigned int ctx = (unsigned int)(rel / VPLIC_ENABLE_STRIDE);
-	uint64_t word = (rel % VPLIC_ENABLE_STRIDE) / 4;
+	uint64_t rel = offset - PLIC_ENABLE_BASE;
+	unsigned int ctx = (unsigned int)(rel / PLIC_ENABLE_STRIDE);
+	uint64_t word = (rel % PLIC_ENABLE_STRIDE) / 4;
 	uint64_t mask;
 
 	if (ctx >= p->nr_contexts || word > 1)
@@ -173,15 +173,15 @@ void vplic_write(struct vplic *p, uint64_t offset, uint32_t value)
 
 	if (!vplic_access_ok(offset, 4))
 		return;
-	if (offset < VPLIC_PENDING_BASE) {
+	if (offset < PLIC_PENDING_BASE) {
 		uint64_t s = offset / 4;
 		if (s > 0 && s < VPLIC_SOURCES)
 			p->priority[s] = value & VPLIC_PRIORITY_MASK;
 		return;
 	}
-	if (offset < VPLIC_ENABLE_BASE)
+	if (offset < PLIC_ENABLE_BASE)
 		return; /* pending is read-only */
-	if (offset < VPLIC_CONTEXT_BASE) {
+	if (offset < PLIC_CONTEXT_BASE) {
 		write_enable(p, offset, value);
 		return;
 	}

@@ -72,24 +72,24 @@ static bool decode(uint64_t off, enum region *r, unsigned int *ctx, unsigned int
 	if (off % 4 || off >= VPLIC_SIZE)
 		return false;
 	*ctx = 0;
-	if (off < VPLIC_PENDING_BASE) {
+	if (off < PLIC_PENDING_BASE) {
 		*r = PRIORITY;
 		*idx = (unsigned int)(off / 4);
 		return *idx < VPLIC_SOURCES;
 	}
-	if (off < VPLIC_ENABLE_BASE) {
+	if (off < PLIC_ENABLE_BASE) {
 		*r = PENDING;
-		*idx = (unsigned int)((off - VPLIC_PENDING_BASE) / 4);
+		*idx = (unsigned int)((off - PLIC_PENDING_BASE) / 4);
 		return *idx < 2;
 	}
-	if (off < VPLIC_CONTEXT_BASE) {
+	if (off < PLIC_CONTEXT_BASE) {
 		*r = ENABLE;
-		*ctx = (unsigned int)((off - VPLIC_ENABLE_BASE) / VPLIC_ENABLE_STRIDE);
-		*idx = (unsigned int)((off - VPLIC_ENABLE_BASE) % VPLIC_ENABLE_STRIDE / 4);
+		*ctx = (unsigned int)((off - PLIC_ENABLE_BASE) / PLIC_ENABLE_STRIDE);
+		*idx = (unsigned int)((off - PLIC_ENABLE_BASE) % PLIC_ENABLE_STRIDE / 4);
 		return *ctx < m.nr_contexts && *idx < 2;
 	}
-	*ctx = (unsigned int)((off - VPLIC_CONTEXT_BASE) / VPLIC_CONTEXT_STRIDE);
-	switch ((off - VPLIC_CONTEXT_BASE) % VPLIC_CONTEXT_STRIDE) {
+	*ctx = (unsigned int)((off - PLIC_CONTEXT_BASE) / PLIC_CONTEXT_STRIDE);
+	switch ((off - PLIC_CONTEXT_BASE) % PLIC_CONTEXT_STRIDE) {
 	case 0: *r = THRESHOLD; break;
 	case 4: *r = CLAIM; break;
 	default: return false;
@@ -188,12 +188,12 @@ static uint64_t offset(struct fuzz_input *in)
 	unsigned int ctx = fuzz_u8(in) % (VPLIC_MAX_CONTEXTS + 2);
 
 	switch (k % 8) {
-	case 0: return VPLIC_PRIORITY_BASE + 4 * (fuzz_u8(in) % (VPLIC_SOURCES + 4));
-	case 1: return VPLIC_PENDING_BASE + 4 * (fuzz_u8(in) % 4);
-	case 2: return VPLIC_ENABLE_BASE + VPLIC_ENABLE_STRIDE * ctx + 4 * (fuzz_u8(in) % 4);
-	case 3: return VPLIC_CONTEXT_BASE + VPLIC_CONTEXT_STRIDE * ctx;      /* threshold */
-	case 4: return VPLIC_CONTEXT_BASE + VPLIC_CONTEXT_STRIDE * ctx + 4;  /* claim */
-	case 5: return VPLIC_CONTEXT_BASE + VPLIC_CONTEXT_STRIDE * ctx + (k >> 3); /* odd ones */
+	case 0: return PLIC_PRIORITY_BASE + 4 * (fuzz_u8(in) % (VPLIC_SOURCES + 4));
+	case 1: return PLIC_PENDING_BASE + 4 * (fuzz_u8(in) % 4);
+	case 2: return PLIC_ENABLE_BASE + PLIC_ENABLE_STRIDE * ctx + 4 * (fuzz_u8(in) % 4);
+	case 3: return PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * ctx;      /* threshold */
+	case 4: return PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * ctx + 4;  /* claim */
+	case 5: return PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * ctx + (k >> 3); /* odd ones */
 	case 6: return fuzz_u32(in) % (VPLIC_SIZE + 0x1000);
 	default: return fuzz_u64(in);
 	}

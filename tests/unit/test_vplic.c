@@ -4,10 +4,10 @@
 #include "unit.h"
 #include "vplic.h"
 
-#define PRIO(s)		(VPLIC_PRIORITY_BASE + 4 * (s))
-#define PENDING(w)	(VPLIC_PENDING_BASE + 4 * (w))
-#define ENABLE(c, w)	(VPLIC_ENABLE_BASE + VPLIC_ENABLE_STRIDE * (c) + 4 * (w))
-#define THRESHOLD(c)	(VPLIC_CONTEXT_BASE + VPLIC_CONTEXT_STRIDE * (c))
+#define PRIO(s)		(PLIC_PRIORITY_BASE + 4 * (s))
+#define PENDING(w)	(PLIC_PENDING_BASE + 4 * (w))
+#define ENABLE(c, w)	(PLIC_ENABLE_BASE + PLIC_ENABLE_STRIDE * (c) + 4 * (w))
+#define THRESHOLD(c)	(PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * (c))
 #define CLAIM(c)	(THRESHOLD(c) + 4)
 
 #define UART 10
