@@ -44,11 +44,17 @@ static void __attribute__((noreturn)) power_off(bool failure, const char *why)
 			failure ? SBI_SRST_RESET_REASON_SYSFAIL : SBI_SRST_RESET_REASON_NONE);
 }
 
-void keel_shutdown(const char *why)
+/* An orderly end: a profile that runs (PROFILE=1) is printed first */
+static void __attribute__((noreturn)) power_off_orderly(bool failure, const char *why)
 {
 	if (prof_running())
 		prof_dump();
-	power_off(false, why);
+	power_off(failure, why);
+}
+
+void keel_shutdown(const char *why)
+{
+	power_off_orderly(false, why);
 }
 
 void keel_hart_halt(void)
@@ -83,10 +89,7 @@ void keel_power_off_if_done(void)
 	if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
 		for (;;)
 			arch_wait_for_interrupt();
-	/* PROFILE=1: the whole run's profile, before the machine goes */
-	if (prof_running())
-		prof_dump();
-	power_off(failure, failure ? "a VM failed" : "every VM has shut down");
+	power_off_orderly(failure, failure ? "a VM failed" : "every VM has shut down");
 }
 
 static void print_banner(unsigned long boot_hartid)
