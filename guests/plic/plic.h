@@ -21,6 +21,7 @@
 #ifndef __ASSEMBLER__
 
 #include "csr.h"
+#include "ns16550.h"
 #include "sbi.h"
 
 /* ---- the PLIC, QEMU virt layout ---- */
@@ -54,38 +55,7 @@ static inline void wr32(unsigned long addr, unsigned int v)
 	__asm__ volatile("sw %0, 0(%1)" : : "r"(v), "r"(addr) : "memory");
 }
 
-/* ---- the ns16550a at 0x10000000 ---- */
-#define UART_BASE 0x10000000UL
-#define RBR 0
-#define THR 0
-#define IER 1
-#define IIR 2
-#define FCR 2
-#define MCR 4
-#define LSR 5
-
-#define IER_ERBFI 0x01
-#define IER_ETBEI 0x02
-#define IIR_THRI 0x02
-#define IIR_RDI 0x04
-#define IIR_FIFO 0xc0
-#define FCR_ENABLE 0x01
-#define FCR_CLEAR 0x06			/* both FIFOs */
-#define MCR_LOOP 0x10
-#define LSR_DR 0x01
-
-static inline unsigned char rd8(unsigned long off)
-{
-	unsigned long v;
-
-	__asm__ volatile("lbu %0, 0(%1)" : "=r"(v) : "r"(UART_BASE + off) : "memory");
-	return (unsigned char)v;
-}
-
-static inline void wr8(unsigned long off, unsigned char v)
-{
-	__asm__ volatile("sb %0, 0(%1)" : : "r"(v), "r"(UART_BASE + off) : "memory");
-}
+/* the ns16550a at 0x10000000: guests/common/ns16550.h */
 
 /* ---- per vCPU ---- */
 

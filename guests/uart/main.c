@@ -6,40 +6,8 @@
  * compressed c.lw/c.sw/c.ld/c.sd, sign extension, and x0 as source/target.
  */
 #include "console.h"
+#include "ns16550.h"
 #include "test.h"
-
-#define UART 0x10000000UL
-#define RBR 0	/* read, DLAB=0 */
-#define THR 0	/* write, DLAB=0 */
-#define DLL 0	/* DLAB=1 */
-#define IER 1	/* DLAB=0 */
-#define DLM 1	/* DLAB=1 */
-#define IIR 2	/* read */
-#define FCR 2	/* write */
-#define LCR 3
-#define MCR 4
-#define LSR 5
-#define SCR 7
-
-#define LCR_DLAB 0x80
-#define LSR_DR 0x01
-#define LSR_THRE 0x20
-#define LSR_TEMT 0x40
-#define IIR_NO_INT 0x01
-#define IIR_FIFO 0xc0
-
-static inline unsigned char rd8(unsigned long off)
-{
-	unsigned long v;
-
-	__asm__ volatile("lbu %0, 0(%1)" : "=r"(v) : "r"(UART + off) : "memory");
-	return (unsigned char)v;
-}
-
-static inline void wr8(unsigned long off, unsigned char v)
-{
-	__asm__ volatile("sb %0, 0(%1)" : : "r"(v), "r"(UART + off) : "memory");
-}
 
 static void uart_putc(char c)
 {
@@ -116,7 +84,7 @@ static void test_registers(void)
 /* Loads and stores other than lbu/sb, as Keel's decoder must handle them. */
 static void test_widths(void)
 {
-	unsigned long base = UART, v;
+	unsigned long base = UART_BASE, v;
 	unsigned char mcr;
 
 	wr8(SCR, 0x81);
