@@ -49,7 +49,34 @@ endif
 VCPUS ?= 1
 NAME ?= $(basename $(notdir $(GUEST)))
 
-LINUX_TARBALL := /usr/src/linux-source-6.1.tar.xz
+# ---- Set-up ----------------------------------------------------------------
+# Before make builds anything, scripts/setup.sh checks (as root: installs)
+# the Debian packages the goals need. It runs while this Makefile is read,
+# so no recipe, at any -j, can start before it; recursive makes inherit
+# KEEL_SETUP_DONE and skip it. tests/setup-order.sh proves the order.
+SETUP ?= scripts/setup.sh
+setup_kind = $(strip \
+	$(if $(filter clean help,$(1)),, \
+	$(if $(filter test,$(1)),test, \
+	$(if $(filter linux,$(1)),linux, \
+	$(if $(filter run,$(1)),$(if $(filter uboot,$(BOOT)),uboot,run), \
+	$(if $(filter bench fuzz,$(1)),run, \
+	$(if $(filter debug,$(1)),debug, \
+	$(if $(filter fuzz-host,$(1)),fuzz,build))))))))
+ifneq ($(KEEL_SETUP_DONE),1)
+SETUP_KINDS := $(sort $(foreach g,$(or $(MAKECMDGOALS),all),$(call setup_kind,$(g))))
+ifneq ($(SETUP_KINDS),)
+ifneq ($(shell $(SETUP) $(SETUP_KINDS) >&2 && echo ok),ok)
+$(error set-up failed (see above): nothing was built)
+endif
+endif
+export KEEL_SETUP_DONE := 1
+endif
+
+# libfdt and the Linux guest come from the linux-source package this Debian
+# release ships (6.1 on Debian 12, 6.12 on Debian 13)
+LINUX_VERSION := $(shell scripts/linux-version.sh)
+LINUX_TARBALL := /usr/src/linux-source-$(LINUX_VERSION).tar.xz
 LIBFDT_DIR := $(BUILD)/libfdt
 
 KEEL_ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
@@ -69,23 +96,20 @@ KEEL_OBJS := $(patsubst src/%,$(BUILD)/keel/%.o,$(KEEL_SRCS))
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c
 LIBFDT_OBJS := $(patsubst %.c,$(BUILD)/keel/libfdt/%.o,$(LIBFDT_SRCS))
 
-.PHONY: all keel keel-builtin FORCE guests linux run test unit system bench debug clean fuzz fuzz-host setup-build setup-run setup-test setup-fuzz
+.PHONY: all keel keel-builtin FORCE guests linux run test unit system bench debug clean fuzz fuzz-host
 
 all: keel guests
 
-setup-%:
-	@scripts/setup.sh $*
-
 keel: $(BUILD)/keel.bin
 
-# libfdt comes from the sources Debian's linux-source-6.1 ships; it is
+# libfdt comes from the sources Debian's linux-source ships; it is
 # extracted into build/, never committed.
-$(LIBFDT_DIR)/.stamp: | setup-build
+$(LIBFDT_DIR)/.stamp: $(LINUX_TARBALL)
 	@mkdir -p $(BUILD)
 	@echo "  EXTRACT libfdt from $(LINUX_TARBALL)"
 	@rm -rf $(BUILD)/libfdt-tmp && mkdir -p $(BUILD)/libfdt-tmp
-	@tar -xJf $(LINUX_TARBALL) -C $(BUILD)/libfdt-tmp --wildcards 'linux-source-6.1/scripts/dtc/libfdt/*'
-	@rm -rf $(LIBFDT_DIR) && mv $(BUILD)/libfdt-tmp/linux-source-6.1/scripts/dtc/libfdt $(LIBFDT_DIR)
+	@tar -xJf $(LINUX_TARBALL) -C $(BUILD)/libfdt-tmp --wildcards 'linux-source-$(LINUX_VERSION)/scripts/dtc/libfdt/*'
+	@rm -rf $(LIBFDT_DIR) && mv $(BUILD)/libfdt-tmp/linux-source-$(LINUX_VERSION)/scripts/dtc/libfdt $(LIBFDT_DIR)
 	@rm -rf $(BUILD)/libfdt-tmp
 	@touch $@
 
@@ -117,13 +141,14 @@ $(BUILD)/keel.bin: $(BUILD)/keel.elf
 
 -include $(KEEL_OBJS:.o=.d)
 
-guests: | setup-build
+guests:
 	@$(MAKE) --no-print-directory -C guests O=$(abspath $(BUILD)/guests)
 
 # A Linux 6.1 guest from Debian's linux-source-6.1 (guests/linux): about
 # 5 minutes the first time on 2 cores, cached in build/linux afterwards.
-linux: | setup-linux
-	@$(MAKE) --no-print-directory -C guests/linux O=$(abspath $(BUILD)/linux)
+linux:
+	@$(MAKE) --no-print-directory -C guests/linux O=$(abspath $(BUILD)/linux) \
+		TARBALL=$(LINUX_TARBALL) LINUX_VERSION=$(LINUX_VERSION)
 
 # The bundle: a device tree blob that carries the guest image(s) and their
 # settings. QEMU loads it as Keel's initrd; U-Boot would too on a board.
@@ -169,11 +194,11 @@ $(BUILD)/keel-builtin.bin: $(BUILD)/keel-builtin.elf
 	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes, bundle included)"
 
 
-run: setup-run $(BUILD)/run/bundle.dtb
+run: $(BUILD)/run/bundle.dtb
 	@scripts/run-qemu.sh -k $(BUILD)/keel.bin -B $(BUILD)/run/bundle.dtb \
 		-s $(HARTS) -M $(QEMU_MEM) -- $(QEMU_EXTRA)
 
-debug: setup-debug $(BUILD)/run/bundle.dtb
+debug: $(BUILD)/run/bundle.dtb
 	@echo "QEMU waits for gdb on :1234. In another terminal:"
 	@echo "  gdb-multiarch $(BUILD)/keel.elf -ex 'target remote :1234'"
 	@scripts/run-qemu.sh -k $(BUILD)/keel.bin -B $(BUILD)/run/bundle.dtb \
@@ -183,7 +208,7 @@ debug: setup-debug $(BUILD)/run/bundle.dtb
 # 2 vCPUs; it must end with KEEL-TEST: PASS (make test runs 10^5).
 FUZZ_SEED ?= 1
 FUZZ_CALLS ?= 1000000
-fuzz: setup-run keel guests
+fuzz: keel guests
 	@scripts/mkbundle.sh -o $(BUILD)/fuzz/bundle.dtb -n fuzz -i $(BUILD)/guests/fuzz.elf -m 32 \
 		-c 2 -b "keel.seed=$(FUZZ_SEED) keel.calls=$(FUZZ_CALLS)"
 	@scripts/run-qemu.sh -k $(BUILD)/keel.bin -B $(BUILD)/fuzz/bundle.dtb -s 2 </dev/null \
@@ -195,19 +220,19 @@ fuzz: setup-run keel guests
 # under clang's libFuzzer, new inputs in build/fuzz-host/new/; FUZZ_MERGE=1
 # merges new coverage into tests/fuzz/corpus, FUZZ_TARGETS= picks targets.
 # make test replays the corpora (tests/run-all.sh), without clang.
-fuzz-host: | setup-fuzz
+fuzz-host:
 	@$(MAKE) --no-print-directory $(LIBFDT_DIR)/.stamp
 	@$(MAKE) --no-print-directory -C tests/fuzz O=$(abspath $(BUILD)/fuzz-host) \
 		LIBFDT_DIR=$(abspath $(LIBFDT_DIR)) run
 
-unit: | setup-test
+unit:
 	@$(MAKE) --no-print-directory $(LIBFDT_DIR)/.stamp
 	@$(MAKE) --no-print-directory -C tests/unit O=$(abspath $(BUILD)/unit) LIBFDT_DIR=$(abspath $(LIBFDT_DIR))
 
-test: setup-test keel guests linux unit
+test: keel guests linux unit
 	@tests/run-all.sh
 
-bench: setup-run keel guests
+bench: keel guests
 	@scripts/bench.sh
 
 clean:

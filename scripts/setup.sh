@@ -1,28 +1,49 @@
 #!/usr/bin/env bash
-# Keel's one setup script: makes sure the Debian 12 packages Keel needs are
-# installed. Every Makefile target that needs tools runs it first.
+# Keel's one setup script: makes sure the Debian packages a make target
+# needs are installed, on Debian 12 (bookworm) or Debian 13 (trixie).
+# The Makefile runs it before it builds anything (see "Set-up" there).
 #   - as root: installs what is missing with apt-get;
 #   - otherwise: prints the exact apt-get line and fails.
-# Usage: scripts/setup.sh [build|linux|run|test|bench|debug|fuzz]   (default: test)
+# Usage: scripts/setup.sh [build|linux|run|test|bench|debug|fuzz|uboot]...
+# (several kinds at once: the union of their packages; default: test)
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 
-want="${1:-test}"
-pkgs=(make gcc libc6-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
-      device-tree-compiler linux-source-6.1 xz-utils)
-linux_pkgs=(gcc-riscv64-linux-gnu flex bison bc)
-case "$want" in
-build) ;;
-linux) pkgs+=("${linux_pkgs[@]}") ;;
-test) pkgs+=(qemu-system-misc opensbi python3 "${linux_pkgs[@]}") ;;
-run|bench) pkgs+=(qemu-system-misc opensbi python3) ;;
-debug) pkgs+=(qemu-system-misc opensbi gdb-multiarch) ;;
-# make fuzz-host: clang and its libFuzzer/sanitizer runtimes
-fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
-*) echo "setup.sh: unknown target '$want'" >&2; exit 2 ;;
+linux_version=$("$here/linux-version.sh")
+codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+# Debian 13 split qemu-system-misc into one package per target.
+case "$codename" in
+bookworm) qemu_pkg=qemu-system-misc ;;
+*) qemu_pkg=qemu-system-riscv ;;
 esac
+
+build_pkgs=(make gcc libc6-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
+	device-tree-compiler "linux-source-$linux_version" xz-utils)
+linux_pkgs=(gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu flex bison bc)
+run_pkgs=("$qemu_pkg" opensbi python3)
+# the stack matrix (tests/stacks.sh) makes a Debian 13 root with
+# debootstrap; the U-Boot flow needs Debian's qemu-riscv64_smode U-Boot
+test_pkgs=(debootstrap u-boot-qemu)
+
+pkgs=()
+[ $# -eq 0 ] && set -- test
+for want in "$@"; do
+	case "$want" in
+	build) pkgs+=("${build_pkgs[@]}") ;;
+	linux) pkgs+=("${build_pkgs[@]}" "${linux_pkgs[@]}") ;;
+	run|bench) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}") ;;
+	uboot) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" u-boot-qemu) ;;
+	test) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" "${linux_pkgs[@]}" "${test_pkgs[@]}") ;;
+	debug) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" gdb-multiarch) ;;
+	# make fuzz-host: clang and its libFuzzer/sanitizer runtimes
+	fuzz) pkgs+=("${build_pkgs[@]}" clang "libclang-rt-$( [ "$codename" = bookworm ] && echo 14 || echo 19)-dev") ;;
+	*) echo "setup.sh: unknown kind '$want'" >&2; exit 2 ;;
+	esac
+done
 
 missing=()
 for p in "${pkgs[@]}"; do
+	case " ${missing[*]} " in *" $p "*) continue ;; esac
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
 		missing+=("$p")
 	fi
@@ -36,7 +57,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
 	echo "setup: these Debian packages are missing: ${missing[*]}" >&2
-	echo "setup: install them with:" >&2
-	echo "  sudo apt-get install ${missing[*]}" >&2
+	echo "setup: install them (as root) with:" >&2
+	echo "  sudo apt-get install --no-install-recommends ${missing[*]}" >&2
 	exit 1
 fi

@@ -31,7 +31,7 @@ need xz xz-utils                   # the tarball
 need "${cross}gcc" gcc-riscv64-linux-gnu
 need "${cross}ld" binutils-riscv64-linux-gnu
 need "${cross}objcopy" binutils-riscv64-linux-gnu
-[ -r "$tarball" ] || missing="$missing linux-source-6.1"
+[ -r "$tarball" ] || missing="$missing $(basename "$tarball" .tar.xz)"
 # The host compiler needs libc headers for the host programs.
 [ -r /usr/include/stdio.h ] || missing="$missing libc6-dev"
 
