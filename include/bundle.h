@@ -12,6 +12,20 @@
  *              vcpu-harts = <0 1>; }; };
  *
  * Pure logic: a bad bundle gives one message naming the VM and the field.
+ *
+ * On disk the device tree comes behind a 32-byte header (the wrapper,
+ * written by scripts/mkbundle.sh), so that a loader which takes a blob
+ * starting with a device tree's magic for a FIT image (U-Boot's booti)
+ * loads it as a plain ramdisk. All fields little-endian:
+ *
+ *   0  8  "KEELBNDL"
+ *   8  4  wrapper version, 1
+ *  12  4  offset of the device tree from the header's start: >= 32, a
+ *         multiple of 8 (mkbundle.sh writes 32)
+ *  16  8  size of the device tree in bytes
+ *  24  8  zero
+ *
+ * bundle_parse() takes the wrapped form and a bare device tree alike.
  */
 #ifndef KEEL_BUNDLE_H
 #define KEEL_BUNDLE_H
@@ -25,6 +39,10 @@
 #define VM_NAME_MAX 32
 #define VM_MEM_MIB_MIN 8 /* image at +2 MiB, device tree in the top 2 MiB */
 #define VM_MEM_MIB_MAX (64 * 1024)
+
+#define BUNDLE_WRAP_MAGIC "KEELBNDL"
+#define BUNDLE_WRAP_VERSION 1
+#define BUNDLE_WRAP_HEADER_SIZE 32
 
 struct vm_config {
 	char name[VM_NAME_MAX];
@@ -61,6 +79,18 @@ struct bundle {
 	unsigned int nr_vms;
 };
 
+/*
+ * The device tree inside a bundle of `size` bytes at `blob`: behind the
+ * wrapper's header, or `blob` itself when it starts with a device tree's
+ * magic. The header is checked strictly (magic, version, the tree's
+ * offset, alignment and size against `size`, the tree's magic at that
+ * offset, the reserved bytes); the tree itself is left to bundle_parse().
+ * 0 and *dtb, *dtb_size set, or -1 and a message in err.
+ */
+int bundle_unwrap(const void *blob, uint64_t size, const void **dtb, uint64_t *dtb_size,
+		  char *err, unsigned long errlen);
+
+/* Unwraps (bundle_unwrap) and reads the bundle at fdt: either form. */
 int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, unsigned long errlen);
 
 #endif

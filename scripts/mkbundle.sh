@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # Write a Keel bundle: a device tree blob carrying one VM's image, initrd
 # and settings (format: docs/bundle.md). dtc embeds the files with /incbin/.
+# The blob goes behind a 32-byte header ("KEELBNDL", include/bundle.h), so
+# that U-Boot's booti loads it as a plain ramdisk instead of taking a
+# device tree for a FIT image; -w 0 writes the bare device tree instead.
 #   mkbundle.sh -o out.dtb -n name -i image [-m MiB] [-c vcpus] [-b bootargs]
 #               [-r initrd] [-t 0|1] [-s 0|1 (Sstc for the guest)]
 #               [-H 0|1 (Keel's test-only SBI calls)]
 #               [-p hart,hart,... (the hart id each vCPU lives on; - for any)]
 #               [-P hz (profile the whole run)] [-C 0|1 (guest call chains)]
 #               [-k 0|1 (VM name prefixes in colour)]
-#   mkbundle.sh -o out.dtb -F config.dts [-t -H -P -C -k as above]
+#               [-w 0|1 (1: the header in front, the default; 0: bare)]
+#   mkbundle.sh -o out.dtb -F config.dts [-t -H -P -C -k -w as above]
 #     a VM config (docs/config.md): every VM it names, with the options
 #     above added; its /incbin/ paths are relative to the repository root.
 set -euo pipefail
 
-out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin= prof=0 chain=0 config= color=0
-while getopts "o:n:i:m:c:b:r:t:s:H:p:P:C:F:k:" opt; do
+out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin= prof=0 chain=0 config= color=0 wrap=1
+while getopts "o:n:i:m:c:b:r:t:s:H:p:P:C:F:k:w:" opt; do
 	case $opt in
 	o) out=$OPTARG ;; n) name=$OPTARG ;; i) image=$OPTARG ;; m) mem=$OPTARG ;;
-	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;; p) pin=$OPTARG ;; P) prof=$OPTARG ;; C) chain=$OPTARG ;; F) config=$OPTARG ;; k) color=$OPTARG ;;
+	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;; p) pin=$OPTARG ;; P) prof=$OPTARG ;; C) chain=$OPTARG ;; F) config=$OPTARG ;; k) color=$OPTARG ;; w) wrap=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -27,6 +31,29 @@ die() { echo "mkbundle: $*" >&2; exit 1; }
 [ $# -eq 0 ] || die "unexpected argument '$1' (quote an option value that has spaces)"
 [ -n "$out" ] || die "no output file (-o)"
 [[ "$prof" =~ ^[0-9]+$ ]] || die "PROFILE_HZ=$prof: samples per second, a number"
+[[ "$wrap" =~ ^[01]$ ]] || die "-w $wrap: 1 (the header in front) or 0 (a bare device tree)"
+
+# n little-endian bytes of a number, as printf escapes
+le() {
+	local v=$1 n=$2 i
+	for ((i = 0; i < n; i++)); do
+		printf '\\x%02x' $((v & 255))
+		v=$((v >> 8))
+	done
+}
+# dtc's output, $1, becomes the bundle: with -w 1 behind the header
+# (include/bundle.h: magic, version 1, the tree at offset 32, its size,
+# 8 zero bytes; 32 keeps the tree 8-byte aligned as libfdt wants)
+finish() {
+	local tree=$1
+	if [ "$wrap" = 1 ]; then
+		{ printf "KEELBNDL$(le 1 4)$(le 32 4)$(le "$(stat -c %s "$tree")" 8)$(le 0 8)"
+		  cat "$tree"; } >"$out"
+		rm -f "$tree"
+	else
+		mv "$tree" "$out"
+	fi
+}
 
 # The options node, from -t -H -P -C -k
 options() {
@@ -46,8 +73,9 @@ if [ -n "$config" ]; then
 	dts="${out%.dtb}.dts"
 	# the config, then the options merged into its root node
 	{ echo "/include/ \"$(realpath "$config")\""; echo "/ {"; options; echo "};"; } >"$dts"
-	dtc -q -I dts -O dtb -i "$root" -o "$out" "$dts" ||
+	dtc -q -I dts -O dtb -i "$root" -o "$out.tree" "$dts" ||
 		die "VM config '$config': dtc could not compile it (see above)"
+	finish "$out.tree"
 	exit 0
 fi
 
@@ -94,4 +122,5 @@ dts="${out%.dtb}.dts"
 	echo "	};"
 	echo "};"
 } > "$dts"
-dtc -q -I dts -O dtb -o "$out" "$dts"
+dtc -q -I dts -O dtb -o "$out.tree" "$dts"
+finish "$out.tree"

@@ -239,12 +239,92 @@ static bool props_fit(const void *fdt)
 	return false;
 }
 
-int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, unsigned long errlen)
+/* n (<= 8) little-endian bytes at p, read a byte at a time: p may be misaligned */
+static uint64_t load_le(const uint8_t *p, unsigned int n)
 {
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+int bundle_unwrap(const void *blob, uint64_t size, const void **dtb, uint64_t *dtb_size,
+		  char *err, unsigned long errlen)
+{
+	static const char magic[] = BUNDLE_WRAP_MAGIC;
+	const uint8_t *p = blob;
+	uint64_t off, len, magic_len = size < 8 ? size : 8;
+	uint32_t version;
+
+	/* a bare device tree: Keel's first format, and what QEMU -initrd takes */
+	if (size >= 4 && fdt32_ld((const fdt32_t *)blob) == FDT_MAGIC) {
+		*dtb = blob;
+		*dtb_size = size;
+		return 0;
+	}
+	if (!size || memcmp(p, magic, magic_len)) {
+		snprintf(err, errlen, "bundle: neither a Keel bundle (it starts with \"%s\") nor a "
+				      "device tree blob (%llu bytes)", magic, (unsigned long long)size);
+		return -1;
+	}
+	if (size < BUNDLE_WRAP_HEADER_SIZE) {
+		snprintf(err, errlen, "bundle: cut short: %llu bytes, less than its %d-byte header",
+			 (unsigned long long)size, BUNDLE_WRAP_HEADER_SIZE);
+		return -1;
+	}
+	version = (uint32_t)load_le(p + 8, 4);
+	if (version != BUNDLE_WRAP_VERSION) {
+		snprintf(err, errlen, "bundle: header version %u is not supported (this Keel reads "
+				      "version %d)", version, BUNDLE_WRAP_VERSION);
+		return -1;
+	}
+	off = load_le(p + 12, 4);
+	len = load_le(p + 16, 8);
+	if (load_le(p + 24, 8)) {
+		snprintf(err, errlen, "bundle: header bytes 24..31 are not zero");
+		return -1;
+	}
+	if (off < BUNDLE_WRAP_HEADER_SIZE || off % 8) {
+		snprintf(err, errlen, "bundle: header puts the device tree at offset %llu (must be "
+				      "a multiple of 8, at least %d)", (unsigned long long)off,
+			 BUNDLE_WRAP_HEADER_SIZE);
+		return -1;
+	}
+	if (off > size || len > size - off) {
+		snprintf(err, errlen, "bundle: header names a %llu-byte device tree at offset %llu, "
+				      "but only %llu bytes were loaded (is the initrd size right?)",
+			 (unsigned long long)len, (unsigned long long)off,
+			 (unsigned long long)size);
+		return -1;
+	}
+	if (len < 4 || fdt32_ld((const fdt32_t *)(p + off)) != FDT_MAGIC) {
+		snprintf(err, errlen, "bundle: no device tree at offset %llu behind the header",
+			 (unsigned long long)off);
+		return -1;
+	}
+	/* libfdt and get_u32() load 32- and 64-bit words from the tree in place */
+	if ((uintptr_t)(p + off) % 8) {
+		snprintf(err, errlen, "bundle: loaded at 0x%llx, not 8-byte aligned: load it at "
+				      "an aligned address", (unsigned long long)(uintptr_t)blob);
+		return -1;
+	}
+	*dtb = p + off;
+	*dtb_size = len;
+	return 0;
+}
+
+int bundle_parse(const void *blob, uint64_t blob_size, struct bundle *b, char *err,
+		 unsigned long errlen)
+{
+	const void *fdt;
+	uint64_t size;
 	uint32_t version;
 	int node, r;
 
 	memset(b, 0, sizeof(*b));
+	if (bundle_unwrap(blob, blob_size, &fdt, &size, err, errlen))
+		return -1;
 	/*
 	 * fdt_check_header() wants the blob 8-byte aligned but not its
 	 * structure block, whose tokens and cells libfdt and get_u32() load

@@ -4,7 +4,9 @@
  * prepared the boot medium: a damaged or hostile one must stop the boot
  * with a message, never crash Keel or hand it a VM config it cannot build.
  *
- * The input is the blob itself. Invariants:
+ * The input is the blob itself: a bare device tree, or one behind the
+ * wrapper's header (bundle_unwrap(), which bundle_parse() calls first).
+ * Invariants:
  *   - the result is 0 or -1; on -1 the message is non-empty and ends
  *     within the buffer;
  *   - on 0, every field is in the range docs/bundle.md gives: 1..4 VMs,
@@ -15,7 +17,10 @@
  *     block, bootargs NUL-terminated there; a profile rate of 0 or
  *     10..20000; only known devices;
  *   - on 0, the VMs are exactly the root's vm@ nodes, counted by libfdt
- *     directly.
+ *     directly;
+ *   - on 0, bundle_unwrap() accepts the input too, and the tree it gives
+ *     lies inside the input: at its start (bare) or behind the 32-byte
+ *     header, at a multiple of 8.
  */
 #include <string.h>
 
@@ -78,7 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct bundle b;
 	char err[160];
-	const uint8_t *lo, *hi;
+	const uint8_t *lo, *hi, *fdt;
+	const void *dtb;
+	uint64_t dtb_size;
 	int r;
 
 	memset(err, 0x7f, sizeof(err));
@@ -91,16 +98,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 
-	/* accepted: a real device tree, whose structure block holds the values */
-	FUZZ_CHECK(size >= sizeof(struct fdt_header) && fdt_totalsize(data) <= size);
-	FUZZ_CHECK(fdt_off_dt_struct(data) <= fdt_totalsize(data));
-	lo = data + fdt_off_dt_struct(data);
-	hi = data + fdt_totalsize(data);
-	if (fdt_version(data) >= 17 && fdt_size_dt_struct(data) <= (uint64_t)(hi - lo))
-		hi = lo + fdt_size_dt_struct(data);
+	/* accepted: the tree inside the input, bare or behind the header */
+	FUZZ_CHECK(!bundle_unwrap(data, size, &dtb, &dtb_size, err, sizeof(err)));
+	fdt = dtb;
+	FUZZ_CHECK(fdt >= data && dtb_size <= size - (uint64_t)(fdt - data));
+	FUZZ_CHECK(fdt == data || (fdt - data >= BUNDLE_WRAP_HEADER_SIZE && (fdt - data) % 8 == 0 &&
+				   !memcmp(data, BUNDLE_WRAP_MAGIC, 8)));
+
+	/* a real device tree, whose structure block holds the values */
+	FUZZ_CHECK(dtb_size >= sizeof(struct fdt_header) && fdt_totalsize(fdt) <= dtb_size);
+	FUZZ_CHECK(fdt_off_dt_struct(fdt) <= fdt_totalsize(fdt));
+	lo = fdt + fdt_off_dt_struct(fdt);
+	hi = fdt + fdt_totalsize(fdt);
+	if (fdt_version(fdt) >= 17 && fdt_size_dt_struct(fdt) <= (uint64_t)(hi - lo))
+		hi = lo + fdt_size_dt_struct(fdt);
 
 	FUZZ_CHECK(b.nr_vms >= 1 && b.nr_vms <= KEEL_MAX_VMS);
-	FUZZ_CHECK(b.nr_vms == count_vm_nodes(data));
+	FUZZ_CHECK(b.nr_vms == count_vm_nodes(fdt));
 	FUZZ_CHECK(b.profile_hz == 0 ||
 		   (b.profile_hz >= PROF_HZ_MIN && b.profile_hz <= PROF_HZ_MAX));
 	for (unsigned int i = 0; i < b.nr_vms; i++) {

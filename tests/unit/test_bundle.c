@@ -358,7 +358,8 @@ TEST(not_a_device_tree)
 	memset(blob64, 0, sizeof(blob64));
 	memcpy(blob, "\177ELF", 4);
 	CHECK_EQ(parse(4096), -1);
-	CHECK_ERR("bundle: not a valid device tree blob (4096 bytes)");
+	CHECK_ERR("bundle: neither a Keel bundle (it starts with \"KEELBNDL\") nor a device "
+		  "tree blob (4096 bytes)");
 }
 
 TEST(shorter_than_an_fdt_header)
@@ -370,7 +371,8 @@ TEST(shorter_than_an_fdt_header)
 	CHECK_EQ(parse(sizeof(struct fdt_header) - 1), -1);
 	CHECK_ERR("bundle: not a valid device tree blob (39 bytes)");
 	CHECK_EQ(parse(0), -1);
-	CHECK_ERR("bundle: not a valid device tree blob (0 bytes)");
+	CHECK_ERR("bundle: neither a Keel bundle (it starts with \"KEELBNDL\") nor a device "
+		  "tree blob (0 bytes)");
 }
 
 TEST(totalsize_larger_than_the_buffer)
@@ -879,4 +881,244 @@ TEST(vcpu_harts_error_in_the_second_vm_names_it)
 	d.vm[1].nr_harts = 2;	/* it has 1 vCPU */
 	CHECK_EQ(build_and_parse(&d), -1);
 	CHECK_ERR("VM 'second': vcpu-harts has 2 cells for 1 vCPUs (one each)");
+}
+
+/* ---- the wrapper (scripts/mkbundle.sh's header in front of the tree) ----- */
+
+static void put_le(uint8_t *p, uint64_t v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/*
+ * Moves the bundle just built (total bytes) behind a header as mkbundle.sh
+ * writes it, the tree at `off`; returns the wrapped size.
+ */
+static uint64_t wrap_at(uint32_t total, uint32_t off)
+{
+	uint8_t *p = blob;
+
+	memmove(p + off, p, total);
+	memset(p, 0, off);
+	memcpy(p, "KEELBNDL", 8);
+	put_le(p + 8, BUNDLE_WRAP_VERSION, 4);
+	put_le(p + 12, off, 4);
+	put_le(p + 16, total, 8);
+	return off + (uint64_t)total;
+}
+
+static uint64_t wrap(uint32_t total)
+{
+	return wrap_at(total, BUNDLE_WRAP_HEADER_SIZE);
+}
+
+/* A good one-VM bundle, wrapped; returns the wrapped size */
+static uint64_t build_wrapped(void)
+{
+	struct bundle_desc d = { .nr_vm = 1 };
+
+	d.vm[0] = good_vm("wrapped");
+	return wrap(build(&d));
+}
+
+TEST(wrapped_bundle_is_read)
+{
+	uint64_t size = build_wrapped();
+
+	CHECK_EQ(parse(size), 0);
+	CHECK_EQ(b.nr_vms, 1);
+	CHECK_STR(b.vms[0].name, "wrapped");
+	CHECK_EQ(b.vms[0].image_size, sizeof(image_bytes));
+	/* read in place, behind the header */
+	CHECK((const uint8_t *)b.vms[0].image > (const uint8_t *)blob + BUNDLE_WRAP_HEADER_SIZE);
+	CHECK((const uint8_t *)b.vms[0].image < (const uint8_t *)blob + size);
+	CHECK(!memcmp(b.vms[0].image, image_bytes, sizeof(image_bytes)));
+}
+
+TEST(unwrap_gives_the_tree_behind_the_header)
+{
+	uint64_t size = build_wrapped(), dtb_size = 0;
+	const void *dtb = NULL;
+
+	CHECK_EQ(bundle_unwrap(blob, size, &dtb, &dtb_size, err, sizeof(err)), 0);
+	CHECK(dtb == (const uint8_t *)blob + BUNDLE_WRAP_HEADER_SIZE);
+	CHECK_EQ(dtb_size, size - BUNDLE_WRAP_HEADER_SIZE);
+	CHECK_EQ(fdt_totalsize(dtb), dtb_size);
+}
+
+TEST(unwrap_takes_a_bare_tree_as_it_is)
+{
+	struct bundle_desc d = { .nr_vm = 1 };
+	uint64_t dtb_size = 0;
+	const void *dtb = NULL;
+	uint32_t total;
+
+	d.vm[0] = good_vm("bare");
+	total = build(&d);
+	CHECK_EQ(bundle_unwrap(blob, total + 100, &dtb, &dtb_size, err, sizeof(err)), 0);
+	CHECK(dtb == blob);
+	CHECK_EQ(dtb_size, total + 100);
+	CHECK_EQ(parse(total), 0);
+	CHECK_STR(b.vms[0].name, "bare");
+}
+
+/* A loader may pass more than the file (a rounded-up size): the rest is ignored */
+TEST(wrapped_bundle_with_bytes_after_it_is_fine)
+{
+	CHECK_EQ(parse(build_wrapped() + 4096), 0);
+}
+
+TEST(wrapped_tree_further_on_is_fine)
+{
+	struct bundle_desc d = { .nr_vm = 1 };
+
+	d.vm[0] = good_vm("a");
+	CHECK_EQ(parse(wrap_at(build(&d), 64)), 0);
+}
+
+TEST(wrapped_bundle_truncated)
+{
+	uint64_t size = build_wrapped();
+	char want[200];
+
+	/* the tree cut short: the header still names all of it */
+	CHECK_EQ(parse(size - 1), -1);
+	snprintf(want, sizeof(want), "bundle: header names a %llu-byte device tree at offset 32, "
+		 "but only %llu bytes were loaded (is the initrd size right?)",
+		 (unsigned long long)(size - 32), (unsigned long long)(size - 1));
+	CHECK_ERR(want);
+	/* nothing of the tree */
+	CHECK_EQ(parse(32), -1);
+	CHECK(strstr(err, "but only 32 bytes were loaded"));
+	/* the header itself cut short, down to a piece of the magic */
+	CHECK_EQ(parse(31), -1);
+	CHECK_ERR("bundle: cut short: 31 bytes, less than its 32-byte header");
+	CHECK_EQ(parse(8), -1);
+	CHECK_ERR("bundle: cut short: 8 bytes, less than its 32-byte header");
+	CHECK_EQ(parse(3), -1);
+	CHECK_ERR("bundle: cut short: 3 bytes, less than its 32-byte header");
+}
+
+/* The header names more than was loaded, up to sizes whose sum overflows */
+TEST(wrapped_bundle_overlong_sizes)
+{
+	static const struct {
+		uint64_t off, len;
+	} bad[] = {
+		{ 32, 1ULL << 20 },
+		{ 32, ~0ULL },
+		{ 32, ~0ULL - 31 },	/* off + len wraps to 0 */
+		{ 0xfffffff8, 16 },	/* the offset past the end */
+	};
+	uint64_t size = build_wrapped();
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint8_t *p = blob;
+
+		build_wrapped();
+		put_le(p + 12, bad[i].off, 4);
+		put_le(p + 16, bad[i].len, 8);
+		CHECK_EQ(parse(size), -1);
+		CHECK(strstr(err, "bundle: header names a "));
+		CHECK(strstr(err, "is the initrd size right?"));
+	}
+}
+
+TEST(wrapped_bundle_bad_magic)
+{
+	uint64_t size = build_wrapped();
+
+	((uint8_t *)blob)[7] = 'X';	/* "KEELBNDX" */
+	CHECK_EQ(parse(size), -1);
+	CHECK(!strncmp(err, "bundle: neither a Keel bundle", 29));
+	size = build_wrapped();
+	((uint8_t *)blob)[0] = 'k';
+	CHECK_EQ(parse(size), -1);
+	CHECK(!strncmp(err, "bundle: neither a Keel bundle", 29));
+}
+
+TEST(wrapped_bundle_other_version)
+{
+	static const uint32_t versions[] = { 0, 2, 0xffffffff };
+
+	for (unsigned int i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		uint64_t size = build_wrapped();
+		char want[120];
+
+		put_le((uint8_t *)blob + 8, versions[i], 4);
+		CHECK_EQ(parse(size), -1);
+		snprintf(want, sizeof(want), "bundle: header version %u is not supported (this Keel "
+			 "reads version 1)", versions[i]);
+		CHECK_ERR(want);
+	}
+}
+
+TEST(wrapped_bundle_bad_offset)
+{
+	static const uint32_t offs[] = { 0, 8, 24, 31, 33, 36 };
+
+	for (unsigned int i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		uint64_t size = build_wrapped();
+		char want[120];
+
+		put_le((uint8_t *)blob + 12, offs[i], 4);
+		CHECK_EQ(parse(size), -1);
+		snprintf(want, sizeof(want), "bundle: header puts the device tree at offset %u (must "
+			 "be a multiple of 8, at least 32)", offs[i]);
+		CHECK_ERR(want);
+	}
+}
+
+TEST(wrapped_bundle_reserved_not_zero)
+{
+	uint64_t size = build_wrapped();
+
+	((uint8_t *)blob)[31] = 1;
+	CHECK_EQ(parse(size), -1);
+	CHECK_ERR("bundle: header bytes 24..31 are not zero");
+}
+
+TEST(wrapped_bundle_without_a_tree_behind)
+{
+	uint64_t size = build_wrapped();
+
+	/* an empty tree */
+	put_le((uint8_t *)blob + 16, 0, 8);
+	CHECK_EQ(parse(size), -1);
+	CHECK_ERR("bundle: no device tree at offset 32 behind the header");
+	/* something else at the offset */
+	size = build_wrapped();
+	memcpy((uint8_t *)blob + 32, "\177ELF", 4);
+	CHECK_EQ(parse(size), -1);
+	CHECK_ERR("bundle: no device tree at offset 32 behind the header");
+}
+
+/* The tree behind a good header is still checked as a tree */
+TEST(wrapped_bundle_with_a_bad_tree)
+{
+	uint64_t size = build_wrapped();
+	void *dtb = (uint8_t *)blob + 32;
+	char want[80];
+
+	fdt_set_totalsize(dtb, fdt_totalsize(dtb) + 1);	/* more than the header says */
+	CHECK_EQ(parse(size), -1);
+	snprintf(want, sizeof(want), "bundle: not a valid device tree blob (%llu bytes)",
+		 (unsigned long long)(size - 32));
+	CHECK_ERR(want);
+}
+
+TEST(wrapped_bundle_not_8_byte_aligned)
+{
+	static uint64_t other[16384 + 1];
+	uint64_t size = build_wrapped();
+	uint8_t *at = (uint8_t *)other + 4;
+	char want[120];
+
+	memcpy(at, blob, size);
+	memset(&b, 0xa5, sizeof(b));
+	CHECK_EQ(bundle_parse(at, size, &b, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "bundle: loaded at 0x%llx, not 8-byte aligned: load it at an "
+		 "aligned address", (unsigned long long)(uintptr_t)at);
+	CHECK_ERR(want);
 }
