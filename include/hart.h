@@ -96,6 +96,16 @@ void keel_power_off_if_done(void);
 /* Power the machine off now, every VM with it (the monitor's poweroff). */
 void keel_shutdown(const char *why) __attribute__((noreturn));
 
+/*
+ * Booted on a hart Keel cannot run on: start hart `to` as harts[0] and stop
+ * this one (boot_move.c). Returns only if that failed (-1).
+ */
+int boot_move(unsigned long from, unsigned long to);
+/* On the new hart, first thing: the old one may stop now. */
+void boot_move_arrived(void);
+/* The boot, carried on by the hart boot_move started (main.c). */
+void keel_boot_moved(unsigned long hartid) __attribute__((noreturn));
+
 /* Secondary harts: started by the boot hart through the firmware's HSM. */
 void smp_start_secondaries(void);
 /* Where each vCPU of every VM lives; 0, or -1 after printing why not. */

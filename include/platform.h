@@ -10,6 +10,7 @@
 
 #include "boot_config.h"
 #include "console.h"
+#include "hart_isa.h"
 
 #define PLATFORM_MAX_RANGES 16
 
@@ -19,9 +20,18 @@ struct mem_range {
 
 struct platform_hart {
 	unsigned long hartid;
-	bool has_h;    /* 'h' in riscv,isa */
-	bool has_sstc; /* "_sstc" in riscv,isa */
+	bool has_h;    /* H in riscv,isa-extensions, or else in riscv,isa */
+	bool has_sstc; /* Sstc, the same way */
 	bool enabled;  /* status is "okay" (or absent) */
+	/*
+	 * Keel can run here: enabled, RV64 with what Keel is built for
+	 * (imac), H, and an MMU that does Sv39 (the H extension's minimum,
+	 * and the guests' page tables). Otherwise why_not says why, e.g.
+	 * "no H extension in its riscv,isa-extensions", for keel_main to
+	 * print: the parser itself prints nothing.
+	 */
+	bool usable;
+	char why_not[80];
 };
 
 /*
@@ -49,7 +59,7 @@ struct platform {
 	uint64_t uart_size;
 	struct platform_irq console_irq;
 	uint64_t initrd_start, initrd_end; /* /chosen linux,initrd-*: the bundle */
-	char isa[128];      /* riscv,isa of the boot hart */
+	char isa[128];      /* the boot hart's ISA as a riscv,isa string (hart_isa.h) */
 	char mmu_type[24];  /* mmu-type of the boot hart, e.g. "riscv,sv57" */
 	char model[64];
 };
@@ -64,7 +74,8 @@ extern struct platform platform;
 int platform_parse(const void *fdt, unsigned long boot_hartid, struct platform *p,
 		   char *err, unsigned long errlen);
 
-/* Does a riscv,isa string name extension ext ("h", "sstc", ...)? */
-bool isa_has_extension(const char *isa, const char *ext);
+/* The first usable hart (the boot hart if it is), or NULL if none is. */
+const struct platform_hart *platform_first_usable(const struct platform *p,
+						  unsigned long boot_hartid);
 
 #endif

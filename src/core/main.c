@@ -22,6 +22,8 @@
 #include "vm.h"
 
 extern char _image_start[], _image_end[], hart_stacks[];
+/* src/boot/entry.S: where Keel runs minus where it was linked (KEEL_LINK_ADDR) */
+extern unsigned long keel_load_offset;
 
 struct platform platform;
 struct hart harts[KEEL_MAX_HARTS];
@@ -92,6 +94,14 @@ void keel_power_off_if_done(void)
 	power_off_orderly(failure, failure ? "a VM failed" : "every VM has shut down");
 }
 
+static bool hart_has_h(unsigned long hartid)
+{
+	for (unsigned int i = 0; i < platform.nr_harts; i++)
+		if (platform.harts[i].hartid == hartid)
+			return platform.harts[i].has_h;
+	return false;
+}
+
 static void print_banner(unsigned long boot_hartid)
 {
 	unsigned int nh = 0;
@@ -109,6 +119,13 @@ static void print_banner(unsigned long boot_hartid)
 	kprintf("[keel] RAM: %llu MiB in %u range(s), timebase %llu Hz\n",
 		(unsigned long long)(ram >> 20), platform.nr_ram,
 		(unsigned long long)platform.timebase_freq);
+	/* at the link address this line is left out, as before relocation */
+	if (keel_load_offset)
+		kprintf("[keel] image: 0x%lx-0x%lx, linked at 0x%lx: relocated by %c0x%lx\n",
+			(unsigned long)_image_start, (unsigned long)_image_end,
+			(unsigned long)KEEL_LINK_ADDR,
+			(long)keel_load_offset < 0 ? '-' : '+',
+			(long)keel_load_offset < 0 ? -keel_load_offset : keel_load_offset);
 	kprintf("[keel] H extension: G-stage %s, %u VMID bits, Sstc for HS %s\n",
 		host.gstage_levels == 4 ? "Sv48x4" : "Sv39x4", host.vmid_bits,
 		host.sstc ? "yes" : "no (timer through SBI)");
@@ -172,6 +189,44 @@ static void load_bundle(void)
 	}
 }
 
+/* What the firmware handed Keel, kept for a boot that moves (boot_move.c) */
+static const void *boot_fdt;
+
+/* One line per hart Keel leaves out: on a board, the first thing to read. */
+static void print_left_out(void)
+{
+	for (unsigned int i = 0; i < platform.nr_harts; i++)
+		if (!platform.harts[i].usable)
+			pr_info("hart %lu: %s: left out\n", platform.harts[i].hartid,
+				platform.harts[i].why_not);
+}
+
+/*
+ * Keel needs a hart with H to run on: this one, or else it moves there.
+ * Without any, it stops (tests/system/cases.sh, no-h-extension, looks for
+ * "has no H extension").
+ */
+static void check_boot_hart(unsigned long boot_hartid)
+{
+	const struct platform_hart *first = platform_first_usable(&platform, boot_hartid);
+
+	if (!first) {
+		print_left_out();
+		kprintf("[keel] error: no hart Keel can run on; boot hart %lu %s (riscv,isa "
+			"\"%s\"). Keel needs the H extension: on QEMU use a CPU with h=true.\n",
+			boot_hartid,
+			hart_has_h(boot_hartid) ? "has H but cannot run Keel" : "has no H extension",
+			platform.isa);
+		power_off(true, "no H extension");
+	}
+	if (first->hartid != boot_hartid) {
+		boot_move(boot_hartid, first->hartid);
+		power_off(true, "the boot could not move to a hart with H");
+	}
+}
+
+static void __attribute__((noreturn)) boot_on_h_hart(unsigned long hartid);
+
 void keel_main(unsigned long hartid, const void *fdt)
 {
 	char err[160];
@@ -184,6 +239,7 @@ void keel_main(unsigned long hartid, const void *fdt)
 		power_off(true, "bad platform device tree");
 	}
 	console_init(&platform.uart);
+	boot_fdt = fdt;
 
 	h->index = 0;
 	h->hartid = hartid;
@@ -193,18 +249,34 @@ void keel_main(unsigned long hartid, const void *fdt)
 	h->online = true;
 	__asm__ __volatile__("mv tp, %0" ::"r"(h));
 
-	for (unsigned int i = 0; i < platform.nr_harts; i++) {
-		if (platform.harts[i].hartid == hartid && !platform.harts[i].has_h) {
-			kprintf("[keel] error: hart %lu has no H extension (riscv,isa = \"%s\"); "
-				"Keel needs it. On QEMU use a CPU with h=true.\n",
-				hartid, platform.isa);
-			power_off(true, "no H extension");
-		}
+	check_boot_hart(hartid);
+	boot_on_h_hart(hartid);
+}
+
+void keel_boot_moved(unsigned long hartid)
+{
+	char err[160];
+
+	boot_move_arrived();
+	/* again, for this hart: its ISA for the guests, its PLIC context */
+	if (platform_parse(boot_fdt, hartid, &platform, err, sizeof(err))) {
+		kprintf("[keel] error: %s\n", err);
+		power_off(true, "bad platform device tree");
 	}
+	boot_on_h_hart(hartid);
+}
+
+/* The rest of the boot, on harts[0] (tp) with H. */
+static void boot_on_h_hart(unsigned long hartid)
+{
+	struct hart *h = &harts[0];
+	const void *fdt = boot_fdt;
+
 	arch_probe_host(&host);
 	host.fpu = isa_has_extension(platform.isa, "d");
 	arch_hart_init();
 	print_banner(hartid);
+	print_left_out();
 	setup_memory(fdt);
 	load_bundle();
 

@@ -52,31 +52,6 @@ static bool node_is_okay(const void *fdt, int node)
 	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
 }
 
-bool isa_has_extension(const char *isa, const char *ext)
-{
-	size_t elen = strlen(ext);
-	const char *p;
-
-	if (strncmp(isa, "rv32", 4) && strncmp(isa, "rv64", 4))
-		return false;
-	/* an extension name is never empty and never holds a '_' */
-	if (!elen || strchr(ext, '_'))
-		return false;
-	/* Single-letter extensions sit between "rv64" and the first '_'. */
-	if (elen == 1) {
-		for (p = isa + 4; *p && *p != '_'; p++)
-			if (*p == ext[0])
-				return true;
-		return false;
-	}
-	/* Multi-letter ones are '_'-separated. */
-	for (p = strchr(isa, '_'); p; p = strchr(p + 1, '_')) {
-		if (!strncmp(p + 1, ext, elen) && (p[1 + elen] == '_' || p[1 + elen] == 0))
-			return true;
-	}
-	return false;
-}
-
 static int parse_memory(const void *fdt, struct platform *p, char *err, unsigned long errlen)
 {
 	int node;
@@ -151,8 +126,12 @@ static int parse_cpus(const void *fdt, unsigned long boot_hartid, struct platfor
 
 	fdt_for_each_subnode(node, fdt, cpus) {
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-		const char *isa = fdt_getprop(fdt, node, "riscv,isa", NULL);
 		const char *mmu = fdt_getprop(fdt, node, "mmu-type", NULL);
+		struct hart_isa_props isa = {
+			.isa = fdt_getprop(fdt, node, "riscv,isa", NULL),
+			.base = fdt_getprop(fdt, node, "riscv,isa-base", NULL),
+			.exts = fdt_getprop(fdt, node, "riscv,isa-extensions", &isa.exts_len),
+		};
 		uint64_t hartid, unused;
 		struct platform_hart *h;
 
@@ -167,17 +146,18 @@ static int parse_cpus(const void *fdt, unsigned long boot_hartid, struct platfor
 		h = &p->harts[p->nr_harts++];
 		h->hartid = hartid;
 		h->enabled = node_is_okay(fdt, node);
-		h->has_h = isa && isa_has_extension(isa, "h");
-		h->has_sstc = isa && isa_has_extension(isa, "sstc");
+		h->has_h = hart_isa_has(&isa, "h");
+		h->has_sstc = hart_isa_has(&isa, "sstc");
+		h->usable = hart_isa_can_run_keel(&isa, mmu, h->why_not, sizeof(h->why_not));
+		if (!h->enabled) {
+			/* the firmware will not start it, whatever it implements */
+			h->usable = false;
+			snprintf(h->why_not, sizeof(h->why_not), "its status is \"%s\"",
+				 (const char *)fdt_getprop(fdt, node, "status", NULL));
+		}
 		if (hartid == boot_hartid) {
 			boot_seen = true;
-			/* too long: keep whole extensions, never half a name */
-			if (snprintf(p->isa, sizeof(p->isa), "%s", isa ? isa : "") >=
-			    (int)sizeof(p->isa)) {
-				char *cut = strrchr(p->isa, '_');
-				if (cut)
-					*cut = 0;
-			}
+			hart_isa_string(&isa, p->isa, sizeof(p->isa));
 			snprintf(p->mmu_type, sizeof(p->mmu_type), "%s", mmu ? mmu : "riscv,sv39");
 		}
 	}
@@ -309,6 +289,22 @@ static void parse_chosen_initrd(const void *fdt, struct platform *p)
 		return;
 	p->initrd_start = read_cells(s, slen / 4);
 	p->initrd_end = read_cells(e, elen / 4);
+}
+
+const struct platform_hart *platform_first_usable(const struct platform *p,
+						  unsigned long boot_hartid)
+{
+	const struct platform_hart *first = NULL;
+
+	for (unsigned int i = 0; i < p->nr_harts; i++) {
+		if (!p->harts[i].usable)
+			continue;
+		if (p->harts[i].hartid == boot_hartid)
+			return &p->harts[i];
+		if (!first)
+			first = &p->harts[i];
+	}
+	return first;
 }
 
 int platform_parse(const void *fdt, unsigned long boot_hartid, struct platform *p,

@@ -16,12 +16,13 @@
 #include "prof.h"
 #include "sbi_defs.h"
 #include "sched.h"
+#include "timebase.h"
 #include "vcpu_request.h"
 #include "vm.h"
 
 static uint64_t slice_ticks(void)
 {
-	return platform.timebase_freq / 1000000 * SCHED_SLICE_US;
+	return ticks_from_us(platform.timebase_freq, SCHED_SLICE_US);
 }
 
 void sched_put_if_current(struct vcpu *v)

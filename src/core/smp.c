@@ -2,8 +2,9 @@
  * Bringing up the other harts and giving every vCPU a home.
  *
  * The boot hart asks the firmware (SBI HSM hart_start) to start each hart
- * the device tree lists with the H extension at secondary_entry
- * (src/boot/entry.S), with its struct hart as the opaque argument. Each
+ * of the device tree that Keel can run on (platform.h: usable) at
+ * secondary_entry (src/boot/entry.S), with its struct hart as the opaque
+ * argument. Each
  * one sets itself up and waits for the boot hart to finish placing the
  * vCPUs; then every hart runs its own scheduler (sched.c).
  */
@@ -16,6 +17,7 @@
 #include "platform.h"
 #include "sbi_defs.h"
 #include "sched.h"
+#include "timebase.h"
 #include "vm.h"
 
 extern char hart_stacks[], secondary_entry[];
@@ -32,7 +34,9 @@ void keel_secondary_main(unsigned long hartid, struct hart *h);
 
 void keel_secondary_main(unsigned long hartid, struct hart *h)
 {
-	(void)hartid;
+	/* harts[0] is started only by boot_move(): it carries on the boot */
+	if (h == &harts[0])
+		keel_boot_moved(hartid);
 	arch_hart_init();
 	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
 	/* asleep, not spinning: on a host with fewer CPUs than harts it shows */
@@ -73,15 +77,12 @@ void smp_start_secondaries(void)
 	for (unsigned int i = 0; i < platform.nr_harts; i++) {
 		const struct platform_hart *p = &platform.harts[i];
 
-		if (p->hartid == harts[0].hartid || !p->enabled)
+		/* keel_main has said why each unusable one is left out */
+		if (p->hartid == harts[0].hartid || !p->usable)
 			continue;
-		if (!p->has_h) {
-			pr_info("hart %lu has no H extension; not used\n", p->hartid);
-			continue;
-		}
 		start_hart(p);
 	}
-	deadline = arch_time_now() + platform.timebase_freq / 1000000 * HART_START_TIMEOUT_US;
+	deadline = arch_time_now() + ticks_from_us(platform.timebase_freq, HART_START_TIMEOUT_US);
 	for (unsigned int i = 1; i < nr_harts; i++) {
 		while (!__atomic_load_n(&harts[i].online, __ATOMIC_ACQUIRE) &&
 		       arch_time_now() < deadline)

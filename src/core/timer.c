@@ -11,6 +11,7 @@
 #include "hart.h"
 #include "platform.h"
 #include "prof.h"
+#include "timebase.h"
 #include "vcpu_request.h"
 #include "vm.h"
 
@@ -66,7 +67,7 @@ void hart_timer_expired(struct hart *h)
 		look_again |= v->run_state == VCPU_BLOCKED;
 	}
 	if (h->index == 0 && now >= h->console_next) {
-		h->console_next = now + platform.timebase_freq / 1000 * VM_CONSOLE_POLL_MS;
+		h->console_next = now + ticks_from_ms(platform.timebase_freq, VM_CONSOLE_POLL_MS);
 		vm_console_poll();
 	}
 	/* the scheduler wakes who is due and ends the slice */

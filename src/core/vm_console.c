@@ -7,6 +7,7 @@
 #include "monitor.h"
 #include "platform.h"
 #include "prof.h"
+#include "timebase.h"
 #include "vdev.h"
 #include "vm.h"
 
@@ -138,7 +139,7 @@ int vm_console_take(struct vm *vm)
 	if (c->in_head != c->in_tail)
 		ch = c->in[c->in_head++ % VM_CONSOLE_INPUT];
 	else if (c->len && arch_time_now() - c->last_write >
-				   platform.timebase_freq / 1000 * VM_CONSOLE_PARTIAL_MS)
+				   ticks_from_ms(platform.timebase_freq, VM_CONSOLE_PARTIAL_MS))
 		flush_line(vm); /* quiet and waiting for input: show the prompt */
 	spin_unlock(&c->lock);
 	return ch;
