@@ -83,11 +83,19 @@ KEEL_ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 # picolibc's multilib directories are named by the plain ISA string
 
 KEEL_CFLAGS := $(KEEL_ARCH) -std=gnu11 -O2 -g -ffreestanding -fno-common \
-	-fno-pie -fno-stack-protector \
+	-fPIE -fno-stack-protector \
 	--specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
 	-Iinclude -Isrc -I$(LIBFDT_DIR)
 KEEL_WARN := -Wall -Wextra -Werror
+# Keel is a static PIE that relocates itself (src/boot/entry.S, docs/boot.md
+# "Where Keel runs from"). The bare-metal ld says "-pie not supported", so
+# the driver links with the Linux-target ld of the same binutils, found
+# through -B (PIE_LD_DIR/ld); scripts/check-relocs.sh then refuses any
+# relocation but R_RISCV_RELATIVE.
+PIE_LD ?= riscv64-linux-gnu-ld
+PIE_LD_DIR := $(BUILD)/keel/pie-ld
 KEEL_LDFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany --specs=picolibc.specs -nostartfiles -static \
+	-B$(PIE_LD_DIR)/ -Wl,-pie,--no-dynamic-linker,-z,notext \
 	-T linker.ld -Wl,--no-warn-rwx-segments -DPICOLIBC_INTEGER_PRINTF_SCANF
 
 KEEL_SRCS := $(wildcard src/boot/*.S src/arch/*.S src/arch/*.c src/core/*.c \
@@ -131,9 +139,14 @@ $(BUILD)/keel/%.S.o: src/%.S
 	@echo "  AS      $<"
 	@$(CC) $(KEEL_CFLAGS) $(KEEL_WARN) -MMD -MP -c $< -o $@
 
-$(BUILD)/keel.elf: $(KEEL_OBJS) $(LIBFDT_OBJS) linker.ld
+$(PIE_LD_DIR)/ld:
+	@mkdir -p $(dir $@)
+	@p=$$(command -v $(PIE_LD)) || { echo "$(PIE_LD) not found: install binutils-riscv64-linux-gnu" >&2; exit 1; }; ln -sf "$$p" $@
+
+$(BUILD)/keel.elf: $(KEEL_OBJS) $(LIBFDT_OBJS) linker.ld | $(PIE_LD_DIR)/ld
 	@echo "  LD      $@"
 	@$(CC) $(KEEL_LDFLAGS) -o $@ $(KEEL_OBJS) $(LIBFDT_OBJS) -lc -lgcc
+	@scripts/check-relocs.sh $@ || { rm -f $@; exit 1; }
 
 $(BUILD)/keel.bin: $(BUILD)/keel.elf
 	@$(OBJCOPY) -O binary $< $@
@@ -185,9 +198,10 @@ $(BUILD)/keel-builtin/builtin_bundle.o: src/boot/builtin_bundle.S $(BUILTIN_DTB)
 	@echo "  AS      $< (with $(BUILTIN_DTB))"
 	@$(CC) $(KEEL_CFLAGS) $(KEEL_WARN) -DKEEL_BUILTIN_BUNDLE='"$(abspath $(BUILTIN_DTB))"' -c $< -o $@
 
-$(BUILD)/keel-builtin.elf: $(filter-out $(BUILTIN_OBJ),$(KEEL_OBJS)) $(BUILD)/keel-builtin/builtin_bundle.o $(LIBFDT_OBJS) linker.ld
+$(BUILD)/keel-builtin.elf: $(filter-out $(BUILTIN_OBJ),$(KEEL_OBJS)) $(BUILD)/keel-builtin/builtin_bundle.o $(LIBFDT_OBJS) linker.ld | $(PIE_LD_DIR)/ld
 	@echo "  LD      $@"
 	@$(CC) $(KEEL_LDFLAGS) -o $@ $(filter %.o,$^) -lc -lgcc
+	@scripts/check-relocs.sh $@ || { rm -f $@; exit 1; }
 
 $(BUILD)/keel-builtin.bin: $(BUILD)/keel-builtin.elf
 	@$(OBJCOPY) -O binary $< $@

@@ -7,6 +7,9 @@
 #define KEEL_MAX_VMS 4
 #define KEEL_MAX_VCPUS 8
 
+/* Where linker.ld links Keel; entry.S relocates it to where it runs */
+#define KEEL_LINK_ADDR 0x80200000
+
 /* offsetof(struct hart, hartid / stack_top), for entry.S (checked in smp.c) */
 #define HART_HARTID 8
 #define HART_STACK_TOP 16

@@ -17,8 +17,9 @@ bookworm) qemu_pkg=qemu-system-misc ;;
 *) qemu_pkg=qemu-system-riscv ;;
 esac
 
+# binutils-riscv64-linux-gnu: its ld links Keel as a static PIE (Makefile)
 build_pkgs=(make gcc libc6-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
-	device-tree-compiler "linux-source-$linux_version" xz-utils)
+	binutils-riscv64-linux-gnu device-tree-compiler "linux-source-$linux_version" xz-utils)
 linux_pkgs=(gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu flex bison bc)
 run_pkgs=("$qemu_pkg" opensbi python3)
 # the stack matrix (tests/stacks.sh) makes a Debian 13 root with

@@ -35,7 +35,7 @@ guard_trap:
 	.globl	guarded_hlvx_hu
 guarded_hlvx_hu:
 	mv	t2, a1
-	la	t1, guard_trap
+	lla	t1, guard_trap
 	csrrw	t1, stvec, t1
 	mv	t3, a0
 	li	a0, 0
@@ -47,7 +47,7 @@ guarded_hlvx_hu:
 	.globl	guarded_hlvx_wu
 guarded_hlvx_wu:
 	mv	t2, a1
-	la	t1, guard_trap
+	lla	t1, guard_trap
 	csrrw	t1, stvec, t1
 	mv	t3, a0
 	li	a0, 0
@@ -59,7 +59,7 @@ guarded_hlvx_wu:
 	.globl	guarded_hlv_d
 guarded_hlv_d:
 	mv	t2, a1
-	la	t1, guard_trap
+	lla	t1, guard_trap
 	csrrw	t1, stvec, t1
 	mv	t3, a0
 	li	a0, 0
@@ -71,7 +71,7 @@ guarded_hlv_d:
 	.globl	guarded_read_stimecmp
 guarded_read_stimecmp:
 	mv	t2, a0
-	la	t1, guard_trap
+	lla	t1, guard_trap
 	csrrw	t1, stvec, t1
 	li	a0, 0
 	csrr	a0, 0x14d

@@ -79,7 +79,7 @@ trap_entry:
 	csrw	sscratch, zero
 	.option push
 	.option norelax
-	la	gp, __global_pointer$
+	lla	gp, __global_pointer$
 	.option pop
 	ld	tp, CTX_HOST_TP(sp)
 	mv	a0, sp
@@ -197,12 +197,12 @@ keel_trap:
 	 * silently. Report it from the emergency stack instead.
 	 */
 	csrw	sscratch, t0
-	la	t0, hart_stacks + KEEL_STACK_SIZE * KEEL_MAX_HARTS
+	lla	t0, hart_stacks + KEEL_STACK_SIZE * KEEL_MAX_HARTS
 	bgtu	sp, t0, 2f
-	la	t0, hart_stacks + CTX_SIZE
+	lla	t0, hart_stacks + CTX_SIZE
 	bltu	sp, t0, 2f
 	j	3f
-2:	la	sp, emergency_stack_top
+2:	lla	sp, emergency_stack_top
 3:	csrrw	t0, sscratch, zero
 	addi	sp, sp, -CTX_SIZE
 	sd	x1, CTX_REG(1)(sp)

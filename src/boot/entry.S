@@ -5,8 +5,17 @@
  * The file starts with the RISC-V Linux Image header
  * (Documentation/riscv/boot-image-header.rst) so that QEMU's -kernel and
  * U-Boot's booti load Keel exactly as they would load a Linux kernel.
+ *
+ * Keel is linked at 0x80200000 but may be loaded on any 2 MiB boundary:
+ * it is a static PIE, and the boot hart applies its R_RISCV_RELATIVE
+ * relocations (.rela.dyn) below before any C runs. Until then, and in the
+ * code that secondary harts run, every address is taken pc-relative
+ * (lla, never la: under -fPIE, la loads from the GOT, whose entries hold
+ * link-time addresses until they are relocated).
  */
 #include "boot_config.h"
+
+#define R_RISCV_RELATIVE 3
 
 	.section .text.head, "ax"
 	.globl _start
@@ -37,25 +46,57 @@ boot_entry:
 	 * writes the new address; fixed upstream by e8e9ed37): such a hart
 	 * goes where hart_start meant it to go.
 	 */
-	la	t0, boot_claimed
+	lla	t0, boot_claimed
 	li	t1, 1
 	amoswap.w.aq t1, t1, (t0)
 	bnez	t1, stray_hart
+
+	/*
+	 * Relocate: only the boot hart, once, before .bss is zeroed and before
+	 * any C. t0 = load offset = where _start is minus where it was linked.
+	 * Each Elf64_Rela is { r_offset, r_info, r_addend } (24 bytes); for
+	 * R_RISCV_RELATIVE the doubleword at r_offset + t0 becomes
+	 * r_addend + t0. Writing the addend (not adding to what is there)
+	 * makes it correct at offset 0 too. The Makefile refuses to link any
+	 * other type (scripts/check-relocs.sh); one here anyway parks the hart.
+	 */
+	lla	t0, _start
+	li	t1, KEEL_LINK_ADDR
+	sub	t0, t0, t1
+	lla	t1, __rela_dyn_start
+	lla	t2, __rela_dyn_end
+1:	bgeu	t1, t2, 2f
+	ld	t3, 8(t1)		/* r_info: type in the low 32 bits */
+	slli	t3, t3, 32
+	srli	t3, t3, 32
+	li	t4, R_RISCV_RELATIVE
+	bne	t3, t4, 9f
+	ld	t3, 0(t1)		/* r_offset (a link-time address) */
+	ld	t4, 16(t1)		/* r_addend */
+	add	t3, t3, t0
+	add	t4, t4, t0
+	sd	t4, 0(t3)
+	addi	t1, t1, 24
+	j	1b
+2:	fence.i			/* none touches code (check-relocs.sh); cheap */
+	lla	t1, keel_load_offset
+	sd	t0, 0(t1)
+
 	.option push
 	.option norelax
-	la	gp, __global_pointer$
+	lla	gp, __global_pointer$
 	.option pop
 
 	/* Zero .bss; nothing may live there before this loop. */
-	la	t0, _bss_start
-	la	t1, _bss_end
+	lla	t0, _bss_start
+	lla	t1, _bss_end
 1:	bgeu	t0, t1, 2f
 	sd	zero, 0(t0)
 	addi	t0, t0, 8
 	j	1b
 2:
 	/* The boot hart's stack is slot 0 of the per-hart stacks. */
-	la	sp, hart_stacks + KEEL_STACK_SIZE
+	lla	sp, hart_stacks + KEEL_STACK_SIZE
 	mv	tp, zero
 	call	keel_main
 	/* keel_main never returns; if it does, park the hart. */
@@ -73,7 +114,7 @@ secondary_entry:
 	csrw	sscratch, zero
 	.option push
 	.option norelax
-	la	gp, __global_pointer$
+	lla	gp, __global_pointer$
 	.option pop
 	mv	tp, a1
 	ld	sp, HART_STACK_TOP(a1)
@@ -88,7 +129,7 @@ secondary_entry:
  * not know parks in wfi.
  */
 stray_hart:
-	la	t0, hart_ptrs
+	lla	t0, hart_ptrs
 	li	t2, KEEL_MAX_HARTS
 5:	ld	t3, 0(t0)
 	beqz	t3, 6f
@@ -102,10 +143,19 @@ stray_hart:
 7:	wfi
 	j	7b
 
+/* A relocation that is not R_RISCV_RELATIVE: nothing to print with yet. */
+9:	wfi
+	j	9b
+
 	.data
 	.balign	4
 boot_claimed:		/* in .data: the boot hart zeroes .bss after claiming */
 	.word	0
+
+	.balign	8
+	.globl	keel_load_offset
+keel_load_offset:	/* where Keel runs minus where it was linked (main.c) */
+	.dword	0
 
 	.bss
 	.balign	16

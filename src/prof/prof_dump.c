@@ -11,6 +11,7 @@
 #include "vm.h"
 
 extern char _image_start[], _text_end[];
+extern unsigned long keel_load_offset; /* src/boot/entry.S */
 
 void exit_slot_name(unsigned int slot, const char **kind, const char **name)
 {
@@ -57,7 +58,17 @@ void prof_dump(void)
 		prof_with_callchain() ? 1U : 0U);
 	for (unsigned int i = 0; i < nr_vms; i++)
 		kprintf("@prof vm %u %s vcpus=%u\n", vms[i].id, vms[i].cfg->name, vms[i].nr_vcpus);
-	kprintf("@prof keel %lx %lx\n", (unsigned long)_image_start, (unsigned long)_text_end);
+	/*
+	 * Where Keel's code is now; a Keel loaded away from its link address
+	 * also says where that is, so that keel-prof can name its pcs from
+	 * keel.elf, whose symbols are at link addresses.
+	 */
+	if (keel_load_offset)
+		kprintf("@prof keel %lx %lx linked=%lx\n", (unsigned long)_image_start,
+			(unsigned long)_text_end, (unsigned long)_image_start - keel_load_offset);
+	else
+		kprintf("@prof keel %lx %lx\n", (unsigned long)_image_start,
+			(unsigned long)_text_end);
 	for (unsigned int h = 0; h < nr_harts; h++) {
 		struct prof_buffer *b = &harts[h].prof;
 		unsigned int len = __atomic_load_n(&b->len, __ATOMIC_ACQUIRE);
