@@ -16,12 +16,24 @@ struct host_features {
 	unsigned int vmid_bits;
 	unsigned long mvendorid, marchid, mimpid;
 	unsigned long fw_spec_version, fw_impl_id;
+	/*
+	 * The firmware sends a guest's illegal-instruction, misaligned and
+	 * access-fault traps to HS-mode as it should (redirect_probe.c). When
+	 * not (QEMU 10.0), hedeleg hands them to the guests instead.
+	 */
+	bool fw_redirect_broken;
+	unsigned long fw_redirect_cause; /* scause the probe saw */
 };
 
 extern struct host_features host;
 
 /* Find out what the hart really supports (Sstc, hgatp modes, VMID width). */
 void arch_probe_host(struct host_features *h);
+/*
+ * Run one guest trap through the firmware's redirect and see it land: true
+ * when it reaches HS-mode (seen_cause: the scause Keel saw). Boot hart only.
+ */
+bool arch_firmware_redirects_to_hs(unsigned long *seen_cause);
 /* Per-hart hypervisor setup: stvec, trap delegation, interrupt enables. */
 void arch_hart_init(void);
 

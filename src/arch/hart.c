@@ -23,6 +23,16 @@ struct host_features host;
 		       (1UL << EXC_ECALL_U) | (1UL << EXC_INST_PAGE_FAULT) |       \
 		       (1UL << EXC_LOAD_PAGE_FAULT) | (1UL << EXC_STORE_PAGE_FAULT))
 
+/*
+ * Where the firmware cannot hand these traps to Keel (host.fw_redirect_broken,
+ * redirect_probe.c), they go to the guest directly: what a guest must see
+ * either way. Keel then learns of them from the firmware's own SBI PMU
+ * counters instead of its exit path (fw_events.c).
+ */
+#define HEDELEG_FW_REDIRECTED ((1UL << EXC_INST_ILLEGAL) | (1UL << EXC_LOAD_MISALIGNED) |   \
+			       (1UL << EXC_STORE_MISALIGNED) | (1UL << EXC_INST_ACCESS) | \
+			       (1UL << EXC_LOAD_ACCESS) | (1UL << EXC_STORE_ACCESS))
+
 static unsigned int probe_gstage_levels(void)
 {
 	unsigned long hgatp;
@@ -69,13 +79,14 @@ void arch_probe_host(struct host_features *h)
 	h->fw_spec_version = r.error ? 0 : r.value;
 	r = fw_sbi_call(SBI_EXT_BASE, SBI_EXT_BASE_GET_IMP_ID, 0, 0, 0, 0);
 	h->fw_impl_id = r.error ? 0 : r.value;
+	h->fw_redirect_broken = !arch_firmware_redirects_to_hs(&h->fw_redirect_cause);
 }
 
 void arch_hart_init(void)
 {
 	csr_write(CSR_STVEC, (unsigned long)trap_entry);
 	csr_write(CSR_SSCRATCH, 0);
-	csr_write(CSR_HEDELEG, HEDELEG_GUEST);
+	csr_write(CSR_HEDELEG, HEDELEG_GUEST | (host.fw_redirect_broken ? HEDELEG_FW_REDIRECTED : 0));
 	csr_write(CSR_HIDELEG, VS_INTERRUPTS);
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);

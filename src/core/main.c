@@ -131,6 +131,11 @@ static void print_banner(unsigned long boot_hartid)
 		host.sstc ? "yes" : "no (timer through SBI)");
 	kprintf("[keel] firmware: SBI %lu.%lu, implementation %lu\n",
 		host.fw_spec_version >> 24, host.fw_spec_version & 0xffffff, host.fw_impl_id);
+	if (host.fw_redirect_broken)
+		kprintf("[keel] firmware: its redirect of a guest trap to HS returns to VS "
+			"(scause %lu; docs/boards.md): illegal-instruction, misaligned and "
+			"access faults go to guests directly, counted by the firmware\n",
+			host.fw_redirect_cause);
 }
 
 /* "[keel] harts: 4 running; VM 'linux' vCPUs on harts 0 1 2 3" */
