@@ -207,15 +207,34 @@ $(BUILD)/keel-builtin.bin: $(BUILD)/keel-builtin.elf
 	@$(OBJCOPY) -O binary $< $@
 	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes, bundle included)"
 
+# ---- LOAD_ADDR: Keel loaded away from its link address --------------------
+# make run LOAD_ADDR=0x90200000 (any 2 MiB boundary in RAM): QEMU -kernel
+# loads a copy of keel.elf whose load address alone is moved
+# (scripts/elf-load-at.py), so the very same bytes run there and relocate
+# themselves (docs/boot.md, "Where Keel runs from"). Empty: keel.bin at
+# 0x80200000, as always.
+LOAD_ADDR ?=
+KEEL_RUN := $(BUILD)/keel.bin
+ifneq ($(LOAD_ADDR),)
+ifneq ($(shell a=$$(($(LOAD_ADDR))) 2>/dev/null && [ "$$a" -gt 0 ] && [ $$((a % 0x200000)) -eq 0 ] && echo ok),ok)
+$(error LOAD_ADDR=$(LOAD_ADDR): Keel runs from a 2 MiB boundary in RAM, e.g. LOAD_ADDR=0x90200000)
+endif
+KEEL_RUN := $(BUILD)/keel-at-$(LOAD_ADDR).elf
+KEEL_GDB_OFFSET := $(shell printf '0x%x' $$(($(LOAD_ADDR) - 0x80200000)))
+endif
+$(BUILD)/keel-at-%.elf: $(BUILD)/keel.elf scripts/elf-load-at.py
+	@scripts/elf-load-at.py $< $* $@
+	@echo "  MOVE    $@ (the bytes of $<, loaded at $*)"
 
-run: $(BUILD)/run/bundle.dtb
-	@scripts/run-qemu.sh -k $(BUILD)/keel.bin -B $(BUILD)/run/bundle.dtb \
+
+run: $(BUILD)/run/bundle.dtb $(KEEL_RUN)
+	@scripts/run-qemu.sh -k $(KEEL_RUN) -B $(BUILD)/run/bundle.dtb \
 		-s $(HARTS) -M $(QEMU_MEM) -- $(QEMU_EXTRA)
 
-debug: $(BUILD)/run/bundle.dtb
+debug: $(BUILD)/run/bundle.dtb $(KEEL_RUN)
 	@echo "QEMU waits for gdb on :1234. In another terminal:"
-	@echo "  gdb-multiarch $(BUILD)/keel.elf -ex 'target remote :1234'"
-	@scripts/run-qemu.sh -k $(BUILD)/keel.bin -B $(BUILD)/run/bundle.dtb \
+	@echo "  gdb-multiarch $(if $(LOAD_ADDR),-ex 'symbol-file -o $(KEEL_GDB_OFFSET) $(BUILD)/keel.elf',$(BUILD)/keel.elf) -ex 'target remote :1234'"
+	@scripts/run-qemu.sh -k $(KEEL_RUN) -B $(BUILD)/run/bundle.dtb \
 		-s $(HARTS) -M $(QEMU_MEM) -- -s -S $(QEMU_EXTRA)
 
 # The SBI fuzz guest, long: 10^6 seeded calls (FUZZ_SEED=, FUZZ_CALLS=) on
