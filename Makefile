@@ -226,9 +226,24 @@ $(BUILD)/keel-at-%.elf: $(BUILD)/keel.elf scripts/elf-load-at.py
 	@scripts/elf-load-at.py $< $* $@
 	@echo "  MOVE    $@ (the bytes of $<, loaded at $*)"
 
+# ---- BOOT=uboot: through U-Boot, as on a board ---------------------------
+# make run BOOT=uboot: QEMU starts Debian's U-Boot (qemu-riscv64_smode; UBOOT=
+# another u-boot.bin), and scripts/uboot-boot.sh types at its prompt the
+# commands docs/bundle.md gives a board user: load keel.bin and the bundle
+# from a disk (an ext2 image on virtio), then booti. Same options otherwise.
+BOOT ?=
+RUN_QEMU := scripts/run-qemu.sh
+ifeq ($(BOOT),uboot)
+RUN_QEMU := scripts/uboot-boot.sh
+ifneq ($(LOAD_ADDR),)
+$(error BOOT=uboot: U-Boot's booti moves Keel to RAM base + 2 MiB itself; LOAD_ADDR= does not apply)
+endif
+else ifneq ($(BOOT),)
+$(error BOOT=$(BOOT): unknown; BOOT=uboot boots through U-Boot, no BOOT= straight from OpenSBI)
+endif
 
 run: $(BUILD)/run/bundle.dtb $(KEEL_RUN)
-	@scripts/run-qemu.sh -k $(KEEL_RUN) -B $(BUILD)/run/bundle.dtb \
+	@$(RUN_QEMU) -k $(KEEL_RUN) -B $(BUILD)/run/bundle.dtb \
 		-s $(HARTS) -M $(QEMU_MEM) -- $(QEMU_EXTRA)
 
 debug: $(BUILD)/run/bundle.dtb $(KEEL_RUN)
