@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "boot_config.h"
+#include "fw_events.h"
 #include "prof.h"
 #include "spinlock.h"
 
@@ -64,6 +65,9 @@ struct hart {
 	unsigned int work;
 
 	struct prof_buffer prof; /* this hart's profile samples (prof.h) */
+
+	/* the firmware's SBI PMU counters Keel reads, or -1 (fw_events.h) */
+	long fw_ctr[FW_EVENTS_TRACKED];
 
 	struct spinlock fence_lock;
 	struct fence_request fences[HART_FENCE_QUEUE_LEN];

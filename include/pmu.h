@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fw_events.h"
 #include "sbi_defs.h"
 
 #define PMU_CTR_CYCLE 0
@@ -63,6 +64,8 @@ struct vcpu_pmu {
 	/* counter snapshot shared memory (guest physical), when set */
 	bool snapshot_set;
 	uint64_t snapshot_gpa;
+	/* the firmware's counts at the last look, for fw_events.c */
+	uint64_t fw_mark[FW_EVENTS_TRACKED];
 };
 
 /*
@@ -74,6 +77,15 @@ static inline void pmu_incr_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev)
 	if (pmu && (unsigned int)ev < SBI_PMU_FW_MAX && pmu->fw[ev].started) {
 		pmu->fw[ev].value++;
 		pmu->fw[ev].counted++;
+	}
+}
+
+/* n events at once (fw_events.c); like pmu_incr_fw, only while started */
+static inline void pmu_add_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev, uint64_t n)
+{
+	if ((unsigned int)ev < SBI_PMU_FW_MAX && pmu->fw[ev].started) {
+		pmu->fw[ev].value += n;
+		pmu->fw[ev].counted += n;
 	}
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Boot Keel and a bundle in QEMU virt on QEMU's default OpenSBI, and turn
-# how it ended into an exit code:
+# Boot Keel and a bundle in QEMU virt on a stack's QEMU and OpenSBI (KEEL_STACK,
+# default debian12: scripts/stack.sh), and turn how it ended into an exit code:
 #   0  every VM shut down        1  a failure (a VM failed, Keel faulted,
 #   2  QEMU ended otherwise         bad bundle...) - the console says which
 #   -k keel.bin [-B bundle.dtb] [-s harts] [-M qemu-mem] [-- extra qemu args]
@@ -16,12 +16,16 @@ while getopts "k:B:s:M:" opt; do
 done
 shift $((OPTIND - 1))
 
+# shellcheck source=stack.sh
+. "$(dirname "$0")/stack.sh"
+stack_setup "${KEEL_STACK:-debian12}" || exit 2
+
 log=$(mktemp /tmp/keel-run.XXXXXX)
 trap 'rm -f "$log"' EXIT
 # -nographic puts the serial port on stdio; it works with stdin a file too.
 # QEMU's own escape moves from Ctrl-A to Ctrl-] (Ctrl-] x quits QEMU), so
 # Ctrl-A reaches Keel (include/console_keys.h).
-qemu-system-riscv64 -machine virt -nographic -echr 0x1d -bios default -smp "$harts" -m "$qmem" \
+"${QEMU_CMD[@]}" -machine virt -nographic -echr 0x1d -bios "$QEMU_BIOS" -smp "$harts" -m "$qmem" \
 	-kernel "$keel" ${bundle:+-initrd "$bundle"} "$@" | tee "$log"
 qemu_rc=${PIPESTATUS[0]}
 

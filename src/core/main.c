@@ -9,6 +9,7 @@
 #include <libfdt.h>
 
 #include "arch.h"
+#include "fw_events.h"
 #include "bundle.h"
 #include "console.h"
 #include "hw_irq.h"
@@ -280,6 +281,7 @@ static void boot_on_h_hart(unsigned long hartid)
 	arch_probe_host(&host);
 	host.fpu = isa_has_extension(platform.isa, "d");
 	arch_hart_init();
+	fw_events_hart_init(h);
 	print_banner(hartid);
 	print_left_out();
 	setup_memory(fdt);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "arch.h"
+#include "fw_events.h"
 #include "hart.h"
 #include "hw_irq.h"
 #include "platform.h"
@@ -29,6 +30,7 @@ void sched_put_if_current(struct vcpu *v)
 {
 	if (!vcpu_loaded_here(v))
 		return;
+	fw_events_sync(v);
 	pmu_hw_switch(&v->pmu, arch_pmu_read_raw);
 	arch_vcpu_save(v);
 	v->hart->current = NULL;
@@ -43,6 +45,7 @@ static void load(struct hart *h, struct vcpu *v)
 	h->current = v;
 	arch_vcpu_load(v, v->vm->hgatp);
 	pmu_hw_switch(&v->pmu, arch_pmu_read_raw);
+	fw_events_begin(v);
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "arch.h"
+#include "fw_events.h"
 #include "console.h"
 #include "hart.h"
 #include "placement.h"
@@ -38,6 +39,7 @@ void keel_secondary_main(unsigned long hartid, struct hart *h)
 	if (h == &harts[0])
 		keel_boot_moved(hartid);
 	arch_hart_init();
+	fw_events_hart_init(h);
 	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
 	/* asleep, not spinning: on a host with fewer CPUs than harts it shows */
 	while (!__atomic_load_n(&smp_ready, __ATOMIC_ACQUIRE))

@@ -297,6 +297,8 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg)
 	 * hart may still be finishing an exit of this VM: a count can be one
 	 * event behind, never torn (each counter is one 64-bit word).
 	 */
+	if (this_hart()->current && this_hart()->current->vm == vm)
+		fw_events_sync(this_hart()->current);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		pmu_dump(&vm->vcpus[i].pmu, vm->cfg->name, i, pmu_dump_line);
 	kick_all_vcpus(vm);

@@ -8,6 +8,7 @@
  * docs/pmu.md describes the whole of it.
  */
 #include "arch.h"
+#include "fw_events.h"
 #include "riscv.h"
 #include "sbi.h"
 #include "vm.h"
@@ -81,6 +82,8 @@ static void pmu_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_r
 
 	res->error = SBI_SUCCESS;
 	res->value = 0;
+	/* the firmware's counts first, where it delivers these traps (fw_events.h) */
+	fw_events_sync(v);
 	switch (call->fid) {
 	case SBI_EXT_PMU_NUM_COUNTERS:
 		res->value = PMU_NUM_COUNTERS;
