@@ -387,6 +387,37 @@ class ElfTest(TempDirTest):
             report = kp.build_report(profiles[0], profiles, symbolizer, stacks)
             self.assertEqual("does not match the Keel that wrote the log" in report, warned)
 
+    def test_keel_loaded_away_from_its_link_address(self):
+        """`linked=`: a relocated Keel's pcs are looked up that much lower."""
+        low, high = self.table.text_range
+        offset = 0x10000000
+        profiles = kp.parse_log_text(make_log([
+            "@prof v1 begin timebase=100 hz=10 harts=1 callchain=0 source=timer",
+            "@prof keel %x %x linked=%x" % (low + offset, high + offset, low),
+            "@prof h 1 0 sbi %x" % (self.by_name["beta"].start + offset),
+            "@prof h 2 0 sbi %x" % (high + offset + 0x1000),
+            "@prof end samples=2 drops=0",
+        ]))
+        profile = profiles[0]
+        self.assertEqual(profile.bad_lines, [])
+        self.assertEqual(profile.keel_offset, offset)
+        symbolizer = kp.Symbolizer(keel=self.table)
+        stacks = kp.resolve_stacks(profile, symbolizer)
+        self.assertEqual(kp.folded_lines(stacks),
+                         ["keel;sbi;0x%x 1" % (high + offset + 0x1000), "keel;sbi;beta 1"])
+        report = kp.build_report(profile, profiles, symbolizer, stacks)
+        self.assertNotIn("does not match the Keel that wrote the log", report)
+        self.assertIn("linked at %x" % low, report)
+
+    def test_keel_line_with_a_bad_third_field_is_skipped(self):
+        profiles = kp.parse_log_text(make_log([
+            "@prof v1 begin timebase=100 hz=10 harts=1 callchain=0 source=timer",
+            "@prof keel 90200000 90200300 base=80200000",
+            "@prof end samples=0 drops=0",
+        ]))
+        self.assertEqual(len(profiles[0].bad_lines), 1)
+        self.assertIsNone(profiles[0].keel_text)
+
     def test_cli_reads_the_elf(self):
         log = self.write("run.log", make_log([
             "@prof v1 begin timebase=100 hz=10 harts=1 callchain=1 source=timer",
