@@ -84,6 +84,11 @@ sys_case config-no-uart - "-F tests/system/data/no-uart.dts" 1 'unexpected trap:
 # boot with nothing loaded beside Keel; a loaded bundle wins; none at all
 # is a clear error.
 sys_script builtin-bundle tests/system/builtin-bundle.sh
+# The board flow through Debian's U-Boot (make run BOOT=uboot): the commands
+# of docs/bundle.md typed at its prompt load keel.bin and the bundle (its
+# header makes it a raw ramdisk to booti) from a virtio disk; Linux (1 vCPU)
+# and the demo guest run, and the machine powers off cleanly.
+sys_script uboot tests/system/uboot.sh
 # Keel loaded elsewhere (the same bytes, its ELF's load address moved):
 # 0x90200000 with -m 1G, hello then two VMs, also 0xa0000000 and 0x80400000;
 # no VM gets Keel's image as RAM; a non-2 MiB address is refused; at
