@@ -128,6 +128,8 @@ void vcpu_redirect(struct vcpu *v, const struct trap_info *t)
 			      : "hypervisor fault (a trap in Keel itself)");
 }
 
+extern unsigned long keel_load_offset; /* src/boot/entry.S */
+
 void hypervisor_fault(const struct trap_info *t, const char *what)
 {
 	struct hart *h = this_hart();
@@ -150,6 +152,10 @@ void hypervisor_fault(const struct trap_info *t, const char *what)
 			abi[i + 1], x[i + 1], abi[i + 2], x[i + 2], abi[i + 3], x[i + 3]);
 	kprintf("[keel] %4s %016lx %4s %016lx %4s %016lx\n", abi[29], x[29], abi[30], x[30],
 		abi[31], x[31]);
+	/* keel.elf's symbols are at link addresses: say where to look (docs/boot.md) */
+	if (keel_load_offset)
+		kprintf("[keel] Keel was relocated (by 0x%lx): in keel.elf, sepc is 0x%lx, ra 0x%lx\n",
+			keel_load_offset, t->sepc - keel_load_offset, x[1] - keel_load_offset);
 	kprintf("[keel] this hart is stopped; the fault is Keel's, not a guest's\n");
 	keel_hart_halt();
 }
