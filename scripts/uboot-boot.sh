@@ -71,7 +71,7 @@ console=$dir/console
 	-drive file="$dir/disk.img",format=raw,if=virtio "$@" <"$dir/in"
   echo $? >"$dir/rc"; } | tee -a "$console" &
 qemu_pipe=$!
-exec 3>"$dir/in"
+exec 3>"$dir/in" 4<&0
 
 seen() { grep -aoF -- "$1" "$console" | wc -l; }
 # waits until $console holds $2 matches of the text $1 (grep -F); fails if
@@ -125,6 +125,7 @@ if [ -t 0 ]; then
 	stty_saved=$(stty -g)
 	stty raw -echo opost onlcr
 fi
-cat >&3 &
+# (a background job's stdin would be /dev/null without the redirection)
+cat <&4 >&3 &
 feeder=$!
 finish
