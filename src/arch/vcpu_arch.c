@@ -29,7 +29,12 @@ void arch_vcpu_load(struct vcpu *v, uint64_t hgatp)
 	csr_write(CSR_VSTVAL, c->vstval);
 	csr_write(CSR_VSATP, c->vsatp);
 	csr_write(CSR_HVIP, c->hvip);
-	if (c->henvcfg & ENVCFG_STCE)
+	/*
+	 * A guest without Sstc keeps UINT64_MAX here: QEMU 10.0 raises VSTIP
+	 * from vstimecmp even while henvcfg.STCE is 0, so a stale or reset
+	 * value would show the guest a timer interrupt Keel never set.
+	 */
+	if (host.sstc)
 		csr_write(CSR_VSTIMECMP, c->vstimecmp);
 	if (host.fpu) {
 		/* the FPU must be on (sstatus.FS) for Keel to load it */

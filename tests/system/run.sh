@@ -2,16 +2,30 @@
 # Run the system tests of tests/system/cases.sh: Keel + a guest in QEMU,
 # each with a timeout. Prints one PASS/FAIL line per case and, for a
 # failure, the end of the console log. Exit code: number of failures.
+#
+# The test matrix (tests/run-all.sh) runs it again with:
+#   KEEL_STACK=NAME      another QEMU and firmware (scripts/stack.sh)
+#   KEEL_QEMU_CPU=MODEL  another CPU model (QEMU -cpu; a case's own -cpu wins)
+#   KEEL_TEST_ONLY=FILE  only the cases named in FILE, one per line
+#   KEEL_TEST_TAG=TAG    names become system/NAME@TAG, logs build/system/TAG/
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 TIMEOUT=${KEEL_TEST_TIMEOUT:-60}
-out=build/system
+TAG=${KEEL_TEST_TAG:-}
+ONLY=${KEEL_TEST_ONLY:-}
+out=build/system${TAG:+/$TAG}
 mkdir -p "$out"
 pass=0 fail=0
 
+# Is this case in the run? (every case, unless KEEL_TEST_ONLY names some)
+wanted() {
+	[ -z "$ONLY" ] || grep -qxF -- "$1" "$ONLY"
+}
+
 sys_case() {
 	local name=$1 guest=$2 opts=$3 want_rc=$4 want=$5 reject=${6:-} typed=${7:-}
+	wanted "$name" || return 0
 	# the options as the shell would split them: -b 'a b' is one value
 	local -a args
 	eval "args=($opts)"
@@ -35,10 +49,10 @@ sys_case() {
 	[ -z "$why" ] && ! grep -Eq -- "$want" "$log" && why="never saw /$want/"
 	[ -z "$why" ] && [ -n "$reject" ] && grep -Eq -- "$reject" "$log" && why="saw /$reject/"
 	if [ -z "$why" ]; then
-		echo "PASS system/$name"
+		echo "PASS system/$name${TAG:+@$TAG}"
 		pass=$((pass + 1))
 	else
-		echo "FAIL system/$name: $why (log: $log)"
+		echo "FAIL system/$name${TAG:+@$TAG}: $why (log: $log)"
 		grep -E 'not ok|error|fault|KEEL-TEST' "$log" | head -20 | sed 's/^/    | /'
 		tail -n 5 "$log" | sed 's/^/    $ /'
 		fail=$((fail + 1))
@@ -50,6 +64,7 @@ sys_case() {
 sys_check() {
 	local name=$1 from=$2 log=$out/$1.log
 	shift 2
+	wanted "$name" || return 0
 	[ -f "$out/$from.log" ] && "$@" "$out/$from.log" >"$log" 2>&1
 	verdict $? "$name" "$* $out/$from.log" "$log"
 }
@@ -57,10 +72,10 @@ sys_check() {
 # verdict RC NAME WHAT LOG: one PASS/FAIL line, and the end of LOG on failure
 verdict() {
 	if [ "$1" -eq 0 ]; then
-		echo "PASS system/$2"
+		echo "PASS system/$2${TAG:+@$TAG}"
 		pass=$((pass + 1))
 	else
-		echo "FAIL system/$2: $3 (log: $4)"
+		echo "FAIL system/$2${TAG:+@$TAG}: $3 (log: $4)"
 		[ -f "$4" ] && sed 's/^/    | /' "$4" | tail -12
 		fail=$((fail + 1))
 	fi
@@ -72,11 +87,12 @@ verdict() {
 sys_script() {
 	local name=$1 log=$out/$1.log
 	shift
+	wanted "$name" || return 0
 	timeout "$TIMEOUT" "$@" "$log" >"$log.out" 2>&1
 	verdict $? "$name" "$* $log" "$log.out"
 }
 
 # shellcheck source=cases.sh
 . tests/system/cases.sh
-echo "system: $pass passed, $fail failed"
+echo "system${TAG:+@$TAG}: $pass passed, $fail failed"
 exit "$fail"
