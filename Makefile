@@ -59,7 +59,7 @@ setup_kind = $(strip \
 	$(if $(filter clean help,$(1)),, \
 	$(if $(filter test,$(1)),test, \
 	$(if $(filter linux,$(1)),linux, \
-	$(if $(filter run,$(1)),$(if $(filter uboot,$(BOOT)),uboot,run), \
+	$(if $(filter run,$(1)),$(if $(filter uboot,$(BOOT)),uboot,run) $(if $(filter-out debian12,$(STACK)),stack), \
 	$(if $(filter bench fuzz,$(1)),run, \
 	$(if $(filter debug,$(1)),debug, \
 	$(if $(filter fuzz-host,$(1)),fuzz,build))))))))
@@ -225,6 +225,15 @@ endif
 $(BUILD)/keel-at-%.elf: $(BUILD)/keel.elf scripts/elf-load-at.py
 	@scripts/elf-load-at.py $< $* $@
 	@echo "  MOVE    $@ (the bytes of $<, loaded at $*)"
+
+# ---- STACK=: which QEMU and firmware (scripts/stack.sh, docs/boards.md) -----
+# debian12 (default: QEMU 7.2 + OpenSBI 1.1), debian13 (QEMU 10.0 + OpenSBI
+# 1.6 from the Debian 13 root that scripts/debian13-root.sh makes, as root),
+# qemu72-opensbi16. make run/debug/bench boot on it; make test STACK=NAME
+# runs the whole suite on it alone (without, make test runs the matrix).
+STACK ?=
+export STACK
+export KEEL_STACK := $(STACK)
 
 # ---- BOOT=uboot: through U-Boot, as on a board ---------------------------
 # make run BOOT=uboot: QEMU starts Debian's U-Boot (qemu-riscv64_smode; UBOOT=

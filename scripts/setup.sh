@@ -4,7 +4,7 @@
 # The Makefile runs it before it builds anything (see "Set-up" there).
 #   - as root: installs what is missing with apt-get;
 #   - otherwise: prints the exact apt-get line and fails.
-# Usage: scripts/setup.sh [build|linux|run|test|bench|debug|fuzz|uboot]...
+# Usage: scripts/setup.sh [build|linux|run|test|bench|debug|fuzz|uboot|stack]...
 # (several kinds at once: the union of their packages; default: test)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +34,8 @@ for want in "$@"; do
 	linux) pkgs+=("${build_pkgs[@]}" "${linux_pkgs[@]}") ;;
 	run|bench) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}") ;;
 	uboot) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" u-boot-qemu) ;;
+	# another stack than debian12 (make ... STACK=): its Debian 13 root
+	stack) pkgs+=(debootstrap) ;;
 	test) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" "${linux_pkgs[@]}" "${test_pkgs[@]}") ;;
 	debug) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" gdb-multiarch) ;;
 	# make fuzz-host: clang and its libFuzzer/sanitizer runtimes

@@ -41,13 +41,53 @@ python3 -B -m unittest -v tests/unit/test_keel_prof.py >"$py_log" 2>&1
 tally keel-prof "$py_log" $? ' \.\.\. ok$' ' \.\.\. (FAIL|ERROR)$' ' \.\.\. '
 py_skip=$(grep -cE ' \.\.\. skipped' "$py_log")
 
-sys_log=build/test-system.log
-tests/system/run.sh | tee "$sys_log"
-passed=$((passed + $(grep -c '^PASS ' "$sys_log")))
-failed=$((failed + $(grep -c '^FAIL ' "$sys_log")))
-if [ "$py_skip" -gt 0 ]; then
-	# only when riscv64-unknown-elf-gcc/nm are missing: the reason is above
-	echo "$passed passed, $failed failed, $py_skip skipped (keel-prof ELF tests: no RISC-V toolchain)"
+# make goals and the set-up: nothing may build before scripts/setup.sh ran
+so_log=build/test-setup-order.log
+tests/setup-order.sh >"$so_log" 2>&1
+tally setup-order "$so_log" $? '^PASS ' '^FAIL ' '^FAIL '
+
+skipped=0 skip_why=()
+[ "$py_skip" -gt 0 ] && skipped=$py_skip skip_why+=("keel-prof ELF tests: no RISC-V toolchain")
+
+# system NAME [VAR=VALUE...]: the system suite (tests/system/run.sh) with
+# those settings, its PASS/FAIL lines counted
+system() {
+	local log=build/test-system${1:+-$1}.log
+	shift
+	env "$@" tests/system/run.sh | tee "$log"
+	passed=$((passed + $(grep -c '^PASS ' "$log")))
+	failed=$((failed + $(grep -c '^FAIL ' "$log")))
+}
+
+# The test matrix (docs/boards.md): the whole system suite on each stack,
+# and the bare-metal guests and Linux (matrix-cpus.list) on two more CPU
+# models. make test STACK=NAME runs everything on that one stack instead.
+if [ -n "${STACK:-}" ]; then
+	system "$STACK" KEEL_STACK="$STACK" KEEL_TEST_TAG="$STACK"
+else
+	system "" KEEL_STACK=debian12
+	# The other stacks need the Debian 13 root (made once, as root)
+	if root_msg=$(scripts/debian13-root.sh 2>&1); then
+		for stack in debian13 qemu72-opensbi16; do
+			system "$stack" KEEL_STACK="$stack" KEEL_TEST_TAG="$stack"
+		done
+	else
+		n=$(grep -cE '^(QEMU_ARGS="[^"]*" )?sys_(case|check|script) ' tests/system/cases.sh)
+		skipped=$((skipped + 2 * n))
+		skip_why+=("the debian13 and qemu72-opensbi16 stacks, $n cases each: ${root_msg//$'\n'/ }")
+	fi
+	# Both CPU models on the default stack: the bare-metal guests and Linux
+	for cpu in rv64,sstc=off max; do
+		system "cpu-${cpu//[,=]/-}" KEEL_STACK=debian12 KEEL_QEMU_CPU="$cpu" \
+			KEEL_TEST_TAG="cpu-${cpu//[,=]/-}" KEEL_TEST_ONLY=tests/system/matrix-cpus.list
+	done
+fi
+
+for why in "${skip_why[@]}"; do
+	echo "skipped: $why"
+done
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
 else
 	echo "$passed passed, $failed failed"
 fi

@@ -2,6 +2,7 @@
  * Keel's console: formatted output for Keel and raw output for guests, over
  * the physical UART. One lock keeps lines from different harts whole.
  */
+#include <string.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -89,6 +90,18 @@ int kprintf(const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return n;
-	console_write(buf, (unsigned long)n < sizeof(buf) ? (unsigned long)n : sizeof(buf) - 1);
+	if ((unsigned long)n >= sizeof(buf)) {
+		/*
+		 * Cut short: the line still ends where the format said it does,
+		 * so the next line (a "[keel] power off" the run scripts look
+		 * for at the start of a line) is not glued to this one.
+		 */
+		size_t len = strlen(fmt);
+
+		n = sizeof(buf) - 1;
+		if (len && fmt[len - 1] == '\n')
+			buf[n - 1] = '\n';
+	}
+	console_write(buf, (unsigned long)n);
 	return n;
 }
