@@ -5,6 +5,7 @@
 # entry.S and run guests there. Checks, at 0x90200000 (256 MiB above the
 # link address) with -m 1G: the hello guest, then two VMs; the hello guest
 # at 0xa0000000 and at 0x80400000; that no VM's RAM overlaps Keel's image;
+# that keel-prof names a relocated Keel's profile samples;
 # that the moved ELF loads exactly keel.bin's bytes; that an address off a
 # 2 MiB boundary is refused; and that keel.bin at 0x80200000 prints no
 # relocation line, as before.
@@ -80,6 +81,24 @@ for addr in 0xa0000000 0x80400000; do
 	check '^KEEL-TEST: PASS hello' "$dir/hello-$addr.log" "hello passes under Keel at $addr"
 	check_apart "$dir/hello-$addr.log" $addr "hello's RAM is not Keel's image ($addr)"
 done
+
+# the profiler from 0x90200000: '@prof keel' gives the real range and
+# linked=, and keel-prof names Keel's pcs from keel.elf (no mismatch warning)
+scripts/mkbundle.sh -o "$dir/prof.dtb" -n prof -i build/guests/prof.elf >>"$dir/mkbundle.log" 2>&1
+scripts/run-qemu.sh -k $dir/keel-at-0x90200000.elf -B "$dir/prof.dtb" -M 1G -- -icount shift=0 \
+	</dev/null >"$dir/prof.log" 2>&1
+check '^@prof keel 90200000 [0-9a-f]+ linked=80200000' "$dir/prof.log" "the profile gives Keel's real range and linked="
+if tools/keel-prof "$dir/prof.log" --keel $B/keel.elf --folded "$dir/prof.folded" >"$dir/prof.report" 2>&1; then
+	if grep -q 'does not match' "$dir/prof.report"; then
+		bad "keel-prof: $B/keel.elf does not match the relocated Keel"
+	elif grep -Eq '^keel;[a-z]+;[a-z_]+ [0-9]+$' "$dir/prof.folded" && ! grep -q '^keel;[a-z]*;0x' "$dir/prof.folded"; then
+		ok "keel-prof names the relocated Keel's samples"
+	else
+		bad "keel-prof left Keel's samples unnamed ($dir/prof.folded)"
+	fi
+else
+	bad "keel-prof failed: $(tail -1 "$dir/prof.report")"
+fi
 
 # only 2 MiB boundaries are promised: anything else is refused, with a reason
 if scripts/elf-load-at.py $B/keel.elf 0x90201000 "$dir/bad.elf" >"$dir/bad.log" 2>&1; then
