@@ -83,7 +83,7 @@ KEEL_ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 # picolibc's multilib directories are named by the plain ISA string
 
 KEEL_CFLAGS := $(KEEL_ARCH) -std=gnu11 -O2 -g -ffreestanding -fno-common \
-	-fPIE -fno-stack-protector \
+	-fPIE -include include/pie_hidden.h -fno-stack-protector \
 	--specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
 	-Iinclude -Isrc -I$(LIBFDT_DIR)
 KEEL_WARN := -Wall -Wextra -Werror
