@@ -41,6 +41,8 @@ struct platform_hart {
  */
 struct platform_irq {
 	bool valid;
+	/* !valid: why the console's line cannot be used (a static string) */
+	const char *why_not;
 	uint64_t plic_base, plic_size;
 	unsigned int source;  /* the UART's PLIC source */
 	unsigned int context; /* the boot hart's S-mode context */

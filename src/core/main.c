@@ -12,6 +12,7 @@
 #include "fw_events.h"
 #include "bundle.h"
 #include "console.h"
+#include "vm_console.h"
 #include "hw_irq.h"
 #include "hart.h"
 #include "mem.h"
@@ -307,6 +308,10 @@ static void boot_on_h_hart(unsigned long hartid)
 		h->console_next = UINT64_MAX;
 		pr_info("console input: on interrupt (PLIC source %u, context %u)\n",
 			platform.console_irq.source, platform.console_irq.context);
+	} else {
+		pr_info("console input: polled every %u ms: %s\n", VM_CONSOLE_POLL_MS,
+			platform.console_irq.why_not ? platform.console_irq.why_not
+						     : "the UART's interrupt could not be enabled");
 	}
 	prof_init();
 	if (bundle.profile_hz && prof_start(bundle.profile_hz, bundle.profile_callchain))

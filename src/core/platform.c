@@ -218,14 +218,26 @@ static void parse_console_irq(const void *fdt, int uart, unsigned long boot_hart
 	const fdt32_t *irq = fdt_getprop(fdt, uart, "interrupts", &len);
 	uint64_t base, size;
 
-	if (!irq || len != 4 || plic < 0)
+	if (plic >= 0 && !fdt_node_check_compatible(fdt, plic, "riscv,aplic")) {
+		/* -machine virt,aia=aplic-imsic: no PLIC at all */
+		p->console_irq.why_not = "its interrupt controller is an APLIC (AIA), "
+					 "which Keel does not drive yet";
 		return;
+	}
+	if (!irq || len != 4 || plic < 0) {
+		p->console_irq.why_not = "the UART's node names no single-cell interrupt line";
+		return;
+	}
 	if (fdt_node_check_compatible(fdt, plic, "riscv,plic0") &&
-	    fdt_node_check_compatible(fdt, plic, "sifive,plic-1.0.0"))
+	    fdt_node_check_compatible(fdt, plic, "sifive,plic-1.0.0")) {
+		p->console_irq.why_not = "its interrupt controller is not a PLIC Keel knows";
 		return;
+	}
 	ctx = boot_hart_s_context(fdt, plic, boot_hartid);
-	if (ctx < 0 || read_reg(fdt, plic, 0, &base, &size))
+	if (ctx < 0 || read_reg(fdt, plic, 0, &base, &size)) {
+		p->console_irq.why_not = "the PLIC has no S-mode context for the boot hart";
 		return;
+	}
 	p->console_irq = (struct platform_irq){
 		.valid = true,
 		.plic_base = base,
