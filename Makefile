@@ -228,7 +228,7 @@ $(BUILD)/keel-at-%.elf: $(BUILD)/keel.elf scripts/elf-load-at.py
 
 # ---- STACK=: which QEMU and firmware (scripts/stack.sh, docs/boards.md) -----
 # debian12 (default: QEMU 7.2 + OpenSBI 1.1), debian13 (QEMU 10.0 + OpenSBI
-# 1.6 from the Debian 13 root that scripts/debian13-root.sh makes, as root),
+# 1.6; on Debian 12 from the root that scripts/debian-root.sh makes, as root),
 # qemu72-opensbi16. make run/debug/bench boot on it; make test STACK=NAME
 # runs the whole suite on it alone (without, make test runs the matrix).
 STACK ?=

@@ -18,7 +18,7 @@ shift $((OPTIND - 1))
 
 # shellcheck source=stack.sh
 . "$(dirname "$0")/stack.sh"
-stack_setup "${KEEL_STACK:-debian12}" || exit 2
+stack_setup "${KEEL_STACK:-}" || exit 2
 
 log=$(mktemp /tmp/keel-run.XXXXXX)
 trap 'rm -f "$log"' EXIT

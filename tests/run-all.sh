@@ -65,20 +65,25 @@ system() {
 if [ -n "${STACK:-}" ]; then
 	system "$STACK" KEEL_STACK="$STACK" KEEL_TEST_TAG="$STACK"
 else
-	system "" KEEL_STACK=debian12
-	# The other stacks need the Debian 13 root (made once, as root)
-	if root_msg=$(scripts/debian13-root.sh 2>&1); then
-		for stack in debian13 qemu72-opensbi16; do
+	# this machine's own stack, then the others (tagged), which need a root
+	# of the other Debian release (made once, as root)
+	host=$(. scripts/stack.sh; host_stack)
+	other=13
+	[ "$host" = debian13 ] && other=12
+	system "" KEEL_STACK="$host"
+	if root_msg=$(scripts/debian-root.sh $other 2>&1); then
+		for stack in debian12 debian13 qemu72-opensbi16; do
+			[ "$stack" = "$host" ] && continue
 			system "$stack" KEEL_STACK="$stack" KEEL_TEST_TAG="$stack"
 		done
 	else
 		n=$(grep -cE '^(QEMU_ARGS="[^"]*" )?sys_(case|check|script) ' tests/system/cases.sh)
 		skipped=$((skipped + 2 * n))
-		skip_why+=("the debian13 and qemu72-opensbi16 stacks, $n cases each: ${root_msg//$'\n'/ }")
+		skip_why+=("the two stacks other than $host, $n cases each: ${root_msg//$'\n'/ }")
 	fi
 	# Both CPU models on the default stack: the bare-metal guests and Linux
 	for cpu in rv64,sstc=off max; do
-		system "cpu-${cpu//[,=]/-}" KEEL_STACK=debian12 KEEL_QEMU_CPU="$cpu" \
+		system "cpu-${cpu//[,=]/-}" KEEL_STACK="$host" KEEL_QEMU_CPU="$cpu" \
 			KEEL_TEST_TAG="cpu-${cpu//[,=]/-}" KEEL_TEST_ONLY=tests/system/matrix-cpus.list
 	done
 fi
