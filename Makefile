@@ -83,12 +83,15 @@ KEEL_ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 # picolibc's multilib directories are named by the plain ISA string
 
 KEEL_CFLAGS := $(KEEL_ARCH) -std=gnu11 -O2 -g -ffreestanding -fno-common \
-	-fPIE -include include/pie_hidden.h -fno-stack-protector \
+	-fno-pie -fno-stack-protector \
 	--specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
 	-Iinclude -Isrc -I$(LIBFDT_DIR)
 KEEL_WARN := -Wall -Wextra -Werror
 # Keel is a static PIE that relocates itself (src/boot/entry.S, docs/boot.md
-# "Where Keel runs from"). The bare-metal ld says "-pie not supported", so
+# "Where Keel runs from"). Its code is compiled -fno-pie: medany already
+# takes every address pc-relative, and -fPIE's code costs guest-visible
+# instructions (pmu-icount); only the link is a PIE, so that pointers in
+# data become R_RISCV_RELATIVE. The bare-metal ld says "-pie not supported", so
 # the driver links with the Linux-target ld of the same binutils, found
 # through -B (PIE_LD_DIR/ld); scripts/check-relocs.sh then refuses any
 # relocation but R_RISCV_RELATIVE.

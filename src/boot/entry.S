@@ -10,8 +10,8 @@
  * it is a static PIE, and the boot hart applies its R_RISCV_RELATIVE
  * relocations (.rela.dyn) below before any C runs. Until then, and in the
  * code that secondary harts run, every address is taken pc-relative
- * (lla, never la: under -fPIE, la loads from the GOT, whose entries hold
- * link-time addresses until they are relocated).
+ * (lla, never la: assembled with -fpic, la loads from a GOT, whose entries
+ * hold link-time addresses until they are relocated).
  */
 #include "boot_config.h"
 
