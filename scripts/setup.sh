@@ -22,9 +22,13 @@ build_pkgs=(make gcc libc6-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-
 	binutils-riscv64-linux-gnu device-tree-compiler "linux-source-$linux_version" xz-utils)
 linux_pkgs=(gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu flex bison bc)
 run_pkgs=("$qemu_pkg" opensbi python3)
-# the stack matrix (tests/stacks.sh) makes a Debian 13 root with
-# debootstrap; the U-Boot flow needs Debian's qemu-riscv64_smode U-Boot
-test_pkgs=(debootstrap u-boot-qemu)
+# the U-Boot flow: Debian's qemu-riscv64_smode U-Boot, and mke2fs for its
+# disk image (scripts/uboot-boot.sh); Debian 12 installs e2fsprogs always,
+# a minimal Debian 13 does not
+uboot_pkgs=(u-boot-qemu e2fsprogs)
+# the stack matrix makes the other release's Debian root with debootstrap
+# (scripts/debian-root.sh)
+test_pkgs=(debootstrap "${uboot_pkgs[@]}")
 
 pkgs=()
 [ $# -eq 0 ] && set -- test
@@ -33,7 +37,7 @@ for want in "$@"; do
 	build) pkgs+=("${build_pkgs[@]}") ;;
 	linux) pkgs+=("${build_pkgs[@]}" "${linux_pkgs[@]}") ;;
 	run|bench) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}") ;;
-	uboot) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" u-boot-qemu) ;;
+	uboot) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" "${uboot_pkgs[@]}") ;;
 	# another stack than debian12 (make ... STACK=): its Debian 13 root
 	stack) pkgs+=(debootstrap) ;;
 	test) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" "${linux_pkgs[@]}" "${test_pkgs[@]}") ;;
