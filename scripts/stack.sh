@@ -34,7 +34,9 @@ release_stack() {
 	fi
 	root=$("$(dirname "${BASH_SOURCE[0]}")/debian-root.sh" "$1") || return 1
 	export QEMU_MODULE_DIR=$root/usr/lib/x86_64-linux-gnu/qemu
-	QEMU_CMD=("$root/lib64/ld-linux-x86-64.so.2" --library-path
+	# the root's own loader by its real path: Debian 12's /lib64 link is
+	# absolute and from a Debian 13 machine would name that machine's loader
+	QEMU_CMD=("$root/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" --library-path
 		"$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu"
 		"$root/usr/bin/qemu-system-riscv64" -L "$root/usr/share/qemu")
 	QEMU_BIOS=$root/$OPENSBI_FW
