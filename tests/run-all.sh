@@ -81,8 +81,13 @@ else
 		skipped=$((skipped + 2 * n))
 		skip_why+=("the two stacks other than $host, $n cases each: ${root_msg//$'\n'/ }")
 	fi
-	# Both CPU models on the default stack: the bare-metal guests and Linux
-	for cpu in rv64,sstc=off max; do
+	# Both CPU models on the default stack: the bare-metal guests and Linux.
+	# QEMU 10.0's max (Debian 13) has Zama16b: misaligned AMOs within 16
+	# bytes do not trap, and the trap, pmu and Linux guests count on the
+	# trap, so there it runs without it (QEMU 7.2 has no such option)
+	max=max
+	[ "$host" = debian13 ] && max=max,zama16b=false
+	for cpu in rv64,sstc=off $max; do
 		system "cpu-${cpu//[,=]/-}" KEEL_STACK="$host" KEEL_QEMU_CPU="$cpu" \
 			KEEL_TEST_TAG="cpu-${cpu//[,=]/-}" KEEL_TEST_ONLY=tests/system/matrix-cpus.list
 	done
