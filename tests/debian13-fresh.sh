@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves that on a fresh Debian 13 (trixie) machine `make test` installs
 # what it needs by itself and passes. A developer tool, not run by
-# `make test` (it takes most of an hour on 2 cores); it needs root.
+# `make test` (about 14 minutes on 2 cores with a fast mirror); it needs root.
 #
 #   tests/debian13-fresh.sh [--keep] [--dir DIR] [--log FILE]
 #
