@@ -81,16 +81,20 @@ else
 		skipped=$((skipped + 2 * n))
 		skip_why+=("the two stacks other than $host, $n cases each: ${root_msg//$'\n'/ }")
 	fi
-	# Both CPU models on the default stack: the bare-metal guests and Linux.
-	# QEMU 10.0's max (Debian 13) has Zama16b: misaligned AMOs within 16
-	# bytes do not trap, and the trap, pmu and Linux guests count on the
-	# trap, so there it runs without it (QEMU 7.2 has no such option)
-	max=max
-	[ "$host" = debian13 ] && max=max,zama16b=false
-	for cpu in rv64,sstc=off $max; do
-		system "cpu-${cpu//[,=]/-}" KEEL_STACK="$host" KEEL_QEMU_CPU="$cpu" \
-			KEEL_TEST_TAG="cpu-${cpu//[,=]/-}" KEEL_TEST_ONLY=tests/system/matrix-cpus.list
-	done
+	# Two more CPU models: the bare-metal guests and Linux. QEMU 7.2 has no
+	# "max" model (it came with QEMU 8.0), so max runs on Debian 13's QEMU.
+	cpu_run() { # cpu_run TAG STACK MODEL
+		system "$1" KEEL_STACK="$2" KEEL_QEMU_CPU="$3" KEEL_TEST_TAG="$1" \
+			KEEL_TEST_ONLY=tests/system/matrix-cpus.list
+	}
+	cpu_run cpu-rv64-sstc-off "$host" rv64,sstc=off
+	if [ "$host" = debian13 ] || [ -z "${root_msg##/*}" ]; then
+		cpu_run cpu-max debian13 max
+	else
+		n=$(grep -c . tests/system/matrix-cpus.list)
+		skipped=$((skipped + n))
+		skip_why+=("-cpu max, $n cases: it needs Debian 13's QEMU (QEMU 7.2 has no max model)")
+	fi
 fi
 
 for why in "${skip_why[@]}"; do

@@ -28,14 +28,16 @@ void arch_vcpu_load(struct vcpu *v, uint64_t hgatp)
 	csr_write(CSR_VSCAUSE, c->vscause);
 	csr_write(CSR_VSTVAL, c->vstval);
 	csr_write(CSR_VSATP, c->vsatp);
-	csr_write(CSR_HVIP, c->hvip);
 	/*
 	 * A guest without Sstc keeps UINT64_MAX here: QEMU 10.0 raises VSTIP
 	 * from vstimecmp even while henvcfg.STCE is 0, so a stale or reset
 	 * value would show the guest a timer interrupt Keel never set.
+	 * Before hvip: QEMU 7.2 clears mip.VSTIP on a vstimecmp write, which
+	 * would drop the VSTIP Keel injects for such a guest.
 	 */
 	if (host.sstc)
 		csr_write(CSR_VSTIMECMP, c->vstimecmp);
+	csr_write(CSR_HVIP, c->hvip);
 	if (host.fpu) {
 		/* the FPU must be on (sstatus.FS) for Keel to load it */
 		csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
