@@ -89,7 +89,9 @@ else
 	}
 	cpu_run cpu-rv64-sstc-off "$host" rv64,sstc=off
 	if [ "$host" = debian13 ] || [ -z "${root_msg##/*}" ]; then
-		cpu_run cpu-max debian13 max
+		# max,zama16b=false: QEMU 10's max has Zama16b, where a misaligned AMO within
+	# 16 bytes does not trap; the guests count those traps
+	cpu_run cpu-max debian13 max,zama16b=false
 	else
 		n=$(grep -c . tests/system/matrix-cpus.list)
 		skipped=$((skipped + n))
