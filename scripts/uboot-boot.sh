@@ -17,10 +17,15 @@
 # runs QEMU (0: every VM shut down, 1: a failure, 2: QEMU ended otherwise,
 # or U-Boot did not start Keel):
 #   -k keel.bin -B bundle.dtb [-s harts] [-M qemu-mem] [-- extra qemu args]
-# UBOOT= another U-Boot for QEMU virt in S-mode (its u-boot.bin)
+# UBOOT= another U-Boot for QEMU virt in S-mode (its u-boot.bin; default:
+# the stack's, Debian's qemu-riscv64_smode)
 set -euo pipefail
 
-UBOOT=${UBOOT:-/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin}
+# the stack's U-Boot (KEEL_STACK, scripts/stack.sh), as its QEMU and OpenSBI
+# shellcheck source=stack.sh
+. "$(dirname "$0")/stack.sh"
+stack_setup "${KEEL_STACK:-}" || exit 2
+UBOOT=${UBOOT:-$UBOOT_BIN}
 # Where U-Boot's booti is told Keel is: U-Boot 2023.01 moves the Image from
 # there to RAM base + the header's text_offset (2 MiB) before starting it.
 KERNEL_ADDR=${KERNEL_ADDR:-'${kernel_addr_r}'}
