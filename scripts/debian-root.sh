@@ -35,9 +35,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 command -v debootstrap >/dev/null || { echo "debian-root: debootstrap is missing: apt-get install debootstrap" >&2; exit 1; }
 
-# The Debian archive this machine's apt already uses (none is named here).
-mirror=$(sed -n 's/^URIs: *\([^ ]*\/debian\)\/*$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
-[ -n "$mirror" ] || mirror=$(sed -n 's/^deb  *\([^ ]*\/debian\)\/* .*/\1/p' /etc/apt/sources.list 2>/dev/null | head -n1)
+# The Debian archive this machine's apt already uses (none is named here);
+# without one, debootstrap's own default
+mirror=$("$(dirname "$0")/apt-archive.sh" debian) || mirror=
 
 echo "debian-root: making $root (debootstrap $suite: $pkgs; about a minute, once)" >&2
 rm -rf "$root.tmp"

@@ -53,11 +53,9 @@ case "$dir/" in "$repo"/*) die "$dir is inside the repository; give --dir outsid
 
 # The Debian archive (and security archive) this machine's apt uses,
 # exactly as scripts/debian-root.sh reads it.
-mirror=$(sed -n 's/^URIs: *\([^ ]*\/debian\)\/*$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
-[ -n "$mirror" ] || mirror=$(sed -n 's/^deb  *\([^ ]*\/debian\)\/* .*/\1/p' /etc/apt/sources.list 2>/dev/null | head -n1)
-[ -n "$mirror" ] || die "no Debian archive found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"
-security=$(sed -n 's/^URIs: *\([^ ]*\/debian-security\)\/*$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
-[ -n "$security" ] || security=$(sed -n 's/^deb  *\([^ ]*\/debian-security\)\/* .*/\1/p' /etc/apt/sources.list 2>/dev/null | head -n1)
+mirror=$("$repo/scripts/apt-archive.sh" debian) ||
+	die "no Debian archive found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"
+security=$("$repo/scripts/apt-archive.sh" debian-security) || security=
 
 mounts=()
 cleanup() {

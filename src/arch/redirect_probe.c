@@ -7,7 +7,7 @@
  * sets hstatus.SPV, clears mstatus.MPV in the state it returns with, and
  * mret lands at Keel's stvec with V=0. On QEMU 10.0 (Debian 13) an M-mode
  * write of mstatus cannot change MPV (csrw, csrs and csrc all leave it as
- * the trap set it: docs/boards.md shows the 30-line probe), so that mret
+ * the trap set it: docs/boards.md shows a short M-mode program), so that mret
  * goes back to VS-mode, at Keel's stvec address taken as a guest address,
  * and the guest loops on whatever its RAM holds there.
  *
