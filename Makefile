@@ -127,17 +127,26 @@ $(LIBFDT_DIR)/.stamp: $(LINUX_TARBALL)
 # -fwrapv: Linux 6.1's libfdt can overflow an int on a hostile blob
 # (fdt_next_tag, found by tests/fuzz); wrapping makes it a refused blob, as
 # the host fuzzers build it, instead of undefined behaviour.
-$(BUILD)/keel/libfdt/%.o: $(LIBFDT_DIR)/.stamp
+# The flags every object of Keel is compiled with, rewritten only when they
+# change: a change (-fPIE to -fno-pie, say) rebuilds every object instead
+# of linking old code with new.
+KEEL_FLAGS_STAMP := $(BUILD)/keel/.cflags
+$(KEEL_FLAGS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(KEEL_CFLAGS) $(KEEL_WARN)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(BUILD)/keel/libfdt/%.o: $(LIBFDT_DIR)/.stamp $(KEEL_FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      libfdt/$*.c"
 	@$(CC) $(KEEL_CFLAGS) -w -fwrapv -c $(LIBFDT_DIR)/$*.c -o $@
 
-$(BUILD)/keel/%.c.o: src/%.c $(LIBFDT_DIR)/.stamp
+$(BUILD)/keel/%.c.o: src/%.c $(LIBFDT_DIR)/.stamp $(KEEL_FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KEEL_CFLAGS) $(KEEL_WARN) -MMD -MP -c $< -o $@
 
-$(BUILD)/keel/%.S.o: src/%.S
+$(BUILD)/keel/%.S.o: src/%.S $(KEEL_FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(KEEL_CFLAGS) $(KEEL_WARN) -MMD -MP -c $< -o $@

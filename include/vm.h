@@ -24,6 +24,13 @@
 #define VM_UART_IRQ 10 /* its PLIC source, as on QEMU virt */
 #define VM_PLIC_BASE 0x0c000000UL
 #define VM_DTB_MAX 0x10000UL
+/*
+ * A guest's UART access reads the physical console at most this often
+ * (src/vdev/mmio.c). A 16-byte FIFO at 115200 baud fills in 1.4 ms, so
+ * nothing is lost, and a guest polling LSR does not pay for a device read
+ * on every poll.
+ */
+#define VM_CONSOLE_UART_POLL_US 50
 
 /*
  * RUNNING -> RESETTING (SRST reboot: every vCPU taken off its hart, RAM
@@ -64,6 +71,7 @@ struct vm {
 	struct vplic plic;
 	struct vm_console console; /* its share of the physical console */
 	uint64_t console_polled; /* when the physical console was last read for it */
+	uint64_t console_poll_ticks; /* how often, at most (vm_create: 50 us) */
 };
 
 extern struct vm vms[KEEL_MAX_VMS];

@@ -16,6 +16,7 @@
 #include "memops.h"
 #include "platform.h"
 #include "sbi_defs.h"
+#include "timebase.h"
 #include "vcpu_request.h"
 #include "vm.h"
 
@@ -133,6 +134,7 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	uint64_t root;
 
 	memset(vm, 0, sizeof(*vm));
+	vm->console_poll_ticks = ticks_from_us(platform.timebase_freq, VM_CONSOLE_UART_POLL_US);
 	vm->id = id;
 	vm->cfg = cfg;
 	vm->trace = trace;

@@ -5,8 +5,6 @@
  */
 #include "arch.h"
 #include "mmio_decode.h"
-#include "platform.h"
-#include "timebase.h"
 #include "trace.h"
 #include "vdev.h"
 #include "vm.h"
@@ -43,23 +41,16 @@ static int decode_access(struct vcpu *v, const struct trap_info *t, struct mmio_
 }
 
 /*
- * The physical console is read at most this often. A UART FIFO of 16
- * bytes at 115200 baud fills in 1.4 ms, so nothing is lost, and a guest
- * polling LSR does not pay for a device read on every poll.
+ * The physical console is read at most every vm->console_poll_ticks
+ * (VM_CONSOLE_UART_POLL_US, worked out from the timebase in vm_create so
+ * that this path, taken on every UART access, only loads it).
  */
-#define CONSOLE_POLL_US 50
-
 static void uart_pull_input(struct vm *vm)
 {
 	uint64_t now = arch_time_now();
-	/* on every LSR read: worked out once (racing harts store the same) */
-	static uint64_t poll_ticks;
-
-	if (!poll_ticks)
-		poll_ticks = ticks_from_us(platform.timebase_freq, CONSOLE_POLL_US);
 
 	/* the queue is looked at only when a poll is due or it has something */
-	if (now - vm->console_polled >= poll_ticks) {
+	if (now - vm->console_polled >= vm->console_poll_ticks) {
 		vm->console_polled = now;
 		vm_console_poll();
 		vdev_uart_feed(vm);
