@@ -166,6 +166,14 @@ QEMU_ARGS="-smp 3" sys_case isolation - "-F tests/system/data/isolation.dts -H 1
 sys_check isolation-victim isolation grep -q '^\[victim\] KEEL-TEST: PASS victim'
 sys_check isolation-overlap isolation awk '/^\[hostile\] KEEL-TEST:/ { h = NR } /^\[victim\] KEEL-TEST:/ { v = NR } END { exit !(h && v > h) }'
 sys_check isolation-keel-clean isolation sh -c '! grep -Eq "hypervisor fault|\[keel\] error:|unexpected" "$0"'
+# A VM that goes leaves nothing armed behind (guests/sleeper): three VMs
+# stop, reboot 20 times and HSM-stop with a vCPU asleep in wfi and its
+# timer armed, all on the victim's one hart. A stale deadline re-armed by
+# the host timer would freeze the hart, and the victim with it.
+for t in sstc no-sstc; do
+	QEMU_ARGS="-smp 1" sys_case stale-timer-$t - "-F tests/system/data/sleepers-$t.dts" 0 '^\[victim\] KEEL-TEST: PASS victim' 'not ok|KEEL-TEST: FAIL'
+	sys_check stale-timer-$t-sleepers stale-timer-$t sh -c '[ "$(grep -Ec "^\[(shutdown|reboot|hsm-stop)\] KEEL-TEST: PASS sleeper" "$0")" = 3 ]'
+done
 
 # The virtual PLIC (guests/plic): its DT node and the UART's line 10 into
 # it, the registers and their access faults, THRE and RX-data interrupts
