@@ -36,5 +36,10 @@ struct vcpu_context *sched_after_exit(struct vcpu_context *ctx);
 void sched_start(struct hart *h) __attribute__((noreturn));
 /* Take v off this hart if it is loaded here, saving its CSRs into it. */
 void sched_put_if_current(struct vcpu *v);
+/*
+ * On v's home hart, once its VM has left RUNNING: off the hart, OFF, its
+ * timers and requests dropped, and the VM's quiesce_seq acknowledged.
+ */
+void sched_park(struct vcpu *v);
 
 #endif

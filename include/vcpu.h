@@ -140,6 +140,11 @@ static inline bool vcpu_saved_irq_pending(const struct vcpu_csrs *c, bool sstc, 
 	return pending & c->vsie & (MIP_SSIP | MIP_STIP | MIP_SEIP);
 }
 
+/*
+ * OFF (HSM stopped, or its VM not running): its timers are disarmed, so
+ * nothing of it can set a host timer (hart_timer_update) or wake it.
+ */
+void vcpu_go_off(struct vcpu *v);
 /* wfi: give the hart up until an interrupt for this vCPU arrives. */
 void vcpu_block(struct vcpu *v);
 

@@ -49,6 +49,25 @@ static void load(struct hart *h, struct vcpu *v)
 }
 
 /*
+ * Its VM stopped or is being reset: take the vCPU off this hart with
+ * nothing left armed, then acknowledge. A vCPU parked while BLOCKED would
+ * otherwise keep its vstimecmp in hart_timer_update(), and once that time
+ * had passed, the host timer would fire at it again and again, and the
+ * hart would never run another vCPU.
+ */
+void sched_park(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	sched_put_if_current(v);
+	vcpu_go_off(v);
+	if (v->hart->woken == v)
+		v->hart->woken = NULL;
+	__atomic_store_n(&v->requests, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->quiesce_ack, vm->quiesce_seq, __ATOMIC_RELEASE);
+}
+
+/*
  * A vCPU whose VM was reset since it last ran starts again from the reset
  * state (vm_reboot() has reloaded RAM and set every vCPU's HSM state).
  */
@@ -94,10 +113,7 @@ static unsigned int update_vcpus(struct hart *h)
 		struct vm *vm = v->vm;
 
 		if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_RUNNING) {
-			/* stopped or being reset: off this hart, and say so */
-			sched_put_if_current(v);
-			__atomic_store_n(&v->requests, 0, __ATOMIC_RELAXED);
-			__atomic_store_n(&v->quiesce_ack, vm->quiesce_seq, __ATOMIC_RELEASE);
+			sched_park(v);
 			continue;
 		}
 		if (v->generation != vm->generation)

@@ -56,6 +56,9 @@ void hart_timer_expired(struct hart *h)
 	for (unsigned int i = 0; i < h->nr_vcpus; i++) {
 		struct vcpu *v = h->vcpus[i];
 
+		/* an OFF vCPU has nothing armed (vcpu_go_off) and nothing to wake */
+		if (v->run_state == VCPU_OFF)
+			continue;
 		if (v->timer_deadline <= now) {
 			v->timer_deadline = UINT64_MAX;
 			vcpu_set_irq(v, IRQ_VS_TIMER);

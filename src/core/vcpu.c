@@ -211,6 +211,14 @@ void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
 	hart_timer_update(v->hart);
 }
 
+void vcpu_go_off(struct vcpu *v)
+{
+	v->run_state = VCPU_OFF;
+	v->timer_deadline = UINT64_MAX;
+	v->timer_nudge = UINT64_MAX;
+	/* its saved vstimecmp stays: hart_timer_update() looks only at BLOCKED ones */
+}
+
 void vcpu_block(struct vcpu *v)
 {
 	/*

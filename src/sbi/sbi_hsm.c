@@ -56,7 +56,7 @@ static bool every_vcpu_stopped(const struct vm *vm)
 
 static void hart_stop(struct vcpu *v)
 {
-	v->run_state = VCPU_OFF;
+	vcpu_go_off(v);
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
 	hart_kick(v->hart);
 	/*
