@@ -86,8 +86,15 @@ static inline struct hart *this_hart(void)
 
 /* Ask hart h to look at its work: set the flag, then IPI it if remote. */
 void hart_kick(struct hart *h);
-/* Carry out the fences queued for this hart (any Keel busy-wait calls it). */
+/* Carry out the fences queued for this hart. */
 void hart_drain_fences(struct hart *h);
+/*
+ * What every Keel busy-wait for other harts calls on each turn: the
+ * fences queued for this hart, and the parking of its vCPUs whose VM left
+ * RUNNING (sched_park). Two harts that wait for each other so both go on:
+ * each answers what the other waits for. Call it holding no lock.
+ */
+void hart_serve_while_waiting(struct hart *h);
 
 /* Recompute and program the host timer for the vCPUs this hart runs. */
 void hart_timer_update(struct hart *h);

@@ -53,13 +53,15 @@ void monitor_parse(char *line, struct monitor_parsed *p);
 /* Find a VM by number or name among n names; -1 if none. */
 int monitor_find_vm(const char *arg, const char *const *names, unsigned int n);
 
-/* ---- the shell itself (src/core/monitor.c) ---- */
-
-/* Is the monitor open (typed bytes are its)? */
-bool monitor_open(void);
-/* Ctrl-A h */
-void monitor_toggle(void);
-/* One typed byte while it is open */
-void monitor_input(int c);
+/*
+ * ---- the shell itself (src/core/monitor.c) ----
+ * Both run on the boot hart only, from vm_console_service(): never inside
+ * a guest's exit, never with a lock held, since a command may wait for
+ * other harts (vm reset) or print for long (prof dump).
+ */
+/* Ctrl-A h: open or close it (nothing happens if it already is) */
+void monitor_set_open(bool open);
+/* One typed byte while it is open; false once it is closed (exit) */
+bool monitor_input(int c);
 
 #endif

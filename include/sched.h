@@ -30,6 +30,12 @@ static inline bool vcpu_loaded_here(const struct vcpu *v)
 	return v->hart == this_hart() && v->hart->current == v;
 }
 
+/*
+ * Work the boot hart does in its scheduler loop, outside any guest's exit
+ * and with no lock held (set by keel_main: the console's
+ * vm_console_service). A hook, so the scheduler needs no console code.
+ */
+extern void (*sched_boot_hart_service)(void);
 /* Called by trap.S with the whole of ctx saved: the context to enter. */
 struct vcpu_context *sched_after_exit(struct vcpu_context *ctx);
 /* A hart's first entry into a guest (boot and secondary harts). */

@@ -49,6 +49,7 @@ struct vm {
 	unsigned long generation;
 	/* bumped when the VM leaves RUNNING; each vCPU's hart acknowledges it */
 	unsigned long quiesce_seq;
+	bool restarting; /* a vm_restart() owns it (vm->lock) */
 	enum vm_stop_reason stop_reason;
 	bool trace;
 	bool test_hooks;
@@ -82,13 +83,22 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 /*
  * SRST reboot, from a vCPU of the VM on this hart: take every other vCPU
  * off its hart, reload image, DT and RAM, and let each vCPU's hart reset it
- * (vCPU 0 runs again, the others are STOPPED). Returns -1 if the VM was not
- * running (another vCPU stopped or reset it first).
+ * (vCPU 0 runs again, the others are STOPPED). Returns what vm_restart()
+ * does: VM_RESTART_WRONG_STATE or _BUSY if another vCPU or the monitor
+ * stopped or reset it first.
  */
 int vm_reboot(struct vm *vm);
+enum vm_restart_result {
+	VM_RESTART_DONE = 0,
+	VM_RESTART_WRONG_STATE = -1, /* not running (reset) / not stopped (start) */
+	VM_RESTART_BUSY = -2,        /* another restart of it is under way */
+	VM_RESTART_FAILED = -3,      /* its image could not be loaded: stopped */
+};
 /*
  * The same from Keel's monitor: reset a running VM (stopped = false), or
- * start a stopped one again (stopped = true). -1 if it is not in that state.
+ * start a stopped one again (stopped = true). Waits for the VM's other
+ * harts, so call it holding no lock. A stop that comes meanwhile wins: the
+ * VM then stays stopped.
  */
 int vm_restart(struct vm *vm, bool stopped);
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg);

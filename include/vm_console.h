@@ -11,8 +11,9 @@
  *
  * Input: whichever VM polls its console pulls what was typed (and the
  * boot hart does, every VM_CONSOLE_POLL_MS); Keel's own
- * Ctrl-A commands (console_keys.h) are taken out, and the rest goes to
- * the input queue of the VM that has the focus (Ctrl-A 0..9).
+ * Ctrl-A commands (console_keys.h) and the monitor's bytes are taken out
+ * for the boot hart, and the rest goes to the input queue of the VM that
+ * has the focus (Ctrl-A 0..9).
  */
 #ifndef KEEL_VM_CONSOLE_H
 #define KEEL_VM_CONSOLE_H
@@ -48,11 +49,19 @@ int vm_console_take(struct vm *vm);
 /* Is something queued for vm? (no lock: a hint, exact for its own reader) */
 bool vm_console_has_input(struct vm *vm);
 /*
- * Read the physical console now (Keel's commands, the monitor, the VMs'
- * queues). Guests' polls call it, and the boot hart every
- * VM_CONSOLE_POLL_MS, so Keel's keys work while no guest reads.
+ * Read the physical console now: bytes for a VM go to its queue; Keel's
+ * keys and the monitor's bytes wait for vm_console_service(). Guests'
+ * polls call it, from any hart and inside their exits (it only moves
+ * bytes), and the boot hart every VM_CONSOLE_POLL_MS, so Keel's keys work
+ * while no guest reads.
  */
 void vm_console_poll(void);
+/*
+ * On the boot hart, from its scheduler loop with no lock held: carry out
+ * what was typed for Keel (monitor commands, Ctrl-A p / d). A poll that
+ * queues something kicks the boot hart.
+ */
+void vm_console_service(void);
 #define VM_CONSOLE_POLL_MS 20
 
 #endif

@@ -289,6 +289,7 @@ static void boot_on_h_hart(unsigned long hartid)
 	load_bundle();
 
 	vm_console_setup(bundle.console_color);
+	sched_boot_hart_service = vm_console_service;
 	for (unsigned int i = 0; i < bundle.nr_vms; i++) {
 		const struct vm_config *c = &bundle.vms[i];
 		if (vm_create(&vms[i], i, c, &bundle))

@@ -13,25 +13,24 @@
 #include "trap.h"
 #include "vm.h"
 
+/*
+ * Only the boot hart runs the monitor (vm_console_service, from its
+ * scheduler loop, holding no lock), so its state needs no lock.
+ */
 static bool is_open;
 static char line[MONITOR_LINE];
 static unsigned int len;
-static struct spinlock monitor_lock; /* one hart runs a command at a time */
-
-bool monitor_open(void)
-{
-	return __atomic_load_n(&is_open, __ATOMIC_RELAXED);
-}
 
 static void prompt(void)
 {
 	console_write("keel> ", 6);
 }
 
-void monitor_toggle(void)
+void monitor_set_open(bool open)
 {
-	spin_lock(&monitor_lock);
-	is_open = !is_open;
+	if (open == is_open)
+		return;
+	is_open = open;
 	len = 0;
 	if (is_open) {
 		kprintf("\n[keel] monitor: type help; Ctrl-A h or exit to leave "
@@ -40,7 +39,6 @@ void monitor_toggle(void)
 	} else {
 		kprintf("\n[keel] monitor closed\n");
 	}
-	spin_unlock(&monitor_lock);
 }
 
 static const char *vm_state_name(enum vm_state s)
@@ -176,11 +174,19 @@ static void execute(char *text)
 		break;
 	case MON_VM_START:
 	case MON_VM_RESET:
-		if (vm_restart(&vms[vm], p.cmd == MON_VM_START))
+		switch (vm_restart(&vms[vm], p.cmd == MON_VM_START)) {
+		case VM_RESTART_WRONG_STATE:
 			kprintf("  VM '%s' is %s: %s\n", names[vm],
 				vm_state_name(__atomic_load_n(&vms[vm].state, __ATOMIC_RELAXED)),
 				p.cmd == MON_VM_START ? "vm start is for a stopped VM"
 						      : "vm reset is for a running VM");
+			break;
+		case VM_RESTART_BUSY:
+			kprintf("  VM '%s' is being restarted already: try again\n", names[vm]);
+			break;
+		default: /* done, or failed with its own message */
+			break;
+		}
 		break;
 	case MON_EXIT:
 		is_open = false;
@@ -194,13 +200,10 @@ static void execute(char *text)
 	}
 }
 
-void monitor_input(int c)
+bool monitor_input(int c)
 {
-	spin_lock(&monitor_lock);
-	if (!is_open) {
-		spin_unlock(&monitor_lock);
-		return;
-	}
+	if (!is_open)
+		return false;
 	if (c == '\r' || c == '\n') {
 		console_write("\n", 1);
 		line[len] = '\0';
@@ -219,5 +222,5 @@ void monitor_input(int c)
 		line[len++] = ch;
 		console_write(&ch, 1);
 	}
-	spin_unlock(&monitor_lock);
+	return is_open;
 }

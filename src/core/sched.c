@@ -21,6 +21,8 @@
 #include "vcpu_request.h"
 #include "vm.h"
 
+void (*sched_boot_hart_service)(void);
+
 static uint64_t slice_ticks(void)
 {
 	return ticks_from_us(platform.timebase_freq, SCHED_SLICE_US);
@@ -59,6 +61,12 @@ void sched_park(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 
+	/*
+	 * Parked inside its own exit (a wait that serves requests): that
+	 * exit must end in the scheduler, not back in the guest.
+	 */
+	if (vcpu_loaded_here(v))
+		hart_kick(v->hart);
 	sched_put_if_current(v);
 	vcpu_go_off(v);
 	if (v->hart->woken == v)
@@ -173,6 +181,9 @@ static struct vcpu *find_work(struct hart *h)
 		uint64_t now;
 		unsigned long pending;
 
+		/* Keel's own console work, outside every exit and lock (vm_console.h) */
+		if (h->index == 0 && sched_boot_hart_service)
+			sched_boot_hart_service();
 		/* the IPI first, then the flag: a later kick raises both again */
 		arch_clear_host_ipi();
 		__atomic_exchange_n(&h->work, 0, __ATOMIC_ACQ_REL);

@@ -154,6 +154,20 @@ void hart_drain_fences(struct hart *h)
 	}
 }
 
+void hart_serve_while_waiting(struct hart *h)
+{
+	hart_drain_fences(h);
+	for (unsigned int i = 0; i < h->nr_vcpus; i++) {
+		struct vcpu *v = h->vcpus[i];
+		struct vm *vm = v->vm;
+
+		if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_RUNNING &&
+		    __atomic_load_n(&v->quiesce_ack, __ATOMIC_RELAXED) !=
+			    __atomic_load_n(&vm->quiesce_seq, __ATOMIC_RELAXED))
+			sched_park(v);
+	}
+}
+
 void vcpu_remote_fence(struct vcpu *from, unsigned long targets, enum fence_kind kind,
 		       unsigned long start, unsigned long size, unsigned long asid)
 {
@@ -174,7 +188,7 @@ void vcpu_remote_fence(struct vcpu *from, unsigned long targets, enum fence_kind
 		__atomic_fetch_add(&pending, 1, __ATOMIC_RELAXED);
 		/* a full queue empties as its hart works; meanwhile serve ours */
 		while (!fence_enqueue(&harts[hi], &r))
-			hart_drain_fences(self);
+			hart_serve_while_waiting(self);
 		hart_kick(&harts[hi]);
 	}
 	if (per_hart[self->index]) {
@@ -184,8 +198,9 @@ void vcpu_remote_fence(struct vcpu *from, unsigned long targets, enum fence_kind
 	/*
 	 * The guest may free the memory behind the old mappings once the call
 	 * returns, so wait for every hart. Two harts fencing each other at
-	 * once each serve their own queue while they wait.
+	 * once each serve their own queue while they wait, and a hart that
+	 * waits for this one to leave a VM's vCPUs (vm_restart) is answered.
 	 */
 	while (__atomic_load_n(&pending, __ATOMIC_ACQUIRE))
-		hart_drain_fences(self);
+		hart_serve_while_waiting(self);
 }

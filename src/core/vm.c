@@ -218,11 +218,13 @@ static void wait_for_quiesce(struct vm *vm, unsigned long seq)
 			continue;
 		/*
 		 * A later stop may bump the sequence again: any acknowledgement
-		 * at or after seq will do. A hart that is fencing this one
-		 * waits for it meanwhile.
+		 * at or after seq will do. Meanwhile this hart answers what
+		 * others wait for from it: their fences, and the parking of
+		 * another VM's vCPUs here if that VM is being reset from a hart
+		 * that waits for us in turn (two reboots on crossed harts).
 		 */
 		while ((long)(__atomic_load_n(&u->quiesce_ack, __ATOMIC_ACQUIRE) - seq) < 0)
-			hart_drain_fences(self);
+			hart_serve_while_waiting(self);
 	}
 }
 
@@ -236,11 +238,17 @@ int vm_restart(struct vm *vm, bool stopped)
 	unsigned long seq;
 
 	spin_lock(&vm->lock);
+	if (vm->restarting) {
+		spin_unlock(&vm->lock);
+		return VM_RESTART_BUSY;
+	}
 	if (vm->state != (stopped ? VM_STOPPED : VM_RUNNING)) {
 		spin_unlock(&vm->lock);
-		return -1;
+		return VM_RESTART_WRONG_STATE;
 	}
+	/* seq names this restart: a stop (and a start) meanwhile bump it again */
 	seq = ++vm->quiesce_seq;
+	vm->restarting = true;
 	__atomic_store_n(&vm->state, VM_RESETTING, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
 
@@ -250,7 +258,10 @@ int vm_restart(struct vm *vm, bool stopped)
 	vm->reboots++; /* the guest reads it as /chosen/keel,boot-count */
 	if (vm_load(vm)) {
 		vm_stop(vm, VM_STOP_FAILURE, "its image could not be loaded");
-		return -1;
+		spin_lock(&vm->lock);
+		vm->restarting = false;
+		spin_unlock(&vm->lock);
+		return VM_RESTART_FAILED;
 	}
 	spin_lock(&vm->dev_lock);
 	devices_reset(vm);
@@ -263,17 +274,21 @@ int vm_restart(struct vm *vm, bool stopped)
 				 i == 0 ? SBI_HSM_STATE_STARTED : SBI_HSM_STATE_STOPPED,
 				 __ATOMIC_RELAXED);
 	}
-	pr_info("VM '%s' restarted from its image\n", vm->cfg->name);
 
 	spin_lock(&vm->lock);
-	if (vm->state == VM_RESETTING) {
+	/* stopped meanwhile: it stays stopped, whatever was reloaded */
+	if (vm->state == VM_RESETTING && vm->quiesce_seq == seq) {
 		vm->generation++;
 		/* the new generation is visible to whoever sees RUNNING */
 		__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
+		seq = 0;
 	}
+	vm->restarting = false;
 	spin_unlock(&vm->lock);
+	if (!seq)
+		pr_info("VM '%s' restarted from its image\n", vm->cfg->name);
 	kick_all_vcpus(vm);
-	return 0;
+	return VM_RESTART_DONE;
 }
 
 static void pmu_dump_line(const char *text)

@@ -8,10 +8,13 @@
 #   KEEL_QEMU_CPU=MODEL  another CPU model (QEMU -cpu; a case's own -cpu wins)
 #   KEEL_TEST_ONLY=FILE  only the cases named in FILE, one per line
 #   KEEL_TEST_TAG=TAG    names become system/NAME@TAG, logs build/system/TAG/
+#   KEEL_BIN=FILE        the Keel image to boot (default build/keel.bin; make
+#                        test boots build/keel-debug.bin, docs/smp.md)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 TIMEOUT=${KEEL_TEST_TIMEOUT:-60}
+export KEEL_BIN=${KEEL_BIN:-build/keel.bin}
 TAG=${KEEL_TEST_TAG:-}
 ONLY=${KEEL_TEST_ONLY:-}
 out=build/system${TAG:+/$TAG}
@@ -38,7 +41,7 @@ sys_case() {
 		# "typed" is sent to the console every half second, as if typed
 		# QEMU_ARGS (set before sys_case) go to QEMU as they are
 		# shellcheck disable=SC2086
-		timeout "$TIMEOUT" scripts/run-qemu.sh -k build/keel.bin -B "$bundle" \
+		timeout "$TIMEOUT" scripts/run-qemu.sh -k "$KEEL_BIN" -B "$bundle" \
 			-- ${QEMU_ARGS:-} < <(if [ -n "$typed" ]; then
 				for _ in $(seq 20); do sleep 0.5; printf '%s' "$typed"; done
 			    fi) >>"$log" 2>&1
