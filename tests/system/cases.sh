@@ -74,6 +74,10 @@ sys_check one-vm-reboots-alone one-vm-reboots grep -q '^\[reboot\] KEEL-TEST: PA
 # Keel's monitor shell (Ctrl-A h): every command answered while Linux and
 # the demo guest run; the demo VM stopped, started and reset from it.
 sys_script monitor tests/system/monitor.sh
+# The monitor under load: VMs that poll their UART, sleep in wfi, flood
+# DBCN and take interrupts are stopped, started and reset round after
+# round; every command answered, every VM goes on (docs/isolation.md).
+sys_script monitor-stress tests/system/monitor-stress.sh
 # /options/on-last-vm-stop = "keep-running": Keel outlives its last VM;
 # the monitor starts it again, then powers off (docs/config.md).
 sys_script keep-running tests/system/keep-running.sh
