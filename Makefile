@@ -101,17 +101,32 @@ KEEL_LDFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany --specs=picolibc.spec
 	-B$(PIE_LD_DIR)/ -Wl,-pie,--no-dynamic-linker,-z,notext \
 	-T linker.ld -Wl,--no-warn-rwx-segments -DPICOLIBC_INTEGER_PRINTF_SCANF
 
+# make keel-debug: the same Keel with its run-time checks on
+# (-DKEEL_LOCK_CHECK: the lock order of docs/smp.md), objects in
+# build/keel-debug/, image build/keel-debug.bin. make test boots it.
+ifeq ($(KEEL_DEBUG),1)
+KOBJ := $(BUILD)/keel-debug
+KIMG := $(BUILD)/keel-debug
+KEEL_CFLAGS += -DKEEL_LOCK_CHECK
+else
+KOBJ := $(BUILD)/keel
+KIMG := $(BUILD)/keel
+endif
+
 KEEL_SRCS := $(wildcard src/boot/*.S src/arch/*.S src/arch/*.c src/core/*.c \
 	src/sbi/*.c src/vdev/*.c src/prof/*.c)
-KEEL_OBJS := $(patsubst src/%,$(BUILD)/keel/%.o,$(KEEL_SRCS))
+KEEL_OBJS := $(patsubst src/%,$(KOBJ)/%.o,$(KEEL_SRCS))
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c
-LIBFDT_OBJS := $(patsubst %.c,$(BUILD)/keel/libfdt/%.o,$(LIBFDT_SRCS))
+LIBFDT_OBJS := $(patsubst %.c,$(KOBJ)/libfdt/%.o,$(LIBFDT_SRCS))
 
-.PHONY: all keel keel-builtin FORCE guests linux run test unit system bench debug clean fuzz fuzz-host
+.PHONY: all keel keel-debug keel-builtin FORCE guests linux run test unit system bench debug clean fuzz fuzz-host
 
 all: keel guests
 
 keel: $(BUILD)/keel.bin
+
+keel-debug:
+	@$(MAKE) --no-print-directory KEEL_DEBUG=1 $(BUILD)/keel-debug.bin
 
 # libfdt comes from the sources Debian's linux-source ships; it is
 # extracted into build/, never committed.
@@ -130,23 +145,23 @@ $(LIBFDT_DIR)/.stamp: $(LINUX_TARBALL)
 # The flags every object of Keel is compiled with, rewritten only when they
 # change: a change (-fPIE to -fno-pie, say) rebuilds every object instead
 # of linking old code with new.
-KEEL_FLAGS_STAMP := $(BUILD)/keel/.cflags
+KEEL_FLAGS_STAMP := $(KOBJ)/.cflags
 $(KEEL_FLAGS_STAMP): FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(KEEL_CFLAGS) $(KEEL_WARN)' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
-$(BUILD)/keel/libfdt/%.o: $(LIBFDT_DIR)/.stamp $(KEEL_FLAGS_STAMP)
+$(KOBJ)/libfdt/%.o: $(LIBFDT_DIR)/.stamp $(KEEL_FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      libfdt/$*.c"
 	@$(CC) $(KEEL_CFLAGS) -w -fwrapv -c $(LIBFDT_DIR)/$*.c -o $@
 
-$(BUILD)/keel/%.c.o: src/%.c $(LIBFDT_DIR)/.stamp $(KEEL_FLAGS_STAMP)
+$(KOBJ)/%.c.o: src/%.c $(LIBFDT_DIR)/.stamp $(KEEL_FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KEEL_CFLAGS) $(KEEL_WARN) -MMD -MP -c $< -o $@
 
-$(BUILD)/keel/%.S.o: src/%.S $(KEEL_FLAGS_STAMP)
+$(KOBJ)/%.S.o: src/%.S $(KEEL_FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(KEEL_CFLAGS) $(KEEL_WARN) -MMD -MP -c $< -o $@
@@ -155,12 +170,12 @@ $(PIE_LD_DIR)/ld:
 	@mkdir -p $(dir $@)
 	@p=$$(command -v $(PIE_LD)) || { echo "$(PIE_LD) not found: install binutils-riscv64-linux-gnu" >&2; exit 1; }; ln -sf "$$p" $@
 
-$(BUILD)/keel.elf: $(KEEL_OBJS) $(LIBFDT_OBJS) linker.ld | $(PIE_LD_DIR)/ld
+$(KIMG).elf: $(KEEL_OBJS) $(LIBFDT_OBJS) linker.ld | $(PIE_LD_DIR)/ld
 	@echo "  LD      $@"
 	@$(CC) $(KEEL_LDFLAGS) -o $@ $(KEEL_OBJS) $(LIBFDT_OBJS) -lc -lgcc
 	@scripts/check-relocs.sh $@ || { rm -f $@; exit 1; }
 
-$(BUILD)/keel.bin: $(BUILD)/keel.elf
+$(KIMG).bin: $(KIMG).elf
 	@$(OBJCOPY) -O binary $< $@
 	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes)"
 
@@ -197,7 +212,7 @@ FORCE:
 #   make keel-builtin CONFIG=configs/default.dts   (or BUNDLE=my.dtb)
 # gives build/keel-builtin.bin; a bundle loaded beside it still wins.
 BUILTIN_DTB := $(or $(BUNDLE),$(BUILD)/builtin/bundle.dtb)
-BUILTIN_OBJ := $(BUILD)/keel/boot/builtin_bundle.S.o
+BUILTIN_OBJ := $(KOBJ)/boot/builtin_bundle.S.o
 keel-builtin: $(BUILD)/keel-builtin.bin
 
 $(BUILD)/builtin/bundle.dtb: FORCE guests $(GUEST_DEPS)
@@ -298,7 +313,7 @@ unit:
 	@$(MAKE) --no-print-directory $(LIBFDT_DIR)/.stamp
 	@$(MAKE) --no-print-directory -C tests/unit O=$(abspath $(BUILD)/unit) LIBFDT_DIR=$(abspath $(LIBFDT_DIR))
 
-test: keel guests linux unit
+test: keel keel-debug guests linux unit
 	@tests/run-all.sh
 
 bench: keel guests

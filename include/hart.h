@@ -70,6 +70,7 @@ struct hart {
 	long fw_ctr[FW_EVENTS_TRACKED];
 
 	struct spinlock fence_lock;
+	struct lock_stack locks_held; /* debug build: the ranks it holds (spinlock.h) */
 	struct fence_request fences[HART_FENCE_QUEUE_LEN];
 	unsigned int fence_head, fence_tail;
 };

@@ -16,7 +16,7 @@ void hw_uart_init(const struct hw_uart *u);
 void hw_uart_putc(char c);
 int hw_uart_getc(void);
 
-static struct spinlock console_lock;
+static struct spinlock console_lock = SPINLOCK_INIT(LOCK_CONSOLE_OUT);
 /* Without a UART Keel can drive, it borrows the firmware's console. */
 static bool use_firmware_console;
 

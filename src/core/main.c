@@ -250,6 +250,7 @@ void keel_main(unsigned long hartid, const void *fdt)
 
 	h->index = 0;
 	h->hartid = hartid;
+	spinlock_init(&h->fence_lock, LOCK_HART_FENCES);
 	h->stack_top = (unsigned long)hart_stacks + KEEL_STACK_SIZE;
 	h->slice_end = UINT64_MAX;
 	h->timer_deadline = UINT64_MAX;

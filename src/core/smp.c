@@ -54,6 +54,7 @@ static void start_hart(const struct platform_hart *p)
 
 	h->index = nr_harts;
 	h->hartid = p->hartid;
+	spinlock_init(&h->fence_lock, LOCK_HART_FENCES);
 	h->stack_top = (unsigned long)hart_stacks + (h->index + 1) * KEEL_STACK_SIZE;
 	h->slice_end = UINT64_MAX;
 	h->timer_deadline = UINT64_MAX;

@@ -156,6 +156,7 @@ void hart_drain_fences(struct hart *h)
 
 void hart_serve_while_waiting(struct hart *h)
 {
+	lock_check_none_held("waited for other harts");
 	hart_drain_fences(h);
 	for (unsigned int i = 0; i < h->nr_vcpus; i++) {
 		struct vcpu *v = h->vcpus[i];

@@ -134,6 +134,9 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	uint64_t root;
 
 	memset(vm, 0, sizeof(*vm));
+	spinlock_init(&vm->lock, LOCK_VM_STATE);
+	spinlock_init(&vm->dev_lock, LOCK_VM_DEVICES);
+	spinlock_init(&vm->console.lock, LOCK_VM_CONSOLE);
 	vm->console_poll_ticks = ticks_from_us(platform.timebase_freq, VM_CONSOLE_UART_POLL_US);
 	vm->id = id;
 	vm->cfg = cfg;

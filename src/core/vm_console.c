@@ -15,7 +15,7 @@
 static bool use_color;
 static unsigned int focus; /* the VM that gets what is typed */
 static struct console_keys keys;
-static struct spinlock input_lock;
+static struct spinlock input_lock = SPINLOCK_INIT(LOCK_CONSOLE_INPUT);
 
 void vm_console_setup(bool color)
 {

@@ -19,7 +19,7 @@ unsigned int prof_on; /* read on every exit (exit_stats.h): one word */
 static uint64_t prof_period;     /* timebase ticks between samples */
 static unsigned int prof_hz;
 static bool prof_callchain;
-static struct spinlock prof_lock; /* start, stop, dump */
+static struct spinlock prof_lock = SPINLOCK_INIT(LOCK_PROFILER); /* start, stop, dump */
 
 
 void prof_init(void)
