@@ -166,6 +166,13 @@ QEMU_ARGS="-smp 3" sys_case isolation - "-F tests/system/data/isolation.dts -H 1
 sys_check isolation-victim isolation grep -q '^\[victim\] KEEL-TEST: PASS victim'
 sys_check isolation-overlap isolation awk '/^\[hostile\] KEEL-TEST:/ { h = NR } /^\[victim\] KEEL-TEST:/ { v = NR } END { exit !(h && v > h) }'
 sys_check isolation-keel-clean isolation sh -c '! grep -Eq "hypervisor fault|\[keel\] error:|unexpected" "$0"'
+# Per-hart CSRs without a VS copy (guests/hartcsr): two VMs of two vCPUs
+# on one hart write their own scounteren, senvcfg (and sstateen0, siselect,
+# FP and vector state where the hart lets a guest reach them) and read them
+# back across a few hundred switches; U-mode's counter access follows the
+# VM's own scounteren; a vCPU starts with the reset values, not another's.
+sys_case hartcsr - "-F tests/system/data/hartcsr.dts" 0 '^\[csr-a\] KEEL-TEST: PASS hartcsr' 'not ok|KEEL-TEST: FAIL'
+sys_check hartcsr-b hartcsr grep -q '^\[csr-b\] KEEL-TEST: PASS hartcsr'
 
 # The virtual PLIC (guests/plic): its DT node and the UART's line 10 into
 # it, the registers and their access faults, THRE and RX-data interrupts
