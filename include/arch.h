@@ -11,6 +11,12 @@
 
 struct host_features {
 	bool sstc;              /* stimecmp usable from HS */
+	bool smstateen;         /* hstateen0 usable from HS: Keel sets what guests reach */
+	/*
+	 * A guest's siselect (Ssaia, Sscsrind) reaches vsiselect, which Keel
+	 * then switches per vCPU: the hart has it and no Smstateen to deny it.
+	 */
+	bool vsiselect;
 	bool fpu;               /* 'd' in riscv,isa: guests' FP state is switched */
 	unsigned int gstage_levels; /* 4 = Sv48x4, 3 = Sv39x4 */
 	unsigned int vmid_bits;

@@ -45,6 +45,8 @@ static void vcpu_entry_state(struct vcpu *v, unsigned long pc, unsigned long a0,
 	c->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | HSTATUS_VSXL_64;
 	c->vsstatus = SSTATUS_UXL_64;
 	c->hcounteren = COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR;
+	/* senvcfg is 0, as after reset; scounteren as the firmware leaves it */
+	c->scounteren = SCOUNTEREN_AT_START;
 	c->henvcfg = v->vm->guest_sstc ? ENVCFG_STCE : 0;
 	c->vstimecmp = UINT64_MAX;
 	v->timer_deadline = UINT64_MAX;
