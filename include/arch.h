@@ -11,6 +11,18 @@
 
 struct host_features {
 	bool sstc;              /* stimecmp usable from HS */
+	/*
+	 * hstateen0 usable from HS: Keel sets what guests reach. The caller
+	 * sets it when the DT names Smstateen; arch_probe_host() keeps it if
+	 * a read of hstateen0 does not trap.
+	 */
+	bool smstateen;
+	/*
+	 * A guest's siselect (Ssaia, Sscsrind) reaches vsiselect, which Keel
+	 * then switches per vCPU: the DT names one of them, vsiselect reads,
+	 * and there is no Smstateen to deny it. Set and kept as smstateen.
+	 */
+	bool vsiselect;
 	bool fpu;               /* 'd' in riscv,isa: guests' FP state is switched */
 	unsigned int gstage_levels; /* 4 = Sv48x4, 3 = Sv39x4 */
 	unsigned int vmid_bits;
@@ -27,7 +39,10 @@ struct host_features {
 
 extern struct host_features host;
 
-/* Find out what the hart really supports (Sstc, hgatp modes, VMID width). */
+/*
+ * Find out what the hart really supports (Sstc, hgatp modes, VMID width;
+ * Smstateen and vsiselect where the DT says so: smstateen, vsiselect).
+ */
 void arch_probe_host(struct host_features *h);
 /*
  * Run one guest trap through the firmware's redirect and see it land: true

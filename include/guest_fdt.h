@@ -35,7 +35,8 @@ int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p);
  * The guest's riscv,isa: the host's, without 'h' (Keel does not offer
  * nested virtualisation) and without "_sstc" unless guest_has_sstc, and
  * without the extensions Keel does not virtualise yet (cache-block ops,
- * Svpbmt, Svadu, Sscofpmf, AIA, Smstateen: see guest_fdt.c).
+ * Svpbmt, Svadu, Sscofpmf, AIA, Smstateen: see guest_fdt.c), nor 'v' and
+ * the "zv..." ones (Keel keeps the vector unit off: docs/isolation.md).
  */
 void guest_isa_string(const char *host_isa, bool guest_has_sstc, char *out, unsigned long outlen);
 

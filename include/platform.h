@@ -22,6 +22,9 @@ struct platform_hart {
 	unsigned long hartid;
 	bool has_h;    /* H in riscv,isa-extensions, or else in riscv,isa */
 	bool has_sstc; /* Sstc, the same way */
+	bool has_smstateen; /* Smstateen or Ssstateen: hstateen0 (arch_probe_host) */
+	/* Ssaia, Smaia, Sscsrind or Smcsrind: siselect, vsiselect (docs/isolation.md) */
+	bool has_siselect;
 	bool enabled;  /* status is "okay" (or absent) */
 	/*
 	 * Keel can run here: enabled, RV64 with what Keel is built for

@@ -147,6 +147,13 @@ void pmu_hw_switch(struct vcpu_pmu *pmu, pmu_raw_read_fn raw);
  * is a mask of COUNTEREN_CY / COUNTEREN_IR bits (bit = counter index).
  */
 unsigned long pmu_counteren_trapped(const struct vcpu_pmu *pmu);
+/*
+ * The vCPU's hcounteren: cycle, time and instret readable straight from
+ * the CSRs, except the configured ones above. The one place it is
+ * decided: the SBI PMU calls and a vCPU's (re)start both take it from here,
+ * so a counter that outlives an HSM stop and start still traps.
+ */
+unsigned long pmu_hcounteren(const struct vcpu_pmu *pmu);
 /* Keel answers a guest read of this counter's CSR itself. */
 bool pmu_emulates_read(const struct vcpu_pmu *pmu, unsigned int counter);
 

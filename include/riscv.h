@@ -59,6 +59,7 @@
 #define SSTATUS_FS_INITIAL (1UL << 13)
 #define SSTATUS_FS_CLEAN (2UL << 13)
 #define SSTATUS_FS_DIRTY (3UL << 13)
+#define SSTATUS_VS (3UL << 9) /* the vector unit: Off, Initial, Clean, Dirty */
 #define SSTATUS_SUM (1UL << 18)
 #define SSTATUS_MXR (1UL << 19)
 #define SSTATUS_UXL_64 (2UL << 32)
@@ -95,6 +96,16 @@
 #define COUNTEREN_CY (1UL << 0)
 #define COUNTEREN_TM (1UL << 1)
 #define COUNTEREN_IR (1UL << 2)
+/*
+ * scounteren as OpenSBI leaves it for its S-mode payload (mstatus_init in
+ * lib/sbi/sbi_hart.c): user mode may read cycle, time and instret. Each
+ * vCPU starts with it, as on a machine without Keel.
+ */
+#define SCOUNTEREN_AT_START (COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR)
+
+/* hstateen0 (Smstateen): what VS- and VU-mode may reach */
+#define HSTATEEN0_ENVCFG (1UL << 62) /* senvcfg */
+#define HSTATEEN0_SE0 (1UL << 63)    /* sstateen0 */
 
 /* page-table entry bits (also the G-stage) */
 #define PTE_V (1UL << 0)

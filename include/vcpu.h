@@ -24,6 +24,14 @@ struct vcpu_csrs {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
 	unsigned long hvip, hstatus, henvcfg, hcounteren;
 	unsigned long vstimecmp;
+	/*
+	 * S CSRs the H extension has no VS copy of: a guest in VS-mode reads
+	 * and writes the hart's own, so every vCPU's must be switched in and
+	 * out with it (docs/isolation.md, "Per-hart CSRs").
+	 */
+	unsigned long scounteren, senvcfg;
+	/* the AIA's siselect, where a guest reaches it (host.vsiselect) */
+	unsigned long vsiselect;
 };
 
 /* The guest's FPU state while it is not on the hart (see src/arch/fp.S). */

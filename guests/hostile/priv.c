@@ -11,16 +11,14 @@
 #include "hostile.h"
 #include "test.h"
 #include "trap.h"
+#include "user.h"
 
-#define SSTATUS_SPP (1UL << 8)
 #define SIE_STIE (1UL << 5)
 #define SCAUSE_STI (SCAUSE_IRQ | 5)
-#define ECALL_FROM_U 8
 #define MAX_RECS 64
 
 extern char priv_both[], priv_both_end[], priv_user[], priv_user_end[];
-extern char user_main[], user_load[], user_wfi[], user_return[];
-void run_user(void *fn, void *user_sp, unsigned long s2);
+extern char user_main[], user_load[], user_wfi[];
 extern char trap_vector[];	/* guests/common/vector.S */
 
 static const char *const both_names[] = {

@@ -124,6 +124,9 @@ static void do_cmd(volatile struct hart *h)
 	case CMD_BARRIER:
 		h->val = barrier_run();
 		break;
+	case CMD_PMU:
+		hart_pmu(h);
+		break;
 	}
 }
 

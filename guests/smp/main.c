@@ -221,21 +221,32 @@ static void test_start(void)
 		      SBI_ERR_INVALID_PARAM, "HSM hart_start(hart %lu = nr_harts)", nr_harts);
 }
 
-/* Each secondary stops itself, then starts again with a new opaque. */
+/* Hart h stops itself, then starts again with a new opaque. */
+static void stop_restart(unsigned long h)
+{
+	unsigned long t0 = rdtime();
+	int ok;
+
+	post(h, CMD_STOP, 0, 0, 0);
+	ok = wait_status(h, SBI_HSM_STATE_STOPPED, WAIT_LONG);
+	CHECK(ok, "hart %lu: hart_stop, then get_status STOPPED (%lu us; a failed "
+	      "hart_stop returns: error %ld)", h, ticks_us(rdtime() - t0), harts[h].ret);
+	start_hart(h, opaque_for(h, 2), "hart_start again");
+}
+
+/* Each secondary in turn; the first with an SBI PMU counter configured. */
 static void test_stop_restart(void)
 {
-	unsigned long h, t0;
-	int ok;
+	unsigned long h;
+	int pmu_done = 0;
 
 	for (h = 0; h < nr_harts; h++) {
 		if (h == boot_hart)
 			continue;
-		t0 = rdtime();
-		post(h, CMD_STOP, 0, 0, 0);
-		ok = wait_status(h, SBI_HSM_STATE_STOPPED, WAIT_LONG);
-		CHECK(ok, "hart %lu: hart_stop, then get_status STOPPED (%lu us; a failed "
-		      "hart_stop returns: error %ld)", h, ticks_us(rdtime() - t0), harts[h].ret);
-		start_hart(h, opaque_for(h, 2), "hart_start again");
+		if (!pmu_done++)
+			test_pmu_stop_start(h, stop_restart);
+		else
+			stop_restart(h);
 	}
 }
 

@@ -26,7 +26,10 @@ enum cmd {
 	CMD_PAGING_OFF,
 	CMD_TIMER,		/* timer_round(arg[0] = use stimecmp) */
 	CMD_BARRIER,		/* barrier_run() */
+	CMD_PMU,		/* hart_pmu(): arg[0] = enum pmu_step */
 };
+
+enum pmu_step { PMU_SETUP, PMU_READ, PMU_RELEASE };
 
 struct hart {
 	/* boot hart -> this hart: a command and its sequence number */
@@ -100,12 +103,15 @@ void timer_round(volatile struct hart *h);
 void timer_irq(volatile struct hart *h);
 unsigned long barrier_run(void);
 void barrier_reset(void);
+void hart_pmu(volatile struct hart *h);
 
 /* the checks, in the order main() runs them */
 void test_ipi(void);
 void test_fence(void);
 void test_timers(void);
 void test_suspend(void);
+/* pmu.c: restart(s) stops hart s and starts it again */
+void test_pmu_stop_start(unsigned long s, void (*restart)(unsigned long s));
 
 #endif /* __ASSEMBLER__ */
 #endif

@@ -12,6 +12,7 @@
 #define CSR_STVEC 0x105
 #define CSR_SCOUNTEREN 0x106
 #define CSR_SENVCFG 0x10a
+#define CSR_SSTATEEN0 0x10c
 #define CSR_SSCRATCH 0x140
 #define CSR_SEPC 0x141
 #define CSR_SCAUSE 0x142
@@ -28,6 +29,7 @@
 #define CSR_HCOUNTEREN 0x606
 #define CSR_HGEIE 0x607
 #define CSR_HENVCFG 0x60a
+#define CSR_HSTATEEN0 0x60c
 #define CSR_HTVAL 0x643
 #define CSR_HIP 0x644
 #define CSR_HVIP 0x645
@@ -42,6 +44,7 @@
 #define CSR_VSCAUSE 0x242
 #define CSR_VSTVAL 0x243
 #define CSR_VSIP 0x244
+#define CSR_VSISELECT 0x250
 #define CSR_VSTIMECMP 0x24d
 #define CSR_VSATP 0x280
 

@@ -8,6 +8,8 @@
  * unsigned long guarded_hlvx_wu(unsigned long addr, unsigned long *cause)
  * unsigned long guarded_hlv_d(unsigned long addr, unsigned long *cause)
  * unsigned long guarded_read_stimecmp(unsigned long *cause)
+ * unsigned long guarded_read_hstateen0(unsigned long *cause)
+ * unsigned long guarded_read_vsiselect(unsigned long *cause)
  * *cause is left alone when no trap happens.
  */
 	.text
@@ -75,5 +77,25 @@ guarded_read_stimecmp:
 	csrrw	t1, stvec, t1
 	li	a0, 0
 	csrr	a0, 0x14d
+	csrw	stvec, t1
+	ret
+
+	.globl	guarded_read_hstateen0
+guarded_read_hstateen0:
+	mv	t2, a0
+	lla	t1, guard_trap
+	csrrw	t1, stvec, t1
+	li	a0, 0
+	csrr	a0, 0x60c
+	csrw	stvec, t1
+	ret
+
+	.globl	guarded_read_vsiselect
+guarded_read_vsiselect:
+	mv	t2, a0
+	lla	t1, guard_trap
+	csrrw	t1, stvec, t1
+	li	a0, 0
+	csrr	a0, 0x250
 	csrw	stvec, t1
 	ret

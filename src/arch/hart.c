@@ -8,6 +8,8 @@
 #include "sbi_defs.h"
 
 unsigned long guarded_read_stimecmp(unsigned long *cause);
+unsigned long guarded_read_hstateen0(unsigned long *cause);
+unsigned long guarded_read_vsiselect(unsigned long *cause);
 extern char trap_entry[];
 
 struct host_features host;
@@ -67,6 +69,25 @@ void arch_probe_host(struct host_features *h)
 
 	guarded_read_stimecmp(&cause);
 	h->sstc = cause == 0;
+	/*
+	 * Probed only where the DT names them: a probe that traps goes
+	 * through the firmware's illegal-instruction redirect, which a board
+	 * need not get right for HS-mode (and on QEMU 7.2 with OpenSBI 1.1,
+	 * after one such trap every guest illegal instruction counted one
+	 * instruction more in make bench, none of it in Keel's exit path).
+	 */
+	if (h->smstateen) {
+		/* and the firmware lets HS-mode at it (mstateen0.SE0) */
+		cause = 0;
+		guarded_read_hstateen0(&cause);
+		h->smstateen = cause == 0;
+	}
+	if (h->vsiselect) {
+		/* with Smstateen, hstateen0 keeps guests away from it (arch_hart_init) */
+		cause = 0;
+		guarded_read_vsiselect(&cause);
+		h->vsiselect = cause == 0 && !h->smstateen;
+	}
 	h->gstage_levels = probe_gstage_levels();
 	h->vmid_bits = probe_vmid_bits();
 	r = fw_sbi_call(SBI_EXT_BASE, SBI_EXT_BASE_GET_MVENDORID, 0, 0, 0, 0);
@@ -92,6 +113,18 @@ void arch_hart_init(void)
 	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
 	csr_write(CSR_HTIMEDELTA, 0);
 	csr_write(CSR_HGEIE, 0);
+	/*
+	 * With Smstateen, a guest reaches of the state it gates only its own
+	 * senvcfg (switched per vCPU). sstateen0, the AIA's and Sscsrind's
+	 * siselect/sireg, stopei, CTR, scontext, jvt and Zfinx's fcsr have no
+	 * VS copy Keel switches: the guest gets an illegal instruction for
+	 * them (a virtual-instruction exit first), as on a hart without them,
+	 * and its riscv,isa does not name them (guest_fdt.c). hstateen1-3
+	 * gate only sstateen1-3, which hold no state yet (and OpenSBI leaves
+	 * them to M-mode: writing them would trap).
+	 */
+	if (host.smstateen)
+		csr_write(CSR_HSTATEEN0, HSTATEEN0_ENVCFG);
 	/* Keel's timer and IPIs; interrupts are taken only while a guest runs */
 	csr_write(CSR_SIE, MIP_STIP | MIP_SSIP);
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
@@ -100,6 +133,12 @@ void arch_hart_init(void)
 	 * arch_vcpu_load() turns it on for the guest. Keel never uses it.
 	 */
 	csr_clear(CSR_SSTATUS, SSTATUS_FS);
+	/*
+	 * The vector unit stays off for good (sstatus.VS; OpenSBI turns it
+	 * on): Keel does not switch vector registers, so a guest's vector
+	 * instruction is illegal, and its riscv,isa has no V (guest_fdt.c).
+	 */
+	csr_clear(CSR_SSTATUS, SSTATUS_VS);
 	arch_host_timer_set(UINT64_MAX);
 }
 

@@ -19,7 +19,7 @@ void arch_set_hcounteren(unsigned long value)
 
 unsigned long arch_guest_scounteren(void)
 {
-	/* there is no vscounteren: a guest's scounteren is the hart's */
+	/* no vscounteren: the loaded vCPU's own is on the hart (arch_vcpu_load) */
 	return csr_read(CSR_SCOUNTEREN);
 }
 

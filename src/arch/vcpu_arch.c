@@ -20,6 +20,11 @@ void arch_vcpu_load(struct vcpu *v, uint64_t hgatp)
 	csr_write(CSR_HSTATUS, c->hstatus);
 	csr_write(CSR_HENVCFG, c->henvcfg);
 	csr_write(CSR_HCOUNTEREN, c->hcounteren);
+	/* no VS copies: the guest's accesses reach these two */
+	csr_write(CSR_SCOUNTEREN, c->scounteren);
+	csr_write(CSR_SENVCFG, c->senvcfg);
+	if (host.vsiselect)
+		csr_write(CSR_VSISELECT, c->vsiselect);
 	csr_write(CSR_VSSTATUS, c->vsstatus);
 	csr_write(CSR_VSIE, c->vsie);
 	csr_write(CSR_VSTVEC, c->vstvec);
@@ -70,6 +75,10 @@ void arch_vcpu_save(struct vcpu *v)
 	c->vstval = csr_read(CSR_VSTVAL);
 	c->vsatp = csr_read(CSR_VSATP);
 	c->hvip = csr_read(CSR_HVIP);
+	c->scounteren = csr_read(CSR_SCOUNTEREN);
+	c->senvcfg = csr_read(CSR_SENVCFG);
+	if (host.vsiselect)
+		c->vsiselect = csr_read(CSR_VSISELECT);
 	if (c->henvcfg & ENVCFG_STCE)
 		c->vstimecmp = csr_read(CSR_VSTIMECMP);
 	/* The guest's FP registers are saved only when it wrote them. */

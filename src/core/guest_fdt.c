@@ -24,7 +24,8 @@
  * enable bit or state that Keel does not virtualise (cache-block ops,
  * page-based memory types, hardware A/D updates, counter overflow
  * interrupts, AIA, state-enable CSRs). Advertising them would make the
- * guest take virtual-instruction faults.
+ * guest take virtual-instruction faults. The vector extensions go too
+ * (is_vector below): Keel keeps sstatus.VS off rather than switch them.
  */
 static bool not_virtualised(const char *ext, unsigned long len)
 {
@@ -39,6 +40,12 @@ static bool not_virtualised(const char *ext, unsigned long len)
 	return false;
 }
 
+/* "zve32x", "zvl128b", "zvbb"...: vector state, or an extension of V */
+static bool is_vector(const char *ext, unsigned long len)
+{
+	return len >= 2 && ext[0] == 'z' && ext[1] == 'v';
+}
+
 void guest_isa_string(const char *host_isa, bool guest_has_sstc, char *out, unsigned long outlen)
 {
 	unsigned long o = 0;
@@ -46,9 +53,9 @@ void guest_isa_string(const char *host_isa, bool guest_has_sstc, char *out, unsi
 
 	if (!outlen)
 		return;
-	/* base letters: copy all but 'h' */
+	/* base letters: copy all but 'h' (no nested H) and 'v' (vector unit off) */
 	for (; *p && *p != '_' && o + 1 < outlen; p++) {
-		if (p - host_isa >= 4 && *p == 'h')
+		if (p - host_isa >= 4 && (*p == 'h' || *p == 'v'))
 			continue;
 		out[o++] = *p;
 	}
@@ -58,7 +65,7 @@ void guest_isa_string(const char *host_isa, bool guest_has_sstc, char *out, unsi
 		unsigned long len = next ? (unsigned long)(next - p) : strlen(p);
 		bool drop = (len == 5 && !strncmp(p, "_sstc", 5) && !guest_has_sstc) ||
 			    (len >= 2 && p[1] == 'h') || /* hypervisor-only extensions */
-			    not_virtualised(p + 1, len - 1);
+			    not_virtualised(p + 1, len - 1) || is_vector(p + 1, len - 1);
 		if (!drop && o + len < outlen) {
 			memcpy(out + o, p, len);
 			o += len;

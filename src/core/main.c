@@ -96,12 +96,19 @@ void keel_power_off_if_done(void)
 	power_off_orderly(failure, failure ? "a VM failed" : "every VM has shut down");
 }
 
-static bool hart_has_h(unsigned long hartid)
+static const struct platform_hart *platform_hart(unsigned long hartid)
 {
 	for (unsigned int i = 0; i < platform.nr_harts; i++)
 		if (platform.harts[i].hartid == hartid)
-			return platform.harts[i].has_h;
-	return false;
+			return &platform.harts[i];
+	return NULL;
+}
+
+static bool hart_has_h(unsigned long hartid)
+{
+	const struct platform_hart *h = platform_hart(hartid);
+
+	return h && h->has_h;
 }
 
 static void print_banner(unsigned long boot_hartid)
@@ -280,6 +287,9 @@ static void boot_on_h_hart(unsigned long hartid)
 	struct hart *h = &harts[0];
 	const void *fdt = boot_fdt;
 
+	/* what the DT says the hart has; the probe keeps what HS-mode can use */
+	host.smstateen = platform_hart(hartid)->has_smstateen;
+	host.vsiselect = platform_hart(hartid)->has_siselect;
 	arch_probe_host(&host);
 	host.fpu = isa_has_extension(platform.isa, "d");
 	arch_hart_init();

@@ -148,6 +148,10 @@ static int parse_cpus(const void *fdt, unsigned long boot_hartid, struct platfor
 		h->enabled = node_is_okay(fdt, node);
 		h->has_h = hart_isa_has(&isa, "h");
 		h->has_sstc = hart_isa_has(&isa, "sstc");
+		h->has_smstateen =
+		    hart_isa_has(&isa, "smstateen") || hart_isa_has(&isa, "ssstateen");
+		h->has_siselect = hart_isa_has(&isa, "ssaia") || hart_isa_has(&isa, "smaia") ||
+				  hart_isa_has(&isa, "sscsrind") || hart_isa_has(&isa, "smcsrind");
 		h->usable = hart_isa_can_run_keel(&isa, mmu, h->why_not, sizeof(h->why_not));
 		if (!h->enabled) {
 			/* the firmware will not start it, whatever it implements */

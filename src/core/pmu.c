@@ -371,6 +371,11 @@ unsigned long pmu_counteren_trapped(const struct vcpu_pmu *pmu)
 	return pmu->in_use & (COUNTEREN_CY | COUNTEREN_IR);
 }
 
+unsigned long pmu_hcounteren(const struct vcpu_pmu *pmu)
+{
+	return (COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR) & ~pmu_counteren_trapped(pmu);
+}
+
 bool pmu_emulates_read(const struct vcpu_pmu *pmu, unsigned int counter)
 {
 	return is_hw(counter) && (pmu->in_use >> counter & 1);

@@ -44,7 +44,10 @@ static void vcpu_entry_state(struct vcpu *v, unsigned long pc, unsigned long a0,
 	v->ctx.x[11] = a1;
 	c->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | HSTATUS_VSXL_64;
 	c->vsstatus = SSTATUS_UXL_64;
-	c->hcounteren = COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR;
+	/* a counter configured before an HSM stop is still configured: it traps */
+	c->hcounteren = pmu_hcounteren(&v->pmu);
+	/* senvcfg is 0, as after reset; scounteren as the firmware leaves it */
+	c->scounteren = SCOUNTEREN_AT_START;
 	c->henvcfg = v->vm->guest_sstc ? ENVCFG_STCE : 0;
 	c->vstimecmp = UINT64_MAX;
 	v->timer_deadline = UINT64_MAX;
@@ -55,8 +58,9 @@ static void vcpu_entry_state(struct vcpu *v, unsigned long pc, unsigned long a0,
 
 void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
 {
-	vcpu_entry_state(v, entry, v->id, dtb_gpa);
+	/* the PMU first: the entry state's hcounteren follows it */
 	memset(&v->pmu, 0, sizeof(v->pmu));
+	vcpu_entry_state(v, entry, v->id, dtb_gpa);
 	memset(v->exits, 0, sizeof(v->exits));
 	v->sbi_last = NULL;
 }

@@ -27,8 +27,7 @@ static void *snapshot_area(struct vcpu *v)
  */
 static void sync_counteren(struct vcpu *v)
 {
-	unsigned long want = (v->csrs.hcounteren | COUNTEREN_CY | COUNTEREN_IR) &
-			     ~pmu_counteren_trapped(&v->pmu);
+	unsigned long want = pmu_hcounteren(&v->pmu);
 
 	if (want != v->csrs.hcounteren) {
 		v->csrs.hcounteren = want;

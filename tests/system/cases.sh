@@ -182,6 +182,13 @@ done
 # for the other hart, which may be waiting for this one (docs/smp.md).
 QEMU_ARGS="-smp 2" sys_case crossed-reboots - "-F tests/system/data/crossed-reboots.dts" 0 '^\[a\] KEEL-TEST: PASS sleeper' 'not ok|KEEL-TEST: FAIL'
 sys_check crossed-reboots-both crossed-reboots grep -q '^\[b\] KEEL-TEST: PASS sleeper'
+# Per-hart CSRs without a VS copy (guests/hartcsr): two VMs of two vCPUs
+# on one hart write their own scounteren, senvcfg (and sstateen0, siselect,
+# FP and vector state where the hart lets a guest reach them) and read them
+# back across a few hundred switches; U-mode's counter access follows the
+# VM's own scounteren; a vCPU starts with the reset values, not another's.
+sys_case hartcsr - "-F tests/system/data/hartcsr.dts" 0 '^\[csr-a\] KEEL-TEST: PASS hartcsr' 'not ok|KEEL-TEST: FAIL'
+sys_check hartcsr-b hartcsr grep -q '^\[csr-b\] KEEL-TEST: PASS hartcsr'
 
 # The virtual PLIC (guests/plic): its DT node and the UART's line 10 into
 # it, the registers and their access faults, THRE and RX-data interrupts

@@ -110,6 +110,16 @@ TEST(board_a_isa_extensions_harts_kept_and_left_out)
 	CHECK(platform_first_usable(&plat, 3) == hart(0));
 }
 
+TEST(board_a_state_enable_and_siselect_from_the_extensions)
+{
+	/* what arch_probe_host() may probe for: hstateen0, vsiselect */
+	CHECK(load("board-isa-extensions.dtb"));
+	CHECK_EQ(parse(0), 0);
+	CHECK(!hart(0)->has_smstateen && !hart(0)->has_siselect);
+	CHECK(!hart(1)->has_smstateen && hart(1)->has_siselect);  /* sscsrind */
+	CHECK(hart(2)->has_smstateen && hart(2)->has_siselect);   /* ssstateen, smaia */
+}
+
 TEST(board_a_everything_else)
 {
 	CHECK(load("board-isa-extensions.dtb"));
@@ -143,7 +153,7 @@ TEST(board_a_booted_on_hart_2)
 	CHECK(load("board-isa-extensions.dtb"));
 	CHECK_EQ(parse(2), 0);
 	/* single letters in canonical order, whatever the list's order */
-	CHECK_STR(plat.isa, "rv64imafdcvh_zicsr_zifencei_sstc_svpbmt");
+	CHECK_STR(plat.isa, "rv64imafdcvh_zicsr_zifencei_sstc_svpbmt_ssstateen_smaia");
 	CHECK_STR(plat.mmu_type, "riscv,sv57");
 	CHECK_EQ(plat.console_irq.context, 5);
 	CHECK(platform_first_usable(&plat, 2) == hart(2));

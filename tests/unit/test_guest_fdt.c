@@ -476,8 +476,18 @@ TEST(isa_without_h_is_unchanged)
 {
 	CHECK_ISA("rv64imafdc", false, "rv64imafdc");
 	CHECK_ISA("rv64imafdc_zicsr_zifencei", false, "rv64imafdc_zicsr_zifencei");
-	CHECK_ISA("rv64imafdcv_zba_zbb_svinval_svnapot_zihintpause", true,
-		  "rv64imafdcv_zba_zbb_svinval_svnapot_zihintpause");
+	CHECK_ISA("rv64imafdc_zba_zbb_svinval_svnapot_zihintpause", true,
+		  "rv64imafdc_zba_zbb_svinval_svnapot_zihintpause");
+}
+
+TEST(isa_vector_removed)
+{
+	/* Keel keeps sstatus.VS off: no V, no Zve*, Zvl*, Zvk*... */
+	CHECK_ISA("rv64imafdcvh_zba_zvbb_zve32x_zve64d_zvl128b_zvfh_zbs", true,
+		  "rv64imafdc_zba_zbs");
+	CHECK_ISA("rv64imafdcbvh_zicsr", false, "rv64imafdcb_zicsr");
+	/* a name that only has a 'v' in it stays */
+	CHECK_ISA("rv64imac_svinval_svnapot_zicsr", false, "rv64imac_svinval_svnapot_zicsr");
 }
 
 TEST(isa_h_inside_multi_letter_names_is_kept)

@@ -87,6 +87,9 @@ TEST(qemu_smp4_harts)
 			CHECK(plat.harts[i].has_h);
 			CHECK(plat.harts[i].has_sstc);
 			CHECK(plat.harts[i].enabled);
+			/* QEMU 7.2's default CPU: no Smstateen, no AIA */
+			CHECK(!plat.harts[i].has_smstateen);
+			CHECK(!plat.harts[i].has_siselect);
 		}
 		CHECK_EQ(found, 1);
 	}

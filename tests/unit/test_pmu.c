@@ -700,6 +700,25 @@ TEST(counteren_traps_configured_hw_counters_only)
 	CHECK_EQ(pmu_counteren_trapped(&pmu), COUNTEREN_IR);
 }
 
+TEST(hcounteren_follows_the_configured_counters)
+{
+	unsigned long c;
+
+	/* what a vCPU's (re)start and every PMU call set hcounteren to */
+	fresh();
+	CHECK_EQ(pmu_hcounteren(&pmu), COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_INSTRUCTIONS), 0, raw, &c), 0);
+	CHECK_EQ(pmu_hcounteren(&pmu), COUNTEREN_CY | COUNTEREN_TM);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, raw, &c), 0);
+	CHECK_EQ(pmu_hcounteren(&pmu), COUNTEREN_TM);
+	/* stopped is still configured: still trapped */
+	CHECK_EQ(pmu_start(&pmu, 2, 1, 0, 0, NULL, raw), 0);
+	CHECK_EQ(pmu_stop(&pmu, 2, 1, 0, NULL, raw), 0);
+	CHECK_EQ(pmu_hcounteren(&pmu), COUNTEREN_TM);
+	CHECK_EQ(pmu_stop(&pmu, 0, 0x5, SBI_PMU_STOP_FLAG_RESET, NULL, raw), SBI_ERR_ALREADY_STOPPED);
+	CHECK_EQ(pmu_hcounteren(&pmu), COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+}
+
 /* ---- decoding the counter CSR reads the guest traps with -------------------- */
 
 TEST(decode_counter_csr_instructions)
