@@ -171,7 +171,7 @@ sys_check isolation-keel-clean isolation sh -c '! grep -Eq "hypervisor fault|\[k
 # (-smp 1). The pace guest counts its loop iterations while the flood guest
 # sleeps, spins, and floods; each flood must leave it at least half the pace
 # it keeps beside the spinning guest (docs/isolation.md).
-QEMU_ARGS="-smp 1" sys_case flood - "-F tests/system/data/flood.dts" 0 '^\[pace\] KEEL-TEST: PASS pace' 'not ok|KEEL-TEST: FAIL'
+QEMU_ARGS="-smp 1 -icount shift=0" sys_case flood - "-F tests/system/data/flood.dts" 0 '^\[pace\] KEEL-TEST: PASS pace' 'not ok|KEEL-TEST: FAIL'
 sys_check flood-neighbour flood grep -q '^\[flood\] KEEL-TEST: PASS flood'
 
 # The virtual PLIC (guests/plic): its DT node and the UART's line 10 into
