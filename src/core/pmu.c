@@ -330,8 +330,11 @@ long pmu_event_info_args(unsigned long lo, unsigned long hi, unsigned long num,
 	*len = 0;
 	if (flags || (lo & (EVENT_INFO_ENTRY - 1)))
 		return SBI_ERR_INVALID_PARAM;
-	/* no RV64 address has a high half; no guest RAM holds 2^60 entries */
-	if (hi || num > ~0UL / EVENT_INFO_ENTRY)
+	/* Keel's own, stricter limit first, as the spec asks (pmu.h) */
+	if (num > PMU_EVENT_INFO_MAX)
+		return SBI_ERR_FAILED;
+	/* no RV64 address has a high half */
+	if (hi)
 		return SBI_ERR_INVALID_ADDRESS;
 	*gpa = lo;
 	*len = num * EVENT_INFO_ENTRY;
