@@ -133,6 +133,7 @@ long pmu_snapshot_args(unsigned long lo, unsigned long hi, unsigned long flags, 
 
 long pmu_event_info_args(unsigned long lo, unsigned long hi, unsigned long num,
 			 unsigned long flags, uint64_t *gpa, uint64_t *len);
+/* entries: 8-byte aligned at least (the guest's are 16-byte aligned) */
 long pmu_event_info(void *entries, unsigned long num);
 
 /* The counter that can count this event (Keel's map is fixed), or -1. */
