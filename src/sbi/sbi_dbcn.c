@@ -15,11 +15,14 @@
  * to go (src/core/hw_uart.c). At 115200 baud, 8N1, a byte takes 86.8 us,
  * so 32 bytes (33 with the \r the console puts before a \n) take 2.9 ms,
  * within one scheduling slice (SCHED_SLICE_US, 4 ms): a flooding guest
- * overruns its slice by less than a slice. A write also ends after its
- * first newline: with several VMs the shared console prints a VM's output
- * a line at a time behind its name (vm_console.c), and 32 newlines would
- * be 32 such lines; so one call prints at most two (one it fills to
- * VM_CONSOLE_LINE, one it ends).
+ * overruns its slice by less than a slice. On QEMU, where the UART takes a
+ * byte at once, the longest write is 2 027 instructions round trip with one
+ * VM and 19 084 with several (make bench, docs/bench.md).
+ *
+ * A write also ends after its first newline. With several VMs the shared
+ * console prints a VM's output a line at a time behind its name
+ * (vm_console.c), and 32 newlines would be 32 such lines; so one call
+ * prints at most two (one it fills to VM_CONSOLE_LINE, one it ends).
  */
 #include <string.h>
 
