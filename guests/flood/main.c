@@ -110,7 +110,8 @@ int main(unsigned long hartid, const void *dtb)
 	for (unsigned int p = PHASE_DBCN; p < NR_PHASES; p++)
 		/* as the guest sees it: a slice of the neighbour's included */
 		printf("# flood %s: %lu calls, %lu bytes, the longest call returned after %lu us\n",
-		       flood_phase_names[p], stats[p].calls, stats[p].bytes, stats[p].longest / ticks_per_us);
+		       flood_phase_names[p], stats[p].calls, stats[p].bytes,
+		       stats[p].longest / ticks_per_us);
 	CHECK(ready < sched.start, "its buffer was ready at %lu ms, before the first phase",
 	      ready / sched.ticks_per_ms);
 	CHECK(stats[PHASE_DBCN].calls > 0 && stats[PHASE_UART].calls > 0,

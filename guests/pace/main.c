@@ -72,8 +72,8 @@ int main(unsigned long hartid, const void *dtb)
 	alone = count[PHASE_ALONE].iters;
 	busy = count[PHASE_BUSY].iters;
 	for (unsigned int p = 0; p < NR_PHASES; p++)
-		printf("# pace %s: %lu iterations, %lu per mille of alone, %lu of busy; the longest "
-		       "gap %lu us\n",
+		printf("# pace %s: %lu iterations, %lu per mille of alone, %lu of busy; "
+		       "the longest gap %lu us\n",
 		       flood_phase_names[p], count[p].iters, permille(count[p].iters, alone),
 		       permille(count[p].iters, busy), count[p].longest / (s.ticks_per_ms / 1000));
 	CHECK(booted + margin <= s.start, "up at %lu ms, before the first phase at %lu ms",
