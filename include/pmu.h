@@ -121,9 +121,19 @@ long pmu_snapshot_args(unsigned long lo, unsigned long hi, unsigned long flags, 
 /*
  * event_get_info (SBI v3.0, FID 8): argument checks, then the entries
  * (16 bytes each: u32 event_idx, u32 output, u64 event_data) in place.
+ * At most PMU_EVENT_INFO_MAX entries a call (one 4 KiB page): more is
+ * SBI_ERR_FAILED, the error SBI v2.0 section 3.1.2 gives an implementation
+ * that limits a shared memory range further, checked before the range is.
+ * Linux asks for 52 (its hardware and cache events) in one call, and all
+ * the hardware, cache and firmware events there are number 10 + 42 + 22;
+ * the cap keeps the walk over guest memory in one exit short
+ * (docs/isolation.md, "Bounded work per exit").
  */
+#define PMU_EVENT_INFO_MAX 256
+
 long pmu_event_info_args(unsigned long lo, unsigned long hi, unsigned long num,
 			 unsigned long flags, uint64_t *gpa, uint64_t *len);
+/* entries: 8-byte aligned at least (the guest's are 16-byte aligned) */
 long pmu_event_info(void *entries, unsigned long num);
 
 /* The counter that can count this event (Keel's map is fixed), or -1. */

@@ -65,6 +65,12 @@ const char *sbi_stat_slot_name(unsigned int slot);
 /* The extension serving eid, or NULL. BASE probe_extension uses it. */
 const struct sbi_extension *sbi_find_extension(unsigned long eid);
 
+/*
+ * The most bytes one DBCN console_write or console_read moves; a longer
+ * write is partial, as the spec allows (src/sbi/sbi_dbcn.c says why 32).
+ */
+#define SBI_DBCN_CHUNK 32
+
 extern const struct sbi_extension sbi_ext_base, sbi_ext_legacy, sbi_ext_time, sbi_ext_ipi,
 	sbi_ext_rfence, sbi_ext_hsm, sbi_ext_srst, sbi_ext_dbcn, sbi_ext_pmu, sbi_ext_keel;
 

@@ -50,6 +50,26 @@ void sbi_poweroff(int failed)
 		wfi();
 }
 
+long sbi_dbcn_write_all(const char *s, unsigned long n)
+{
+	long calls = 0;
+
+	while (n) {
+		struct sbiret r = sbi_call(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, n,
+					   (unsigned long)s, 0, 0, 0, 0);
+
+		if (r.error)
+			return r.error;
+		/* no progress would loop for ever; more than asked is a bug */
+		if (r.value <= 0 || (unsigned long)r.value > n)
+			return SBI_ERR_FAILED;
+		s += r.value;
+		n -= (unsigned long)r.value;
+		calls++;
+	}
+	return calls;
+}
+
 const char *sbi_err_name(long error)
 {
 	static const char *const names[] = {

@@ -26,6 +26,15 @@ long sbi_probe(unsigned long ext);
 /* Power off: SRST shutdown if present, else legacy shutdown. */
 void sbi_poweroff(int failed) __attribute__((noreturn));
 
+/*
+ * DBCN console_write of all n bytes at s (a guest physical address: the
+ * guests run with satp off). A call may write fewer than it was given (the
+ * spec allows it, and Keel writes at most 32 bytes a call), so this calls
+ * again for the rest. Returns the number of calls, or the SBI error of the
+ * call that failed, or SBI_ERR_FAILED for a count of 0 or past the rest.
+ */
+long sbi_dbcn_write_all(const char *s, unsigned long n);
+
 /* "SBI_ERR_INVALID_PARAM" etc., for messages. */
 const char *sbi_err_name(long error);
 

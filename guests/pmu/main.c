@@ -440,7 +440,7 @@ static void test_snapshot(void)
 static struct {
 	unsigned int event_idx, output;
 	unsigned long event_data;
-} info[4] __attribute__((aligned(16)));
+} info[4] __attribute__((aligned(16))), many[257] __attribute__((aligned(16)));
 
 static void test_event_info(void)
 {
@@ -459,6 +459,15 @@ static void test_event_info(void)
 		      SBI_ERR_INVALID_PARAM, "event_get_info: not 16-byte aligned");
 	CHECK_SBI_ERR(pmu(SBI_EXT_PMU_EVENT_GET_INFO, ram_end - 16, 0, 2, 0, 0),
 		      SBI_ERR_INVALID_ADDRESS, "event_get_info: entries past RAM");
+	/* Keel walks at most 256 entries a call (docs/pmu.md) */
+	many[256].output = 0x77;
+	CHECK_SBI_ERR(pmu(SBI_EXT_PMU_EVENT_GET_INFO, (unsigned long)many, 0, 256, 0, 0),
+		      SBI_SUCCESS, "event_get_info for 256 events");
+	CHECK_SBI_ERR(pmu(SBI_EXT_PMU_EVENT_GET_INFO, (unsigned long)many, 0, 257, 0, 0),
+		      SBI_ERR_FAILED, "event_get_info: 257 events are past Keel's limit");
+	CHECK(many[0].output == 0 && many[256].output == 0x77,
+	      "event 0 (no event) unsupported; the 257th entry untouched (%u, 0x%x)",
+	      many[0].output, many[256].output);
 }
 
 /* ---- cycle and instret as PMU counters ----------------------------------- */

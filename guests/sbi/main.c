@@ -273,6 +273,37 @@ static struct sbiret dbcn(unsigned long fid, unsigned long n, unsigned long lo,
 	return sbi_call(SBI_EXT_DBCN, fid, n, lo, hi, 0, 0, 0);
 }
 
+/*
+ * A write may be partial: the count comes back and the caller goes on from
+ * there. Keel writes at most 32 bytes a call, and no further than the first
+ * newline (src/sbi/sbi_dbcn.c), so no call holds its hart for long.
+ */
+static void test_dbcn_partial(void)
+{
+	static const char line[] = "# DBCN console_write of a line longer than one call "
+				   "takes, written by sbi_dbcn_write_all\n";
+	static const char two[] = "# two lines in one buffer: one\n# and two\n";
+	unsigned long n = sizeof(line) - 1;
+	long calls;
+	struct sbiret r;
+
+	r = dbcn(SBI_EXT_DBCN_CONSOLE_WRITE, n, (unsigned long)line, 0);
+	console_puts("\n"); /* after what the partial write left of the line */
+	CHECK(!r.error && r.value >= 1 && (unsigned long)r.value <= n,
+	      "DBCN console_write of %lu bytes writes 1..%lu: error %ld, %ld written", n, n,
+	      r.error, r.value);
+	if (under_keel)
+		CHECK_EQ(r.value, 32, "under Keel a call writes at most 32 bytes");
+	calls = sbi_dbcn_write_all(line, n);
+	CHECK(calls >= 1, "the %lu bytes go out whole, call after call (%ld calls)", n, calls);
+	if (under_keel)
+		CHECK_EQ(calls, (n + 31) / 32, "%lu bytes take %lu calls of 32", n, (n + 31) / 32);
+	calls = sbi_dbcn_write_all(two, sizeof(two) - 1);
+	CHECK(calls >= 1, "two lines go out whole (%ld calls)", calls);
+	if (under_keel)
+		CHECK_EQ(calls, 2, "two lines of under 32 bytes take a call each");
+}
+
 static void test_dbcn(void)
 {
 	static const char msg[] = "# DBCN console_write says hello\n";
@@ -288,6 +319,7 @@ static void test_dbcn(void)
 	}
 	r = dbcn(SBI_EXT_DBCN_CONSOLE_WRITE, n, (unsigned long)msg, 0);
 	CHECK_SBI(r, SBI_SUCCESS, (long)n, "DBCN console_write of %lu bytes", n);
+	test_dbcn_partial();
 	r = dbcn(SBI_EXT_DBCN_CONSOLE_WRITE, 0, (unsigned long)msg, 0);
 	CHECK_SBI(r, SBI_SUCCESS, 0, "DBCN console_write of 0 bytes");
 	r = dbcn(SBI_EXT_DBCN_CONSOLE_WRITE, 4, 0x1000, 0);

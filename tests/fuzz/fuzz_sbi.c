@@ -279,6 +279,10 @@ static void ecall(struct fuzz_input *in)
 				   (unsigned long)vm.vcpus[a[0]].hsm_state);
 		if (eid == SBI_EXT_PMU && err)
 			FUZZ_CHECK(v->ctx.x[11] == 0); /* an error returns no value */
+		/* bounded work per exit: one chunk of the console at most */
+		if (eid == SBI_EXT_DBCN && (fid == SBI_EXT_DBCN_CONSOLE_WRITE ||
+					    fid == SBI_EXT_DBCN_CONSOLE_READ) && !err)
+			FUZZ_CHECK(v->ctx.x[11] <= SBI_DBCN_CHUNK && v->ctx.x[11] <= a[0]);
 	} else {
 		/* no return: the caller left, or its VM stopped or rebooted */
 		FUZZ_CHECK(v->ctx.sepc == PC);

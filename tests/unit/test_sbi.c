@@ -543,6 +543,51 @@ TEST(dbcn_write_of_zero_bytes)
 	CHECK_EQ(fake.console_len, 0);
 }
 
+/*
+ * A write longer than SBI_DBCN_CHUNK is partial: the count comes back and
+ * the guest calls again (issue 12: one call must not hold the hart long).
+ */
+TEST(dbcn_write_takes_one_chunk_of_a_long_buffer)
+{
+	setup(1);
+	memset(ram + 0x1000, 'x', 100);
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, 100, RAM_BASE + 0x1000, 0);
+	CHECK_RETURNED(0, SBI_DBCN_CHUNK);
+	CHECK_EQ(fake.console_len, SBI_DBCN_CHUNK);
+	CHECK_EQ(v->ctx.sepc, PC + 4);
+}
+
+TEST(dbcn_write_of_all_ram_is_one_chunk_too)
+{
+	setup(1);
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, RAM_SIZE, RAM_BASE, 0);
+	CHECK_RETURNED(0, SBI_DBCN_CHUNK);
+	CHECK_EQ(fake.console_len, SBI_DBCN_CHUNK);
+}
+
+TEST(dbcn_write_ends_after_the_first_newline)
+{
+	setup(1);
+	memcpy(ram + 0x1000, "one\ntwo\n", 8);
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, 8, RAM_BASE + 0x1000, 0);
+	CHECK_RETURNED(0, 4);
+	CHECK(!memcmp(fake.console_out, "one\n", 4));
+	/* the guest goes on from where the count says */
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, 4, RAM_BASE + 0x1004, 0);
+	CHECK_RETURNED(0, 4);
+	CHECK_EQ(fake.console_len, 8);
+	CHECK(!memcmp(fake.console_out, "one\ntwo\n", 8));
+}
+
+TEST(dbcn_write_of_a_newline_past_the_chunk_takes_the_chunk)
+{
+	setup(1);
+	memset(ram + 0x1000, 'x', SBI_DBCN_CHUNK);
+	ram[0x1000 + SBI_DBCN_CHUNK] = '\n';
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, SBI_DBCN_CHUNK + 1, RAM_BASE + 0x1000, 0);
+	CHECK_RETURNED(0, SBI_DBCN_CHUNK);
+}
+
 TEST(dbcn_write_outside_ram_is_invalid)
 {
 	static const unsigned long bad[][3] = {
@@ -592,6 +637,17 @@ TEST(dbcn_read_stops_at_the_buffer_length)
 	CHECK(!memcmp(ram + RAM_SIZE - 2, "ab", 2));
 	CHECK_EQ(fake.getc_calls, 2);
 	CHECK(!strcmp(fake.console_in, "cdef"));	/* the rest still waits */
+}
+
+TEST(dbcn_read_takes_one_chunk_at_most)
+{
+	setup(1);
+	fake.console_in = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
+	ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_READ, 64, RAM_BASE + 0x2000, 0);
+	CHECK_RETURNED(0, SBI_DBCN_CHUNK);
+	CHECK(!memcmp(ram + 0x2000, "0123456789abcdefghijklmnopqrstuv", SBI_DBCN_CHUNK));
+	CHECK_EQ(ram[0x2000 + SBI_DBCN_CHUNK], 0);	/* nothing past the chunk */
+	CHECK(!strcmp(fake.console_in, "wxyzABCDEFGHIJ"));	/* the rest still waits */
 }
 
 TEST(dbcn_read_outside_ram_is_invalid)

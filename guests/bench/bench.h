@@ -1,0 +1,11 @@
+/* The bench guest's parts (guests/bench, scripts/bench.sh, docs/bench.md). */
+#ifndef GUEST_BENCH_H
+#define GUEST_BENCH_H
+
+/* The longest exits a guest can ask for: BENCH-EXIT lines (exits.c) */
+void bench_exits(const void *dtb);
+/* An SRST warm reboot, timed across it: BENCH-REBOOT lines */
+void bench_reboot_start(void);
+void bench_reboot_end(unsigned long t);
+
+#endif
