@@ -13,7 +13,7 @@ enum byte_class {
 	BYTE_LEAD, /* starts a UTF-8 sequence of 2 to 4 bytes */
 };
 
-/* One lookup per byte: printable ASCII is the common case by far. */
+/* One lookup per byte that is not printable ASCII (console_escape_byte()) */
 static const uint8_t byte_class[256] = {
 	[0x00 ... 0x07] = BYTE_CTRL,
 	['\b'] = BYTE_BS,
@@ -100,7 +100,7 @@ static int end_sequence(struct console_escape *e, uint8_t last, char *out)
 	return n;
 }
 
-int console_escape_byte(struct console_escape *e, uint8_t byte, char *out)
+int console_escape_other(struct console_escape *e, uint8_t byte, char *out)
 {
 	int n = 0;
 
@@ -119,8 +119,8 @@ int console_escape_byte(struct console_escape *e, uint8_t byte, char *out)
 	}
 	switch (byte_class[byte]) {
 	case BYTE_PLAIN:
-		out[n++] = (char)byte;
-		e->erasable++; /* wraps only after 4 G: then it takes back less */
+		out[n++] = (char)byte; /* behind a sequence broken off */
+		e->erasable++;
 		return n;
 	case BYTE_LAYOUT:
 		out[n++] = (char)byte;

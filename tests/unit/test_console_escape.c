@@ -27,12 +27,27 @@ struct shown {
 	bool too_long;  /* a byte released more than CONSOLE_ESCAPE_TEXT_MAX */
 };
 
+/* Runs of printable ASCII through console_escape_plain(), as vm_console.c does */
+static bool use_runs;
+
 static void feed(struct console_escape *e, struct shown *s, const uint8_t *in, unsigned int len)
 {
 	for (unsigned int i = 0; i < len; i++) {
 		char out[CONSOLE_ESCAPE_TEXT_MAX + 8];
-		int n = console_escape_byte(e, in[i], out);
+		int n;
 
+		if (use_runs) {
+			unsigned long run = console_escape_plain(e, (const char *)in + i, len - i,
+								 s->text + s->len);
+
+			if (run > SHOWN_MAX - 1 - s->len)
+				run = 0; /* never: the tests' texts are short */
+			s->len += (unsigned int)run;
+			i += (unsigned int)run;
+			if (i == len)
+				break;
+		}
+		n = console_escape_byte(e, in[i], out);
 		if (n == CONSOLE_ESCAPE_ERASE) {
 			if (!s->len || s->text[s->len - 1] < 0x20 || s->text[s->len - 1] > 0x7e)
 				s->bad_erase = true;
@@ -50,7 +65,7 @@ static void feed(struct console_escape *e, struct shown *s, const uint8_t *in, u
 	s->text[s->len] = 0;
 }
 
-static struct shown show_pieces(const void *in, unsigned int len, unsigned int piece)
+static struct shown show_pieces_with(const void *in, unsigned int len, unsigned int piece)
 {
 	struct console_escape e = { 0 };
 	struct shown s = { .len = 0 };
@@ -60,6 +75,27 @@ static struct shown show_pieces(const void *in, unsigned int len, unsigned int p
 	for (unsigned int i = 0; i < len; i += piece)
 		feed(&e, &s, (const uint8_t *)in + i, len - i < piece ? len - i : piece);
 	return s;
+}
+
+/*
+ * What is shown, fed a byte at a time; the same fed in runs must show
+ * the same (a mismatch shows as a bad erase, which every test checks).
+ */
+static struct shown show_pieces(const void *in, unsigned int len, unsigned int piece)
+{
+	struct shown bytes, runs;
+
+	use_runs = false;
+	bytes = show_pieces_with(in, len, piece);
+	use_runs = true;
+	runs = show_pieces_with(in, len, piece);
+	use_runs = false;
+	if (bytes.len != runs.len || memcmp(bytes.text, runs.text, bytes.len)) {
+		printf("byte by byte: \"%s\"\nin runs:      \"%s\"\n", bytes.text, runs.text);
+		bytes.bad_erase = true;
+	}
+	bytes.bad_erase |= runs.bad_erase;
+	return bytes;
 }
 
 /* `in` (a string literal, NULs allowed) must show as `want`, whole and byte by byte */
@@ -73,6 +109,26 @@ static struct shown show_pieces(const void *in, unsigned int len, unsigned int p
 	} while (0)
 
 /* ---- ASCII --------------------------------------------------------------- */
+
+TEST(a_run_of_printable_ascii_stops_at_anything_else)
+{
+	struct console_escape e = { 0 };
+	char out[64];
+
+	CHECK_EQ(console_escape_plain(&e, "[keel] ok\x1b[2J", 15, out), 9);
+	CHECK(!memcmp(out, "[keel] ok", 9));
+	CHECK_EQ(e.erasable, 9);
+	CHECK_EQ(console_escape_plain(&e, "ab\ncd", 5, out), 2);
+	CHECK_EQ(console_escape_plain(&e, "\tx", 2, out), 0);
+	CHECK_EQ(console_escape_plain(&e, "abc\xc3\xa9", 5, out), 3);
+	CHECK_EQ(console_escape_plain(&e, "abc", 2, out), 2); /* no further than len */
+	CHECK_EQ(console_escape_plain(&e, "\x7f", 1, out), 0);
+	/* inside a UTF-8 sequence nothing is plain: the next byte breaks it */
+	CHECK_EQ(console_escape_byte(&e, 0xe2, out), 0);
+	CHECK_EQ(console_escape_plain(&e, "abc", 3, out), 0);
+	CHECK_EQ(console_escape_byte(&e, 'a', out), 5);
+	CHECK(!memcmp(out, "\\xe2a", 5));
+}
 
 TEST(printable_ascii_passes)
 {
