@@ -17,7 +17,8 @@
  *   other C0 controls, DEL           caret notation: ESC is "^[", DEL "^?"
  *   well-formed UTF-8                passes, except the C1 controls
  *                                    U+0080..U+009F and the bidirectional
- *                                    overrides and isolates, shown as bytes
+ *                                    marks, embeddings, overrides and
+ *                                    isolates, shown as bytes
  *   any other byte >= 0x80           "\xNN"
  *
  * UTF-8 is checked strictly (no overlong forms, surrogates or code points
@@ -40,10 +41,10 @@
 #define CONSOLE_ESCAPE_ERASE (-1)
 
 struct console_escape {
-	uint8_t held[4]; /* a UTF-8 sequence begun (its last byte joins it at the end) */
+	uint8_t held[4];       /* a UTF-8 sequence begun (its last byte joins it at the end) */
 	uint8_t nheld;
-	uint8_t need;       /* continuation bytes still to come */
-	uint8_t lo, hi;     /* the range the next one must lie in */
+	uint8_t need;          /* continuation bytes still to come */
+	uint8_t lo, hi;        /* the range the next one must lie in */
 	unsigned int erasable; /* plain characters at the end of the line */
 };
 

@@ -4,8 +4,8 @@
 #include "console_escape.h"
 
 enum byte_class {
-	BYTE_BAD,   /* never in well-formed UTF-8 here: a lone continuation, C0, C1, F5.. */
-	BYTE_PLAIN, /* printable ASCII */
+	BYTE_BAD,    /* never in well-formed UTF-8 here: a lone continuation, C0, C1, F5.. */
+	BYTE_PLAIN,  /* printable ASCII */
 	BYTE_LAYOUT, /* \n, \t: pass, but nothing before them can be taken back */
 	BYTE_CR,
 	BYTE_BS,

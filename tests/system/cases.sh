@@ -182,6 +182,7 @@ sys_check escape-raw-bytes escape-raw tests/system/escape-check.py raw
 QEMU_ARGS="-smp 2" sys_case escape-lines - "-F tests/system/data/escape.dts" 0 '^\[esc\] esc: done'
 sys_check escape-lines-shown escape-lines tests/system/escape-check.py escaped esc
 sys_check escape-lines-raw escape-lines tests/system/escape-check.py raw rawesc
+sys_case config-bad-console - "-F tests/system/data/bad-console.dts" 1 "VM 'loud': console must be \"escaped\" or \"raw\"" 'KEEL-TEST'
 
 # The virtual PLIC (guests/plic): its DT node and the UART's line 10 into
 # it, the registers and their access faults, THRE and RX-data interrupts
