@@ -8,8 +8,8 @@
 #                 parser and the vPLIC, FUZZ_SECONDS (60) each (tests/fuzz)
 #
 # See README.md for the options (GUEST=, MEM=, VCPUS=, BOOTARGS=, INITRD=,
-# TRACE=1, SSTC=0, NAME=, HARTS=, PIN=, PROFILE=1, QEMU_MEM=, QEMU_EXTRA=,
-# CONFIG=), and make linux.
+# TRACE=1, SSTC=0, NAME=, HARTS=, PIN=, PROFILE=1, CONSOLE=raw, QEMU_MEM=,
+# QEMU_EXTRA=, CONFIG=), and make linux.
 
 BUILD := build
 CROSS ?= riscv64-unknown-elf-
@@ -35,6 +35,9 @@ PIN ?=
 PROFILE ?= 0
 PROFILE_HZ ?= 1000
 PROFILE_CHAIN ?= 0
+# CONSOLE=raw: the guest's output reaches the terminal as it is, escape
+# sequences included (docs/isolation.md, "The console"); escaped by default
+CONSOLE ?= escaped
 QEMU_MEM ?= 1G
 QEMU_EXTRA ?=
 # GUEST=linux: the Linux guest of guests/linux, built if needed, with its
@@ -198,7 +201,7 @@ GUEST_DEPS := $(if $(shell grep -l 'build/linux/' $(CONFIG) 2>/dev/null),linux)
 BUNDLE_SOURCE := -F "$(CONFIG)"
 else
 BUNDLE_SOURCE := -n "$(NAME)" -i "$(GUEST)" -m "$(MEM)" -c "$(VCPUS)" -b "$(BOOTARGS)" \
-	-r "$(INITRD)" -s "$(SSTC)" -p "$(PIN)"
+	-r "$(INITRD)" -s "$(SSTC)" -p "$(PIN)" -T "$(CONSOLE)"
 endif
 
 $(BUILD)/run/bundle.dtb: FORCE keel guests $(GUEST_DEPS)

@@ -9,7 +9,7 @@
  *       vm@0 { vm-name = "demo"; memory-size-mib = <256>; vcpus = <1>;
  *              bootargs = "..."; image = /incbin/("guest.elf");
  *              initrd = /incbin/("initrd.cpio"); no-sstc;
- *              vcpu-harts = <0 1>; }; };
+ *              vcpu-harts = <0 1>; console = "raw"; }; };
  *
  * Pure logic: a bad bundle gives one message naming the VM and the field.
  *
@@ -58,6 +58,9 @@ struct vm_config {
 	unsigned int devices; /* "devices": VM_DEV_* bits; all when absent */
 	/* "profiler-control": may drive Keel's profiler through SBI KEEL */
 	bool profiler_control;
+	/* console = "raw": its output reaches the terminal unfiltered; the
+	 * default, "escaped", shows controls instead (console_escape.h) */
+	bool console_raw;
 };
 
 /* The emulated devices a VM config can ask for ("devices" in docs/config.md) */

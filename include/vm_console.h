@@ -8,6 +8,8 @@
  * most. A partial line (a prompt) is printed once the VM has written
  * nothing for VM_CONSOLE_PARTIAL_MS and polls for input.
  * With one VM, its output goes straight through, as it would on hardware.
+ * Either way a VM's escape sequences and other controls are shown, not
+ * sent (console_escape.h), unless its config says console = "raw".
  *
  * Input: whichever VM polls its console pulls what was typed (and the
  * boot hart does, every VM_CONSOLE_POLL_MS); Keel's own
@@ -21,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "console_escape.h"
 #include "spinlock.h"
 
 #define VM_CONSOLE_LINE 200
@@ -32,6 +35,7 @@ struct vm_console {
 	char line[VM_CONSOLE_LINE];
 	unsigned int len;
 	uint64_t last_write; /* time of the last byte the VM wrote */
+	struct console_escape escape; /* what its output is in the middle of */
 	unsigned char in[VM_CONSOLE_INPUT]; /* typed for this VM, not yet read */
 	unsigned int in_head, in_tail;
 };

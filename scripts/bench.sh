@@ -75,7 +75,7 @@ printf '%-14s %10s %10s %7s %6s %11s %11s\n' operation "OpenSBI" "Keel" ratio go
 	"prof 1kHz" "prof 10kHz"
 printf '%-14s %10s %10s %7s %6s %11s %11s\n' "" "(S-mode)" "(VS-mode)" "" "(Keel)" \
 	"(Keel)" "(Keel)"
-for op in null_sbi set_timer illegal_insn uart_read; do
+for op in null_sbi set_timer illegal_insn uart_read uart_write dbcn_write; do
 	n=$(value native "$op") k=$(value keel "$op") g=$(goal "$op")
 	p1=$(value keel-prof1000 "$op") p10=$(value keel-prof10000 "$op")
 	ratio=$(awk -v a="$k" -v b="$n" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')

@@ -10,17 +10,18 @@
 #               [-p hart,hart,... (the hart id each vCPU lives on; - for any)]
 #               [-P hz (profile the whole run)] [-C 0|1 (guest call chains)]
 #               [-k 0|1 (VM name prefixes in colour)]
+#               [-T escaped|raw (the VM's output shown escaped, or raw)]
 #               [-w 0|1 (1: the header in front, the default; 0: bare)]
 #   mkbundle.sh -o out.dtb -F config.dts [-t -H -P -C -k -w as above]
 #     a VM config (docs/config.md): every VM it names, with the options
 #     above added; its /incbin/ paths are relative to the repository root.
 set -euo pipefail
 
-out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin= prof=0 chain=0 config= color=0 wrap=1
-while getopts "o:n:i:m:c:b:r:t:s:H:p:P:C:F:k:w:" opt; do
+out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin= prof=0 chain=0 config= color=0 wrap=1 console=escaped
+while getopts "o:n:i:m:c:b:r:t:s:H:p:P:C:F:k:w:T:" opt; do
 	case $opt in
 	o) out=$OPTARG ;; n) name=$OPTARG ;; i) image=$OPTARG ;; m) mem=$OPTARG ;;
-	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;; p) pin=$OPTARG ;; P) prof=$OPTARG ;; C) chain=$OPTARG ;; F) config=$OPTARG ;; k) color=$OPTARG ;; w) wrap=$OPTARG ;;
+	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;; p) pin=$OPTARG ;; P) prof=$OPTARG ;; C) chain=$OPTARG ;; F) config=$OPTARG ;; k) color=$OPTARG ;; w) wrap=$OPTARG ;; T) console=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -85,6 +86,7 @@ fi
 [ -z "$initrd" ] || [ -f "$initrd" ] || die "initrd '$initrd' does not exist"
 [[ "$mem" =~ ^[0-9]+$ ]] && [ "$mem" -ge 8 ] || die "MEM=$mem: give the guest RAM in MiB (at least 8)"
 [[ "$vcpus" =~ ^[0-9]+$ ]] && [ "$vcpus" -ge 1 ] || die "VCPUS=$vcpus: must be 1 or more"
+[[ "$console" =~ ^(escaped|raw)$ ]] || die "CONSOLE=$console: escaped (the default) or raw"
 [ -n "$name" ] || name=guest
 # PIN=0,1,-,1: one entry per vCPU; whether the harts exist is Keel's check
 cells=
@@ -115,6 +117,7 @@ dts="${out%.dtb}.dts"
 	echo "		bootargs = \"$(esc "$bootargs")\";"
 	echo "		image = /incbin/(\"$(realpath "$image")\");"
 	[ "$sstc" = 0 ] && echo "		no-sstc;"
+	[ "$console" = raw ] && echo "		console = \"raw\";"
 	# alone on the machine, a VM sees nothing of another's in a profile
 	echo "		profiler-control;"
 	[ -n "$cells" ] && echo "		vcpu-harts = <$cells >;"

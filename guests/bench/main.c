@@ -21,7 +21,9 @@
 #include "trap.h"
 
 #define ITERS 10000UL
+#define UART_THR 0x10000000UL
 #define UART_LSR 0x10000005UL
+#define DBCN_CHUNK 32 /* bytes per DBCN console_write in dbcn_write */
 
 /* Time ITERS runs of body; prints the BENCH line and a finer comment. */
 #define BENCH(name, body) do { \
@@ -35,10 +37,16 @@
 	report(name, __t1 - __t0); \
 } while (0)
 
+/* The write benchmarks leave a line of their output open. */
+static int mid_line;
+
 static void report(const char *name, unsigned long total)
 {
 	unsigned long tenths = (total * 10 + ITERS / 2) / ITERS;
 
+	if (mid_line)
+		printf("\n");
+	mid_line = 0;
 	printf("BENCH %s %lu\n", name, (total + ITERS / 2) / ITERS);
 	printf("# %s: %lu.%lu instructions/op (%lu over %lu iterations)\n",
 	       name, tenths / 10, tenths % 10, total, ITERS);
@@ -82,6 +90,21 @@ static inline void op_uart_read(void)
 	__asm__ volatile("lbu %0, 0(%1)" : "=r"(v) : "r"(UART_LSR) : "memory");
 }
 
+/* One byte to the emulated UART's transmit register: a store exit */
+static inline void op_uart_write(void)
+{
+	__asm__ volatile("sb %0, 0(%1)" : : "r"('.'), "r"(UART_THR) : "memory");
+}
+
+/* DBCN_CHUNK bytes in one SBI DBCN console_write: the per-byte path */
+static const char chunk[DBCN_CHUNK + 1] = "abcdefghijklmnopqrstuvwxyz012345";
+
+static inline void op_dbcn_write(void)
+{
+	sbi_call(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, DBCN_CHUNK, (unsigned long)chunk, 0, 0,
+		 0, 0);
+}
+
 /* Keel's SBI, not OpenSBI's: the rest of the bench is about Keel's exits */
 static int under_keel(void)
 {
@@ -113,6 +136,15 @@ int main(unsigned long hartid, const void *dtb)
 		BENCH("illegal_insn", op_illegal());
 		trap_set_hook(0);
 		BENCH("uart_read", op_uart_read());
+		mid_line = 1;
+		BENCH("uart_write", op_uart_write());
+		/* OpenSBI 1.1 (Debian 12) has no DBCN: nothing to compare with there */
+		if (sbi_probe(SBI_EXT_DBCN)) {
+			mid_line = 1;
+			BENCH("dbcn_write", op_dbcn_write());
+		} else {
+			printf("BENCH dbcn_write -\n");
+		}
 	}
 	if (exits && under_keel()) {
 		/* with a second VM: let it finish first, so it runs in none of the calls */

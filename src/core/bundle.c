@@ -103,6 +103,29 @@ static int parse_devices(const void *fdt, int node, struct vm_config *vm, char *
 	return 0;
 }
 
+/*
+ * console = "escaped" (the default) | "raw". Raw hands the VM the
+ * terminal: its escape sequences work, and so would one that erases
+ * another VM's line or makes the terminal type into the focused VM.
+ */
+static int parse_console(const void *fdt, int node, struct vm_config *vm, char *err,
+			 unsigned long errlen)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, "console", &len);
+	/* exactly one string: "raw\0escaped" is not "raw" */
+	bool one = s && len > 0 && strnlen(s, (size_t)len) == (size_t)len - 1;
+
+	if (!s || (one && !strcmp(s, "escaped")))
+		return 0;
+	if (one && !strcmp(s, "raw")) {
+		vm->console_raw = true;
+		return 0;
+	}
+	snprintf(err, errlen, "VM '%s': console must be \"escaped\" or \"raw\"", vm->name);
+	return -1;
+}
+
 static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 		    unsigned long errlen)
 {
@@ -161,7 +184,7 @@ static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 	vm->initrd_size = vm->initrd ? (uint64_t)len : 0;
 	vm->no_sstc = fdt_getprop(fdt, node, "no-sstc", NULL) != NULL;
 	vm->profiler_control = fdt_getprop(fdt, node, "profiler-control", NULL) != NULL;
-	if (parse_devices(fdt, node, vm, err, errlen))
+	if (parse_devices(fdt, node, vm, err, errlen) || parse_console(fdt, node, vm, err, errlen))
 		return -1;
 	return parse_pins(fdt, node, vm, err, errlen);
 }

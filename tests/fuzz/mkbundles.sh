@@ -47,6 +47,8 @@ mkw wrapped-two-vms -F "$tmp/two-vms-config.dts"
 { vm quiet 8 1 '		devices = "plic";\n'; vm both 8 2 '		devices = "uart", "plic";\n'
   printf '\toptions {\n\t\ton-last-vm-stop = "keep-running";\n\t};\n'; } | config devices
 { vm odd 8 1 '		devices = "uart", "gpu";\n'; } | config unknown-device
+{ vm shown 8 1 '		console = "escaped";\n'; vm trusted 8 1 '		console = "raw";\n'; } | config console
+{ vm odd 8 1 '		console = "raw", "escaped";\n'; } | config console-bad
 { vm same 8 1; vm same 16 1; } | config same-name
 { vm big 8 9; } | config nine-vcpus
 { vm pins 8 2 '		vcpu-harts = <1>;\n'; } | config short-pins

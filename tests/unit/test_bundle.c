@@ -35,6 +35,8 @@ struct vm_desc {
 	int harts_bytes;       /* >0: the property is this many bytes of harts */
 	const char *devices;   /* raw "devices" bytes (NUL-separated); NULL: absent */
 	int devices_len;
+	const char *console;   /* raw "console" bytes; NULL: absent */
+	int console_len;
 };
 
 struct bundle_desc {
@@ -87,6 +89,8 @@ static void put_vm(const struct vm_desc *d)
 		OK(fdt_property(blob, "profiler-control", "", 0));
 	if (d->devices)
 		OK(fdt_property(blob, "devices", d->devices, d->devices_len));
+	if (d->console)
+		OK(fdt_property(blob, "console", d->console, d->console_len));
 	if (d->harts) {
 		fdt32_t cells[16];
 
@@ -214,6 +218,7 @@ TEST(optional_fields_have_defaults)
 	CHECK_EQ(b.vms[0].devices, VM_DEV_ALL);
 	CHECK(!b.keep_running);
 	CHECK(!b.vms[0].profiler_control);
+	CHECK(!b.vms[0].console_raw);
 }
 
 /* "devices": a string list; a VM with none of them is allowed */
@@ -246,6 +251,50 @@ TEST(devices_unknown_or_not_strings)
 	vm.devices = "uart";
 	vm.devices_len = 4; /* no NUL */
 	check_vm_refused(vm, "VM 'a': devices is not a list of strings");
+}
+
+/* console = "escaped" (the default) | "raw", per VM */
+TEST(console_escaped_or_raw)
+{
+	struct bundle_desc d = { .nr_vm = 2 };
+
+	d.vm[0] = good_vm("a");
+	d.vm[1] = good_vm("b");
+	d.vm[1].node = "vm@1";
+	d.vm[0].console = "raw";
+	d.vm[0].console_len = 4;
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK(b.vms[0].console_raw);
+	CHECK(!b.vms[1].console_raw);
+	d.vm[0].console = "escaped";
+	d.vm[0].console_len = 8;
+	d.vm[1].console = "raw";
+	d.vm[1].console_len = 4;
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK(!b.vms[0].console_raw);
+	CHECK(b.vms[1].console_raw);
+}
+
+TEST(console_anything_else_is_refused)
+{
+	static const struct {
+		const char *bytes;
+		int len;
+	} bad[] = {
+		{ "Raw", 4 }, { "", 1 }, { "", 0 }, { "raw", 3 /* no NUL */ },
+		{ "raw\0escaped", 12 }, { "escaped\0raw", 12 }, { "raw ", 5 }, { "\0\0\0\1", 4 },
+	};
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vm_desc vm = good_vm("a");
+		unsigned int before = unit_failures();
+
+		vm.console = bad[i].bytes;
+		vm.console_len = bad[i].len;
+		check_vm_refused(vm, "VM 'a': console must be \"escaped\" or \"raw\"");
+		if (unit_failures() != before)
+			printf("  (row %u)\n", i);
+	}
 }
 
 TEST(on_last_vm_stop)
