@@ -25,7 +25,7 @@ wait_for() {
 	sleep 0.5
 	printf 'poweroff\r'
 	sleep 10
-} | scripts/run-qemu.sh -k build/keel.bin -B "$bundle" >"$log" 2>&1
+} | scripts/run-qemu.sh -k "${KEEL_BIN:-build/keel.bin}" -B "$bundle" >"$log" 2>&1
 rc=$?
 fail=0
 want() {

@@ -24,7 +24,7 @@ wait_for() { # wait_for REGEX: up to 40 s
 	wait_for 'keel\$ ' && printf 'uptime\r'
 	wait_for "$uptime_re" && printf 'poweroff\r'
 	sleep 15
-} | scripts/run-qemu.sh -k build/keel.bin -B "$bundle" >"$log" 2>&1
+} | scripts/run-qemu.sh -k "${KEEL_BIN:-build/keel.bin}" -B "$bundle" >"$log" 2>&1
 rc=$?
 fail=0
 want() {

@@ -23,7 +23,7 @@ scripts/mkbundle.sh -o "$bundle" -F tests/system/data/monitor.dts || exit 1
 	done
 	printf 'poweroff\r'
 	sleep 15
-} | scripts/run-qemu.sh -k build/keel.bin -B "$bundle" -s 2 >"$log" 2>&1
+} | scripts/run-qemu.sh -k "${KEEL_BIN:-build/keel.bin}" -B "$bundle" -s 2 >"$log" 2>&1
 fail=0
 want() {
 	if grep -Eq -- "$1" "$log"; then echo "ok: $2"; else echo "FAILED: $2 (no /$1/)"; fail=1; fi

@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 log=$1
-tool() { tools/keel-prof "$log" --keel build/keel.elf --guest prof=build/guests/prof.elf "$@"; }
+tool() { tools/keel-prof "$log" --keel "$(k=${KEEL_BIN:-build/keel.bin}; echo "${k%.bin}.elf")" --guest prof=build/guests/prof.elf "$@"; }
 fail=0
 check() { # what, condition (awk expression over $v)
 	if awk -v v="$2" "BEGIN { exit !($3) }"; then

@@ -55,6 +55,14 @@ void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
 	fake.timer_deadline = deadline;
 }
 
+/* As vcpu.c's: the fuzzer checks HSM states against run states */
+void vcpu_go_off(struct vcpu *v)
+{
+	v->run_state = VCPU_OFF;
+	v->timer_deadline = UINT64_MAX;
+	v->timer_nudge = UINT64_MAX;
+}
+
 void vcpu_clear_irq(struct vcpu *v, unsigned int irq)
 {
 	(void)v;
