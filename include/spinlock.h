@@ -3,8 +3,8 @@
  *
  * Every lock has a rank (lock_order.h). A hart takes locks only in
  * increasing rank, and holds none while it waits for another hart: then
- * no two harts can each wait for what the other holds (docs/smp.md, "The
- * lock order"). The debug build (make keel-debug, which make test boots)
+ * no two harts can each wait for what the other holds (docs/smp.md,
+ * 4a). The debug build (make keel-debug, which make test boots)
  * checks both at run time; the release build carries the rank and
  * checks nothing.
  */

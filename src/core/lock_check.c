@@ -16,7 +16,7 @@ static void __attribute__((noreturn)) violation(struct hart *h, const char *what
 	h->locks_held.depth = 0;
 	console_break_lock();
 	kprintf("[keel] lock order violated on hart %lu: %s %s while holding %s "
-		"(docs/smp.md, \"The lock order\")\n",
+		"(docs/smp.md, 4a)\n",
 		h->hartid, what, lock_rank_name(wanted), lock_rank_name(held));
 	keel_hart_halt();
 }
