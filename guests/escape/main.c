@@ -18,10 +18,13 @@
 #include "ns16550.h"
 #include "sbi.h"
 
-/* n bytes in one SBI DBCN console_write (bytes, NULs included) */
+/*
+ * n bytes through SBI DBCN console_write (bytes, NULs included), in as
+ * many calls as Keel takes them (at most 32 bytes a call)
+ */
 static void dbcn(const char *s, unsigned long n)
 {
-	sbi_call(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, n, (unsigned long)s, 0, 0, 0, 0);
+	sbi_dbcn_write_all(s, n);
 }
 
 /* n bytes to the emulated UART's THR, one store each */
