@@ -33,6 +33,21 @@
 #define VM_CONSOLE_UART_POLL_US 50
 
 /*
+ * RAM a restart zeroes per step of the restarting hart's scheduler loop:
+ * about 330 000 instructions on QEMU, a tenth of a time slice, so a vCPU
+ * that shares the hart waits no longer than that at a time.
+ */
+#define VM_RESET_CHUNK (2UL << 20)
+
+/* A restart under way (vm_restart), carried out by one hart. */
+struct vm_reset_job {
+	struct hart *hart;   /* the hart that does it */
+	unsigned long seq;   /* the VM's quiesce_seq it was started with */
+	bool quiesced;       /* every vCPU on another hart has been parked */
+	uint64_t zeroed;     /* bytes of RAM zeroed so far */
+};
+
+/*
  * RUNNING -> RESETTING (SRST reboot: every vCPU taken off its hart, RAM
  * reloaded, generation bumped) -> RUNNING; any -> STOPPED for good.
  * Transitions hold vm->lock; harts read the state without it.
@@ -50,6 +65,7 @@ struct vm {
 	/* bumped when the VM leaves RUNNING; each vCPU's hart acknowledges it */
 	unsigned long quiesce_seq;
 	bool restarting; /* a vm_restart() owns it (vm->lock) */
+	struct vm_reset_job reset; /* that restart, while restarting */
 	enum vm_stop_reason stop_reason;
 	bool trace;
 	bool test_hooks;
@@ -81,26 +97,32 @@ extern unsigned int nr_vms;
 /* Create a VM from its bundle entry. Returns 0, or -1 after printing why. */
 int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const struct bundle *b);
 /*
- * SRST reboot, from a vCPU of the VM on this hart: take every other vCPU
- * off its hart, reload image, DT and RAM, and let each vCPU's hart reset it
- * (vCPU 0 runs again, the others are STOPPED). Returns what vm_restart()
- * does: VM_RESTART_WRONG_STATE or _BUSY if another vCPU or the monitor
- * stopped or reset it first.
+ * SRST reboot, from a vCPU of the VM on this hart: the VM goes RESETTING
+ * and this hart restarts it (vm_reset_work); vCPU 0 then runs again, the
+ * others are STOPPED. Returns what vm_restart() does.
  */
 int vm_reboot(struct vm *vm);
 enum vm_restart_result {
-	VM_RESTART_DONE = 0,
+	VM_RESTART_STARTED = 0,
 	VM_RESTART_WRONG_STATE = -1, /* not running (reset) / not stopped (start) */
 	VM_RESTART_BUSY = -2,        /* another restart of it is under way */
-	VM_RESTART_FAILED = -3,      /* its image could not be loaded: stopped */
 };
 /*
  * The same from Keel's monitor: reset a running VM (stopped = false), or
- * start a stopped one again (stopped = true). Waits for the VM's other
- * harts, so call it holding no lock. A stop that comes meanwhile wins: the
- * VM then stays stopped.
+ * start a stopped one again (stopped = true). It only starts the restart
+ * and returns: this hart carries it out from its scheduler loop
+ * (vm_reset_work), a chunk of RAM at a time, so no exit lasts as long as
+ * zeroing the VM's RAM. A stop that comes meanwhile wins: the VM then
+ * stays stopped.
  */
 int vm_restart(struct vm *vm, bool stopped);
+/*
+ * On hart h, from its scheduler loop with no lock held: the next step of
+ * each restart this hart carries out (wait until every other vCPU is
+ * parked, then zero VM_RESET_CHUNK of RAM, then load the image and let the
+ * VM run). True while one has more to do.
+ */
+bool vm_reset_work(struct hart *h);
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg);
 
 /* Host pointer for guest range [gpa, gpa+len) when it lies wholly in RAM. */

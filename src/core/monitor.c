@@ -184,7 +184,7 @@ static void execute(char *text)
 		case VM_RESTART_BUSY:
 			kprintf("  VM '%s' is being restarted already: try again\n", names[vm]);
 			break;
-		default: /* done, or failed with its own message */
+		default: /* started: this hart carries it out and says when it is done */
 			break;
 		}
 		break;

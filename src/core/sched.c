@@ -121,7 +121,15 @@ static unsigned int update_vcpus(struct hart *h)
 		struct vm *vm = v->vm;
 
 		if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_RUNNING) {
-			sched_park(v);
+			/*
+			 * Once per stop or restart. A second park could read a
+			 * state that is already stale: the restart done, the VM
+			 * RUNNING again, and an HSM start just posted, which
+			 * parking would throw away.
+			 */
+			if (__atomic_load_n(&v->quiesce_ack, __ATOMIC_RELAXED) !=
+			    __atomic_load_n(&vm->quiesce_seq, __ATOMIC_ACQUIRE))
+				sched_park(v);
 			continue;
 		}
 		if (v->generation != vm->generation)
@@ -180,6 +188,7 @@ static struct vcpu *find_work(struct hart *h)
 		unsigned int runnable;
 		uint64_t now;
 		unsigned long pending;
+		bool resetting;
 
 		/* Keel's own console work, outside every exit and lock (vm_console.h) */
 		if (h->index == 0 && sched_boot_hart_service)
@@ -189,6 +198,8 @@ static struct vcpu *find_work(struct hart *h)
 		__atomic_exchange_n(&h->work, 0, __ATOMIC_ACQ_REL);
 		hart_drain_fences(h);
 		runnable = update_vcpus(h);
+		/* a VM restart this hart carries out: one step a pass (vm.h) */
+		resetting = vm_reset_work(h);
 		keel_power_off_if_done();
 
 		now = arch_time_now();
@@ -196,10 +207,13 @@ static struct vcpu *find_work(struct hart *h)
 		if (__atomic_load_n(&h->work, __ATOMIC_ACQUIRE))
 			continue; /* asked for more meanwhile */
 		if (next) {
-			run(h, next, runnable, now);
+			/* a restart still to do shares the hart like one more vCPU */
+			run(h, next, runnable + resetting, now);
 			prof_tick_host(h, PROF_SCHED, (uintptr_t)find_work);
 			return next;
 		}
+		if (resetting)
+			continue; /* nothing else to run: the restart goes on at once */
 		/*
 		 * Nothing to run. A blocked vCPU stays loaded (the common case of
 		 * one vCPU per hart costs no reload when it wakes), and its own

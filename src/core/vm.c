@@ -50,7 +50,7 @@ static void devices_reset(struct vm *vm)
 		vm->vcpus[i].ext_line = false;
 }
 
-/* Load the image, initrd and DT into (zeroed) guest RAM. */
+/* Load the image, initrd and DT into guest RAM, which is zeroed already. */
 static int vm_load(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -60,7 +60,6 @@ static int vm_load(struct vm *vm)
 	char err[160];
 	int r;
 
-	mem_zero(vm->ram, vm->ram_size);
 	if (image_plan(cfg->image, cfg->image_size, vm->ram_base, vm->ram_size, &plan, err,
 		       sizeof(err))) {
 		pr_err("VM '%s': image: %s\n", cfg->name, err);
@@ -188,6 +187,7 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	}
 	vm->has_uart = cfg->devices & VM_DEV_UART;
 	vm->has_plic = cfg->devices & VM_DEV_PLIC;
+	mem_zero(vm->ram, vm->ram_size); /* at boot, before any guest runs */
 	if (vm_load(vm))
 		return -1;
 	devices_reset(vm);
@@ -208,27 +208,20 @@ static void kick_all_vcpus(struct vm *vm)
 		vcpu_post_request(&vm->vcpus[i], VCPU_REQ_CHECK);
 }
 
-/* Wait until the hart of every other vCPU has taken it off (sched.c). */
-static void wait_for_quiesce(struct vm *vm, unsigned long seq)
+/* Has the hart of every other vCPU taken it off (sched_park)? */
+static bool quiesced(const struct vm *vm, unsigned long seq)
 {
-	struct hart *self = this_hart();
-
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		struct vcpu *u = &vm->vcpus[i];
+		const struct vcpu *u = &vm->vcpus[i];
 
-		/* this hart runs none of them while it is here */
-		if (u->hart == self)
+		/* the restarting hart parks its own in its scheduler loop, before this */
+		if (u->hart == vm->reset.hart)
 			continue;
-		/*
-		 * A later stop may bump the sequence again: any acknowledgement
-		 * at or after seq will do. Meanwhile this hart answers what
-		 * others wait for from it: their fences, and the parking of
-		 * another VM's vCPUs here if that VM is being reset from a hart
-		 * that waits for us in turn (two reboots on crossed harts).
-		 */
-		while ((long)(__atomic_load_n(&u->quiesce_ack, __ATOMIC_ACQUIRE) - seq) < 0)
-			hart_serve_while_waiting(self);
+		/* a later stop may bump the sequence again: any ack at or after seq will do */
+		if ((long)(__atomic_load_n(&u->quiesce_ack, __ATOMIC_ACQUIRE) - seq) < 0)
+			return false;
 	}
+	return true;
 }
 
 int vm_reboot(struct vm *vm)
@@ -238,7 +231,7 @@ int vm_reboot(struct vm *vm)
 
 int vm_restart(struct vm *vm, bool stopped)
 {
-	unsigned long seq;
+	struct hart *self = this_hart();
 
 	spin_lock(&vm->lock);
 	if (vm->restarting) {
@@ -250,21 +243,34 @@ int vm_restart(struct vm *vm, bool stopped)
 		return VM_RESTART_WRONG_STATE;
 	}
 	/* seq names this restart: a stop (and a start) meanwhile bump it again */
-	seq = ++vm->quiesce_seq;
-	vm->restarting = true;
+	vm->reset = (struct vm_reset_job){ .hart = self, .seq = ++vm->quiesce_seq };
+	/* the job is whole before a hart that sees restarting reads it */
+	__atomic_store_n(&vm->restarting, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&vm->state, VM_RESETTING, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
 
 	kick_all_vcpus(vm);
-	wait_for_quiesce(vm, seq);
-	/* No vCPU of the VM runs now: RAM and every vCPU can be redone. */
+	hart_kick(self); /* the work itself: vm_reset_work() */
+	return VM_RESTART_STARTED;
+}
+
+static void reset_abandon(struct vm *vm)
+{
+	spin_lock(&vm->lock);
+	vm->restarting = false;
+	spin_unlock(&vm->lock);
+}
+
+/* Every vCPU parked and RAM zeroed: load the image, then let it run. */
+static void reset_finish(struct vm *vm)
+{
+	bool running = false;
+
 	vm->reboots++; /* the guest reads it as /chosen/keel,boot-count */
 	if (vm_load(vm)) {
 		vm_stop(vm, VM_STOP_FAILURE, "its image could not be loaded");
-		spin_lock(&vm->lock);
-		vm->restarting = false;
-		spin_unlock(&vm->lock);
-		return VM_RESTART_FAILED;
+		reset_abandon(vm);
+		return;
 	}
 	spin_lock(&vm->dev_lock);
 	devices_reset(vm);
@@ -280,18 +286,57 @@ int vm_restart(struct vm *vm, bool stopped)
 
 	spin_lock(&vm->lock);
 	/* stopped meanwhile: it stays stopped, whatever was reloaded */
-	if (vm->state == VM_RESETTING && vm->quiesce_seq == seq) {
+	if (vm->state == VM_RESETTING && vm->quiesce_seq == vm->reset.seq) {
 		vm->generation++;
 		/* the new generation is visible to whoever sees RUNNING */
 		__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
-		seq = 0;
+		running = true;
 	}
 	vm->restarting = false;
 	spin_unlock(&vm->lock);
-	if (!seq)
+	if (running)
 		pr_info("VM '%s' restarted from its image\n", vm->cfg->name);
 	kick_all_vcpus(vm);
-	return VM_RESTART_DONE;
+}
+
+/* One step of a restart; true while it has more to do. */
+static bool reset_step(struct vm *vm)
+{
+	struct vm_reset_job *job = &vm->reset;
+	uint64_t n;
+
+	/* stopped meanwhile (vm_stop bumped the sequence): the stop wins */
+	if (__atomic_load_n(&vm->quiesce_seq, __ATOMIC_ACQUIRE) != job->seq) {
+		reset_abandon(vm);
+		return false;
+	}
+	if (!job->quiesced) {
+		if (!quiesced(vm, job->seq))
+			return true;
+		job->quiesced = true;
+	}
+	n = vm->ram_size - job->zeroed;
+	if (n > VM_RESET_CHUNK)
+		n = VM_RESET_CHUNK;
+	mem_zero(vm->ram + job->zeroed, n);
+	job->zeroed += n;
+	if (job->zeroed < vm->ram_size)
+		return true;
+	reset_finish(vm);
+	return false;
+}
+
+bool vm_reset_work(struct hart *h)
+{
+	bool more = false;
+
+	for (unsigned int i = 0; i < nr_vms; i++) {
+		struct vm *vm = &vms[i];
+
+		if (__atomic_load_n(&vm->restarting, __ATOMIC_ACQUIRE) && vm->reset.hart == h)
+			more |= reset_step(vm);
+	}
+	return more;
 }
 
 static void pmu_dump_line(const char *text)
