@@ -199,8 +199,8 @@ void vcpu_remote_fence(struct vcpu *from, unsigned long targets, enum fence_kind
 	/*
 	 * The guest may free the memory behind the old mappings once the call
 	 * returns, so wait for every hart. Two harts fencing each other at
-	 * once each serve their own queue while they wait, and a hart that
-	 * waits for this one to leave a VM's vCPUs (vm_restart) is answered.
+	 * once each serve their own queue while they wait, and this hart's
+	 * vCPUs of a VM being restarted are parked meanwhile.
 	 */
 	while (__atomic_load_n(&pending, __ATOMIC_ACQUIRE))
 		hart_serve_while_waiting(self);
