@@ -212,8 +212,19 @@ static struct vcpu *find_work(struct hart *h)
 			prof_tick_host(h, PROF_SCHED, (uintptr_t)find_work);
 			return next;
 		}
-		if (resetting)
-			continue; /* nothing else to run: the restart goes on at once */
+		if (resetting) {
+			/*
+			 * Nothing else to run: the restart goes on at once, and
+			 * what the host timer or a device raised meanwhile is
+			 * taken between its steps, as in the idle wait below.
+			 */
+			pending = arch_host_pending();
+			if (pending & MIP_STIP)
+				hart_timer_expired(h);
+			if (pending & MIP_SEIP)
+				hw_irq_handle();
+			continue;
+		}
 		/*
 		 * Nothing to run. A blocked vCPU stays loaded (the common case of
 		 * one vCPU per hart costs no reload when it wakes), and its own
