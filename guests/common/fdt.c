@@ -313,6 +313,37 @@ const void *fdt_node_prop(const void *fdt, long node, const char *prop, int *len
 	return s.value;
 }
 
+int bootarg_is(const char *args, const char *word, const char *value)
+{
+	for (const char *s = args; s && *s; s++) {
+		const char *a = s, *b = word;
+
+		while (*b && *a == *b)
+			a++, b++;
+		if (*b || *a != '=')
+			continue;
+		for (a++, b = value; *b && *a == *b; a++, b++)
+			;
+		return !*b && (!*a || *a == ' ');
+	}
+	return 0;
+}
+
+int isa_has_ext(const char *isa, const char *ext)
+{
+	for (; isa && *isa; isa++) {
+		const char *a = isa + 1, *b = ext;
+
+		if (*isa != '_')
+			continue;
+		while (*b && *a == *b)
+			a++, b++;
+		if (!*b && (!*a || *a == '_'))
+			return 1;
+	}
+	return 0;
+}
+
 unsigned long bootarg_num(const char *args, const char *word, unsigned long dflt)
 {
 	for (const char *s = args; s && *s; s++) {

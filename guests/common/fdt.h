@@ -29,6 +29,12 @@ void fdt_ram(const void *fdt, unsigned long *base, unsigned long *size);
  */
 unsigned long bootarg_num(const char *args, const char *word, unsigned long dflt);
 
+/* Is "word=value" (exactly that value) among the bootargs? args may be NULL. */
+int bootarg_is(const char *args, const char *word, const char *value);
+
+/* Is ext one of the multi-letter extensions ("_sstc") of a riscv,isa string? */
+int isa_has_ext(const char *isa, const char *ext);
+
 /* /cpus timebase-frequency; 10 MHz (QEMU virt) when absent. */
 unsigned long fdt_timebase(const void *fdt);
 

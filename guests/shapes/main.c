@@ -35,22 +35,6 @@ static unsigned long timebase, beat_ticks, flood_bytes, flood_ticks, next_flood;
 static volatile unsigned long ticks_taken;
 static char flood[FLOOD_MAX];
 
-static int arg_is(const char *args, const char *key, const char *val)
-{
-	for (const char *p = args; p && *p; p++) {
-		const char *k = key, *q = p, *v = val;
-
-		while (*k && *q == *k)
-			k++, q++;
-		if (*k)
-			continue;
-		while (*v && *q == *v)
-			v++, q++;
-		return !*v && (!*q || *q == ' ');
-	}
-	return 0;
-}
-
 static void set_timer(unsigned long at)
 {
 	sbi_call(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, at, 0, 0, 0, 0, 0);
@@ -139,10 +123,10 @@ int main(unsigned long hartid, const void *dtb)
 	flood_ticks = bootarg_num(args, "keel.flood-ms", 100) * (timebase / 1000);
 	if (flood_bytes > FLOOD_MAX - 1)
 		flood_bytes = FLOOD_MAX - 1;
-	shape = arg_is(args, "keel.shape=", "poll-uart") ? POLL_UART :
-		arg_is(args, "keel.shape=", "wfi")	  ? WFI :
-		arg_is(args, "keel.shape=", "dbcn")	  ? DBCN :
-		arg_is(args, "keel.shape=", "irq")	  ? IRQ : SPIN;
+	shape = bootarg_is(args, "keel.shape", "poll-uart") ? POLL_UART :
+		bootarg_is(args, "keel.shape", "wfi")	  ? WFI :
+		bootarg_is(args, "keel.shape", "dbcn")	  ? DBCN :
+		bootarg_is(args, "keel.shape", "irq")	  ? IRQ : SPIN;
 	for (unsigned long i = 0; i < flood_bytes; i++)
 		flood[i] = (i + 1) % 80 && i + 1 < flood_bytes ? 'a' + (char)(i % 26) : '\n';
 	while (nr < MAX_VCPUS && fdt_cpu(dtb, nr, &cpu, &isa))

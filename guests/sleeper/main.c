@@ -65,39 +65,6 @@ void sleeper_sec_main(unsigned long hartid, unsigned long mode)
 	sleep_until_timer(sleep_ticks, 1);
 }
 
-static int has_ext(const char *isa, const char *ext)
-{
-	for (; isa && *isa; isa++) {
-		const char *a = isa + 1, *b = ext;
-
-		if (*isa != '_')
-			continue;
-		while (*b && *a == *b)
-			a++, b++;
-		if (!*b && (!*a || *a == '_'))
-			return 1;
-	}
-	return 0;
-}
-
-static int mode_is(const char *args, const char *mode)
-{
-	static const char key[] = "keel.mode=";
-
-	for (const char *p = args; p && *p; p++) {
-		const char *k = key, *q = p, *m = mode;
-
-		while (*k && *q == *k)
-			k++, q++;
-		if (*k)
-			continue;
-		while (*m && *q == *m)
-			m++, q++;
-		return !*m && (!*q || *q == ' ');
-	}
-	return 0;
-}
-
 int main(unsigned long hartid, const void *dtb)
 {
 	const char *args, *isa = 0;
@@ -113,13 +80,13 @@ int main(unsigned long hartid, const void *dtb)
 	reboots = bootarg_num(args, "keel.reboots", 0);
 	sleep_ticks = sleep_ms * (timebase / 1000);
 	fdt_cpu(dtb, 0, &cpu, &isa);
-	has_sstc = has_ext(isa, "sstc");
+	has_sstc = isa_has_ext(isa, "sstc");
 	p = fdt_prop(dtb, "chosen", "keel,boot-count", &len);
 	if (p && len == 4)
 		boots = fdt_be32(p);
-	hsm_stop = mode_is(args, "hsm-stop");
+	hsm_stop = bootarg_is(args, "keel.mode", "hsm-stop");
 
-	rebooting = mode_is(args, "reboot") && boots < reboots;
+	rebooting = bootarg_is(args, "keel.mode", "reboot") && boots < reboots;
 	/* thousands of reboots (tests/system/crossed-reboots.dts): say little */
 	if (!rebooting || boots % 100 == 0)
 		printf("# sleeper: boot %lu, %s timer, vCPU 1 asleep for %lu ms\n", boots,
@@ -132,7 +99,7 @@ int main(unsigned long hartid, const void *dtb)
 		test_finish();
 	while (!__atomic_load_n(&vcpu1_asleep, __ATOMIC_ACQUIRE))
 		;
-	if (mode_is(args, "sleep"))
+	if (bootarg_is(args, "keel.mode", "sleep"))
 		sleep_until_timer(sleep_ticks, 1);
 	if (hsm_stop) {
 		/* past vCPU 1's deadline, so a stale timer would have fired */

@@ -94,24 +94,6 @@ static unsigned long opaque_for(unsigned long hart, unsigned long round)
 
 /* ---- the device tree ----------------------------------------------------- */
 
-/* Is ext one of the multi-letter extensions ("_sstc") of a riscv,isa string? */
-static int isa_has(const char *isa, const char *ext)
-{
-	for (; *isa; isa++) {
-		const char *a = isa + 1, *b = ext;
-
-		if (*isa != '_')
-			continue;
-		while (*b && *a == *b) {
-			a++;
-			b++;
-		}
-		if (!*b && (!*a || *a == '_'))
-			return 1;
-	}
-	return 0;
-}
-
 static int read_cpus(const void *dtb)
 {
 	unsigned long id, seen = 0;
@@ -122,7 +104,7 @@ static int read_cpus(const void *dtb)
 		if (id >= MAX_HARTS || (seen & 1UL << id))
 			break;
 		seen |= 1UL << id;
-		harts[id].has_sstc = isa_has(isa, "sstc");
+		harts[id].has_sstc = isa_has_ext(isa, "sstc");
 		printf("# cpu node %d: hart %lu, riscv,isa \"%s\"%s\n", i, id, isa,
 		       harts[id].has_sstc ? " (Sstc)" : "");
 	}
