@@ -190,12 +190,16 @@ static struct vcpu *find_work(struct hart *h)
 		unsigned long pending;
 		bool resetting;
 
-		/* Keel's own console work, outside every exit and lock (vm_console.h) */
-		if (h->index == 0 && sched_boot_hart_service)
-			sched_boot_hart_service();
 		/* the IPI first, then the flag: a later kick raises both again */
 		arch_clear_host_ipi();
 		__atomic_exchange_n(&h->work, 0, __ATOMIC_ACQ_REL);
+		/*
+		 * Keel's own console work, outside every exit and lock
+		 * (vm_console.h); after the flag, so that what is queued later
+		 * kicks this loop round again.
+		 */
+		if (h->index == 0 && sched_boot_hart_service)
+			sched_boot_hart_service();
 		hart_drain_fences(h);
 		runnable = update_vcpus(h);
 		/* a VM restart this hart carries out: one step a pass (vm.h) */

@@ -207,6 +207,10 @@ static int take_event(void)
 {
 	int ev = -1;
 
+	/* every pass of the boot hart's scheduler asks: mostly there is nothing */
+	if (__atomic_load_n(&events_head, __ATOMIC_RELAXED) ==
+	    __atomic_load_n(&events_tail, __ATOMIC_RELAXED))
+		return -1;
 	spin_lock(&input_lock);
 	if (events_head != events_tail)
 		ev = keel_events[events_head++ % KEEL_EVENTS];
