@@ -72,6 +72,13 @@ void arch_vcpu_save(struct vcpu *v);
 unsigned long arch_guest_hstatus(void);
 /* Read what the trap that just happened looked like. */
 void arch_trap_read(struct trap_info *t, struct vcpu_context *regs);
+/* scause alone */
+unsigned long arch_trap_cause(void);
+/*
+ * This hart's trap entry: trap_entry_profiled, which stamps and measures
+ * every exit, while a profile runs; trap_entry otherwise (trap.S).
+ */
+void arch_set_trap_profiled(bool profiled);
 /* Enter the guest exception handler as hardware would (vsepc, vscause...). */
 void arch_vcpu_enter_vs_trap(struct vcpu *v, unsigned long cause, unsigned long tval,
 			     bool from_vs);

@@ -99,6 +99,11 @@ void hart_serve_while_waiting(struct hart *h);
 
 /* Recompute and program the host timer for the vCPUs this hart runs. */
 void hart_timer_update(struct hart *h);
+/*
+ * One of the times the host timer serves moved from old to deadline: arm
+ * it earlier if need be, rescan only if old was the time it is set to.
+ */
+void hart_timer_moved(struct hart *h, uint64_t old, uint64_t deadline);
 /* Handle the host timer interrupt: guest timers, time slice. */
 void hart_timer_expired(struct hart *h);
 /* Stop this hart for good (after a fault report). */

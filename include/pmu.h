@@ -80,6 +80,11 @@ static inline void pmu_incr_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev)
 	}
 }
 
+static inline bool pmu_fw_started(const struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev)
+{
+	return pmu->fw[ev].started;
+}
+
 /* n events at once (fw_events.c); like pmu_incr_fw, only while started */
 static inline void pmu_add_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev, uint64_t n)
 {

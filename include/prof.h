@@ -57,6 +57,8 @@ struct prof_buffer {
 	unsigned int len; /* published with release after the sample is written */
 	unsigned long drops;
 	uint64_t next;    /* when the next sample is due */
+	/* this hart's exits go through the profiled trap entry (prof_hart_sync) */
+	bool stamping;
 };
 
 /* Append a sample; false (and one more drop) if the buffer is full. Pure. */
@@ -72,8 +74,13 @@ const char *prof_part_name(enum prof_part part);
 
 /* ---- exit statistics ---- */
 
-struct exit_stat {
-	uint64_t count, instret, cycles;
+/*
+ * Every exit is counted (vcpu->exit_count); what it cost in instructions
+ * and cycles is measured only while a profile runs, when trap.S stamps the
+ * entry: measured says how many of the counted exits that covers.
+ */
+struct exit_cost {
+	uint64_t measured, instret, cycles;
 	uint64_t pad; /* 32 bytes: the slot's address is one shift away */
 };
 
@@ -124,5 +131,16 @@ void prof_tick_host(struct hart *h, enum prof_part part, uintptr_t pc);
  * another thread, some microseconds late.)
  */
 void prof_tick_exit(struct vcpu *v, enum prof_part part, uintptr_t pc);
+/*
+ * The end of an exit while profiling (trap_profiled): its cost since the
+ * profiled entry stamped it, in v's exit_cost[slot], and a sample that
+ * fell due during it (prof_tick_exit).
+ */
+void prof_exit_measured(struct vcpu *v, unsigned int slot, enum prof_part part, uintptr_t pc);
+/*
+ * On each pass of a hart through its scheduler: its trap entry follows
+ * whether a profile runs. Only a hart that stamps its exits samples.
+ */
+void prof_hart_sync(struct hart *h);
 
 #endif

@@ -62,8 +62,18 @@ struct sbi_extension {
 struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx);
 /* The name of an exit-statistics slot: the extension's, or "unknown". */
 const char *sbi_stat_slot_name(unsigned int slot);
+/*
+ * BASE's constant answers, fid 0..6 but probe_extension (3), which
+ * trap.S's fast path gives without C. sbi_base_fast_init() fills them from
+ * the handler itself, once the host's ids are known.
+ */
+#define SBI_BASE_FAST_FIDS 7
+extern unsigned long sbi_base_answers[SBI_BASE_FAST_FIDS];
+void sbi_base_fast_init(void);
 /* The extension serving eid, or NULL. BASE probe_extension uses it. */
 const struct sbi_extension *sbi_find_extension(unsigned long eid);
+/* The same for a call of v's: most calls repeat the last one's extension */
+const struct sbi_extension *sbi_extension_of(struct vcpu *v, unsigned long eid);
 
 /*
  * The most bytes one DBCN console_write or console_read moves; a longer

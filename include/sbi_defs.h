@@ -192,6 +192,7 @@
 #define SBI_SHMEM_DISABLE (~0UL)
 
 /* SBI PMU firmware events (event_idx type 0xf, code below). */
+#ifndef __ASSEMBLER__
 enum sbi_pmu_fw_event {
 	SBI_PMU_FW_MISALIGNED_LOAD = 0,
 	SBI_PMU_FW_MISALIGNED_STORE = 1,
@@ -217,6 +218,7 @@ enum sbi_pmu_fw_event {
 	SBI_PMU_FW_HFENCE_VVMA_ASID_RCVD = 21,
 	SBI_PMU_FW_MAX,
 };
+#endif
 
 /* Their names, in order, for reports: an initializer for a string array. */
 #define SBI_PMU_FW_EVENT_NAMES                                                       \

@@ -7,6 +7,7 @@
 #define KEEL_SCHED_H
 
 #include "hart.h"
+#include "trap_return.h"
 #include "vcpu.h"
 
 /* Time slice of a vCPU that shares its hart, in microseconds */
@@ -15,13 +16,13 @@
 /*
  * The end of every exit handler: the vCPU that trapped goes on unless its
  * hart has work, and then trap.S saves the rest of its registers and calls
- * sched_after_exit (ctx | 2, see trap.S).
+ * sched_after_exit (TRAP_RET_SCHEDULE, trap_return.h).
  */
 static inline struct vcpu_context *vcpu_schedule(struct vcpu *v)
 {
 	if (__builtin_expect(!__atomic_load_n(&v->hart->work, __ATOMIC_RELAXED), 1))
 		return &v->ctx;
-	return (struct vcpu_context *)((unsigned long)&v->ctx | 2);
+	return (struct vcpu_context *)((unsigned long)&v->ctx | TRAP_RET_SCHEDULE);
 }
 
 /* Is v the vCPU loaded on this hart (its CSRs in the hardware, not in v)? */

@@ -50,6 +50,15 @@ enum vcpu_run_state {
 
 struct vcpu {
 	struct vcpu_context ctx; /* first: trap.S addresses it directly */
+	/*
+	 * How often the guest left for each reason (EXIT_SLOT_*, prof.h): one
+	 * add per exit, always on. trap.S's fast path counts here too, so
+	 * these and the timer fields after them sit at fixed offsets
+	 * (VCPU_EXIT_COUNT, VCPU_TIMER_NUDGE in vcpu_context.h).
+	 */
+	uint64_t exit_count[EXIT_SLOTS];
+	uint64_t timer_deadline;  /* guest set_timer value; UINT64_MAX = none */
+	uint64_t timer_nudge;     /* Sstc guest's SBI deadline: an exit then (vcpu.c) */
 	/* what every exit reads, near ctx: short offsets, one cache line */
 	struct vm *vm;
 	/* the SBI extension this vCPU called last: most calls repeat it */
@@ -78,12 +87,11 @@ struct vcpu {
 	/* HSM hart_start / non-retentive suspend: where and with what to resume */
 	unsigned long resume_addr, resume_opaque;
 	bool resume_fresh; /* resume at resume_addr (non-retentive) */
-	uint64_t timer_deadline;  /* guest set_timer value; UINT64_MAX = none */
-	uint64_t timer_nudge;     /* Sstc guest's SBI deadline: an exit then (vcpu.c) */
 	struct vcpu_csrs csrs;
 	struct vcpu_fp fp;
 	struct vcpu_pmu pmu;
-	struct exit_stat exits[EXIT_SLOTS]; /* exit statistics (prof.h) */
+	/* what the exits cost, measured only while a profile runs (prof.h) */
+	struct exit_cost exit_cost[EXIT_SLOTS];
 };
 
 /* What one trap looked like, read once from the CSRs at entry. */
@@ -127,6 +135,12 @@ void vcpu_redirect(struct vcpu *v, const struct trap_info *t);
 void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned long cause,
 			   unsigned long tval);
 
+/*
+ * Which SBI calls trap.S may answer for v without C (ctx.fast,
+ * CTX_FAST_*): again whenever what decides it changes (its trace, its PMU
+ * counters, a reset).
+ */
+void vcpu_fast_paths_update(struct vcpu *v);
 /* Guest timer (SBI set_timer): deadline in host time units. */
 void vcpu_set_timer(struct vcpu *v, uint64_t deadline);
 /* VS-level interrupt lines Keel drives (hvip); on the vCPU's home hart only */

@@ -20,11 +20,31 @@
 #define CTX_SEPC 256
 #define CTX_HOST_SP 264 /* Keel stack top of the hart running this vCPU */
 #define CTX_HOST_TP 272 /* Keel's tp on that hart: its struct hart */
-/* instret and cycle when trap.S entered, for the exit statistics (prof.h) */
+/*
+ * instret, cycle and time when trap.S entered: stamped only while a
+ * profile runs (trap_entry_profiled), for what each exit cost and whether
+ * a sample fell due before the exit or during it (prof.h)
+ */
 #define CTX_ENTRY_INSTRET 280
 #define CTX_ENTRY_CYCLE 288
-#define CTX_ENTRY_TIME 296 /* and time: was a profiler sample due before the exit? */
-#define CTX_SIZE 304
+#define CTX_ENTRY_TIME 296
+/* CTX_FAST_*: the SBI calls trap.S may answer itself (vcpu_fast_paths_update) */
+#define CTX_FAST 304
+#define CTX_SIZE 312
+
+#define CTX_FAST_BASE (1 << 0)      /* BASE's constant answers */
+#define CTX_FAST_SET_TIMER (1 << 1) /* TIME set_timer, Sstc, nothing counting it */
+
+/*
+ * Fields of struct vcpu and struct hart beyond the context that trap.S's
+ * fast path reaches (checked against the C structs in vcpu.c)
+ */
+#define VCPU_EXIT_COUNT 312   /* uint64_t exit_count[EXIT_SLOTS] (prof.h) */
+/* its slots for SBI BASE and TIME: EXIT_SLOT_SBI(SBI_STAT_BASE, _TIME) */
+#define VCPU_EXIT_COUNT_SBI_BASE (VCPU_EXIT_COUNT + 8 * 40)
+#define VCPU_EXIT_COUNT_SBI_TIME (VCPU_EXIT_COUNT + 8 * 42)
+#define VCPU_TIMER_NUDGE 736  /* uint64_t timer_nudge */
+#define HART_TIMER_DEADLINE 40 /* uint64_t timer_deadline */
 
 #ifndef __ASSEMBLER__
 struct vcpu_context {
@@ -35,6 +55,7 @@ struct vcpu_context {
 	unsigned long entry_instret;
 	unsigned long entry_cycle;
 	unsigned long entry_time;
+	unsigned long fast;
 };
 
 /* x8, x9, x18-x27 (s0-s11): in ctx only when trap.S was asked to save them */

@@ -10,7 +10,7 @@
 unsigned long guarded_read_stimecmp(unsigned long *cause);
 unsigned long guarded_read_hstateen0(unsigned long *cause);
 unsigned long guarded_read_vsiselect(unsigned long *cause);
-extern char trap_entry[];
+extern char trap_entry[], trap_entry_profiled[];
 
 struct host_features host;
 
@@ -173,4 +173,14 @@ void arch_clear_host_ipi(void)
 void arch_wait_for_interrupt(void)
 {
 	__asm__ __volatile__("wfi" ::: "memory");
+}
+
+void arch_set_trap_profiled(bool profiled)
+{
+	csr_write(CSR_STVEC, (unsigned long)(profiled ? trap_entry_profiled : trap_entry));
+}
+
+unsigned long arch_trap_cause(void)
+{
+	return csr_read(CSR_SCAUSE);
 }

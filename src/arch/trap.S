@@ -1,13 +1,21 @@
 /*
- * The one trap entry of Keel (stvec, direct mode).
+ * Keel's trap entries (stvec, direct mode): trap_entry, and
+ * trap_entry_profiled while a profile runs (arch_set_trap_profiled()).
  *
  * While a guest runs, sscratch holds its struct vcpu_context; while Keel
  * itself runs, sscratch is 0. Swapping sp with sscratch therefore tells at
  * once where the trap came from:
- *   - from a guest: save the guest's registers into the context, switch to
- *     the hart's Keel stack and call C: sbi_dispatch(ctx) for an SBI
- *     call, trap_from_guest(ctx) for everything else. Both return the
- *     context to run next, which is loaded before sret.
+ *   - from a guest: sscratch is set to 0 straight away (after one store
+ *     into the context), so that a fault anywhere later in Keel is seen as
+ *     Keel's own and never taken for the guest's. Then:
+ *       - the fast path (SBI calls with constant answers, and set_timer
+ *         for an Sstc guest) answers in these few instructions and
+ *         returns;
+ *       - everything else saves the registers C may clobber, switches to
+ *         the hart's Keel stack and calls C: sbi_dispatch(ctx) for an SBI
+ *         call, trap_guest_page_fault(ctx) and trap_virtual_insn(ctx) for
+ *         those two, trap_from_guest(ctx) for the rest. Each returns the
+ *         context to run next, which is loaded before sret.
  *   - from Keel itself: build a frame on the current stack and call
  *     trap_from_keel(frame), which reports the fault and stops the hart.
  * hstatus.SPV, read in C, says the same thing for exceptions; the sscratch
@@ -19,18 +27,21 @@
  * the calling convention (see vcpu_context.h).
  *
  * A handler's return value is a context with two flag bits:
- *   ctx | 1  "I did nothing: save s0-s11 and call trap_from_guest(ctx)"
- *   ctx | 2  "the hart has work (docs/smp.md): save s0-s11 and call
- *            sched_after_exit(ctx)", which may pick another vCPU.
+ *   ctx | TRAP_RET_NEED_ALL_REGS  "I did nothing: save s0-s11 and call
+ *                                  trap_from_guest(ctx)"
+ *   ctx | TRAP_RET_SCHEDULE       "the hart has work (docs/smp.md): save
+ *                                  s0-s11 and call sched_after_exit(ctx)",
+ *                                  which may pick another vCPU.
  * Either way the context is then complete, and guest_enter loads it all.
  */
 #include "boot_config.h"
+#include "riscv.h"
+#include "sbi_defs.h"
+#include "trap_return.h"
 #include "vcpu_context.h"
 
-#define EXC_ECALL_VS 10
-#define EXC_LOAD_GUEST_PAGE_FAULT 21
-#define EXC_VIRTUAL_INST_FAULT 22
-#define EXC_STORE_GUEST_PAGE_FAULT 23
+#define CSR_VSTIMECMP 0x24d
+#define SBI_BASE_ANSWERS 7 /* SBI_BASE_FAST_FIDS (sbi.h): fids 0..6 */
 
 	.text
 	.balign	4
@@ -38,21 +49,74 @@
 trap_entry:
 	csrrw	sp, sscratch, sp
 	beqz	sp, keel_trap
+	/* From a guest: sp = its context, the guest's sp is in sscratch. */
+	sd	t0, CTX_REG(5)(sp)
+	csrrw	t0, sscratch, zero	/* Keel's from here: a fault is Keel's */
+	sd	t0, CTX_REG(2)(sp)
+	sd	t1, CTX_REG(6)(sp)
+	csrr	t0, scause
+	addi	t0, t0, -EXC_ECALL_VS
+	bnez	t0, save_caller_saved
 
 	/*
-	 * From a guest: sp = its context; guest sp is in sscratch. Free two
-	 * registers and stamp the entry first: what the exit costs starts
-	 * here (exit statistics, exit_stats.h), and the time says whether a
-	 * profiler sample fell due before the exit or during it.
+	 * The SBI fast path: calls whose answer needs no C. Each is allowed
+	 * per vCPU (ctx->fast, set by vcpu_fast_paths_update() in C: not
+	 * while tracing, and set_timer not while a PMU counter counts it);
+	 * a profile uses the other entry. Pending work for this hart needs
+	 * no check here: whoever gave it also raised this hart's IPI, which
+	 * is taken the moment sret returns to the guest.
 	 */
-	sd	x5, CTX_REG(5)(sp)
-	sd	x6, CTX_REG(6)(sp)
-	csrr	t0, time
-	sd	t0, CTX_ENTRY_TIME(sp)
-	csrr	t0, instret
-	sd	t0, CTX_ENTRY_INSTRET(sp)
-	csrr	t1, cycle
-	sd	t1, CTX_ENTRY_CYCLE(sp)
+	ld	t1, CTX_FAST(sp)
+	li	t0, SBI_EXT_BASE
+	bne	a7, t0, 1f
+	/* BASE: every fid but probe_extension (3) has a constant answer */
+	andi	t1, t1, CTX_FAST_BASE
+	beqz	t1, save_caller_saved
+	sltiu	t0, a6, SBI_BASE_ANSWERS
+	beqz	t0, save_caller_saved
+	addi	t0, a6, -SBI_EXT_BASE_PROBE_EXT
+	beqz	t0, save_caller_saved
+	lla	t1, sbi_base_answers
+	slli	t0, a6, 3
+	add	t1, t1, t0
+	ld	a1, 0(t1)
+	ld	t0, VCPU_EXIT_COUNT_SBI_BASE(sp)
+	addi	t0, t0, 1
+	sd	t0, VCPU_EXIT_COUNT_SBI_BASE(sp)
+	j	2f
+1:	/* TIME set_timer(a0) for an Sstc guest: vstimecmp is the timer */
+	li	t0, SBI_EXT_TIME
+	bne	a7, t0, save_caller_saved
+	bnez	a6, save_caller_saved
+	andi	t1, t1, CTX_FAST_SET_TIMER
+	beqz	t1, save_caller_saved
+	/*
+	 * The nudge (vcpu_set_timer() says why): the host timer must fire
+	 * by the deadline. If it is armed for no later already, leave it:
+	 * when it fires, hart_timer_expired() re-arms for what is left.
+	 * An earlier deadline goes the slow way, to arm it.
+	 */
+	ld	t1, CTX_HOST_TP(sp)
+	ld	t1, HART_TIMER_DEADLINE(t1)
+	bltu	a0, t1, save_caller_saved
+	csrw	CSR_VSTIMECMP, a0
+	sd	a0, VCPU_TIMER_NUDGE(sp)
+	li	a1, 0
+	ld	t0, VCPU_EXIT_COUNT_SBI_TIME(sp)
+	addi	t0, t0, 1
+	sd	t0, VCPU_EXIT_COUNT_SBI_TIME(sp)
+2:	li	a0, SBI_SUCCESS
+	csrr	t0, sepc
+	addi	t0, t0, 4
+	csrw	sepc, t0
+	ld	t0, CTX_REG(5)(sp)
+	ld	t1, CTX_REG(6)(sp)
+	csrw	sscratch, sp
+	ld	sp, CTX_REG(2)(sp)
+	sret
+
+	/* The slow path: the registers C may clobber, then a handler. */
+save_caller_saved:
 	sd	x1, CTX_REG(1)(sp)
 	sd	x3, CTX_REG(3)(sp)
 	sd	x4, CTX_REG(4)(sp)
@@ -69,14 +133,8 @@ trap_entry:
 	sd	x29, CTX_REG(29)(sp)
 	sd	x30, CTX_REG(30)(sp)
 	sd	x31, CTX_REG(31)(sp)
-	csrr	t0, sscratch
-	sd	t0, CTX_REG(2)(sp)
 	csrr	t1, sepc
 	sd	t1, CTX_SEPC(sp)
-	/* the guest's frame pointer, for the profiler's call chains */
-	sd	x8, CTX_REG(8)(sp)
-	/* Now in Keel: sscratch = 0 so a fault in Keel is seen as one. */
-	csrw	sscratch, zero
 	.option push
 	.option norelax
 	lla	gp, __global_pointer$
@@ -99,20 +157,92 @@ trap_entry:
 
 	/*
 	 * Guest page faults: MMIO emulation may read or write any register.
-	 * Most accesses name a caller-saved one; if not, C returns ctx | 1
-	 * having done nothing, and the whole register file goes to the
-	 * context (s0-s11 still hold the guest's values) and back.
+	 * Most accesses name a caller-saved one; if not, C returns
+	 * ctx | TRAP_RET_NEED_ALL_REGS having done nothing, and the whole
+	 * register file goes to the context (s0-s11 still hold the guest's
+	 * values) and back.
 	 */
 2:	call	trap_guest_page_fault
 	j	4f
 	/* Virtual instructions: an emulated counter read may name s0-s11. */
 3:	call	trap_virtual_insn
 	j	4f
-	/* SBI calls, the most frequent exit, fall straight through. */
+	/* SBI calls the fast path did not answer */
 1:	call	sbi_dispatch
-4:	andi	t0, a0, 3
+4:	andi	t0, a0, TRAP_RET_FLAGS
 	beqz	t0, guest_return
-	andi	a0, a0, -4
+	andi	a0, a0, ~TRAP_RET_FLAGS
+	call	save_callee_saved
+	andi	t0, t0, TRAP_RET_NEED_ALL_REGS
+	beqz	t0, 5f
+	call	trap_from_guest
+	/* the full handler may ask for the scheduler too */
+	andi	t0, a0, TRAP_RET_SCHEDULE
+	andi	a0, a0, ~TRAP_RET_FLAGS
+	beqz	t0, guest_enter
+5:	call	sched_after_exit
+	j	guest_enter
+
+/*
+ * While a profile runs: every exit stamps its entry (time, instret,
+ * cycle) and saves every register, and trap_profiled(ctx) in C runs the
+ * same handlers as above and then measures the exit (prof.h). Slower by
+ * design: the plain entry pays nothing for the profiler.
+ */
+	.balign	4
+	.globl	trap_entry_profiled
+trap_entry_profiled:
+	csrrw	sp, sscratch, sp
+	beqz	sp, keel_trap
+	sd	t0, CTX_REG(5)(sp)
+	csrrw	t0, sscratch, zero
+	sd	t0, CTX_REG(2)(sp)
+	csrr	t0, time
+	sd	t0, CTX_ENTRY_TIME(sp)
+	csrr	t0, instret
+	sd	t0, CTX_ENTRY_INSTRET(sp)
+	csrr	t0, cycle
+	sd	t0, CTX_ENTRY_CYCLE(sp)
+	sd	x1, CTX_REG(1)(sp)
+	sd	x3, CTX_REG(3)(sp)
+	sd	x4, CTX_REG(4)(sp)
+	sd	x6, CTX_REG(6)(sp)
+	sd	x7, CTX_REG(7)(sp)
+	sd	x10, CTX_REG(10)(sp)
+	sd	x11, CTX_REG(11)(sp)
+	sd	x12, CTX_REG(12)(sp)
+	sd	x13, CTX_REG(13)(sp)
+	sd	x14, CTX_REG(14)(sp)
+	sd	x15, CTX_REG(15)(sp)
+	sd	x16, CTX_REG(16)(sp)
+	sd	x17, CTX_REG(17)(sp)
+	sd	x28, CTX_REG(28)(sp)
+	sd	x29, CTX_REG(29)(sp)
+	sd	x30, CTX_REG(30)(sp)
+	sd	x31, CTX_REG(31)(sp)
+	csrr	t1, sepc
+	sd	t1, CTX_SEPC(sp)
+	.option push
+	.option norelax
+	lla	gp, __global_pointer$
+	.option pop
+	ld	tp, CTX_HOST_TP(sp)
+	mv	a0, sp
+	ld	sp, CTX_HOST_SP(a0)
+	call	save_callee_saved
+	call	trap_profiled
+	andi	t0, a0, TRAP_RET_SCHEDULE
+	andi	a0, a0, ~TRAP_RET_FLAGS
+	beqz	t0, guest_enter
+	call	sched_after_exit
+	j	guest_enter
+
+/*
+ * save_callee_saved(ctx in a0): s0-s11, which still hold the guest's
+ * values, into the context. Touches nothing else (t0 stays as it was),
+ * so it is called with ra only.
+ */
+save_callee_saved:
 	sd	x8, CTX_REG(8)(a0)
 	sd	x9, CTX_REG(9)(a0)
 	sd	x18, CTX_REG(18)(a0)
@@ -125,15 +255,7 @@ trap_entry:
 	sd	x25, CTX_REG(25)(a0)
 	sd	x26, CTX_REG(26)(a0)
 	sd	x27, CTX_REG(27)(a0)
-	andi	t0, t0, 1
-	beqz	t0, 5f
-	call	trap_from_guest
-	/* the full handler may ask for the scheduler too */
-	andi	t0, a0, 2
-	andi	a0, a0, -4
-	beqz	t0, guest_enter
-5:	call	sched_after_exit
-	j	guest_enter
+	ret
 
 /*
  * guest_return(ctx): back into the guest after a short-path exit: s0-s11

@@ -19,6 +19,7 @@
 #include "memops.h"
 #include "platform.h"
 #include "prof.h"
+#include "sbi.h"
 #include "sbi_defs.h"
 #include "sched.h"
 #include "vm.h"
@@ -294,6 +295,7 @@ static void boot_on_h_hart(unsigned long hartid)
 	host.fpu = isa_has_extension(platform.isa, "d");
 	arch_hart_init();
 	fw_events_hart_init(h);
+	sbi_base_fast_init();
 	print_banner(hartid);
 	print_left_out();
 	setup_memory(fdt);

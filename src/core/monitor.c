@@ -70,7 +70,7 @@ static uint64_t total_exits(const struct vcpu *v)
 	uint64_t n = 0;
 
 	for (unsigned int s = 0; s < EXIT_SLOTS; s++)
-		n += v->exits[s].count;
+		n += v->exit_count[s];
 	return n;
 }
 
@@ -101,15 +101,20 @@ static void cmd_stats(int only)
 			kprintf("  %s/vcpu%u: kind name                     count  instret/exit\n",
 				vms[i].cfg->name, k);
 			for (unsigned int s = 0; s < EXIT_SLOTS; s++) {
-				const struct exit_stat *e = &v->exits[s];
+				const struct exit_cost *e = &v->exit_cost[s];
 				const char *kind, *name;
 
-				if (!e->count)
+				if (!v->exit_count[s])
 					continue;
 				exit_slot_name(s, &kind, &name);
-				kprintf("    %-4s %-22s %10llu  %12llu\n", kind, name,
-					(unsigned long long)e->count,
-					(unsigned long long)(e->instret / e->count));
+				/* costs are measured only while a profile runs (prof.h) */
+				if (e->measured)
+					kprintf("    %-4s %-22s %10llu  %12llu\n", kind, name,
+						(unsigned long long)v->exit_count[s],
+						(unsigned long long)(e->instret / e->measured));
+				else
+					kprintf("    %-4s %-22s %10llu  %12s\n", kind, name,
+						(unsigned long long)v->exit_count[s], "-");
 			}
 		}
 	}

@@ -201,6 +201,7 @@ static struct vcpu *find_work(struct hart *h)
 		if (h->index == 0 && sched_boot_hart_service)
 			sched_boot_hart_service();
 		hart_drain_fences(h);
+		prof_hart_sync(h);
 		runnable = update_vcpus(h);
 		/* a VM restart this hart carries out: one step a pass (vm.h) */
 		resetting = vm_reset_work(h);

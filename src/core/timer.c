@@ -48,6 +48,23 @@ void hart_timer_update(struct hart *h)
 	}
 }
 
+/*
+ * The host timer must fire by deadline, which replaces old as one of the
+ * times it serves. Cheaper than hart_timer_update()'s scan of every vCPU
+ * when nothing earlier moves: a deadline no earlier than what the timer is
+ * set to needs nothing (when it fires, hart_timer_expired() re-arms for
+ * what is left), unless old was that time, which may now be later.
+ */
+void hart_timer_moved(struct hart *h, uint64_t old, uint64_t deadline)
+{
+	if (deadline < h->timer_deadline) {
+		h->timer_deadline = deadline;
+		arch_host_timer_set(deadline);
+	} else if (old == h->timer_deadline && old != deadline) {
+		hart_timer_update(h);
+	}
+}
+
 void hart_timer_expired(struct hart *h)
 {
 	uint64_t now = arch_time_now();

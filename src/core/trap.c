@@ -113,8 +113,8 @@ struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx)
 
 	arch_trap_read(&t, ctx);
 	if (guest_page_fault(v, &t, false) == MMIO_NEED_ALL_REGS)
-		return (struct vcpu_context *)((uintptr_t)ctx | 1);
-	prof_exit(v, EXIT_SLOT_EXC(t.scause), PROF_MMIO, (uintptr_t)trap_guest_page_fault);
+		return (struct vcpu_context *)((uintptr_t)ctx | TRAP_RET_NEED_ALL_REGS);
+	exit_count(v, EXIT_SLOT_EXC(t.scause));
 	return vcpu_schedule(v);
 }
 
@@ -206,9 +206,9 @@ struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx)
 	/* a counter read into s0-s11: first all the registers, then the read */
 	if (ok && pmu_decode_counter_csr(insn, &counter, &rd) == PMU_CSR_READ &&
 	    ctx_reg_is_callee_saved(rd))
-		return (struct vcpu_context *)((uintptr_t)ctx | 1);
+		return (struct vcpu_context *)((uintptr_t)ctx | TRAP_RET_NEED_ALL_REGS);
 	virtual_insn(v, &t, ok, insn);
-	prof_exit(v, EXIT_SLOT_EXC(t.scause), PROF_VINSN, (uintptr_t)handle_virtual_insn);
+	exit_count(v, EXIT_SLOT_EXC(t.scause));
 	return vcpu_schedule(v);
 }
 
@@ -281,8 +281,7 @@ struct vcpu_context *trap_from_guest(struct vcpu_context *ctx)
 		unsigned long irq = t.scause & ~CAUSE_IRQ_FLAG;
 
 		handle_interrupt(v, &t);
-		prof_exit(v, EXIT_SLOT_IRQ(irq < IRQ_COUNT ? irq : 0), PROF_IRQ,
-			  (uintptr_t)handle_interrupt);
+		exit_count(v, EXIT_SLOT_IRQ(irq < IRQ_COUNT ? irq : 0));
 	} else {
 		unsigned long cause = t.scause < EXC_COUNT ? t.scause : 0;
 		exception_handler h = exception_handlers[cause];
@@ -294,10 +293,58 @@ struct vcpu_context *trap_from_guest(struct vcpu_context *ctx)
 			trace_exit(v, &t, "unexpected exception");
 			vm_stop(v->vm, VM_STOP_FAILURE, "unexpected exception from the guest");
 		}
-		prof_exit(v, EXIT_SLOT_EXC(cause), exception_part(cause),
-			  h ? (uintptr_t)h : (uintptr_t)trap_from_guest);
+		exit_count(v, EXIT_SLOT_EXC(cause));
 	}
 	return vcpu_schedule(v);
+}
+
+/*
+ * What an exit is, for the profiler: its statistics slot, the part of
+ * Keel that handles it and that handler's address (where a sample that
+ * falls due inside the exit is charged). Read before the handler runs: an
+ * SBI reboot rewrites the registers that name the extension.
+ */
+struct exit_kind {
+	unsigned int slot;
+	enum prof_part part;
+	uintptr_t pc;
+};
+
+static struct exit_kind exit_kind_of(struct vcpu *v, unsigned long scause)
+{
+	if (scause & CAUSE_IRQ_FLAG) {
+		unsigned long irq = scause & ~CAUSE_IRQ_FLAG;
+
+		return (struct exit_kind){ EXIT_SLOT_IRQ(irq < IRQ_COUNT ? irq : 0), PROF_IRQ,
+					   (uintptr_t)handle_interrupt };
+	}
+	if (scause == EXC_ECALL_VS) {
+		const struct sbi_extension *ext = sbi_extension_of(v, v->ctx.x[17]);
+
+		return (struct exit_kind){
+			EXIT_SLOT_SBI(ext ? ext->stat_slot : SBI_STAT_UNKNOWN), PROF_SBI,
+			ext ? (uintptr_t)ext->handle : (uintptr_t)sbi_dispatch
+		};
+	}
+	if (scause < EXC_COUNT && exception_handlers[scause])
+		return (struct exit_kind){ EXIT_SLOT_EXC(scause), exception_part(scause),
+					   (uintptr_t)exception_handlers[scause] };
+	return (struct exit_kind){ EXIT_SLOT_EXC(0), PROF_FAULT, (uintptr_t)trap_from_guest };
+}
+
+struct vcpu_context *trap_profiled(struct vcpu_context *ctx)
+{
+	struct vcpu *v = (struct vcpu *)ctx;
+	unsigned long scause = arch_trap_cause();
+	struct exit_kind kind = exit_kind_of(v, scause);
+	struct vcpu_context *next;
+
+	/* every register is in ctx: the full handlers serve every exit */
+	next = scause == EXC_ECALL_VS ? sbi_dispatch(ctx) : trap_from_guest(ctx);
+	if ((uintptr_t)next & TRAP_RET_NEED_ALL_REGS)
+		next = trap_from_guest(ctx);
+	prof_exit_measured(v, kind.slot, kind.part, kind.pc);
+	return next;
 }
 
 static bool is_redirect_cause(unsigned long scause)

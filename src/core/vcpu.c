@@ -21,7 +21,13 @@ _Static_assert(offsetof(struct vcpu_context, host_tp) == CTX_HOST_TP, "CTX_HOST_
 _Static_assert(offsetof(struct vcpu_context, entry_instret) == CTX_ENTRY_INSTRET, "CTX_ENTRY_INSTRET");
 _Static_assert(offsetof(struct vcpu_context, entry_cycle) == CTX_ENTRY_CYCLE, "CTX_ENTRY_CYCLE");
 _Static_assert(offsetof(struct vcpu_context, entry_time) == CTX_ENTRY_TIME, "CTX_ENTRY_TIME");
+_Static_assert(offsetof(struct vcpu_context, fast) == CTX_FAST, "CTX_FAST");
 _Static_assert(sizeof(struct vcpu_context) == CTX_SIZE, "CTX_SIZE");
+_Static_assert(offsetof(struct vcpu, exit_count) == VCPU_EXIT_COUNT, "VCPU_EXIT_COUNT");
+_Static_assert(offsetof(struct vcpu, timer_nudge) == VCPU_TIMER_NUDGE, "VCPU_TIMER_NUDGE");
+_Static_assert(offsetof(struct hart, timer_deadline) == HART_TIMER_DEADLINE, "HART_TIMER_DEADLINE");
+/* trap.S reaches them with a load's 12-bit signed offset */
+_Static_assert(VCPU_TIMER_NUDGE < 2048 && VCPU_EXIT_COUNT_SBI_TIME < 2048, "short offsets");
 
 /*
  * The registers and CSRs a hart has when it starts at pc with a0/a1: S-mode
@@ -54,6 +60,7 @@ static void vcpu_entry_state(struct vcpu *v, unsigned long pc, unsigned long a0,
 	v->timer_nudge = UINT64_MAX;
 	v->fault_loop = 0;
 	v->resume_fresh = false;
+	vcpu_fast_paths_update(v);
 }
 
 void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
@@ -61,7 +68,8 @@ void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
 	/* the PMU first: the entry state's hcounteren follows it */
 	memset(&v->pmu, 0, sizeof(v->pmu));
 	vcpu_entry_state(v, entry, v->id, dtb_gpa);
-	memset(v->exits, 0, sizeof(v->exits));
+	memset(v->exit_count, 0, sizeof(v->exit_count));
+	memset(v->exit_cost, 0, sizeof(v->exit_cost));
 	v->sbi_last = NULL;
 }
 
@@ -189,6 +197,8 @@ bool vcpu_irq_pending(struct vcpu *v)
 
 void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
 {
+	uint64_t old;
+
 	if (v->vm->guest_sstc) {
 		/* the hardware compares and raises (or drops) VSTIP itself */
 		arch_set_vstimecmp(deadline);
@@ -200,19 +210,21 @@ void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
 		 * timer too (one extra exit per SBI tick; guests that write
 		 * stimecmp themselves, as Linux does, never come here).
 		 */
+		old = v->timer_nudge;
 		v->timer_nudge = deadline;
-		hart_timer_update(v->hart);
+		hart_timer_moved(v->hart, old, deadline);
 		return;
 	}
 	/* A new deadline replaces the old one and retracts a pending tick. */
 	vcpu_clear_irq(v, IRQ_VS_TIMER);
+	old = v->timer_deadline;
 	if (deadline <= arch_time_now()) {
 		v->timer_deadline = UINT64_MAX;
 		vcpu_set_irq(v, IRQ_VS_TIMER);
 	} else {
 		v->timer_deadline = deadline;
 	}
-	hart_timer_update(v->hart);
+	hart_timer_moved(v->hart, old, v->timer_deadline);
 }
 
 void vcpu_go_off(struct vcpu *v)

@@ -15,7 +15,7 @@
 #include "vcpu_request.h"
 #include "vm.h"
 
-unsigned int prof_on; /* read on every exit (exit_stats.h): one word */
+unsigned int prof_on; /* each hart follows it on its next scheduler pass */
 static uint64_t prof_period;     /* timebase ticks between samples */
 static unsigned int prof_hz;
 static bool prof_callchain;
@@ -51,15 +51,31 @@ bool prof_with_callchain(void)
 	return prof_callchain;
 }
 
+/* A hart samples while a profile runs and its exits are stamped */
+static bool sampling(const struct hart *h)
+{
+	return h->prof.stamping && __atomic_load_n(&prof_on, __ATOMIC_RELAXED);
+}
+
 uint64_t prof_next_due(const struct hart *h)
 {
-	return __atomic_load_n(&prof_on, __ATOMIC_RELAXED) ? h->prof.next : UINT64_MAX;
+	return sampling(h) ? h->prof.next : UINT64_MAX;
+}
+
+void prof_hart_sync(struct hart *h)
+{
+	bool on = __atomic_load_n(&prof_on, __ATOMIC_ACQUIRE);
+
+	if (on != h->prof.stamping) {
+		arch_set_trap_profiled(on);
+		h->prof.stamping = on;
+	}
 }
 
 /* Is a sample due on this hart? Then move the next one on. */
 static bool take_due(struct hart *h, uint64_t now)
 {
-	if (!__atomic_load_n(&prof_on, __ATOMIC_RELAXED) || now < h->prof.next)
+	if (!sampling(h) || now < h->prof.next)
 		return false;
 	h->prof.next += prof_period;
 	/* a hart that was busy for several periods takes one sample, not a burst */
@@ -158,6 +174,17 @@ void prof_tick_exit(struct vcpu *v, enum prof_part part, uintptr_t pc)
 	hart_timer_update(h);
 }
 
+void prof_exit_measured(struct vcpu *v, unsigned int slot, enum prof_part part, uintptr_t pc)
+{
+	struct exit_cost *e = &v->exit_cost[slot];
+
+	e->measured++;
+	e->instret += arch_read_instret() - v->ctx.entry_instret;
+	e->cycles += arch_read_cycle() - v->ctx.entry_cycle;
+	if (arch_time_now() >= v->hart->prof.next)
+		prof_tick_exit(v, part, pc);
+}
+
 void prof_tick_host(struct hart *h, enum prof_part part, uintptr_t pc)
 {
 	uint64_t now = arch_time_now();
@@ -218,4 +245,7 @@ long prof_start(unsigned long hz, bool callchain)
 void prof_stop(void)
 {
 	__atomic_store_n(&prof_on, 0, __ATOMIC_RELEASE);
+	/* back to the plain trap entry on each hart's next scheduler pass */
+	for (unsigned int i = 0; i < nr_harts; i++)
+		hart_kick(&harts[i]);
 }

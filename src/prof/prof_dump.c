@@ -33,15 +33,17 @@ static void print_exits(const struct vm *vm)
 		const struct vcpu *v = &vm->vcpus[i];
 
 		for (unsigned int slot = 0; slot < EXIT_SLOTS; slot++) {
-			const struct exit_stat *e = &v->exits[slot];
+			const struct exit_cost *e = &v->exit_cost[slot];
 			const char *kind, *name;
 
-			if (!e->count)
+			if (!v->exit_count[slot])
 				continue;
 			exit_slot_name(slot, &kind, &name);
-			kprintf("@prof exit %u %u %s %s %llu %llu %llu\n", vm->id, v->id, kind, name,
-				(unsigned long long)e->count, (unsigned long long)e->instret,
-				(unsigned long long)e->cycles);
+			/* instret and cycles cover the last field's exits: those taken while profiling */
+			kprintf("@prof exit %u %u %s %s %llu %llu %llu %llu\n", vm->id, v->id, kind,
+				name, (unsigned long long)v->exit_count[slot],
+				(unsigned long long)e->instret, (unsigned long long)e->cycles,
+				(unsigned long long)e->measured);
 		}
 	}
 }

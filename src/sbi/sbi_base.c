@@ -1,4 +1,6 @@
 /* SBI BASE (EID 0x10): versions, ids and extension probing. */
+#include <stddef.h>
+
 #include "arch.h"
 #include "sbi.h"
 
@@ -34,6 +36,21 @@ static void base_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_
 	default:
 		res->error = SBI_ERR_NOT_SUPPORTED;
 		break;
+	}
+}
+
+unsigned long sbi_base_answers[SBI_BASE_FAST_FIDS];
+
+void sbi_base_fast_init(void)
+{
+	for (unsigned long fid = 0; fid < SBI_BASE_FAST_FIDS; fid++) {
+		struct sbi_call call = { .eid = SBI_EXT_BASE, .fid = fid };
+		struct sbi_result res = { 0 };
+
+		/* the same handler: the fast path can only answer what it would */
+		if (fid != SBI_EXT_BASE_PROBE_EXT)
+			base_handle(NULL, &call, &res);
+		sbi_base_answers[fid] = res.value;
 	}
 }
 

@@ -20,6 +20,11 @@ static const struct sbi_extension *const extensions[] = {
 	&sbi_ext_legacy, &sbi_ext_keel,
 };
 
+/* the slots trap.S's fast path counts in */
+_Static_assert(VCPU_EXIT_COUNT_SBI_BASE ==
+		       VCPU_EXIT_COUNT + 8 * EXIT_SLOT_SBI(SBI_STAT_BASE), "BASE's exit slot");
+_Static_assert(VCPU_EXIT_COUNT_SBI_TIME ==
+		       VCPU_EXIT_COUNT + 8 * EXIT_SLOT_SBI(SBI_STAT_TIME), "TIME's exit slot");
 _Static_assert(SBI_STAT_SLOTS <= EXIT_SBI_SLOTS, "room for every extension's exit statistics");
 
 const char *sbi_stat_slot_name(unsigned int slot)
@@ -68,23 +73,29 @@ static void trace_call(struct vcpu *v, const struct sbi_extension *ext, const st
 			 ext ? ext->name : "(none)", call->eid, call->fid, res->error, res->value);
 }
 
+const struct sbi_extension *sbi_extension_of(struct vcpu *v, unsigned long eid)
+{
+	const struct sbi_extension *ext = v->sbi_last;
+
+	if (!ext || eid < ext->eid_start || eid > ext->eid_end) {
+		ext = sbi_find_extension(eid);
+		v->sbi_last = ext;
+	}
+	return ext;
+}
+
 struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx)
 {
 	struct vcpu *v = (struct vcpu *)ctx;
 	const struct sbi_call *call = (const struct sbi_call *)&ctx->x[10];
-	const struct sbi_extension *ext = v->sbi_last;
+	const struct sbi_extension *ext = sbi_extension_of(v, call->eid);
 	struct sbi_result res = { .error = SBI_ERR_NOT_SUPPORTED };
 
-	if (!ext || call->eid < ext->eid_start || call->eid > ext->eid_end) {
-		ext = sbi_find_extension(call->eid);
-		v->sbi_last = ext;
-	}
 	if (ext)
 		ext->handle(v, call, &res);
 	if (v->trace)
 		trace_call(v, ext, call, &res);
-	prof_exit(v, EXIT_SLOT_SBI(ext ? ext->stat_slot : SBI_STAT_UNKNOWN), PROF_SBI,
-		  ext ? (uintptr_t)ext->handle : (uintptr_t)sbi_dispatch);
+	exit_count(v, EXIT_SLOT_SBI(ext ? ext->stat_slot : SBI_STAT_UNKNOWN));
 	if (__builtin_expect(res.action != SBI_ACTION_RETURN, 0))
 		return apply_action(v, res.action);
 	ctx->x[10] = (unsigned long)res.error;

@@ -122,6 +122,8 @@ static void pmu_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_r
 	/* an error returns no value */
 	if (res->error)
 		res->value = 0;
+	/* a started SET_TIMER counter counts in C: trap.S's set_timer steps aside */
+	vcpu_fast_paths_update(v);
 }
 
 const struct sbi_extension sbi_ext_pmu = {

@@ -146,7 +146,7 @@ class ParseTest(unittest.TestCase):
                          {(1, "idle", 0x80203f10): 1, (0, "sbi", 0x80207c40): 1})
         self.assertEqual(first.marks, [kp.Mark(20031000, 0, 0, 0, 1)])
         self.assertEqual(len(first.exits), 2)
-        self.assertEqual(first.exits[0], kp.ExitStat(0, 0, "sbi", "TIME", 1200, 165600, 165600))
+        self.assertEqual(first.exits[0], kp.ExitStat(0, 0, "sbi", "TIME", 1200, 165600, 165600, 1200))
         self.assertEqual(first.total_drops(), 0)
         self.assertEqual(first.bad_lines, [])
         # time runs from the first to the last sample: 20010000 -> 20030000

@@ -194,10 +194,10 @@ TEST(every_call_is_counted_by_extension)
 	ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_IMP_ID, 0, 0, 0);
 	ecall(0x1234, 0, 0, 0, 0);
 	ecall(SBI_EXT_0_1_CONSOLE_PUTCHAR, 0, 'x', 0, 0);
-	CHECK_EQ(v->exits[EXIT_SLOT_SBI(SBI_STAT_BASE)].count, 2);
-	CHECK_EQ(v->exits[EXIT_SLOT_SBI(SBI_STAT_UNKNOWN)].count, 1);
-	CHECK_EQ(v->exits[EXIT_SLOT_SBI(SBI_STAT_LEGACY)].count, 1);
-	CHECK_EQ(v->exits[EXIT_SLOT_SBI(SBI_STAT_TIME)].count, 0);
+	CHECK_EQ(v->exit_count[EXIT_SLOT_SBI(SBI_STAT_BASE)], 2);
+	CHECK_EQ(v->exit_count[EXIT_SLOT_SBI(SBI_STAT_UNKNOWN)], 1);
+	CHECK_EQ(v->exit_count[EXIT_SLOT_SBI(SBI_STAT_LEGACY)], 1);
+	CHECK_EQ(v->exit_count[EXIT_SLOT_SBI(SBI_STAT_TIME)], 0);
 }
 
 TEST(exit_slot_names)
@@ -1385,4 +1385,42 @@ TEST(pmu_incr_fw_ignores_null_and_out_of_range)
 	pmu_incr_fw(NULL, SBI_PMU_FW_ILLEGAL_INSN);
 	CHECK_EQ(pmu.fw[SBI_PMU_FW_ILLEGAL_INSN].value, 1);
 	CHECK_EQ(pmu.fw[SBI_PMU_FW_ACCESS_LOAD].value, 0);
+}
+
+/*
+ * trap.S answers BASE and (Sstc) set_timer itself only while ctx.fast
+ * allows it: not while tracing, and set_timer not while a PMU counter
+ * counts SET_TIMER events, which only C counts (vcpu_fast_paths_update).
+ */
+TEST(fast_paths_step_aside_for_trace_and_a_started_set_timer_counter)
+{
+	const unsigned long set_timer_idx =
+		(SBI_PMU_EVENT_TYPE_FW << SBI_PMU_EVENT_IDX_TYPE_SHIFT) | SBI_PMU_FW_SET_TIMER;
+	unsigned long ctr;
+
+	setup(1);
+	vm.guest_sstc = true;
+	vcpu_fast_paths_update(v);
+	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE | CTX_FAST_SET_TIMER);
+	/* configured and started in one call: the counter counts from now */
+	ecall6(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_CFG_MATCH, PMU_FW_BASE, (1UL << SBI_PMU_FW_MAX) - 1,
+	       SBI_PMU_CFG_FLAG_AUTO_START, set_timer_idx, 0, UNTOUCHED);
+	CHECK_EQ(A0, SBI_SUCCESS);
+	ctr = A1;
+	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE);
+	/* the C path counts what trap.S would not have */
+	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 1000, 0, 0);
+	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SET_TIMER].counted, 1);
+	ecall(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_STOP, ctr, 1, 0);
+	CHECK_EQ(A0, SBI_SUCCESS);
+	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE | CTX_FAST_SET_TIMER);
+	/* without Sstc Keel's own timer serves the guest: C arms it */
+	vm.guest_sstc = false;
+	vcpu_fast_paths_update(v);
+	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE);
+	/* a traced exit is printed by C */
+	vm.guest_sstc = true;
+	v->trace = true;
+	vcpu_fast_paths_update(v);
+	CHECK_EQ(v->ctx.fast, 0);
 }
