@@ -141,7 +141,7 @@ void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned l
  * counters, a reset).
  */
 void vcpu_fast_paths_update(struct vcpu *v);
-/* Guest timer (SBI set_timer): deadline in host time units. */
+/* Guest timer (SBI set_timer), in v's own exit: deadline in host time units. */
 void vcpu_set_timer(struct vcpu *v, uint64_t deadline);
 /* VS-level interrupt lines Keel drives (hvip); on the vCPU's home hart only */
 void vcpu_set_irq(struct vcpu *v, unsigned int irq);

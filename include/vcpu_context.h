@@ -33,7 +33,8 @@
 #define CTX_SIZE 312
 
 #define CTX_FAST_BASE (1 << 0)      /* BASE's constant answers */
-#define CTX_FAST_SET_TIMER (1 << 1) /* TIME set_timer, Sstc, nothing counting it */
+#define CTX_FAST_SET_TIMER (1 << 1) /* TIME set_timer: nothing counts it */
+#define CTX_FAST_SSTC (1 << 2)      /* ... and the guest's timer is vstimecmp */
 
 /*
  * Fields of struct vcpu and struct hart beyond the context that trap.S's
@@ -43,6 +44,7 @@
 /* its slots for SBI BASE and TIME: EXIT_SLOT_SBI(SBI_STAT_BASE, _TIME) */
 #define VCPU_EXIT_COUNT_SBI_BASE (VCPU_EXIT_COUNT + 8 * 40)
 #define VCPU_EXIT_COUNT_SBI_TIME (VCPU_EXIT_COUNT + 8 * 42)
+#define VCPU_TIMER_DEADLINE 728 /* uint64_t timer_deadline */
 #define VCPU_TIMER_NUDGE 736  /* uint64_t timer_nudge */
 #define HART_TIMER_DEADLINE 40 /* uint64_t timer_deadline */
 

@@ -41,7 +41,44 @@
 #include "vcpu_context.h"
 
 #define CSR_VSTIMECMP 0x24d
+#define CSR_HVIP 0x645
 #define SBI_BASE_ANSWERS 7 /* SBI_BASE_FAST_FIDS (sbi.h): fids 0..6 */
+
+/*
+ * SAVE_CALLER_SAVED: with sp = the guest's context and t0, t1, sp already
+ * in it, the rest of the registers C may clobber, and sepc.
+ */
+.macro SAVE_CALLER_SAVED
+	sd	x1, CTX_REG(1)(sp)
+	sd	x3, CTX_REG(3)(sp)
+	sd	x4, CTX_REG(4)(sp)
+	sd	x7, CTX_REG(7)(sp)
+	sd	x10, CTX_REG(10)(sp)
+	sd	x11, CTX_REG(11)(sp)
+	sd	x12, CTX_REG(12)(sp)
+	sd	x13, CTX_REG(13)(sp)
+	sd	x14, CTX_REG(14)(sp)
+	sd	x15, CTX_REG(15)(sp)
+	sd	x16, CTX_REG(16)(sp)
+	sd	x17, CTX_REG(17)(sp)
+	sd	x28, CTX_REG(28)(sp)
+	sd	x29, CTX_REG(29)(sp)
+	sd	x30, CTX_REG(30)(sp)
+	sd	x31, CTX_REG(31)(sp)
+	csrr	t1, sepc
+	sd	t1, CTX_SEPC(sp)
+.endm
+
+/* ENTER_KEEL: Keel's gp and tp, a0 = the context, sp = the hart's stack */
+.macro ENTER_KEEL
+	.option push
+	.option norelax
+	lla	gp, __global_pointer$
+	.option pop
+	ld	tp, CTX_HOST_TP(sp)
+	mv	a0, sp
+	ld	sp, CTX_HOST_SP(a0)
+.endm
 
 	.text
 	.balign	4
@@ -71,11 +108,11 @@ trap_entry:
 	bne	a7, t0, 1f
 	/* BASE: every fid but probe_extension (3) has a constant answer */
 	andi	t1, t1, CTX_FAST_BASE
-	beqz	t1, save_caller_saved
+	beqz	t1, sbi_slow
 	sltiu	t0, a6, SBI_BASE_ANSWERS
-	beqz	t0, save_caller_saved
+	beqz	t0, sbi_slow
 	addi	t0, a6, -SBI_EXT_BASE_PROBE_EXT
-	beqz	t0, save_caller_saved
+	beqz	t0, sbi_slow
 	lla	t1, sbi_base_answers
 	slli	t0, a6, 3
 	add	t1, t1, t0
@@ -84,24 +121,35 @@ trap_entry:
 	addi	t0, t0, 1
 	sd	t0, VCPU_EXIT_COUNT_SBI_BASE(sp)
 	j	2f
-1:	/* TIME set_timer(a0) for an Sstc guest: vstimecmp is the timer */
+1:	/* TIME set_timer(a0), vcpu_set_timer()'s common case */
 	li	t0, SBI_EXT_TIME
-	bne	a7, t0, save_caller_saved
-	bnez	a6, save_caller_saved
-	andi	t1, t1, CTX_FAST_SET_TIMER
-	beqz	t1, save_caller_saved
+	bne	a7, t0, sbi_slow
+	bnez	a6, sbi_slow
+	andi	t0, t1, CTX_FAST_SET_TIMER
+	beqz	t0, sbi_slow
 	/*
-	 * The nudge (vcpu_set_timer() says why): the host timer must fire
-	 * by the deadline. If it is armed for no later already, leave it:
-	 * when it fires, hart_timer_expired() re-arms for what is left.
-	 * An earlier deadline goes the slow way, to arm it.
+	 * Keel's host timer must fire by the deadline: with Sstc for the
+	 * nudge (vcpu_set_timer() says why), without it because it is the
+	 * guest's timer. If it is armed for no later already, leave it:
+	 * when it fires, hart_timer_expired() re-arms for what is left. An
+	 * earlier deadline goes the slow way, to arm it.
 	 */
-	ld	t1, CTX_HOST_TP(sp)
-	ld	t1, HART_TIMER_DEADLINE(t1)
-	bltu	a0, t1, save_caller_saved
+	ld	t0, CTX_HOST_TP(sp)
+	ld	t0, HART_TIMER_DEADLINE(t0)
+	bltu	a0, t0, sbi_slow
+	andi	t1, t1, CTX_FAST_SSTC
+	beqz	t1, 3f
+	/* Sstc: vstimecmp is the guest's timer, VSTIP follows it */
 	csrw	CSR_VSTIMECMP, a0
 	sd	a0, VCPU_TIMER_NUDGE(sp)
-	li	a1, 0
+	j	4f
+	/* Keel's timer: a deadline due already raises the tick, in C */
+3:	csrr	t0, time
+	bgeu	t0, a0, sbi_slow
+	li	t0, 1 << IRQ_VS_TIMER
+	csrc	CSR_HVIP, t0	/* a new deadline retracts a pending tick */
+	sd	a0, VCPU_TIMER_DEADLINE(sp)
+4:	li	a1, 0
 	ld	t0, VCPU_EXIT_COUNT_SBI_TIME(sp)
 	addi	t0, t0, 1
 	sd	t0, VCPU_EXIT_COUNT_SBI_TIME(sp)
@@ -115,36 +163,18 @@ trap_entry:
 	ld	sp, CTX_REG(2)(sp)
 	sret
 
+	/* SBI calls the fast path does not answer */
+sbi_slow:
+	SAVE_CALLER_SAVED
+	ENTER_KEEL
+	call	sbi_dispatch
+	j	4f
+
 	/* The slow path: the registers C may clobber, then a handler. */
 save_caller_saved:
-	sd	x1, CTX_REG(1)(sp)
-	sd	x3, CTX_REG(3)(sp)
-	sd	x4, CTX_REG(4)(sp)
-	sd	x7, CTX_REG(7)(sp)
-	sd	x10, CTX_REG(10)(sp)
-	sd	x11, CTX_REG(11)(sp)
-	sd	x12, CTX_REG(12)(sp)
-	sd	x13, CTX_REG(13)(sp)
-	sd	x14, CTX_REG(14)(sp)
-	sd	x15, CTX_REG(15)(sp)
-	sd	x16, CTX_REG(16)(sp)
-	sd	x17, CTX_REG(17)(sp)
-	sd	x28, CTX_REG(28)(sp)
-	sd	x29, CTX_REG(29)(sp)
-	sd	x30, CTX_REG(30)(sp)
-	sd	x31, CTX_REG(31)(sp)
-	csrr	t1, sepc
-	sd	t1, CTX_SEPC(sp)
-	.option push
-	.option norelax
-	lla	gp, __global_pointer$
-	.option pop
-	ld	tp, CTX_HOST_TP(sp)
-	mv	a0, sp
-	ld	sp, CTX_HOST_SP(a0)
+	SAVE_CALLER_SAVED
+	ENTER_KEEL
 	csrr	t0, scause
-	li	t1, EXC_ECALL_VS
-	beq	t0, t1, 1f
 	li	t1, EXC_LOAD_GUEST_PAGE_FAULT
 	beq	t0, t1, 2f
 	li	t1, EXC_STORE_GUEST_PAGE_FAULT
@@ -166,9 +196,6 @@ save_caller_saved:
 	j	4f
 	/* Virtual instructions: an emulated counter read may name s0-s11. */
 3:	call	trap_virtual_insn
-	j	4f
-	/* SBI calls the fast path did not answer */
-1:	call	sbi_dispatch
 4:	andi	t0, a0, TRAP_RET_FLAGS
 	beqz	t0, guest_return
 	andi	a0, a0, ~TRAP_RET_FLAGS
@@ -203,32 +230,9 @@ trap_entry_profiled:
 	sd	t0, CTX_ENTRY_INSTRET(sp)
 	csrr	t0, cycle
 	sd	t0, CTX_ENTRY_CYCLE(sp)
-	sd	x1, CTX_REG(1)(sp)
-	sd	x3, CTX_REG(3)(sp)
-	sd	x4, CTX_REG(4)(sp)
-	sd	x6, CTX_REG(6)(sp)
-	sd	x7, CTX_REG(7)(sp)
-	sd	x10, CTX_REG(10)(sp)
-	sd	x11, CTX_REG(11)(sp)
-	sd	x12, CTX_REG(12)(sp)
-	sd	x13, CTX_REG(13)(sp)
-	sd	x14, CTX_REG(14)(sp)
-	sd	x15, CTX_REG(15)(sp)
-	sd	x16, CTX_REG(16)(sp)
-	sd	x17, CTX_REG(17)(sp)
-	sd	x28, CTX_REG(28)(sp)
-	sd	x29, CTX_REG(29)(sp)
-	sd	x30, CTX_REG(30)(sp)
-	sd	x31, CTX_REG(31)(sp)
-	csrr	t1, sepc
-	sd	t1, CTX_SEPC(sp)
-	.option push
-	.option norelax
-	lla	gp, __global_pointer$
-	.option pop
-	ld	tp, CTX_HOST_TP(sp)
-	mv	a0, sp
-	ld	sp, CTX_HOST_SP(a0)
+	sd	t1, CTX_REG(6)(sp)
+	SAVE_CALLER_SAVED
+	ENTER_KEEL
 	call	save_callee_saved
 	call	trap_profiled
 	andi	t0, a0, TRAP_RET_SCHEDULE

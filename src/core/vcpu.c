@@ -24,6 +24,7 @@ _Static_assert(offsetof(struct vcpu_context, entry_time) == CTX_ENTRY_TIME, "CTX
 _Static_assert(offsetof(struct vcpu_context, fast) == CTX_FAST, "CTX_FAST");
 _Static_assert(sizeof(struct vcpu_context) == CTX_SIZE, "CTX_SIZE");
 _Static_assert(offsetof(struct vcpu, exit_count) == VCPU_EXIT_COUNT, "VCPU_EXIT_COUNT");
+_Static_assert(offsetof(struct vcpu, timer_deadline) == VCPU_TIMER_DEADLINE, "VCPU_TIMER_DEADLINE");
 _Static_assert(offsetof(struct vcpu, timer_nudge) == VCPU_TIMER_NUDGE, "VCPU_TIMER_NUDGE");
 _Static_assert(offsetof(struct hart, timer_deadline) == HART_TIMER_DEADLINE, "HART_TIMER_DEADLINE");
 /* trap.S reaches them with a load's 12-bit signed offset */
@@ -215,12 +216,15 @@ void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
 		hart_timer_moved(v->hart, old, deadline);
 		return;
 	}
-	/* A new deadline replaces the old one and retracts a pending tick. */
-	vcpu_clear_irq(v, IRQ_VS_TIMER);
+	/*
+	 * A new deadline replaces the old one and retracts a pending tick.
+	 * The guest called from this hart: its vCPU is the one loaded here.
+	 */
+	arch_clear_hvip(MIP_VSTIP);
 	old = v->timer_deadline;
 	if (deadline <= arch_time_now()) {
 		v->timer_deadline = UINT64_MAX;
-		vcpu_set_irq(v, IRQ_VS_TIMER);
+		arch_set_hvip(MIP_VSTIP);
 	} else {
 		v->timer_deadline = deadline;
 	}

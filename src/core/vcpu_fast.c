@@ -13,9 +13,11 @@ void vcpu_fast_paths_update(struct vcpu *v)
 	/* a traced exit is printed, and only C prints */
 	if (!v->trace) {
 		fast |= CTX_FAST_BASE;
-		/* without Sstc Keel's own timer is the guest's; a counter counts in C */
-		if (v->vm->guest_sstc && !pmu_fw_started(&v->pmu, SBI_PMU_FW_SET_TIMER))
+		/* a started counter counts SET_TIMER events in C */
+		if (!pmu_fw_started(&v->pmu, SBI_PMU_FW_SET_TIMER))
 			fast |= CTX_FAST_SET_TIMER;
+		if (v->vm->guest_sstc)
+			fast |= CTX_FAST_SSTC;
 	}
 	v->ctx.fast = fast;
 }

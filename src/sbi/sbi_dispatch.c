@@ -64,7 +64,7 @@ static __attribute__((noinline)) struct vcpu_context *apply_action(struct vcpu *
 	return vcpu_schedule(v);
 }
 
-static void trace_call(struct vcpu *v, const struct sbi_extension *ext, const struct sbi_call *call,
+static __attribute__((noinline, cold)) void trace_call(struct vcpu *v, const struct sbi_extension *ext, const struct sbi_call *call,
 		       const struct sbi_result *res)
 {
 	struct trap_info t = { .scause = EXC_ECALL_VS, .sepc = v->ctx.sepc, .regs = &v->ctx };
@@ -73,7 +73,7 @@ static void trace_call(struct vcpu *v, const struct sbi_extension *ext, const st
 			 ext ? ext->name : "(none)", call->eid, call->fid, res->error, res->value);
 }
 
-const struct sbi_extension *sbi_extension_of(struct vcpu *v, unsigned long eid)
+static inline const struct sbi_extension *extension_of(struct vcpu *v, unsigned long eid)
 {
 	const struct sbi_extension *ext = v->sbi_last;
 
@@ -84,18 +84,39 @@ const struct sbi_extension *sbi_extension_of(struct vcpu *v, unsigned long eid)
 	return ext;
 }
 
+const struct sbi_extension *sbi_extension_of(struct vcpu *v, unsigned long eid)
+{
+	return extension_of(v, eid);
+}
+
+/* No extension serves the EID: SBI_ERR_NOT_SUPPORTED, counted as unknown */
+static __attribute__((noinline)) struct vcpu_context *unknown_extension(struct vcpu *v,
+									const struct sbi_call *call)
+{
+	struct sbi_result res = { .error = SBI_ERR_NOT_SUPPORTED };
+
+	exit_count(v, EXIT_SLOT_SBI(SBI_STAT_UNKNOWN));
+	if (v->trace)
+		trace_call(v, NULL, call, &res);
+	v->ctx.x[10] = (unsigned long)res.error;
+	v->ctx.x[11] = 0;
+	v->ctx.sepc += 4;
+	return vcpu_schedule(v);
+}
+
 struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx)
 {
 	struct vcpu *v = (struct vcpu *)ctx;
 	const struct sbi_call *call = (const struct sbi_call *)&ctx->x[10];
-	const struct sbi_extension *ext = sbi_extension_of(v, call->eid);
+	const struct sbi_extension *ext = extension_of(v, call->eid);
 	struct sbi_result res = { .error = SBI_ERR_NOT_SUPPORTED };
 
-	if (ext)
-		ext->handle(v, call, &res);
-	if (v->trace)
+	if (__builtin_expect(!ext, 0))
+		return unknown_extension(v, call);
+	ext->handle(v, call, &res);
+	if (__builtin_expect(v->trace, 0))
 		trace_call(v, ext, call, &res);
-	exit_count(v, EXIT_SLOT_SBI(ext ? ext->stat_slot : SBI_STAT_UNKNOWN));
+	exit_count(v, EXIT_SLOT_SBI(ext->stat_slot));
 	if (__builtin_expect(res.action != SBI_ACTION_RETURN, 0))
 		return apply_action(v, res.action);
 	ctx->x[10] = (unsigned long)res.error;

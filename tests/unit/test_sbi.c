@@ -1401,23 +1401,23 @@ TEST(fast_paths_step_aside_for_trace_and_a_started_set_timer_counter)
 	setup(1);
 	vm.guest_sstc = true;
 	vcpu_fast_paths_update(v);
-	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE | CTX_FAST_SET_TIMER);
+	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE | CTX_FAST_SET_TIMER | CTX_FAST_SSTC);
 	/* configured and started in one call: the counter counts from now */
 	ecall6(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_CFG_MATCH, PMU_FW_BASE, (1UL << SBI_PMU_FW_MAX) - 1,
 	       SBI_PMU_CFG_FLAG_AUTO_START, set_timer_idx, 0, UNTOUCHED);
 	CHECK_EQ(A0, SBI_SUCCESS);
 	ctr = A1;
-	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE);
+	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE | CTX_FAST_SSTC);
 	/* the C path counts what trap.S would not have */
 	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 1000, 0, 0);
 	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SET_TIMER].counted, 1);
 	ecall(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_STOP, ctr, 1, 0);
 	CHECK_EQ(A0, SBI_SUCCESS);
-	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE | CTX_FAST_SET_TIMER);
-	/* without Sstc Keel's own timer serves the guest: C arms it */
+	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE | CTX_FAST_SET_TIMER | CTX_FAST_SSTC);
+	/* without Sstc Keel's own timer serves the guest: trap.S arms nothing */
 	vm.guest_sstc = false;
 	vcpu_fast_paths_update(v);
-	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE);
+	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE | CTX_FAST_SET_TIMER);
 	/* a traced exit is printed by C */
 	vm.guest_sstc = true;
 	v->trace = true;
