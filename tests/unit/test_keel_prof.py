@@ -120,7 +120,7 @@ TWO_PROFILES = [
     "@prof mark 30003000 1 1 0 42",
     "@prof drops 0 5",
     "@prof drops 1 2",
-    "@prof exit 1 1 irq supervisor_timer 4 400 800",
+    "@prof exit 1 1 irq supervisor_timer 4 400 800 2",
     "@prof end samples=5 drops=7",
     "[keel] power off: shutdown",
 ]
@@ -158,6 +158,9 @@ class ParseTest(unittest.TestCase):
         self.assertEqual(second.total_samples(), 4)
         self.assertEqual(second.drops, {0: 5, 1: 2})
         self.assertEqual(second.total_drops(), 7)
+        # Keel measures the cost of exits only while profiling: 2 of the 4 here
+        self.assertEqual(second.exits[0], kp.ExitStat(1, 1, "irq", "supervisor_timer", 4, 400, 800, 2))
+        self.assertEqual(kp.exit_tables(second)[(1, 1)][0].instret_per_exit(), 200.0)
         self.assertEqual((second.end_samples, second.end_drops), (5, 7))
         self.assertEqual(second.marks[0].value, 42)
 
