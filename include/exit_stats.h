@@ -11,7 +11,7 @@
 #include "vcpu.h"
 
 /* Count this exit in slot (EXIT_SLOT_*) */
-static inline void exit_count(struct vcpu *v, unsigned int slot)
+static inline void exit_count(struct vcpu *v, unsigned long slot)
 {
 	v->exit_count[slot]++;
 }
