@@ -35,6 +35,12 @@ struct host_features {
 	 */
 	bool fw_redirect_broken;
 	unsigned long fw_redirect_cause; /* scause the probe saw */
+	/*
+	 * A read of vsip (a guest's sip) shows VSTIP when hvip raises it, and
+	 * when vstimecmp does (Sstc only): both false on QEMU before 8.0,
+	 * which delivers the interrupt but hides it from the guest's sip.
+	 */
+	bool vsip_shows_hvip_vstip, vsip_shows_vstimecmp;
 };
 
 extern struct host_features host;

@@ -8,6 +8,7 @@
 #include "csr.h"
 #include "fdt.h"
 #include "sbi.h"
+#include "sbi_guest.h"
 #include "test.h"
 #include "trap.h"
 
@@ -16,8 +17,8 @@
 #define ABSENT_EXT 0x12345678UL
 #define POLL_LIMIT 100000		/* sip polls before giving up on an IPI */
 
-static unsigned long hartid, ram_base, ram_end, timebase;
-static int under_keel;
+unsigned long hartid, ram_base, ram_end, timebase;
+int under_keel, has_sstc;
 
 static struct sbiret call0(unsigned long ext, unsigned long fid)
 {
@@ -119,118 +120,6 @@ static void test_unknown_fids(void)
 		CHECK_SBI_ERR(call0(cases[i].ext, cases[i].fid), SBI_ERR_NOT_SUPPORTED,
 			      "%s fid %lu not supported", cases[i].name, cases[i].fid);
 	}
-}
-
-static volatile unsigned long timer_irqs;
-
-/* Count a supervisor timer interrupt and mask it again; nothing else is expected. */
-static void timer_irq_hook(struct trap_frame *tf)
-{
-	if (tf->scause != (SCAUSE_IRQ | 5))
-		test_abort(tf, "unexpected trap while probing STIP");
-	timer_irqs++;
-	csr_clear(sie, SIP_STIP);
-}
-
-/*
- * Is the supervisor timer interrupt pending? sip.STIP says so on hardware,
- * but QEMU 7.2 does not show a VS timer interrupt that a hypervisor raised
- * through hvip (or vstimecmp) in the guest's sip, although it delivers it.
- * So unmask it for a moment as well: taking the interrupt also proves it
- * pending, on both QEMU and hardware.
- */
-static int stip(void)
-{
-	unsigned long before = timer_irqs;
-	unsigned long sie_was = csr_read(sie) & SIP_STIP;
-	int pending = !!(csr_read(sip) & SIP_STIP);
-
-	trap_set_hook(timer_irq_hook);
-	csr_set(sie, SIP_STIP);
-	csr_set(sstatus, SSTATUS_SIE);
-	__asm__ __volatile__("nop; nop; nop; nop" ::: "memory");
-	csr_clear(sstatus, SSTATUS_SIE);
-	csr_clear(sie, SIP_STIP);
-	trap_set_hook(0);
-	pending |= timer_irqs != before;
-	/* the caller may wfi for this interrupt: leave it enabled if it was */
-	if (sie_was && !pending)
-		csr_set(sie, SIP_STIP);
-	return pending;
-}
-
-/* set_timer through TIME (legacy = 0) or legacy extension 0x00. */
-static long set_timer(int legacy, unsigned long when)
-{
-	if (legacy)
-		return sbi_legacy_call(SBI_EXT_0_1_SET_TIMER, when, 0, 0);
-	return sbi_call(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, when, 0, 0, 0, 0, 0).error;
-}
-
-/*
- * Arm the timer 10 ms ahead and wait for STIP with wfi: sie.STIE is set so
- * wfi wakes, sstatus.SIE is clear so no trap is taken. sip is read before
- * the time each round, so a pending STIP seen with the time still before
- * the deadline means the timer fired early.
- */
-static void test_timer_wait(void)
-{
-	unsigned long deadline, now, limit;
-	int seen = 0;
-	long err;
-
-	now = rdtime();
-	deadline = now + timebase / 100;
-	limit = deadline + timebase;	/* give up a second late */
-	err = set_timer(0, deadline);
-	seen = stip();
-	now = rdtime();
-	CHECK_EQ(err, SBI_SUCCESS, "TIME set_timer(now + 10ms) succeeds");
-	/*
-	 * Pending is wrong only while the deadline is still ahead: a host
-	 * busy enough to hold this vCPU back 10 ms makes it rightly pending.
-	 */
-	CHECK(!seen || now >= deadline,
-	      "STIP not pending right after set_timer(now + 10ms) (seen %d, %ld ticks to go)", seen,
-	      (long)(deadline - now));
-
-	csr_set(sie, SIP_STIP);
-	for (;;) {
-		seen = stip();
-		now = rdtime();
-		if (seen || now > limit)
-			break;
-		wfi();
-	}
-	csr_clear(sie, SIP_STIP);
-	CHECK(seen, "STIP became pending (time 0x%lx, deadline 0x%lx)", now, deadline);
-	CHECK(now >= deadline, "STIP not pending before the deadline "
-	      "(seen at time 0x%lx, deadline 0x%lx)", now, deadline);
-}
-
-/* sip.STIP is sampled straight after each call, before any printing. */
-static void test_timer(int legacy)
-{
-	const char *name = legacy ? "legacy set_timer" : "TIME set_timer";
-	long err;
-	int p;
-
-	if (!legacy) {
-		test_timer_wait();
-	} else {
-		err = set_timer(1, rdtime() + timebase);
-		p = stip();
-		CHECK_EQ(err, 0, "%s(now + 1s) returns 0", name);
-		CHECK(!p, "%s(now + 1s): STIP not pending", name);
-	}
-	err = set_timer(legacy, 0);
-	p = stip();
-	CHECK_EQ(err, 0, "%s(0) returns 0", name);
-	CHECK(p, "%s(0): STIP pending at once", name);
-	err = set_timer(legacy, -1UL);
-	p = stip();
-	CHECK_EQ(err, 0, "%s(-1) returns 0", name);
-	CHECK(!p, "%s(-1): STIP cleared", name);
 }
 
 static void test_legacy_console(void)
@@ -443,19 +332,22 @@ static void test_rfence(void)
 
 int main(unsigned long a0, const void *dtb)
 {
-	unsigned long ram_size;
+	unsigned long ram_size, cpu;
+	const char *isa;
 
 	hartid = a0;
 	fdt_ram(dtb, &ram_base, &ram_size);
 	ram_end = ram_base + ram_size;
 	timebase = fdt_timebase(dtb);
-	printf("# sbi guest: hart %lu, RAM 0x%lx-0x%lx, timebase %lu Hz\n",
-	       hartid, ram_base, ram_end, timebase);
+	has_sstc = fdt_cpu(dtb, 0, &cpu, &isa) && isa_has_ext(isa, "sstc");
+	printf("# sbi guest: hart %lu, RAM 0x%lx-0x%lx, timebase %lu Hz, %s\n",
+	       hartid, ram_base, ram_end, timebase, has_sstc ? "Sstc" : "no Sstc");
 
 	test_base();
 	test_unknown_fids();
 	test_timer(0);
 	test_timer(1);
+	test_timer_stimecmp_mix();
 	test_legacy_console();
 	test_srst();
 	test_dbcn();

@@ -62,6 +62,35 @@ static unsigned int probe_vmid_bits(void)
 	return bits;
 }
 
+/*
+ * Does a read of vsip show a pending VS timer interrupt? The guest's sip is
+ * vsip, so this is what a guest sees. QEMU before 8.0 masks vsip reads
+ * down to VSSIP: VSTIP is delivered but never shown, raised through hvip
+ * or by vstimecmp alike (fixed upstream by "target/riscv: Fix up masking
+ * of vsip/vsie accesses"). Keel cannot make a guest's sip read trap there
+ * (that needs the AIA's hvictl.VTI), so it only reports what it found.
+ * Each probe leaves the hart as it was: no VS interrupt pending.
+ */
+static void probe_vsip_shows_vstip(struct host_features *h)
+{
+	unsigned long hideleg = csr_read(CSR_HIDELEG);
+
+	csr_write(CSR_HIDELEG, VS_INTERRUPTS); /* vsip shows only delegated bits */
+	csr_set(CSR_HVIP, MIP_VSTIP);
+	h->vsip_shows_hvip_vstip = csr_read(CSR_VSIP) & MIP_STIP; /* at STIP's place */
+	csr_clear(CSR_HVIP, MIP_VSTIP);
+	if (h->sstc) {
+		unsigned long henvcfg = csr_read(CSR_HENVCFG);
+
+		csr_write(CSR_HENVCFG, henvcfg | ENVCFG_STCE);
+		csr_write(CSR_VSTIMECMP, 0); /* passed long ago: VSTIP now */
+		h->vsip_shows_vstimecmp = csr_read(CSR_VSIP) & MIP_STIP; /* at STIP's place */
+		csr_write(CSR_VSTIMECMP, UINT64_MAX);
+		csr_write(CSR_HENVCFG, henvcfg);
+	}
+	csr_write(CSR_HIDELEG, hideleg);
+}
+
 void arch_probe_host(struct host_features *h)
 {
 	unsigned long cause = 0;
@@ -101,6 +130,7 @@ void arch_probe_host(struct host_features *h)
 	r = fw_sbi_call(SBI_EXT_BASE, SBI_EXT_BASE_GET_IMP_ID, 0, 0, 0, 0);
 	h->fw_impl_id = r.error ? 0 : r.value;
 	h->fw_redirect_broken = !arch_firmware_redirects_to_hs(&h->fw_redirect_cause);
+	probe_vsip_shows_vstip(h);
 }
 
 void arch_hart_init(void)

@@ -146,6 +146,13 @@ static void print_banner(unsigned long boot_hartid)
 			"(scause %lu; docs/boards.md): illegal-instruction, misaligned and "
 			"access faults go to guests directly, counted by the firmware\n",
 			host.fw_redirect_cause);
+	/* tests/system/cases.sh (sbi-stip-host) reads this line */
+	if (!host.vsip_shows_hvip_vstip || (host.sstc && !host.vsip_shows_vstimecmp))
+		kprintf("[keel] this hart hides a pending VS timer interrupt from a guest's sip "
+			"(raised through hvip: %s, by vstimecmp: %s; QEMU before 8.0): delivered, "
+			"but sip.STIP reads 0\n",
+			host.vsip_shows_hvip_vstip ? "shown" : "hidden",
+			!host.sstc ? "no Sstc" : host.vsip_shows_vstimecmp ? "shown" : "hidden");
 }
 
 /* "[keel] harts: 4 running; VM 'linux' vCPUs on harts 0 1 2 3" */

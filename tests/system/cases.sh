@@ -10,6 +10,12 @@ G=build/guests
 sys_case hello        $G/hello.elf ""        0 'KEEL-TEST: PASS hello'
 sys_case sbi          $G/sbi.elf   ""        0 'KEEL-TEST: PASS sbi'
 sys_case sbi-no-sstc  $G/sbi.elf   "-s 0"    0 'KEEL-TEST: PASS sbi'
+# The sbi guest reads sip.STIP strictly, and proves it by taking the
+# interrupt only where its sip hides it (QEMU before 8.0): only where Keel's
+# boot probe saw this hart hide it too (probe_vsip_shows_vstip, hart.c).
+stip_host_agrees='[ "$(grep -c "^\[keel\] this hart hides a pending VS timer" "$0")" = "$(grep -c "^# sip hides a pending STIP" "$0")" ]'
+sys_check sbi-stip-host sbi sh -c "$stip_host_agrees"
+sys_check sbi-no-sstc-stip-host sbi-no-sstc sh -c "$stip_host_agrees"
 sys_case trap         $G/trap.elf  ""        0 'KEEL-TEST: PASS trap'
 sys_case uart         $G/uart.elf  ""        0 'KEEL-TEST: PASS uart'
 # The demo guest make run boots: timer interrupts, its own trap handler,
