@@ -141,6 +141,9 @@ static void test_srst(void)
 		{ 0x10000000, 0 },	/* reserved type */
 		{ 0, 2 },		/* first reserved reason */
 		{ 0, 0x10000000 },	/* reserved reason */
+		/* uint32_t: the low halves decide, whatever the upper ones hold */
+		{ 0xFFFFFFFF00000003UL, 0 },
+		{ 0xFFFFFFFF00000000UL, 0xFFFFFFFF00000002UL },
 	};
 	unsigned long i;
 
@@ -154,6 +157,24 @@ static void test_srst(void)
 			      "SRST reset(type 0x%lx, reason 0x%lx) invalid param",
 			      bad[i].type, bad[i].reason);
 	}
+}
+
+/*
+ * keel.srst=upper: end with an SRST shutdown whose type and reason carry
+ * set upper halves (0 and SYSFAIL underneath, as an LP64 caller may pass a
+ * uint32_t). It must be taken as a shutdown reporting a system failure
+ * (tests/system/cases.sh, sbi-srst-upper-halves); if it returns, it failed.
+ */
+static void srst_upper_halves(void)
+{
+	struct sbiret r;
+
+	printf("# SRST reset(type 0xffffffff00000000, reason 0xffffffff00000001): "
+	       "must shut down reporting a system failure\n");
+	r = sbi_call(SBI_EXT_SRST, SBI_EXT_SRST_RESET, 0xFFFFFFFF00000000UL,
+		     0xFFFFFFFF00000001UL, 0, 0, 0, 0);
+	CHECK(0, "SRST reset with the upper halves set returned: error %ld", r.error);
+	test_finish();
 }
 
 static struct sbiret dbcn(unsigned long fid, unsigned long n, unsigned long lo,
@@ -333,7 +354,8 @@ static void test_rfence(void)
 int main(unsigned long a0, const void *dtb)
 {
 	unsigned long ram_size, cpu;
-	const char *isa;
+	const char *isa, *args;
+	int len;
 
 	hartid = a0;
 	fdt_ram(dtb, &ram_base, &ram_size);
@@ -342,6 +364,10 @@ int main(unsigned long a0, const void *dtb)
 	has_sstc = fdt_cpu(dtb, 0, &cpu, &isa) && isa_has_ext(isa, "sstc");
 	printf("# sbi guest: hart %lu, RAM 0x%lx-0x%lx, timebase %lu Hz, %s\n",
 	       hartid, ram_base, ram_end, timebase, has_sstc ? "Sstc" : "no Sstc");
+
+	args = fdt_prop(dtb, "chosen", "bootargs", &len);
+	if (bootarg_is(args, "keel.srst", "upper"))
+		srst_upper_halves();
 
 	test_base();
 	test_unknown_fids();

@@ -6,6 +6,7 @@
  * for it arrives (docs/smp.md).
  */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hart.h"
 #include "sbi.h"
@@ -68,10 +69,9 @@ static void hart_stop(struct vcpu *v)
 		vm_stop(v->vm, VM_STOP_SHUTDOWN, "every vCPU has stopped (SBI HSM hart_stop)");
 }
 
-static bool is_reserved_suspend_type(unsigned long type)
+static bool is_reserved_suspend_type(uint32_t type)
 {
-	return type > 0xFFFFFFFFUL ||
-	       (type > SBI_HSM_SUSPEND_RET_DEFAULT && type < SBI_HSM_SUSPEND_RET_PLATFORM) ||
+	return (type > SBI_HSM_SUSPEND_RET_DEFAULT && type < SBI_HSM_SUSPEND_RET_PLATFORM) ||
 	       (type > SBI_HSM_SUSPEND_NON_RET_DEFAULT && type < SBI_HSM_SUSPEND_NON_RET_PLATFORM);
 }
 
@@ -80,7 +80,7 @@ static bool is_reserved_suspend_type(unsigned long type)
  * "not implemented", which the SBI answers with INVALID_PARAM as well.
  * A suspended vCPU is blocked like one in wfi and wakes the same way.
  */
-static long hart_suspend(struct vcpu *v, unsigned long type, unsigned long addr,
+static long hart_suspend(struct vcpu *v, uint32_t type, unsigned long addr,
 			 unsigned long opaque, struct sbi_result *res)
 {
 	if (type != SBI_HSM_SUSPEND_RET_DEFAULT && type != SBI_HSM_SUSPEND_NON_RET_DEFAULT)
@@ -125,11 +125,15 @@ static void hsm_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_r
 		res->action = SBI_ACTION_NONE;
 		break;
 	case SBI_EXT_HSM_HART_SUSPEND:
-		if (is_reserved_suspend_type(call->arg[0])) {
+		/*
+		 * suspend_type is a uint32_t: on RV64 the upper half of a0 is
+		 * not part of it (an LP64 caller sign-extends 0x80000000).
+		 */
+		if (is_reserved_suspend_type((uint32_t)call->arg[0])) {
 			res->error = SBI_ERR_INVALID_PARAM;
 			break;
 		}
-		res->error = hart_suspend(v, call->arg[0], call->arg[1], call->arg[2], res);
+		res->error = hart_suspend(v, (uint32_t)call->arg[0], call->arg[1], call->arg[2], res);
 		break;
 	default:
 		res->error = SBI_ERR_NOT_SUPPORTED;

@@ -1,9 +1,12 @@
 /* SBI SRST (EID "SRST"): a guest's shutdown or reboot is its VM's alone. */
+#include <stdint.h>
+
 #include "sbi.h"
 
 static void srst_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
 {
-	unsigned long type = call->arg[0], reason = call->arg[1];
+	/* both are uint32_t: on RV64 the upper halves of a0 and a1 are ignored */
+	uint32_t type = (uint32_t)call->arg[0], reason = (uint32_t)call->arg[1];
 
 	(void)v;
 	if (call->fid != SBI_EXT_SRST_RESET) {
@@ -12,8 +15,7 @@ static void srst_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_
 	}
 	/* reasons 2..0xEFFFFFFF are reserved; 0xF0000000+ are vendor ones */
 	if (type > SBI_SRST_RESET_TYPE_WARM_REBOOT ||
-	    (reason > SBI_SRST_RESET_REASON_SYSFAIL && reason < 0xF0000000UL) ||
-	    reason > 0xFFFFFFFFUL) {
+	    (reason > SBI_SRST_RESET_REASON_SYSFAIL && reason < 0xF0000000U)) {
 		res->error = SBI_ERR_INVALID_PARAM;
 		return;
 	}

@@ -16,6 +16,9 @@ sys_case sbi-no-sstc  $G/sbi.elf   "-s 0"    0 'KEEL-TEST: PASS sbi'
 stip_host_agrees='[ "$(grep -c "^\[keel\] this hart hides a pending VS timer" "$0")" = "$(grep -c "^# sip hides a pending STIP" "$0")" ]'
 sys_check sbi-stip-host sbi sh -c "$stip_host_agrees"
 sys_check sbi-no-sstc-stip-host sbi-no-sstc sh -c "$stip_host_agrees"
+# SRST's reset_type and reset_reason are uint32_t: with the upper halves
+# set, type 0 and reason 1 underneath still shut down reporting a failure.
+sys_case sbi-srst-upper-halves $G/sbi.elf "-b keel.srst=upper" 1 "VM 'sbi-srst-upper-halves' stopped: the guest shut down reporting a system failure" 'not ok|KEEL-TEST'
 sys_case trap         $G/trap.elf  ""        0 'KEEL-TEST: PASS trap'
 sys_case uart         $G/uart.elf  ""        0 'KEEL-TEST: PASS uart'
 # The demo guest make run boots: timer interrupts, its own trap handler,

@@ -418,11 +418,11 @@ TEST(srst_invalid_type_or_reason)
 		{ 0xEFFFFFFFUL, 0 },
 		{ 0xF0000000UL, 0 },            /* vendor type: not implemented */
 		{ 0xFFFFFFFFUL, 0 },
-		{ 1UL << 32, 0 },               /* beyond 32 bits */
+		{ (1UL << 32) | 3, 0 },         /* the type is the low 32 bits */
 		{ 0, 2 },                       /* reserved reason */
 		{ 1, 0xEFFFFFFFUL },
-		{ 0, 1UL << 32 },               /* beyond 32 bits */
-		{ 2, -1UL },
+		{ 0, (1UL << 32) | 2 },         /* the reason is the low 32 bits */
+		{ -1UL, -1UL },
 	};
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -484,6 +484,20 @@ TEST(srst_shutdown_with_a_vendor_reason)
 	setup(1);
 	srst(SBI_SRST_RESET_TYPE_SHUTDOWN, 0xFFFFFFFFUL);
 	CHECK_EQ(fake.stops, 1);
+}
+
+/* reset_type and reset_reason are uint32_t: the upper halves are ignored */
+TEST(srst_ignores_the_upper_halves)
+{
+	setup(1);
+	srst(0xFFFFFFFF00000000UL | SBI_SRST_RESET_TYPE_SHUTDOWN,
+	     0xFFFFFFFF00000000UL | SBI_SRST_RESET_REASON_SYSFAIL);
+	CHECK_EQ(fake.stops, 1);
+	CHECK_EQ(fake.stop_reason, VM_STOP_FAILURE);
+	setup(1);
+	srst((1UL << 32) | SBI_SRST_RESET_TYPE_COLD_REBOOT, 0xFFFFFFFFF0000000UL);
+	CHECK_EQ(fake.reboots, 1);
+	CHECK_EQ(fake.stops, 0);
 }
 
 TEST(srst_cold_and_warm_reboot_reset_the_vm)
@@ -1033,8 +1047,8 @@ TEST(hsm_suspend_reserved_or_platform_types_are_invalid)
 		0x10000000, 0x7FFFFFFF,                 /* platform retentive */
 		0x80000001, 0x8FFFFFFF,                 /* reserved, non-retentive */
 		0x90000000, 0xFFFFFFFF,                 /* platform non-retentive */
-		1UL << 32,                              /* low 32 bits are type 0 */
-		(1UL << 32) | 0x80000000UL,             /* low 32 bits are 0x80000000 */
+		(1UL << 32) | 1,                        /* the type is the low 32 bits */
+		0xFFFFFFFF80000001UL,
 		-1UL,
 	};
 
@@ -1089,6 +1103,27 @@ TEST(hsm_suspend_non_retentive_resumes_at_the_address)
 	CHECK_EQ(fake.kicks, 1);
 	CHECK_EQ(fake_hart.work, 1);
 	CHECK(next == SCHEDULED);
+}
+
+/*
+ * suspend_type is a uint32_t: on RV64 the upper half of a0 is ignored
+ * (an LP64 caller passes 0x80000000 sign-extended), for both kinds.
+ */
+TEST(hsm_suspend_ignores_the_upper_half_of_the_type)
+{
+	setup(1);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, 1UL << 32, 0, 0);
+	CHECK_EQ(A0, SBI_SUCCESS);
+	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_SUSPENDED);
+	CHECK(!v->resume_fresh);
+	setup(1);
+	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_SUSPEND, 0xFFFFFFFF80000000UL, RAM_BASE + 0x3000,
+	      0x77);
+	CHECK_EQ(v->ctx.sepc, PC);
+	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_SUSPENDED);
+	CHECK(v->resume_fresh);
+	CHECK_EQ(v->resume_addr, RAM_BASE + 0x3000);
+	CHECK_EQ(v->resume_opaque, 0x77);
 }
 
 TEST(hsm_suspend_non_retentive_outside_ram_is_invalid_address)
