@@ -52,7 +52,7 @@ keel_run() {
 # waiting for the others: only QEMU 10 (Debian 13) boots Keel on two harts
 # with -icount (docs/bench.md). Its root is used if it is there, not made.
 smp_stack() {
-	# shellcheck source=stack.sh
+	# shellcheck source=scripts/stack.sh
 	if [ "$(. scripts/stack.sh; host_debian)" = 13 ] ||
 		scripts/debian-root.sh 13 --check >/dev/null 2>&1; then
 		echo debian13
@@ -63,6 +63,7 @@ run_all() {
 	local stack
 	mkdir -p "$out"
 	rm -f "$out"/*.log
+	# shellcheck disable=SC2086
 	timeout 120 qemu-system-riscv64 -machine virt -nographic -bios default -m 256M \
 		-kernel "$guest" $icount </dev/null >"$out/native.log" 2>&1
 	# keel.exits=1: after the table's operations, the longest exits a guest

@@ -63,10 +63,10 @@ runs() {
 }
 
 start=$(date +%s)
-[ -f build/keel.bin ] && [ -f build/guests/bench.elf ] || {
+if ! [ -f build/keel.bin ] || ! [ -f build/guests/bench.elf ]; then
 	fail "budget-runs: build/keel.bin or build/guests/bench.elf missing (make keel guests)"
 	exit 1
-}
+fi
 self_test
 mkdir -p build/budget
 if runs; then
