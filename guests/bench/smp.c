@@ -13,10 +13,11 @@
  * a second while a hart woken from wfi waits. A vCPU that waits sleeps in
  * wfi, which lets QEMU run the other hart at once.
  *
- * instret under -icount is the hart's own count on QEMU 10, but QEMU's
- * virtual clock on QEMU 7.2 (every hart's instructions, and the time a
- * sleeping machine skips): a "#" line says which it found, and the
- * receiver's share is worked out for either (docs/bench.md).
+ * instret under -icount is not the hart's own count: it counts every
+ * hart's instructions (QEMU 7.2 and 10.0; 7.2 also the time a sleeping
+ * machine skips). A "#" line says what the guest found, checked against
+ * the time CSR, and the receiver's share is worked out for either case
+ * (docs/bench.md).
  */
 #include "bench.h"
 #include "console.h"
