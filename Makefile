@@ -3,6 +3,7 @@
 #   make run      build Keel and the demo guest, boot them in QEMU
 #   make test     build everything, run unit and system tests
 #   make bench    instruction counts: guests on OpenSBI directly vs under Keel
+#   make budget   make test's instruction budgets alone (tests/budgets.txt)
 #   make debug    QEMU waiting for gdb-multiarch, with Keel's symbols
 #   make fuzz-host libFuzzer (clang) on the MMIO decoder, the SBI, the bundle
 #                 parser and the vPLIC, FUZZ_SECONDS (60) each (tests/fuzz)
@@ -63,7 +64,7 @@ setup_kind = $(strip \
 	$(if $(filter test,$(1)),test, \
 	$(if $(filter linux,$(1)),linux, \
 	$(if $(filter run,$(1)),$(if $(filter uboot,$(BOOT)),uboot,run) $(if $(filter-out debian12,$(STACK)),stack), \
-	$(if $(filter bench fuzz,$(1)),run, \
+	$(if $(filter bench budget fuzz,$(1)),run, \
 	$(if $(filter debug,$(1)),debug, \
 	$(if $(filter fuzz-host,$(1)),fuzz,build))))))))
 ifneq ($(KEEL_SETUP_DONE),1)
@@ -122,7 +123,7 @@ KEEL_OBJS := $(patsubst src/%,$(KOBJ)/%.o,$(KEEL_SRCS))
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c
 LIBFDT_OBJS := $(patsubst %.c,$(KOBJ)/libfdt/%.o,$(LIBFDT_SRCS))
 
-.PHONY: all keel keel-debug keel-builtin FORCE guests linux run test unit system bench debug clean fuzz fuzz-host
+.PHONY: all keel keel-debug keel-builtin FORCE guests linux run test unit system bench budget debug clean fuzz fuzz-host
 
 all: keel guests
 
@@ -321,6 +322,10 @@ test: keel keel-debug guests linux unit
 
 bench: keel guests
 	@scripts/bench.sh
+
+# make test's instruction budgets alone (tests/budgets.txt, docs/testing.md)
+budget: keel guests
+	@tests/budget-check.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -54,6 +54,15 @@ export KEEL_BIN=build/keel-debug.bin
 skipped=0 skip_why=()
 [ "$py_skip" -gt 0 ] && skipped=$py_skip skip_why+=("keel-prof ELF tests: no RISC-V toolchain")
 
+# Instruction budgets (tests/budgets.txt): the bench runs on the release
+# image build/keel.bin, twice, one line per operation (docs/testing.md)
+bc_log=build/test-budget.log
+tests/budget-check.sh >"$bc_log" 2>&1
+tally budget "$bc_log" $? '^PASS ' '^FAIL ' '^(PASS|FAIL|SKIP) '
+bc_skip=$(grep -c '^SKIP ' "$bc_log")
+[ "$bc_skip" -gt 0 ] && skipped=$((skipped + bc_skip)) &&
+	skip_why+=("$bc_skip budgets: $(grep -m1 '^SKIP ' "$bc_log" | sed 's/^SKIP [^:]*: //')")
+
 # system NAME [VAR=VALUE...]: the system suite (tests/system/run.sh) with
 # those settings, its PASS/FAIL lines counted
 system() {

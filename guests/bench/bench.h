@@ -8,4 +8,7 @@ void bench_exits(const void *dtb);
 void bench_reboot_start(void);
 void bench_reboot_end(unsigned long t);
 
+/* Two vCPUs: mode 1 on two harts, 2 sharing one (smp.c: BENCH lines) */
+void bench_smp(const void *dtb, unsigned long hartid, unsigned long mode);
+
 #endif

@@ -11,7 +11,9 @@
  * Under Keel, bootargs keel.exits=1 adds the longest exits a guest can ask
  * for (exits.c: BENCH-EXIT lines) and an SRST reboot timed across it
  * (BENCH-REBOOT lines; BENCH done comes after the reboot); keel.exits=2
- * gives the longest exits alone.
+ * gives the longest exits alone. keel.smp=1 or 2 runs only the rows of
+ * two vCPUs (smp.c); keel.nosstc=1 only set_timer, named set_timer_nosstc,
+ * for a guest without Sstc (scripts/bench.sh's third Keel run).
  */
 #include "bench.h"
 #include "console.h"
@@ -105,6 +107,19 @@ static inline void op_dbcn_write(void)
 		 0, 0);
 }
 
+/* set_timer with SBI's timer: only when the guest's riscv,isa has no Sstc */
+static void bench_set_timer_nosstc(const void *dtb, unsigned long far)
+{
+	const char *isa;
+	unsigned long id;
+
+	if (!fdt_cpu(dtb, 0, &id, &isa) || isa_has_ext(isa, "sstc")) {
+		printf("# bench: keel.nosstc=1, but the guest has Sstc: no set_timer_nosstc\n");
+		return;
+	}
+	BENCH("set_timer_nosstc", op_set_timer(far));
+}
+
 /* Keel's SBI, not OpenSBI's: the rest of the bench is about Keel's exits */
 static int under_keel(void)
 {
@@ -121,6 +136,7 @@ int main(unsigned long hartid, const void *dtb)
 	const char *args = fdt_prop(dtb, "chosen", "bootargs", &len);
 	/* keel.exits=1: the longest exits and a reboot too; 2: the longest exits only */
 	unsigned long exits = bootarg_num(args, "keel.exits", 0);
+	unsigned long smp = bootarg_num(args, "keel.smp", 0);
 
 	if (boots && fdt_be32(boots) > 0) {
 		bench_reboot_end(t);
@@ -129,6 +145,14 @@ int main(unsigned long hartid, const void *dtb)
 	}
 	printf("# bench guest: hart %lu, dtb %p, %lu iterations per op\n",
 	       hartid, dtb, ITERS);
+	if (smp || bootarg_num(args, "keel.nosstc", 0)) {
+		if (smp)
+			bench_smp(dtb, hartid, smp);
+		else
+			bench_set_timer_nosstc(dtb, far);
+		printf("BENCH done\n");
+		sbi_poweroff(0);
+	}
 	if (exits != 2) {
 		BENCH("null_sbi", op_null_sbi());
 		BENCH("set_timer", op_set_timer(far));
