@@ -68,6 +68,12 @@ void arch_wait_for_interrupt(void);
  */
 void arch_vcpu_load(struct vcpu *v, uint64_t hgatp);
 void arch_vcpu_save(struct vcpu *v);
+/*
+ * The loaded vCPU's share of hedeleg: the illegal-instruction, misaligned
+ * and access-fault causes (1 << cause) its guest takes straight from the
+ * firmware. None while this hart's exits are profiled.
+ */
+void arch_set_guest_delegation(unsigned long causes);
 /* hstatus now: during an exit, SPVP says whether the guest was in VS or VU */
 unsigned long arch_guest_hstatus(void);
 /* Read what the trap that just happened looked like. */

@@ -169,6 +169,15 @@ unsigned long pmu_counteren_trapped(const struct vcpu_pmu *pmu);
  * so a counter that outlives an HSM stop and start still traps.
  */
 unsigned long pmu_hcounteren(const struct vcpu_pmu *pmu);
+/*
+ * The redirected exceptions whose firmware event nobody counts: illegal
+ * instruction, misaligned load/store and load/store access fault (causes
+ * 2, 4, 6, 5, 7) while the vCPU's counter for the event is not started.
+ * The guest may take those straight from the firmware (hedeleg) without an
+ * exit (vcpu_delegation_update()); a started counter takes its cause back,
+ * so every event is counted exactly. A mask of 1 << cause.
+ */
+unsigned long pmu_uncounted_traps(const struct vcpu_pmu *pmu);
 /* Keel answers a guest read of this counter's CSR itself. */
 bool pmu_emulates_read(const struct vcpu_pmu *pmu, unsigned int counter);
 

@@ -20,6 +20,7 @@ void arch_vcpu_load(struct vcpu *v, uint64_t hgatp)
 	csr_write(CSR_HSTATUS, c->hstatus);
 	csr_write(CSR_HENVCFG, c->henvcfg);
 	csr_write(CSR_HCOUNTEREN, c->hcounteren);
+	arch_set_guest_delegation(c->delegated);
 	/* no VS copies: the guest's accesses reach these two */
 	csr_write(CSR_SCOUNTEREN, c->scounteren);
 	csr_write(CSR_SENVCFG, c->senvcfg);

@@ -62,6 +62,21 @@ static void vcpu_entry_state(struct vcpu *v, unsigned long pc, unsigned long a0,
 	v->fault_loop = 0;
 	v->resume_fresh = false;
 	vcpu_fast_paths_update(v);
+	vcpu_delegation_update(v);
+}
+
+void vcpu_delegation_update(struct vcpu *v)
+{
+	/*
+	 * Counted events come to Keel, which counts them (handle_*() in
+	 * trap.c); so does everything while tracing, since a traced exit is
+	 * printed. The rest goes to the guest's handler through the
+	 * firmware's redirect alone: no exit, and no fault-loop watch
+	 * (docs/trap-path.md, "Delegated while nobody counts").
+	 */
+	v->csrs.delegated = v->trace ? 0 : pmu_uncounted_traps(&v->pmu);
+	if (vcpu_loaded_here(v))
+		arch_set_guest_delegation(v->csrs.delegated);
 }
 
 void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
