@@ -67,21 +67,23 @@ done
 value() { tr -d "\r" <"$out/$1.log" | awk -v n="$2" '$1 == "BENCH" && $2 == n { print $3 }'; }
 goal() {
 	case $1 in
-	null_sbi) echo 120 ;; uart_read) echo 250 ;; illegal_insn) echo 420 ;; *) echo - ;;
+	null_sbi) echo 120 ;; uart_read) echo 250 ;; illegal_insn) echo 440 ;;
+	vinsn_wfi | vinsn_csr) echo 100 ;; *) echo - ;;
 	esac
 }
 
-printf '%-14s %10s %10s %7s %6s %11s %11s\n' operation "OpenSBI" "Keel" ratio goal \
+printf '%-20s %10s %10s %7s %6s %11s %11s\n' operation "OpenSBI" "Keel" ratio goal \
 	"prof 1kHz" "prof 10kHz"
-printf '%-14s %10s %10s %7s %6s %11s %11s\n' "" "(S-mode)" "(VS-mode)" "" "(Keel)" \
+printf '%-20s %10s %10s %7s %6s %11s %11s\n' "" "(S-mode)" "(VS-mode)" "" "(Keel)" \
 	"(Keel)" "(Keel)"
-for op in null_sbi set_timer illegal_insn uart_read uart_write dbcn_write; do
+for op in null_sbi set_timer illegal_insn illegal_insn_counted vinsn_wfi vinsn_csr uart_read \
+	uart_write dbcn_write; do
 	n=$(value native "$op") k=$(value keel "$op") g=$(goal "$op")
 	p1=$(value keel-prof1000 "$op") p10=$(value keel-prof10000 "$op")
 	ratio=$(awk -v a="$k" -v b="$n" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
 	mark=""
 	[ "$g" != - ] && [ "$k" -gt "$g" ] && mark=" over"
-	printf '%-14s %10s %10s %7s %6s %11s %11s%s\n' "$op" "$n" "$k" "$ratio" "$g" "$p1" "$p10" "$mark"
+	printf '%-20s %10s %10s %7s %6s %11s %11s%s\n' "$op" "$n" "$k" "$ratio" "$g" "$p1" "$p10" "$mark"
 done
 echo "(instructions retired per operation, loop included; QEMU $(qemu-system-riscv64 --version | head -1 | awk '{print $4}'), -icount shift=0)"
 
