@@ -88,6 +88,14 @@ void arch_set_trap_profiled(bool profiled);
 /* Enter the guest exception handler as hardware would (vsepc, vscause...). */
 void arch_vcpu_enter_vs_trap(struct vcpu *v, unsigned long cause, unsigned long tval,
 			     bool from_vs);
+/*
+ * trap_from_guest() the short way, for an exception Keel redirects as it
+ * is (illegal instruction, misaligned and access faults): counted, handed
+ * to the guest's handler and the exit ended, in one leaf function. Not
+ * while tracing, nor for a trap that did not come from the guest: those,
+ * and every other cause, go on to trap_by_cause().
+ */
+struct vcpu_context *arch_trap_redirect_fast(struct vcpu *v);
 /* The loaded vCPU's own timer compare (Sstc for the guest) */
 void arch_set_vstimecmp(uint64_t deadline);
 /* hvip bits of the loaded vCPU */

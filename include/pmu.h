@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "fw_events.h"
+#include "riscv.h"
 #include "sbi_defs.h"
 
 #define PMU_CTR_CYCLE 0
@@ -74,9 +75,38 @@ struct vcpu_pmu {
  */
 static inline void pmu_incr_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev)
 {
-	if (pmu && (unsigned int)ev < SBI_PMU_FW_MAX && pmu->fw[ev].started) {
-		pmu->fw[ev].value++;
-		pmu->fw[ev].counted++;
+	unsigned long i = (unsigned int)ev; /* the counter's address, found once */
+	struct pmu_fw_event *f;
+
+	if (!pmu || i >= SBI_PMU_FW_MAX)
+		return;
+	f = &pmu->fw[i];
+	if (f->started) {
+		f->value++;
+		f->counted++;
+	}
+}
+
+/*
+ * The firmware event of an exception Keel redirects to the guest, or
+ * SBI_PMU_FW_MAX for none (an instruction access fault has none, as in
+ * KVM; pmu_incr_fw() ignores SBI_PMU_FW_MAX).
+ */
+static inline enum sbi_pmu_fw_event pmu_trap_event(unsigned long cause)
+{
+	switch (cause) {
+	case EXC_INST_ILLEGAL:
+		return SBI_PMU_FW_ILLEGAL_INSN;
+	case EXC_LOAD_MISALIGNED:
+		return SBI_PMU_FW_MISALIGNED_LOAD;
+	case EXC_STORE_MISALIGNED:
+		return SBI_PMU_FW_MISALIGNED_STORE;
+	case EXC_LOAD_ACCESS:
+		return SBI_PMU_FW_ACCESS_LOAD;
+	case EXC_STORE_ACCESS:
+		return SBI_PMU_FW_ACCESS_STORE;
+	default:
+		return SBI_PMU_FW_MAX;
 	}
 }
 

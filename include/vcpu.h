@@ -141,6 +141,14 @@ void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned l
 			   unsigned long tval);
 
 /*
+ * An exception was just entered at pc, the guest's own trap vector: one
+ * more in a row there (vcpu->fault_loop), and the third stops the VM with
+ * a report. Entering it anywhere else resets the count (fault_loop = 0).
+ */
+void vcpu_fault_loop_hit(struct vcpu *v, unsigned long cause, unsigned long pc,
+			 unsigned long tval);
+
+/*
  * Which SBI calls trap.S may answer for v without C (ctx.fast,
  * CTX_FAST_*): again whenever what decides it changes (its trace, its PMU
  * counters, a reset).

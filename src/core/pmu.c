@@ -390,25 +390,16 @@ unsigned long pmu_hcounteren(const struct vcpu_pmu *pmu)
 	return (COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR) & ~pmu_counteren_trapped(pmu);
 }
 
-/* The exceptions Keel redirects that have a firmware event, and that event */
-static const struct {
-	unsigned int cause;
-	enum sbi_pmu_fw_event event;
-} counted_traps[] = {
-	{ EXC_INST_ILLEGAL, SBI_PMU_FW_ILLEGAL_INSN },
-	{ EXC_LOAD_MISALIGNED, SBI_PMU_FW_MISALIGNED_LOAD },
-	{ EXC_STORE_MISALIGNED, SBI_PMU_FW_MISALIGNED_STORE },
-	{ EXC_LOAD_ACCESS, SBI_PMU_FW_ACCESS_LOAD },
-	{ EXC_STORE_ACCESS, SBI_PMU_FW_ACCESS_STORE },
-};
-
 unsigned long pmu_uncounted_traps(const struct vcpu_pmu *pmu)
 {
 	unsigned long causes = 0;
 
-	for (unsigned int i = 0; i < sizeof(counted_traps) / sizeof(counted_traps[0]); i++)
-		if (!pmu->fw[counted_traps[i].event].started)
-			causes |= 1UL << counted_traps[i].cause;
+	for (unsigned long cause = 0; cause < 64; cause++) {
+		enum sbi_pmu_fw_event ev = pmu_trap_event(cause);
+
+		if (ev != SBI_PMU_FW_MAX && !pmu->fw[ev].started)
+			causes |= 1UL << cause;
+	}
 	return causes;
 }
 

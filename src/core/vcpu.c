@@ -119,22 +119,27 @@ void vcpu_resume_state(struct vcpu *v, unsigned long pc, unsigned long opaque)
  */
 #define FAULT_LOOP_LIMIT 3
 
+void vcpu_fault_loop_hit(struct vcpu *v, unsigned long cause, unsigned long pc,
+			 unsigned long tval)
+{
+	if (++v->fault_loop < FAULT_LOOP_LIMIT)
+		return;
+	pr_err("VM '%s' vCPU %u: %s at 0x%lx (tval 0x%lx), which is its own trap "
+	       "vector (stvec): it faults there again and again\n",
+	       v->vm->cfg->name, v->id, trap_cause_name(cause), pc, tval);
+	vm_stop(v->vm, VM_STOP_FAILURE, "its trap handler cannot run (fault loop)");
+}
+
 void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned long cause,
 			   unsigned long tval)
 {
 	unsigned long pc = v->ctx.sepc;
 
 	arch_vcpu_enter_vs_trap(v, cause, tval, t->sstatus & SSTATUS_SPP);
-	if (pc != v->ctx.sepc) {
+	if (pc != v->ctx.sepc)
 		v->fault_loop = 0;
-		return;
-	}
-	if (++v->fault_loop >= FAULT_LOOP_LIMIT) {
-		pr_err("VM '%s' vCPU %u: %s at 0x%lx (tval 0x%lx), which is its own trap "
-		       "vector (stvec): it faults there again and again\n",
-		       v->vm->cfg->name, v->id, trap_cause_name(cause), pc, tval);
-		vm_stop(v->vm, VM_STOP_FAILURE, "its trap handler cannot run (fault loop)");
-	}
+	else
+		vcpu_fault_loop_hit(v, cause, pc, tval);
 }
 
 void vcpu_redirect(struct vcpu *v, const struct trap_info *t)
