@@ -96,6 +96,13 @@ void arch_vcpu_enter_vs_trap(struct vcpu *v, unsigned long cause, unsigned long 
  * and every other cause, go on to trap_by_cause().
  */
 struct vcpu_context *arch_trap_redirect_fast(struct vcpu *v);
+/*
+ * trap_virtual_insn() the short way: a wfi from VS-mode that ends at once
+ * (an interrupt pending and enabled) and an emulated csrr of cycle or
+ * instret into a caller-saved register. The rest, and these while tracing,
+ * go on to trap_virtual_insn_full() with the trap CSRs intact.
+ */
+struct vcpu_context *arch_trap_virtual_insn_fast(struct vcpu *v);
 /* The loaded vCPU's own timer compare (Sstc for the guest) */
 void arch_set_vstimecmp(uint64_t deadline);
 /* hvip bits of the loaded vCPU */

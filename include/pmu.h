@@ -124,6 +124,15 @@ static inline void pmu_add_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev, ui
 	}
 }
 
+/*
+ * What the guest reads from a configured hardware counter, the raw CSR
+ * being raw now (pmu_counter_value()'s half for cycle and instret).
+ */
+static inline uint64_t pmu_hw_value(const struct pmu_hw_counter *c, uint64_t raw)
+{
+	return c->started ? raw - c->value : c->value;
+}
+
 /* Reads the raw cycle (PMU_CTR_CYCLE) or instret (PMU_CTR_INSTRET) CSR. */
 typedef uint64_t (*pmu_raw_read_fn)(unsigned int counter);
 
@@ -210,6 +219,12 @@ unsigned long pmu_hcounteren(const struct vcpu_pmu *pmu);
 unsigned long pmu_uncounted_traps(const struct vcpu_pmu *pmu);
 /* Keel answers a guest read of this counter's CSR itself. */
 bool pmu_emulates_read(const struct vcpu_pmu *pmu, unsigned int counter);
+/* The same for cycle or instret, inline, for the trap path */
+static inline bool pmu_emulates_read_inline(const struct vcpu_pmu *pmu, unsigned int counter)
+{
+	return (counter == PMU_CTR_CYCLE || counter == PMU_CTR_INSTRET) &&
+	       (pmu->in_use >> counter & 1);
+}
 
 enum pmu_csr_op {
 	PMU_CSR_NONE,  /* not a CSR instruction on a counter CSR */

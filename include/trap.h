@@ -38,6 +38,11 @@ struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx);
  */
 struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx);
 /*
+ * trap_virtual_insn()'s general path, behind arch_trap_virtual_insn_fast():
+ * the whole trap read, the instruction decoded, any case handled.
+ */
+struct vcpu_context *trap_virtual_insn_full(struct vcpu_context *ctx);
+/*
  * Every exit while a profile runs (trap_entry_profiled, with all the
  * registers in ctx): the handler the plain entry would call, then the
  * exit's cost and a sample that fell due during it (prof.h).

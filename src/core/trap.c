@@ -195,6 +195,12 @@ static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
 
 struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx)
 {
+	/* wfi that ends at once and emulated counter reads the short way */
+	return arch_trap_virtual_insn_fast((struct vcpu *)ctx);
+}
+
+struct vcpu_context *trap_virtual_insn_full(struct vcpu_context *ctx)
+{
 	struct vcpu *v = (struct vcpu *)ctx;
 	struct trap_info t;
 	uint32_t insn = 0;
