@@ -19,34 +19,38 @@
 
 /*
  * The causes vcpu_redirect() hands on as they are (trap.c's handle_*()),
- * by scause, with the firmware event each counts (pmu_trap_event()):
- * SBI_PMU_FW_MAX for an instruction access fault, which has none, and
- * NOT_HERE for a cause that is not a redirect. One table both decides and
- * finds the counter.
+ * by scause, each with the firmware counter it counts in (pmu_trap_event()):
+ * where it sits in struct vcpu, so that one load both decides and finds it.
+ * NOT_HERE (0) for a cause that is not a redirect, NO_EVENT (1) for an
+ * instruction access fault, which has no event.
  */
-#define NOT_HERE 0xff
-static const uint8_t redirect_event[EXC_STORE_ACCESS + 1] = {
-	[0] = NOT_HERE,
-	[EXC_INST_ACCESS] = SBI_PMU_FW_MAX,
-	[EXC_INST_ILLEGAL] = SBI_PMU_FW_ILLEGAL_INSN,
-	[3] = NOT_HERE, /* breakpoint: the guest's own (hedeleg) */
-	[EXC_LOAD_MISALIGNED] = SBI_PMU_FW_MISALIGNED_LOAD,
-	[EXC_LOAD_ACCESS] = SBI_PMU_FW_ACCESS_LOAD,
-	[EXC_STORE_MISALIGNED] = SBI_PMU_FW_MISALIGNED_STORE,
-	[EXC_STORE_ACCESS] = SBI_PMU_FW_ACCESS_STORE,
+#include <stddef.h>
+
+#define NOT_HERE 0
+#define NO_EVENT 1
+#define COUNTER(ev) offsetof(struct vcpu, pmu.fw[ev])
+_Static_assert(COUNTER(SBI_PMU_FW_MAX) <= UINT16_MAX, "counter offsets fit 16 bits");
+
+static const uint16_t redirect_counter[EXC_STORE_ACCESS + 1] = {
+	[EXC_INST_ACCESS] = NO_EVENT,
+	[EXC_INST_ILLEGAL] = COUNTER(SBI_PMU_FW_ILLEGAL_INSN),
+	/* 0 and 3 (breakpoint: the guest's own, hedeleg) are NOT_HERE */
+	[EXC_LOAD_MISALIGNED] = COUNTER(SBI_PMU_FW_MISALIGNED_LOAD),
+	[EXC_LOAD_ACCESS] = COUNTER(SBI_PMU_FW_ACCESS_LOAD),
+	[EXC_STORE_MISALIGNED] = COUNTER(SBI_PMU_FW_MISALIGNED_STORE),
+	[EXC_STORE_ACCESS] = COUNTER(SBI_PMU_FW_ACCESS_STORE),
 };
 
 struct vcpu_context *arch_trap_redirect_fast(struct vcpu *v)
 {
-	unsigned long cause = csr_read(CSR_SCAUSE), hstatus, pc, vector, tval;
-	unsigned int ev;
+	unsigned long cause = csr_read(CSR_SCAUSE), hstatus, pc, vector, tval, counter;
 
 	/*
 	 * Interrupts (bit 63) and other causes go the slow way, and so does
 	 * a traced exit: C prints it. A profiled exit never comes here
 	 * (trap_profiled() calls trap_by_cause()).
 	 */
-	if (cause > EXC_STORE_ACCESS || (ev = redirect_event[cause]) == NOT_HERE || v->trace)
+	if (cause > EXC_STORE_ACCESS || (counter = redirect_counter[cause]) == NOT_HERE || v->trace)
 		return trap_by_cause(&v->ctx);
 	/*
 	 * Two witnesses that the guest trapped (vcpu_redirect()): trap.S's
@@ -56,7 +60,15 @@ struct vcpu_context *arch_trap_redirect_fast(struct vcpu *v)
 	hstatus = csr_read(CSR_HSTATUS);
 	if (!(hstatus & HSTATUS_SPV))
 		return trap_by_cause(&v->ctx);
-	pmu_incr_fw(&v->pmu, ev);
+	/* pmu_incr_fw(), its counter found by the table */
+	if (counter != NO_EVENT) {
+		struct pmu_fw_event *f = (struct pmu_fw_event *)((char *)v + counter);
+
+		if (__builtin_expect(f->started, 1)) {
+			f->value++;
+			f->counted++;
+		}
+	}
 	pc = v->ctx.sepc;
 	tval = csr_read(CSR_STVAL);
 	/*
@@ -70,8 +82,11 @@ struct vcpu_context *arch_trap_redirect_fast(struct vcpu *v)
 	csr_write(CSR_VSTVAL, tval);
 	vector = csr_read(CSR_VSTVEC) & ~3UL;
 	v->ctx.sepc = vector;
-	csr_set(CSR_SSTATUS, SSTATUS_SPP);
-	csr_set(CSR_HSTATUS, HSTATUS_SPVP);
+	/* the handler runs in VS-mode: from VS, SPP and SPVP say so already */
+	if (!(hstatus & HSTATUS_SPVP)) {
+		csr_set(CSR_SSTATUS, SSTATUS_SPP);
+		csr_set(CSR_HSTATUS, HSTATUS_SPVP);
+	}
 	/* vcpu_inject_exception()'s fault-loop watch, its rare half out of line */
 	if (__builtin_expect(vector == pc, 0))
 		return trap_redirect_fault_loop(v, cause, pc, tval);
