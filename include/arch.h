@@ -74,6 +74,12 @@ void arch_wait_for_interrupt(void);
  */
 void arch_vcpu_load(struct vcpu *v, uint64_t hgatp);
 void arch_vcpu_save(struct vcpu *v);
+/*
+ * The loaded vCPU's share of hedeleg: the illegal-instruction, misaligned
+ * and access-fault causes (1 << cause) its guest takes straight from the
+ * firmware. None while this hart's exits are profiled.
+ */
+void arch_set_guest_delegation(unsigned long causes);
 /* hstatus now: during an exit, SPVP says whether the guest was in VS or VU */
 unsigned long arch_guest_hstatus(void);
 /* Read what the trap that just happened looked like. */
@@ -88,6 +94,21 @@ void arch_set_trap_profiled(bool profiled);
 /* Enter the guest exception handler as hardware would (vsepc, vscause...). */
 void arch_vcpu_enter_vs_trap(struct vcpu *v, unsigned long cause, unsigned long tval,
 			     bool from_vs);
+/*
+ * trap_from_guest() the short way, for an exception Keel redirects as it
+ * is (illegal instruction, misaligned and access faults): counted, handed
+ * to the guest's handler and the exit ended, in one leaf function. Not
+ * while tracing, nor for a trap that did not come from the guest: those,
+ * and every other cause, go on to trap_by_cause().
+ */
+struct vcpu_context *arch_trap_redirect_fast(struct vcpu *v);
+/*
+ * trap_virtual_insn() the short way: a wfi from VS-mode that ends at once
+ * (an interrupt pending and enabled) and an emulated csrr of cycle or
+ * instret into a caller-saved register. The rest, and these while tracing,
+ * go on to trap_virtual_insn_full() with the trap CSRs intact.
+ */
+struct vcpu_context *arch_trap_virtual_insn_fast(struct vcpu *v);
 /* The loaded vCPU's own timer compare (Sstc for the guest) */
 void arch_set_vstimecmp(uint64_t deadline);
 /* hvip bits of the loaded vCPU */

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "fw_events.h"
+#include "riscv.h"
 #include "sbi_defs.h"
 
 #define PMU_CTR_CYCLE 0
@@ -74,9 +75,38 @@ struct vcpu_pmu {
  */
 static inline void pmu_incr_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev)
 {
-	if (pmu && (unsigned int)ev < SBI_PMU_FW_MAX && pmu->fw[ev].started) {
-		pmu->fw[ev].value++;
-		pmu->fw[ev].counted++;
+	unsigned long i = (unsigned int)ev; /* the counter's address, found once */
+	struct pmu_fw_event *f;
+
+	if (!pmu || i >= SBI_PMU_FW_MAX)
+		return;
+	f = &pmu->fw[i];
+	if (f->started) {
+		f->value++;
+		f->counted++;
+	}
+}
+
+/*
+ * The firmware event of an exception Keel redirects to the guest, or
+ * SBI_PMU_FW_MAX for none (an instruction access fault has none, as in
+ * KVM; pmu_incr_fw() ignores SBI_PMU_FW_MAX).
+ */
+static inline enum sbi_pmu_fw_event pmu_trap_event(unsigned long cause)
+{
+	switch (cause) {
+	case EXC_INST_ILLEGAL:
+		return SBI_PMU_FW_ILLEGAL_INSN;
+	case EXC_LOAD_MISALIGNED:
+		return SBI_PMU_FW_MISALIGNED_LOAD;
+	case EXC_STORE_MISALIGNED:
+		return SBI_PMU_FW_MISALIGNED_STORE;
+	case EXC_LOAD_ACCESS:
+		return SBI_PMU_FW_ACCESS_LOAD;
+	case EXC_STORE_ACCESS:
+		return SBI_PMU_FW_ACCESS_STORE;
+	default:
+		return SBI_PMU_FW_MAX;
 	}
 }
 
@@ -92,6 +122,15 @@ static inline void pmu_add_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev, ui
 		pmu->fw[ev].value += n;
 		pmu->fw[ev].counted += n;
 	}
+}
+
+/*
+ * What the guest reads from a configured hardware counter, the raw CSR
+ * being raw now (pmu_counter_value()'s half for cycle and instret).
+ */
+static inline uint64_t pmu_hw_value(const struct pmu_hw_counter *c, uint64_t raw)
+{
+	return c->started ? raw - c->value : c->value;
 }
 
 /* Reads the raw cycle (PMU_CTR_CYCLE) or instret (PMU_CTR_INSTRET) CSR. */
@@ -169,8 +208,23 @@ unsigned long pmu_counteren_trapped(const struct vcpu_pmu *pmu);
  * so a counter that outlives an HSM stop and start still traps.
  */
 unsigned long pmu_hcounteren(const struct vcpu_pmu *pmu);
+/*
+ * The redirected exceptions whose firmware event nobody counts: illegal
+ * instruction, misaligned load/store and load/store access fault (causes
+ * 2, 4, 6, 5, 7) while the vCPU's counter for the event is not started.
+ * The guest may take those straight from the firmware (hedeleg) without an
+ * exit (vcpu_delegation_update()); a started counter takes its cause back,
+ * so every event is counted exactly. A mask of 1 << cause.
+ */
+unsigned long pmu_uncounted_traps(const struct vcpu_pmu *pmu);
 /* Keel answers a guest read of this counter's CSR itself. */
 bool pmu_emulates_read(const struct vcpu_pmu *pmu, unsigned int counter);
+/* The same for cycle or instret, inline, for the trap path */
+static inline bool pmu_emulates_read_inline(const struct vcpu_pmu *pmu, unsigned int counter)
+{
+	return (counter == PMU_CTR_CYCLE || counter == PMU_CTR_INSTRET) &&
+	       (pmu->in_use >> counter & 1);
+}
 
 enum pmu_csr_op {
 	PMU_CSR_NONE,  /* not a CSR instruction on a counter CSR */

@@ -12,6 +12,19 @@
 
 struct vcpu_context *trap_from_guest(struct vcpu_context *ctx);
 /*
+ * The slow way of trap_from_guest(): read the whole trap, then the
+ * handler for its cause. With all the registers in ctx (trap_profiled) it
+ * serves guest page faults and virtual instructions too.
+ */
+struct vcpu_context *trap_by_cause(struct vcpu_context *ctx);
+/*
+ * The exception that just trapped was entered at pc, the guest's own trap
+ * vector: the fault-loop count goes on (vcpu_fault_loop_hit), then the
+ * exit ends as trap_from_guest()'s do (arch_trap_redirect_fast).
+ */
+struct vcpu_context *trap_redirect_fault_loop(struct vcpu *v, unsigned long cause,
+					      unsigned long pc, unsigned long tval);
+/*
  * Guest page faults, first with only the caller-saved registers in ctx.
  * Returns the context to run, or ctx | TRAP_RET_NEED_ALL_REGS when the
  * emulation needs all the registers: trap.S then saves the rest and calls
@@ -24,6 +37,11 @@ struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx);
  * emulated counter read writes one of s0-s11.
  */
 struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx);
+/*
+ * trap_virtual_insn()'s general path, behind arch_trap_virtual_insn_fast():
+ * the whole trap read, the instruction decoded, any case handled.
+ */
+struct vcpu_context *trap_virtual_insn_full(struct vcpu_context *ctx);
 /*
  * Every exit while a profile runs (trap_entry_profiled, with all the
  * registers in ctx): the handler the plain entry would call, then the
@@ -39,9 +57,16 @@ const char *trap_short_name(unsigned long scause);
 
 /*
  * vsstatus after the guest takes a trap, as hardware would write it:
- * SPP = the mode the trap came from, SPIE = SIE, SIE = 0. Pure logic.
+ * SPP = the mode the trap came from, SPIE = SIE, SIE = 0. Pure logic,
+ * inline: it is on the redirect's fast path (arch_trap_redirect_fast).
  */
-unsigned long vsstatus_after_trap(unsigned long vsstatus, bool from_vs);
+static inline unsigned long vsstatus_after_trap(unsigned long vsstatus, bool from_vs)
+{
+	_Static_assert(SSTATUS_SPIE == SSTATUS_SIE << 4, "SPIE is SIE moved up by 4");
+	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE);
+	vsstatus |= (from_vs ? SSTATUS_SPP : 0) | (vsstatus & SSTATUS_SIE) << 4;
+	return vsstatus & ~SSTATUS_SIE;
+}
 
 /* Print a hypervisor fault report and stop this hart. */
 void hypervisor_fault(const struct trap_info *t, const char *what) __attribute__((noreturn));

@@ -23,6 +23,11 @@ struct sbi_extension;
 struct vcpu_csrs {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
 	unsigned long hvip, hstatus, henvcfg, hcounteren;
+	/*
+	 * Redirected exceptions its guest takes straight from the firmware,
+	 * with no exit: 1 << cause, hedeleg's share (vcpu_delegation_update)
+	 */
+	unsigned long delegated;
 	unsigned long vstimecmp;
 	/*
 	 * S CSRs the H extension has no VS copy of: a guest in VS-mode reads
@@ -136,11 +141,26 @@ void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned l
 			   unsigned long tval);
 
 /*
+ * An exception was just entered at pc, the guest's own trap vector: one
+ * more in a row there (vcpu->fault_loop), and the third stops the VM with
+ * a report. Entering it anywhere else resets the count (fault_loop = 0).
+ */
+void vcpu_fault_loop_hit(struct vcpu *v, unsigned long cause, unsigned long pc,
+			 unsigned long tval);
+
+/*
  * Which SBI calls trap.S may answer for v without C (ctx.fast,
  * CTX_FAST_*): again whenever what decides it changes (its trace, its PMU
  * counters, a reset).
  */
 void vcpu_fast_paths_update(struct vcpu *v);
+/*
+ * Which redirected exceptions v's guest takes without an exit (csrs.
+ * delegated, written to hedeleg while v is loaded): those nobody counts
+ * (pmu_uncounted_traps), none while tracing. Again whenever its trace or
+ * PMU counters change.
+ */
+void vcpu_delegation_update(struct vcpu *v);
 /* Guest timer (SBI set_timer), in v's own exit: deadline in host time units. */
 void vcpu_set_timer(struct vcpu *v, uint64_t deadline);
 /* VS-level interrupt lines Keel drives (hvip); on the vCPU's home hart only */

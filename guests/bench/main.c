@@ -120,6 +120,99 @@ static void bench_set_timer_nosstc(const void *dtb, unsigned long far)
 	BENCH("set_timer_nosstc", op_set_timer(far));
 }
 
+/*
+ * The SBI PMU counter for event_idx, configured and started (any counter
+ * but 1, time, which Keel refuses in a set): its index, or -1 if refused.
+ */
+static long pmu_counter_start(unsigned long event_idx)
+{
+	struct sbiret n = sbi_call(SBI_EXT_PMU, SBI_EXT_PMU_NUM_COUNTERS, 0, 0, 0, 0, 0, 0);
+	struct sbiret r;
+
+	if (n.error || n.value < 3 || n.value > 63)
+		return -1;
+	r = sbi_call(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_CFG_MATCH, 0,
+		     ((1UL << n.value) - 1) & ~2UL,
+		     SBI_PMU_CFG_FLAG_CLEAR_VALUE | SBI_PMU_CFG_FLAG_AUTO_START, event_idx, 0, 0);
+	return r.error ? -1 : r.value;
+}
+
+static void pmu_counter_release(long ctr)
+{
+	sbi_call(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_STOP, ctr, 1, SBI_PMU_STOP_FLAG_RESET, 0, 0, 0);
+}
+
+/* illegal_insn again, the guest's SBI PMU counting ILLEGAL_INSN */
+static void bench_illegal_counted(void)
+{
+	long ctr = pmu_counter_start(SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_FW,
+						       SBI_PMU_FW_ILLEGAL_INSN));
+
+	if (ctr < 0) {
+		printf("BENCH illegal_insn_counted -\n");
+		return;
+	}
+	trap_set_hook(skip_insn);
+	BENCH("illegal_insn_counted", op_illegal());
+	trap_set_hook(0);
+	pmu_counter_release(ctr);
+}
+
+static inline void op_wfi(void)
+{
+	__asm__ volatile("wfi" : : : "memory");
+}
+
+/*
+ * A wfi that does not sleep: the timer interrupt is pending (set_timer(0))
+ * and enabled in sie, sstatus.SIE is 0, so it is not taken and wfi ends at
+ * once. Under Keel (hstatus.VTW) each is a virtual-instruction exit.
+ */
+static void bench_wfi(unsigned long far)
+{
+	unsigned long t0;
+
+	csr_clear(sstatus, SSTATUS_SIE);
+	csr_set(sie, SIP_STIP);
+	op_set_timer(0);
+	/*
+	 * Give the timer a moment to fire. Not read back from sip: with Sstc
+	 * QEMU 7.2 raises the interrupt (wfi ends) but a VS-mode guest's sip
+	 * does not show it.
+	 */
+	t0 = rdtime();
+	while (rdtime() - t0 < 10)
+		;
+	BENCH("vinsn_wfi", op_wfi());
+	op_set_timer(far);
+	csr_clear(sie, SIP_STIP);
+}
+
+static inline void op_rdcycle(void)
+{
+	unsigned long v;
+
+	__asm__ volatile("csrr %0, cycle" : "=r"(v) : : "memory");
+}
+
+/*
+ * rdcycle while the guest's SBI PMU has cycle (counter 0) configured: Keel
+ * then traps the read (hcounteren) and answers it (docs/pmu.md); natively
+ * it reads the CSR.
+ */
+static void bench_rdcycle(void)
+{
+	long ctr = pmu_counter_start(SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_HW,
+						       SBI_PMU_HW_CPU_CYCLES));
+
+	if (ctr < 0) {
+		printf("BENCH vinsn_csr -\n");
+		return;
+	}
+	BENCH("vinsn_csr", op_rdcycle());
+	pmu_counter_release(ctr);
+}
+
 /* Keel's SBI, not OpenSBI's: the rest of the bench is about Keel's exits */
 static int under_keel(void)
 {
@@ -159,6 +252,9 @@ int main(unsigned long hartid, const void *dtb)
 		trap_set_hook(skip_insn);
 		BENCH("illegal_insn", op_illegal());
 		trap_set_hook(0);
+		bench_illegal_counted();
+		bench_wfi(far);
+		bench_rdcycle();
 		BENCH("uart_read", op_uart_read());
 		mid_line = 1;
 		BENCH("uart_write", op_uart_write());

@@ -20,6 +20,21 @@ guard_trap:
 	csrw	sepc, t0
 	csrr	t0, scause
 	sd	t0, 0(t2)
+	j	guard_return
+
+	/*
+	 * The same for the inline guarded HLVX.WU a0 of trap_vinsn.c, which
+	 * keeps its caller a leaf: the fault leaves a0 all ones, which no
+	 * zero-extended 32-bit read returns, instead of storing scause.
+	 */
+	.balign	4
+	.globl	guard_trap_a0_ones
+guard_trap_a0_ones:
+	csrr	t0, sepc
+	addi	t0, t0, 4
+	csrw	sepc, t0
+	li	a0, -1
+guard_return:
 	/*
 	 * Return to Keel itself, in HS with interrupts off, whatever the trap
 	 * left behind. An access fault reaches here through OpenSBI 1.1,

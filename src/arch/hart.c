@@ -5,7 +5,9 @@
  */
 #include "arch.h"
 #include "csr.h"
+#include "hart.h"
 #include "sbi_defs.h"
+#include "vcpu.h"
 
 unsigned long guarded_read_stimecmp(unsigned long *cause);
 unsigned long guarded_read_hstateen0(unsigned long *cause);
@@ -16,10 +18,11 @@ struct host_features host;
 
 /*
  * Exceptions a guest handles itself, straight from the hardware. Illegal
- * instruction, misaligned and access faults are deliberately NOT here:
- * they come to Keel so they are counted (SBI PMU firmware events) before
- * vcpu_redirect() hands them on. Ecalls from VS (SBI) and guest page faults
- * are Keel's by nature.
+ * instruction, misaligned and access faults are NOT here: each vCPU
+ * delegates those its guest does not count (HEDELEG_VCPU, below), and the
+ * counted ones come to Keel, which counts them (SBI PMU firmware events)
+ * before vcpu_redirect() hands them on. Ecalls from VS (SBI) and guest
+ * page faults are Keel's by nature.
  */
 #define HEDELEG_GUEST ((1UL << EXC_INST_MISALIGNED) | (1UL << EXC_BREAKPOINT) | \
 		       (1UL << EXC_ECALL_U) | (1UL << EXC_INST_PAGE_FAULT) |       \
@@ -34,6 +37,33 @@ struct host_features host;
 #define HEDELEG_FW_REDIRECTED ((1UL << EXC_INST_ILLEGAL) | (1UL << EXC_LOAD_MISALIGNED) |   \
 			       (1UL << EXC_STORE_MISALIGNED) | (1UL << EXC_INST_ACCESS) | \
 			       (1UL << EXC_LOAD_ACCESS) | (1UL << EXC_STORE_ACCESS))
+
+/*
+ * The share of hedeleg that follows the loaded vCPU (vcpu_delegation_update):
+ * the redirected exceptions with an SBI PMU firmware event. An instruction
+ * access fault has none, and stays with Keel (its fault-loop watch).
+ */
+#define HEDELEG_VCPU ((1UL << EXC_INST_ILLEGAL) | (1UL << EXC_LOAD_MISALIGNED) |    \
+		      (1UL << EXC_STORE_MISALIGNED) | (1UL << EXC_LOAD_ACCESS) | \
+		      (1UL << EXC_STORE_ACCESS))
+
+static unsigned long hedeleg_every_vcpu(void)
+{
+	return HEDELEG_GUEST | (host.fw_redirect_broken ? HEDELEG_FW_REDIRECTED : 0);
+}
+
+static bool trap_entry_profiled_set(void)
+{
+	return csr_read(CSR_STVEC) == (unsigned long)trap_entry_profiled;
+}
+
+void arch_set_guest_delegation(unsigned long causes)
+{
+	/* while a profile runs every exit is measured: none is handed over */
+	if (trap_entry_profiled_set())
+		causes = 0;
+	csr_write(CSR_HEDELEG, hedeleg_every_vcpu() | (causes & HEDELEG_VCPU));
+}
 
 static unsigned int probe_gstage_levels(void)
 {
@@ -137,7 +167,8 @@ void arch_hart_init(void)
 {
 	csr_write(CSR_STVEC, (unsigned long)trap_entry);
 	csr_write(CSR_SSCRATCH, 0);
-	csr_write(CSR_HEDELEG, HEDELEG_GUEST | (host.fw_redirect_broken ? HEDELEG_FW_REDIRECTED : 0));
+	/* a vCPU adds its own share when it is loaded (arch_vcpu_load) */
+	csr_write(CSR_HEDELEG, hedeleg_every_vcpu());
 	csr_write(CSR_HIDELEG, VS_INTERRUPTS);
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
@@ -207,7 +238,11 @@ void arch_wait_for_interrupt(void)
 
 void arch_set_trap_profiled(bool profiled)
 {
+	struct vcpu *loaded = this_hart()->current;
+
 	csr_write(CSR_STVEC, (unsigned long)(profiled ? trap_entry_profiled : trap_entry));
+	/* the loaded vCPU's delegation stops or resumes with it */
+	arch_set_guest_delegation(loaded ? loaded->csrs.delegated : 0);
 }
 
 unsigned long arch_trap_cause(void)

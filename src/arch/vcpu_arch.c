@@ -5,6 +5,7 @@
 #include "arch.h"
 #include "csr.h"
 #include "trap.h"
+#include "vs_trap.h"
 
 void fp_save(struct vcpu_fp *fp);
 void fp_restore(const struct vcpu_fp *fp);
@@ -20,6 +21,7 @@ void arch_vcpu_load(struct vcpu *v, uint64_t hgatp)
 	csr_write(CSR_HSTATUS, c->hstatus);
 	csr_write(CSR_HENVCFG, c->henvcfg);
 	csr_write(CSR_HCOUNTEREN, c->hcounteren);
+	arch_set_guest_delegation(c->delegated);
 	/* no VS copies: the guest's accesses reach these two */
 	csr_write(CSR_SCOUNTEREN, c->scounteren);
 	csr_write(CSR_SENVCFG, c->senvcfg);
@@ -109,17 +111,7 @@ void arch_trap_read(struct trap_info *t, struct vcpu_context *regs)
 void arch_vcpu_enter_vs_trap(struct vcpu *v, unsigned long cause, unsigned long tval,
 			     bool from_vs)
 {
-	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
-
-	csr_write(CSR_VSSTATUS, vsstatus_after_trap(vsstatus, from_vs));
-	csr_write(CSR_VSEPC, v->ctx.sepc);
-	csr_write(CSR_VSCAUSE, cause);
-	csr_write(CSR_VSTVAL, tval);
-	/* exceptions always go to the base of vstvec, even in vectored mode */
-	v->ctx.sepc = csr_read(CSR_VSTVEC) & ~3UL;
-	/* the guest's handler runs in VS-mode whatever mode trapped */
-	csr_set(CSR_SSTATUS, SSTATUS_SPP);
-	csr_set(CSR_HSTATUS, HSTATUS_SPVP);
+	vcpu_enter_vs_trap(v, cause, tval, from_vs);
 }
 
 void arch_set_vstimecmp(uint64_t deadline)

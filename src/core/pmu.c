@@ -72,7 +72,8 @@ uint64_t pmu_counter_value(const struct vcpu_pmu *pmu, unsigned int counter, pmu
 	if (!is_hw(counter))
 		return 0;
 	c = &pmu->hw[counter];
-	return c->started ? raw(counter) - c->value : c->value;
+	/* a stopped counter needs no raw read */
+	return pmu_hw_value(c, c->started ? raw(counter) : 0);
 }
 
 void pmu_hw_switch(struct vcpu_pmu *pmu, pmu_raw_read_fn raw)
@@ -390,9 +391,22 @@ unsigned long pmu_hcounteren(const struct vcpu_pmu *pmu)
 	return (COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR) & ~pmu_counteren_trapped(pmu);
 }
 
+unsigned long pmu_uncounted_traps(const struct vcpu_pmu *pmu)
+{
+	unsigned long causes = 0;
+
+	for (unsigned long cause = 0; cause < 64; cause++) {
+		enum sbi_pmu_fw_event ev = pmu_trap_event(cause);
+
+		if (ev != SBI_PMU_FW_MAX && !pmu->fw[ev].started)
+			causes |= 1UL << cause;
+	}
+	return causes;
+}
+
 bool pmu_emulates_read(const struct vcpu_pmu *pmu, unsigned int counter)
 {
-	return is_hw(counter) && (pmu->in_use >> counter & 1);
+	return pmu_emulates_read_inline(pmu, counter);
 }
 
 #define INSN_OPCODE_SYSTEM 0x73

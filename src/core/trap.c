@@ -195,6 +195,12 @@ static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
 
 struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx)
 {
+	/* wfi that ends at once and emulated counter reads the short way */
+	return arch_trap_virtual_insn_fast((struct vcpu *)ctx);
+}
+
+struct vcpu_context *trap_virtual_insn_full(struct vcpu_context *ctx)
+{
 	struct vcpu *v = (struct vcpu *)ctx;
 	struct trap_info t;
 	uint32_t insn = 0;
@@ -271,7 +277,7 @@ static enum prof_part exception_part(unsigned long scause)
 	}
 }
 
-struct vcpu_context *trap_from_guest(struct vcpu_context *ctx)
+struct vcpu_context *trap_by_cause(struct vcpu_context *ctx)
 {
 	struct vcpu *v = (struct vcpu *)ctx;
 	struct trap_info t;
@@ -296,6 +302,25 @@ struct vcpu_context *trap_from_guest(struct vcpu_context *ctx)
 		exit_count(v, EXIT_SLOT_EXC(cause));
 	}
 	return vcpu_schedule(v);
+}
+
+struct vcpu_context *trap_redirect_fault_loop(struct vcpu *v, unsigned long cause,
+					      unsigned long pc, unsigned long tval)
+{
+	vcpu_fault_loop_hit(v, cause, pc, tval);
+	exit_count(v, EXIT_SLOT_EXC(cause));
+	return vcpu_schedule(v);
+}
+
+struct vcpu_context *trap_from_guest(struct vcpu_context *ctx)
+{
+	/*
+	 * A redirect (illegal instruction, misaligned, access fault) goes
+	 * back into the guest at once when nothing unusual holds it up
+	 * (arch_trap_redirect_fast(), docs/trap-path.md); everything else,
+	 * and those when unusual, by cause.
+	 */
+	return arch_trap_redirect_fast((struct vcpu *)ctx);
 }
 
 /*
@@ -340,9 +365,9 @@ struct vcpu_context *trap_profiled(struct vcpu_context *ctx)
 	struct vcpu_context *next;
 
 	/* every register is in ctx: the full handlers serve every exit */
-	next = scause == EXC_ECALL_VS ? sbi_dispatch(ctx) : trap_from_guest(ctx);
+	next = scause == EXC_ECALL_VS ? sbi_dispatch(ctx) : trap_by_cause(ctx);
 	if ((uintptr_t)next & TRAP_RET_NEED_ALL_REGS)
-		next = trap_from_guest(ctx);
+		next = trap_by_cause(ctx);
 	prof_exit_measured(v, kind.slot, kind.part, kind.pc);
 	return next;
 }

@@ -89,16 +89,3 @@ const char *trap_cause_name(unsigned long scause)
 {
 	return lookup(scause, exception_names, interrupt_names, "unknown cause");
 }
-
-unsigned long vsstatus_after_trap(unsigned long vsstatus, bool from_vs)
-{
-	if (from_vs)
-		vsstatus |= SSTATUS_SPP;
-	else
-		vsstatus &= ~SSTATUS_SPP;
-	if (vsstatus & SSTATUS_SIE)
-		vsstatus |= SSTATUS_SPIE;
-	else
-		vsstatus &= ~SSTATUS_SPIE;
-	return vsstatus & ~SSTATUS_SIE;
-}

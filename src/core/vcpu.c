@@ -62,6 +62,21 @@ static void vcpu_entry_state(struct vcpu *v, unsigned long pc, unsigned long a0,
 	v->fault_loop = 0;
 	v->resume_fresh = false;
 	vcpu_fast_paths_update(v);
+	vcpu_delegation_update(v);
+}
+
+void vcpu_delegation_update(struct vcpu *v)
+{
+	/*
+	 * Counted events come to Keel, which counts them (handle_*() in
+	 * trap.c); so does everything while tracing, since a traced exit is
+	 * printed. The rest goes to the guest's handler through the
+	 * firmware's redirect alone: no exit, and no fault-loop watch
+	 * (docs/trap-path.md, "Delegated while nobody counts").
+	 */
+	v->csrs.delegated = v->trace ? 0 : pmu_uncounted_traps(&v->pmu);
+	if (vcpu_loaded_here(v))
+		arch_set_guest_delegation(v->csrs.delegated);
 }
 
 void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
@@ -104,22 +119,27 @@ void vcpu_resume_state(struct vcpu *v, unsigned long pc, unsigned long opaque)
  */
 #define FAULT_LOOP_LIMIT 3
 
+void vcpu_fault_loop_hit(struct vcpu *v, unsigned long cause, unsigned long pc,
+			 unsigned long tval)
+{
+	if (++v->fault_loop < FAULT_LOOP_LIMIT)
+		return;
+	pr_err("VM '%s' vCPU %u: %s at 0x%lx (tval 0x%lx), which is its own trap "
+	       "vector (stvec): it faults there again and again\n",
+	       v->vm->cfg->name, v->id, trap_cause_name(cause), pc, tval);
+	vm_stop(v->vm, VM_STOP_FAILURE, "its trap handler cannot run (fault loop)");
+}
+
 void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned long cause,
 			   unsigned long tval)
 {
 	unsigned long pc = v->ctx.sepc;
 
 	arch_vcpu_enter_vs_trap(v, cause, tval, t->sstatus & SSTATUS_SPP);
-	if (pc != v->ctx.sepc) {
+	if (pc != v->ctx.sepc)
 		v->fault_loop = 0;
-		return;
-	}
-	if (++v->fault_loop >= FAULT_LOOP_LIMIT) {
-		pr_err("VM '%s' vCPU %u: %s at 0x%lx (tval 0x%lx), which is its own trap "
-		       "vector (stvec): it faults there again and again\n",
-		       v->vm->cfg->name, v->id, trap_cause_name(cause), pc, tval);
-		vm_stop(v->vm, VM_STOP_FAILURE, "its trap handler cannot run (fault loop)");
-	}
+	else
+		vcpu_fault_loop_hit(v, cause, pc, tval);
 }
 
 void vcpu_redirect(struct vcpu *v, const struct trap_info *t)

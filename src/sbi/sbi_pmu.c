@@ -124,6 +124,11 @@ static void pmu_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_r
 		res->value = 0;
 	/* a started SET_TIMER counter counts in C: trap.S's set_timer steps aside */
 	vcpu_fast_paths_update(v);
+	/*
+	 * and a started ILLEGAL_INSN (misaligned, access) counter takes its
+	 * trap back from the guest (hedeleg), from the next instruction on
+	 */
+	vcpu_delegation_update(v);
 }
 
 const struct sbi_extension sbi_ext_pmu = {

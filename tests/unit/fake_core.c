@@ -205,3 +205,10 @@ void fw_events_sync(struct vcpu *v)
 {
 	(void)v;
 }
+
+/* The real one (vcpu.c) also writes hedeleg when v is loaded: the CSR is not here */
+void vcpu_delegation_update(struct vcpu *v)
+{
+	fake.delegation_updates++;
+	fake.delegated = pmu_uncounted_traps(&v->pmu);
+}

@@ -69,6 +69,9 @@ struct fake_core {
 	unsigned int prof_starts, prof_marks, prof_dumps;
 	unsigned long prof_hz, prof_mark_value;
 	bool prof_callchain, prof_on;
+	/* vcpu_delegation_update: calls, and pmu_uncounted_traps() then */
+	unsigned int delegation_updates;
+	unsigned long delegated;
 };
 
 extern struct fake_core fake;

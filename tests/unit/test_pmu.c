@@ -368,6 +368,50 @@ TEST(incr_fw_counts_only_while_started)
 			CHECK_EQ(pmu.fw[e].value, 0);
 }
 
+/*
+ * The redirected exceptions a guest may take without an exit (hedeleg) are
+ * exactly those whose firmware counter is not started: configured is not
+ * enough, stopped gives the cause back, and other events change nothing.
+ */
+#define COUNTED_CAUSES ((1UL << EXC_INST_ILLEGAL) | (1UL << EXC_LOAD_MISALIGNED) |    \
+			(1UL << EXC_STORE_MISALIGNED) | (1UL << EXC_LOAD_ACCESS) | \
+			(1UL << EXC_STORE_ACCESS))
+
+TEST(uncounted_traps_follow_the_started_counters)
+{
+	static const struct {
+		unsigned int event, cause;
+	} pairs[] = {
+		{ SBI_PMU_FW_ILLEGAL_INSN, EXC_INST_ILLEGAL },
+		{ SBI_PMU_FW_MISALIGNED_LOAD, EXC_LOAD_MISALIGNED },
+		{ SBI_PMU_FW_MISALIGNED_STORE, EXC_STORE_MISALIGNED },
+		{ SBI_PMU_FW_ACCESS_LOAD, EXC_LOAD_ACCESS },
+		{ SBI_PMU_FW_ACCESS_STORE, EXC_STORE_ACCESS },
+	};
+	unsigned long c;
+
+	fresh();
+	CHECK_EQ(pmu_uncounted_traps(&pmu), COUNTED_CAUSES);
+	/* an instruction access fault has no event: never in the mask */
+	CHECK(!(pmu_uncounted_traps(&pmu) & (1UL << EXC_INST_ACCESS)));
+	for (unsigned int i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		fresh();
+		c = match_fw(pairs[i].event, 0);
+		CHECK_EQ(pmu_uncounted_traps(&pmu), COUNTED_CAUSES);	/* configured only */
+		CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, raw), SBI_SUCCESS);
+		CHECK_EQ(pmu_uncounted_traps(&pmu), COUNTED_CAUSES & ~(1UL << pairs[i].cause));
+		CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, raw), SBI_SUCCESS);
+		CHECK_EQ(pmu_uncounted_traps(&pmu), COUNTED_CAUSES);
+	}
+	/* every other firmware event started: still all delegable */
+	fresh();
+	for (unsigned int e = 0; e < SBI_PMU_FW_MAX; e++)
+		pmu.fw[e].started = true;
+	for (unsigned int i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		pmu.fw[pairs[i].event].started = false;
+	CHECK_EQ(pmu_uncounted_traps(&pmu), COUNTED_CAUSES);
+}
+
 TEST(incr_fw_ignores_null_and_out_of_range)
 {
 	fresh();
@@ -1037,6 +1081,31 @@ TEST(sbi_set_timer_counted_once_the_guest_starts_the_counter)
 	CHECK_EQ(fake.set_timer_calls, 2);
 	CHECK_RET(ecall(SBI_EXT_PMU_COUNTER_FW_READ, PMU_FW_BASE + SBI_PMU_FW_SET_TIMER, 0, 0, 0, 0),
 		  0, 2);
+}
+
+/*
+ * Every PMU call hands the vCPU's delegation on (vcpu_delegation_update):
+ * AUTO_START takes ILLEGAL_INSN's trap back at once, stop returns it.
+ */
+TEST(sbi_started_counter_takes_its_trap_back)
+{
+	unsigned long ctr;
+
+	setup();
+	CHECK_RET(ecall(SBI_EXT_PMU_COUNTER_CFG_MATCH, PMU_FW_BASE, ALL_FW_MASK,
+			SBI_PMU_CFG_FLAG_AUTO_START, FW(SBI_PMU_FW_ILLEGAL_INSN), 0),
+		  0, PMU_FW_BASE + SBI_PMU_FW_ILLEGAL_INSN);
+	ctr = PMU_FW_BASE + SBI_PMU_FW_ILLEGAL_INSN;
+	CHECK_EQ(fake.delegation_updates, 1);
+	CHECK_EQ(fake.delegated, COUNTED_CAUSES & ~(1UL << EXC_INST_ILLEGAL));
+	CHECK_RET(ecall(SBI_EXT_PMU_COUNTER_STOP, ctr, 1, 0, 0, 0), 0, 0);
+	CHECK_EQ(fake.delegation_updates, 2);
+	CHECK_EQ(fake.delegated, COUNTED_CAUSES);
+	CHECK_RET(ecall(SBI_EXT_PMU_COUNTER_START, ctr, 1, 0, 0, 0), 0, 0);
+	CHECK_EQ(fake.delegated, COUNTED_CAUSES & ~(1UL << EXC_INST_ILLEGAL));
+	/* a refused call changes nothing, and says so again all the same */
+	CHECK_RET(ecall(SBI_EXT_PMU_COUNTER_START, ctr, 1, 0, 0, 0), SBI_ERR_ALREADY_STARTED, 0);
+	CHECK_EQ(fake.delegated, COUNTED_CAUSES & ~(1UL << EXC_INST_ILLEGAL));
 }
 
 TEST(sbi_hw_counter_clears_and_restores_hcounteren)
