@@ -50,8 +50,15 @@ void vm_console_write(struct vm *vm, const char *s, unsigned long len);
 int vm_console_getc(struct vm *vm);
 /* The same from what was already read (no device access) */
 int vm_console_take(struct vm *vm);
-/* Is something queued for vm? (no lock: a hint, exact for its own reader) */
-bool vm_console_has_input(struct vm *vm);
+/*
+ * Is something queued for this console's VM? (no lock: a hint, exact for
+ * its own reader). Inline: every UART read of the guest asks.
+ */
+static inline bool vm_console_queued(const struct vm_console *c)
+{
+	return __atomic_load_n(&c->in_head, __ATOMIC_RELAXED) !=
+	       __atomic_load_n(&c->in_tail, __ATOMIC_RELAXED);
+}
 /*
  * Read the physical console now: bytes for a VM go to its queue; Keel's
  * keys and the monitor's bytes wait for vm_console_service(). Guests'

@@ -343,14 +343,6 @@ int vm_console_take(struct vm *vm)
 	return ch;
 }
 
-bool vm_console_has_input(struct vm *vm)
-{
-	struct vm_console *c = &vm->console;
-
-	return __atomic_load_n(&c->in_head, __ATOMIC_RELAXED) !=
-	       __atomic_load_n(&c->in_tail, __ATOMIC_RELAXED);
-}
-
 int vm_console_getc(struct vm *vm)
 {
 	vm_console_poll();
