@@ -31,14 +31,14 @@
 /*
  * Entry: bits 63:32 the word; bits 31:0 what it does, laid out so that
  * the fast path gets each field with one or two instructions:
- *   bit 0       a store
- *   bits 7:3    the x-register (so bits 7:0 are its offset in the context)
- *   bits 10:8   the instruction's length, 2 or 4 (never 0)
+ *   bits 2:0    the instruction's length, 2 or 4 (never 0)
+ *   bits 7:3    the x-register (bits 7:3 alone are its offset in the context)
+ *   bit 8       a store
  *   bits 31:26  a load's sign extension: shift left, then arithmetic right
  */
-#define MMIO_CACHE_STORE 1U
+#define MMIO_CACHE_LEN_MASK 7U
 #define MMIO_CACHE_REG_OFFSET_MASK 0xf8U
-#define MMIO_CACHE_LEN_SHIFT 8
+#define MMIO_CACHE_STORE (1U << 8)
 #define MMIO_CACHE_EXTEND_SHIFT 26
 
 struct mmio_cache {
@@ -97,7 +97,7 @@ static inline unsigned long *mmio_cache_reg_in(uint32_t info, unsigned long *x)
 /* 2 or 4; 0 only for a missing entry */
 static inline unsigned int mmio_cache_len(uint32_t info)
 {
-	return (info >> MMIO_CACHE_LEN_SHIFT) & 7;
+	return info & MMIO_CACHE_LEN_MASK;
 }
 
 /*

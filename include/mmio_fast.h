@@ -45,11 +45,32 @@
 enum mmio_fast_result { MMIO_FAST_NO, MMIO_FAST_LOAD_DONE, MMIO_FAST_THR };
 
 /*
- * The THR write that mmio_fast() found (info: its decode cache entry): if
- * uart16550_thr_quiet(), the byte through vm_console_write() and the pc
- * stepped; false, having done nothing, if not (src/vdev/mmio.c).
+ * The THR write that mmio_fast() found (info: its decode cache entry):
+ * whatever the slow path would do, the byte to the console and the pc
+ * stepped; false, having done nothing, for the slow path to do it.
  */
 bool mmio_fast_thr(struct vcpu *v, uint32_t info);
+
+/*
+ * The common case of mmio_fast_thr(), inline: a VM with one vCPU (every
+ * user of its model runs on this hart, see above) whose byte may go
+ * straight to the console (vm_console_take_plain()). Everything is done
+ * but the printing: the caller sends *byte with console_put_plain().
+ */
+static inline bool mmio_fast_thr_direct(struct vcpu *v, uint32_t info, char *byte)
+{
+	struct vm *vm = v->vm;
+
+	/* console.direct: this VM has one vCPU (vm_console.h) */
+	if (!vm->console.direct || !uart16550_thr_quiet(&vm->uart) || !console_put_plain_ready())
+		return false;
+	*byte = (char)*mmio_cache_reg_in(info, v->ctx.x);
+	if (!vm_console_take_plain(&vm->console, *byte))
+		return false;
+	uart16550_thr_sent(&vm->uart);
+	v->ctx.sepc += mmio_cache_len(info);
+	return true;
+}
 
 /*
  * The instruction's entry in the decode cache, or 0 (the slow path

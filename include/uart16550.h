@@ -75,6 +75,8 @@ struct uart16550 {
 	/* registers */
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	bool thre_irq_armed;   /* THRE interrupt pending until IIR read or THR written */
+	/* a THR write only sends its byte (uart16550_thr_quiet()), kept by every write */
+	bool thr_plain;
 	/* receive FIFO */
 	uint8_t rx[UART16550_RX_FIFO];
 	unsigned int rx_head, rx_count;
@@ -164,18 +166,21 @@ static inline int uart16550_peek(const struct uart16550 *u, uint64_t offset)
 
 /*
  * Is a write to offset 0 a byte for the line (THR, not DLL; not looped
- * back) that changes no interrupt and needs no input fed: the THR-empty
- * interrupt is off or already armed, and the receive interrupt is off?
- * Then the write only hands the byte on and arms THR-empty
- * (uart16550_thr_sent()). Called with the VM's device lock held when
- * other vCPUs may change the model meanwhile.
+ * back) that changes no interrupt and needs no input fed: both the
+ * THR-empty and the receive interrupt are off? Then the write only hands
+ * the byte on (uart16550_thr_sent()). Worked out by every write to the
+ * model (uart16550_thr_plain()), so it costs one load here. Called with the
+ * VM's device lock held when other vCPUs may change the model meanwhile.
  */
+static inline bool uart16550_thr_plain(const struct uart16550 *u)
+{
+	return !(u->lcr & UART_LCR_DLAB) && !(u->mcr & UART_MCR_LOOP) &&
+	       !(u->ier & (UART_IER_ERBFI | UART_IER_ETBEI));
+}
+
 static inline bool uart16550_thr_quiet(const struct uart16550 *u)
 {
-	uint8_t ier = u->ier;
-
-	return !(u->lcr & UART_LCR_DLAB) && !(u->mcr & UART_MCR_LOOP) &&
-	       !(ier & UART_IER_ERBFI) && (!(ier & UART_IER_ETBEI) || u->thre_irq_armed);
+	return u->thr_plain;
 }
 
 /* A byte went out through THR: THR is empty again at once */

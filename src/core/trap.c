@@ -121,14 +121,28 @@ trap_guest_page_fault_slow(struct vcpu_context *ctx)
 	return vcpu_schedule(v);
 }
 
-/* A THR write the fast path found: the byte out, or the slow way after all */
+/* A THR write the fast path found that needs a lock or a buffer: or the slow way */
 static __attribute__((noinline)) struct vcpu_context *
-trap_guest_thr_write(struct vcpu_context *ctx, uint32_t info)
+trap_guest_thr_write_locked(struct vcpu_context *ctx, uint32_t info)
 {
 	struct vcpu *v = (struct vcpu *)ctx;
 
 	if (!mmio_fast_thr(v, info))
 		return trap_guest_page_fault_slow(ctx);
+	exit_count(v, EXIT_SLOT_EXC(EXC_STORE_GUEST_PAGE_FAULT));
+	return vcpu_schedule(v);
+}
+
+/* A THR write the fast path found: the common case inline, with no call */
+static __attribute__((noinline)) struct vcpu_context *
+trap_guest_thr_write(struct vcpu_context *ctx, uint32_t info)
+{
+	struct vcpu *v = (struct vcpu *)ctx;
+	char byte;
+
+	if (!mmio_fast_thr_direct(v, info, &byte))
+		return trap_guest_thr_write_locked(ctx, info);
+	console_put_plain(byte);
 	exit_count(v, EXIT_SLOT_EXC(EXC_STORE_GUEST_PAGE_FAULT));
 	return vcpu_schedule(v);
 }

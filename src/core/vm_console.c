@@ -156,6 +156,8 @@ void vm_console_write(struct vm *vm, const char *s, unsigned long len)
 	struct vm_console *c = &vm->console;
 	bool raw = vm->cfg->console_raw;
 
+	/* for vm_console_put_plain(): every VM exists by the first byte */
+	c->direct = nr_vms <= 1 && !raw && vm->nr_vcpus == 1;
 	if (nr_vms <= 1 && raw) {
 		console_write(s, len);
 		return;

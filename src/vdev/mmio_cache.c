@@ -9,8 +9,8 @@ uint32_t mmio_cache_info(const struct mmio_access *a)
 
 	if (a->reg == 0 || ctx_reg_is_callee_saved(a->reg))
 		return 0;
-	return (a->is_store ? MMIO_CACHE_STORE : 0) | a->reg * 8 |
-	       a->insn_len << MMIO_CACHE_LEN_SHIFT | shift << MMIO_CACHE_EXTEND_SHIFT;
+	return a->insn_len | a->reg * 8 | (a->is_store ? MMIO_CACHE_STORE : 0) |
+	       shift << MMIO_CACHE_EXTEND_SHIFT;
 }
 
 void mmio_cache_fill(uint64_t *table, uint32_t word, const struct mmio_access *a)

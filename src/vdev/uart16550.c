@@ -17,6 +17,7 @@ void uart16550_init(struct uart16550 *u, void (*tx_byte)(void *, uint8_t), void 
 		.tx_byte = tx_byte,
 		.tx_ctx = ctx,
 	};
+	u->thr_plain = uart16550_thr_plain(u);
 }
 
 static bool dlab(const struct uart16550 *u)
@@ -190,4 +191,5 @@ void uart16550_write(struct uart16550 *u, uint64_t offset, unsigned int width, u
 	if (offset >= UART_NR_REGS)
 		return;
 	write_reg(u, (unsigned int)offset, (uint8_t)value);
+	u->thr_plain = uart16550_thr_plain(u);
 }
