@@ -47,12 +47,15 @@ struct mmio_cache {
 };
 
 /*
- * The slot word lives in: bits 9:7 (rd of a load, the immediate's low
- * bits of a store) pick it, computed as a byte offset (one shift, one mask)
+ * The slot for the instruction at guest pc: bits 3:1 of the pc pick it
+ * (one shift, one mask), so the few device accesses of a driver's loop
+ * (an LSR poll, a THR store a few instructions on) fall into different
+ * slots. The pc only spreads the entries: what an entry says comes from
+ * its word alone, which a lookup compares.
  */
-static inline uint64_t *mmio_cache_entry(uint64_t *table, unsigned long word)
+static inline uint64_t *mmio_cache_entry(uint64_t *table, unsigned long pc)
 {
-	return (uint64_t *)((char *)table + ((word >> 4) & ((MMIO_CACHE_SLOTS - 1) * 8)));
+	return (uint64_t *)((char *)table + ((pc << 2) & ((MMIO_CACHE_SLOTS - 1) * 8)));
 }
 
 /*
@@ -62,18 +65,23 @@ static inline uint64_t *mmio_cache_entry(uint64_t *table, unsigned long word)
  */
 uint32_t mmio_cache_info(const struct mmio_access *a);
 
-/* Remember that word decodes to a (nothing if mmio_cache_info() says 0). */
-void mmio_cache_fill(uint64_t *table, uint32_t word, const struct mmio_access *a);
+/*
+ * Remember that word, the instruction at guest pc, decodes to a (nothing
+ * if mmio_cache_info() says 0).
+ */
+void mmio_cache_fill(uint64_t *table, unsigned long pc, uint32_t word,
+		     const struct mmio_access *a);
 
 /*
- * What word does, from its entry in table, or 0. The word is 32 bits; any
+ * What word, the instruction at guest pc, does, from its entry in table,
+ * or 0. The word is 32 bits; any
  * bit above them set (an htinst the decoder refuses) never matches. The
  * info of an entry is never 0 (its length is 2 or 4): 0 only says "miss",
  * even for the word 0 against an empty slot.
  */
-static inline uint32_t mmio_cache_lookup(uint64_t *table, unsigned long word)
+static inline uint32_t mmio_cache_lookup(uint64_t *table, unsigned long pc, unsigned long word)
 {
-	uint64_t e = __atomic_load_n(mmio_cache_entry(table, word), __ATOMIC_RELAXED);
+	uint64_t e = __atomic_load_n(mmio_cache_entry(table, pc), __ATOMIC_RELAXED);
 
 	return e >> 32 == word ? (uint32_t)e : 0;
 }

@@ -83,13 +83,13 @@ static inline uint32_t mmio_fast_decode(struct vm *vm, const struct mmio_arch_tr
 	long word;
 
 	if (t->htinst)
-		return mmio_cache_lookup(vm->mmio_cache.htinst, t->htinst);
+		return mmio_cache_lookup(vm->mmio_cache.htinst, pc, t->htinst);
 	word = mmio_arch_fetch(pc);
 	if (__builtin_expect(word < 0, 0)) {
 		mmio_arch_fetch_undo(t, pc);
 		return 0;
 	}
-	return mmio_cache_lookup(vm->mmio_cache.insn, (unsigned long)word);
+	return mmio_cache_lookup(vm->mmio_cache.insn, pc, (unsigned long)word);
 }
 
 /*

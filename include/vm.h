@@ -75,6 +75,7 @@ struct vm {
 	uint64_t console_pull_at;
 	uint64_t console_poll_ticks; /* how often, at most (vm_create: 50 us) */
 	struct mmio_cache mmio_cache; /* decoded device accesses (mmio_cache.h) */
+	struct vplic plic;
 	struct vm_console console; /* its share of the physical console */
 	unsigned int id;
 	const struct vm_config *cfg;
@@ -100,7 +101,6 @@ struct vm {
 	const char *image_kind; /* "ELF", "Linux Image", "raw binary" */
 	unsigned long reboots;
 	struct vcpu vcpus[KEEL_MAX_VCPUS];
-	struct vplic plic;
 };
 
 extern struct vm vms[KEEL_MAX_VMS];

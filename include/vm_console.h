@@ -33,9 +33,8 @@
 
 struct vm_console {
 	/*
-	 * A byte may go straight out (vm_console_put_plain()): one VM, one
-	 * vCPU, not raw. Worked out by vm_console_write(), after every VM
-	 * exists.
+	 * A byte may go straight out (vm_console_take_plain()): one VM, one
+	 * vCPU, not raw. Set by vm_console_write() (after every VM exists).
 	 */
 	bool direct;
 	struct spinlock lock;

@@ -156,8 +156,6 @@ void vm_console_write(struct vm *vm, const char *s, unsigned long len)
 	struct vm_console *c = &vm->console;
 	bool raw = vm->cfg->console_raw;
 
-	/* for vm_console_put_plain(): every VM exists by the first byte */
-	c->direct = nr_vms <= 1 && !raw && vm->nr_vcpus == 1;
 	if (nr_vms <= 1 && raw) {
 		console_write(s, len);
 		return;
@@ -165,6 +163,8 @@ void vm_console_write(struct vm *vm, const char *s, unsigned long len)
 	/* the lock also keeps the filter's state whole between vCPUs */
 	spin_lock(&c->lock);
 	if (nr_vms <= 1) {
+		/* for vm_console_take_plain(): every VM exists by the first byte */
+		c->direct = vm->nr_vcpus == 1;
 		write_escaped(c, s, len);
 	} else {
 		c->last_write = arch_time_now();

@@ -26,21 +26,30 @@ static unsigned long extend(uint64_t value, const struct mmio_access *a)
 
 /*
  * Teach the decode cache the word at sepc as the fast path reads it: all
- * four bytes, the next instruction's half too after a 16-bit one, which
- * arch_guest_read_insn() does not keep. The entry is decoded from the word
- * read here, so it is right even if the guest changed its code meanwhile.
+ * four bytes. A 32-bit instruction is that word; after a 16-bit one the
+ * upper half is the next instruction's, which arch_guest_read_insn() does
+ * not keep, so it is read again here, and decoded afresh: the entry is
+ * right even if the guest changed its code meanwhile.
  */
-static void learn_insn(struct vcpu *v, const struct trap_info *t)
+static void learn_insn(struct vcpu *v, const struct trap_info *t, uint32_t insn,
+		       const struct mmio_access *a)
 {
 	const struct mmio_arch_trap saved = { t->scause, t->stval,   t->htval,
 					      t->htinst, t->hstatus, t->sstatus };
-	long word = mmio_arch_fetch(v->ctx.sepc);
-	struct mmio_access a;
+	uint64_t *table = v->vm->mmio_cache.insn;
+	unsigned long pc = v->ctx.sepc;
+	struct mmio_access again;
+	long word;
 
+	if (insn_length(insn) == 4) {
+		mmio_cache_fill(table, pc, insn, a);
+		return;
+	}
+	word = mmio_arch_fetch(pc);
 	if (word < 0)
-		mmio_arch_fetch_undo(&saved, v->ctx.sepc);
-	else if (!mmio_decode_insn((uint32_t)word, &a))
-		mmio_cache_fill(v->vm->mmio_cache.insn, (uint32_t)word, &a);
+		mmio_arch_fetch_undo(&saved, pc);
+	else if (!mmio_decode_insn((uint32_t)word, &again))
+		mmio_cache_fill(table, pc, (uint32_t)word, &again);
 }
 
 /*
@@ -61,14 +70,15 @@ static int decode_access(struct vcpu *v, const struct trap_info *t, struct mmio_
 		/* Cheapest first: the hardware may already have told us. */
 		if (!mmio_decode_htinst(t->htinst, a)) {
 			if (learn)
-				mmio_cache_fill(v->vm->mmio_cache.htinst, (uint32_t)t->htinst, a);
+				mmio_cache_fill(v->vm->mmio_cache.htinst, v->ctx.sepc,
+						(uint32_t)t->htinst, a);
 			return 0;
 		}
 	}
 	if (arch_guest_read_insn(t, v->ctx.sepc, &insn, &cause) || mmio_decode_insn(insn, a))
 		return -1;
 	if (learn)
-		learn_insn(v, t);
+		learn_insn(v, t, insn, a);
 	return 0;
 }
 
@@ -184,7 +194,12 @@ enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_
 
 	if (dev == DEV_NONE)
 		return MMIO_NO_DEVICE;
-	if (decode_access(v, t, &a, dev == DEV_UART && !vm->trace))
+	/*
+	 * Learn only what the fast path missed: with all_regs, the exit comes
+	 * from the profiled entry or names s0-s11, and the fast path never
+	 * sees it.
+	 */
+	if (decode_access(v, t, &a, dev == DEV_UART && !vm->trace && !all_regs))
 		return MMIO_NO_DEVICE;
 	/* the PLIC's registers are 32-bit only: other accesses fault, as on QEMU */
 	if (dev == DEV_PLIC && !vplic_access_ok(offset, a.width))

@@ -13,11 +13,12 @@ uint32_t mmio_cache_info(const struct mmio_access *a)
 	       shift << MMIO_CACHE_EXTEND_SHIFT;
 }
 
-void mmio_cache_fill(uint64_t *table, uint32_t word, const struct mmio_access *a)
+void mmio_cache_fill(uint64_t *table, unsigned long pc, uint32_t word,
+		     const struct mmio_access *a)
 {
 	uint32_t info = mmio_cache_info(a);
 
 	if (info)
-		__atomic_store_n(mmio_cache_entry(table, word), (uint64_t)word << 32 | info,
+		__atomic_store_n(mmio_cache_entry(table, pc), (uint64_t)word << 32 | info,
 				 __ATOMIC_RELAXED);
 }

@@ -153,15 +153,19 @@ static void write_reg(struct uart16550 *u, unsigned int reg, uint8_t value)
 			u->dlm = value;
 		else
 			write_ier(u, value);
+		u->thr_plain = uart16550_thr_plain(u);
 		break;
 	case UART_FCR:
 		write_fcr(u, value);
 		break;
+	/* thr_plain follows what it depends on: IER above, LCR.DLAB, MCR.LOOP */
 	case UART_LCR:
 		u->lcr = value;
+		u->thr_plain = uart16550_thr_plain(u);
 		break;
 	case UART_MCR:
 		u->mcr = value & UART_MCR_MASK;
+		u->thr_plain = uart16550_thr_plain(u);
 		break;
 	case UART_SCR:
 		u->scr = value;
@@ -191,5 +195,4 @@ void uart16550_write(struct uart16550 *u, uint64_t offset, unsigned int width, u
 	if (offset >= UART_NR_REGS)
 		return;
 	write_reg(u, (unsigned int)offset, (uint8_t)value);
-	u->thr_plain = uart16550_thr_plain(u);
 }

@@ -12,12 +12,13 @@
 /* Fill a fresh table with word's decode and look it up: the info, or 0 */
 static uint32_t learn_and_find(uint64_t *table, uint32_t word)
 {
+	unsigned long pc = 0x80200000UL + (word & 0x1e);
 	struct mmio_access a;
 
 	if (mmio_decode_insn(word, &a))
 		return 0;
-	mmio_cache_fill(table, word, &a);
-	return mmio_cache_lookup(table, word);
+	mmio_cache_fill(table, pc, word, &a);
+	return mmio_cache_lookup(table, pc, word);
 }
 
 /* The entry says what the decoder says, for any access the fast path serves */
@@ -100,25 +101,32 @@ TEST(a_lookup_finds_only_its_own_word)
 	uint64_t table[MMIO_CACHE_SLOTS] = { 0 };
 	uint32_t lbu = 0x00574783; /* lbu a5, 5(a4) */
 	uint32_t sb = 0x00f70023;  /* sb a5, 0(a4) */
+	unsigned long pc = 0x80201000UL;
 	struct mmio_access a;
 
 	/* an empty table: no word hits, the word 0 neither (info 0) */
-	CHECK_EQ(mmio_cache_lookup(table, 0), 0);
-	CHECK_EQ(mmio_cache_lookup(table, lbu), 0);
+	CHECK_EQ(mmio_cache_lookup(table, pc, 0), 0);
+	CHECK_EQ(mmio_cache_lookup(table, pc, lbu), 0);
 	CHECK_EQ(mmio_decode_insn(lbu, &a), 0);
-	mmio_cache_fill(table, lbu, &a);
-	CHECK(mmio_cache_lookup(table, lbu) != 0);
-	CHECK(!mmio_cache_is_store(mmio_cache_lookup(table, lbu)));
-	/* same slot, another word: a miss, then it replaces the entry */
-	CHECK_EQ(mmio_cache_entry(table, lbu ^ 0x100000), mmio_cache_entry(table, lbu));
-	CHECK_EQ(mmio_cache_lookup(table, lbu ^ 0x100000), 0);
+	mmio_cache_fill(table, pc, lbu, &a);
+	CHECK(mmio_cache_lookup(table, pc, lbu) != 0);
+	CHECK(!mmio_cache_is_store(mmio_cache_lookup(table, pc, lbu)));
+	/* the same word at a pc of the same slot: it decodes the same, a hit */
+	CHECK_EQ(mmio_cache_entry(table, pc + 16), mmio_cache_entry(table, pc));
+	CHECK(mmio_cache_lookup(table, pc + 16, lbu) != 0);
+	/* another word there (the guest rewrote its code): a miss */
+	CHECK_EQ(mmio_cache_lookup(table, pc, lbu ^ 0x100000), 0);
 	/* an htinst with bits 63:32 set never matches, whatever its low half */
-	CHECK_EQ(mmio_cache_lookup(table, (1UL << 32) | lbu), 0);
+	CHECK_EQ(mmio_cache_lookup(table, pc, (1UL << 32) | lbu), 0);
+	/* the next instructions have slots of their own */
+	CHECK(mmio_cache_entry(table, pc + 4) != mmio_cache_entry(table, pc));
 	CHECK_EQ(mmio_decode_insn(sb, &a), 0);
-	mmio_cache_fill(table, sb, &a);
-	CHECK(mmio_cache_is_store(mmio_cache_lookup(table, sb)));
-	if (mmio_cache_entry(table, sb) != mmio_cache_entry(table, lbu))
-		CHECK(mmio_cache_lookup(table, lbu) != 0);
+	mmio_cache_fill(table, pc + 4, sb, &a);
+	CHECK(mmio_cache_is_store(mmio_cache_lookup(table, pc + 4, sb)));
+	CHECK(mmio_cache_lookup(table, pc, lbu) != 0);
+	/* a fill at the same slot replaces the entry */
+	mmio_cache_fill(table, pc + 16, sb, &a);
+	CHECK_EQ(mmio_cache_lookup(table, pc, lbu), 0);
 }
 
 TEST(transformed_htinst_entries_say_what_the_htinst_decoder_says)
@@ -130,8 +138,8 @@ TEST(transformed_htinst_entries_say_what_the_htinst_decoder_says)
 	uint32_t info;
 
 	CHECK_EQ(mmio_decode_htinst(htinst, &a), 0);
-	mmio_cache_fill(table, htinst, &a);
-	info = mmio_cache_lookup(table, htinst);
+	mmio_cache_fill(table, 0x80200002UL, htinst, &a);
+	info = mmio_cache_lookup(table, 0x80200002UL, htinst);
 	CHECK_EQ(mmio_cache_len(info), 2);
 	CHECK_EQ(mmio_cache_reg(info), 10);
 	CHECK(!mmio_cache_is_store(info));
