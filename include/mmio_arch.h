@@ -15,11 +15,11 @@
 
 #include "riscv.h"
 
-#define MMIO_ARCH_CSR_READ(csr)                                              \
-	({                                                                   \
-		unsigned long __v;                                           \
-		__asm__ volatile("csrr %0, " #csr : "=r"(__v));              \
-		__v;                                                         \
+#define MMIO_ARCH_CSR_READ(csr)                                                                    \
+	({                                                                                         \
+		unsigned long __v;                                                                 \
+		__asm__ volatile("csrr %0, " #csr : "=r"(__v));                                    \
+		__v;                                                                               \
 	})
 #define MMIO_ARCH_CSR_WRITE(csr, v) __asm__ volatile("csrw " #csr ", %0" ::"r"(v) : "memory")
 

@@ -36,10 +36,10 @@
  *   bit 8       a store
  *   bits 31:26  a load's sign extension: shift left, then arithmetic right
  */
-#define MMIO_CACHE_LEN_MASK 7U
+#define MMIO_CACHE_LEN_MASK	   7U
 #define MMIO_CACHE_REG_OFFSET_MASK 0xf8U
-#define MMIO_CACHE_STORE (1U << 8)
-#define MMIO_CACHE_EXTEND_SHIFT 26
+#define MMIO_CACHE_STORE	   (1U << 8)
+#define MMIO_CACHE_EXTEND_SHIFT	   26
 
 struct mmio_cache {
 	uint64_t insn[MMIO_CACHE_SLOTS];   /* words read from the guest at sepc */
@@ -69,8 +69,7 @@ uint32_t mmio_cache_info(const struct mmio_access *a);
  * Remember that word, the instruction at guest pc, decodes to a (nothing
  * if mmio_cache_info() says 0).
  */
-void mmio_cache_fill(uint64_t *table, unsigned long pc, uint32_t word,
-		     const struct mmio_access *a);
+void mmio_cache_fill(uint64_t *table, unsigned long pc, uint32_t word, const struct mmio_access *a);
 
 /*
  * What word, the instruction at guest pc, does, from its entry in table,

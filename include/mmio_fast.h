@@ -8,8 +8,8 @@
  *     SCR, IER, and DLL/DLM: uart16550_peek()), when no console input is
  *     due to be pulled into the UART;
  *   - a store to THR that only sends the byte (uart16550_thr_quiet()).
- * Anything else, and anything it is unsure of, returns 0 having changed
- * nothing the slow path reads: the slow path then handles the exit from
+ * Anything else, and anything it is unsure of, returns MMIO_FAST_NO having
+ * changed nothing the slow path reads: the slow path then handles the exit from
  * the start. In particular:
  *   - an instruction the decode cache does not know (mmio_cache.h; the
  *     slow path decodes it and fills the cache), or one naming x0 or
@@ -39,8 +39,9 @@
 
 /*
  * What mmio_fast() did: nothing (the slow path handles the exit), a load
- * served in full, or a THR write found that mmio_fast_thr() may finish
- * (out of line: it prints, and the load path stays a leaf).
+ * served in full, or a THR write found, which the caller finishes out of
+ * line (mmio_fast_thr_direct() or mmio_fast_thr(): it prints, and the
+ * load path stays a leaf with no stack).
  */
 enum mmio_fast_result { MMIO_FAST_NO, MMIO_FAST_LOAD_DONE, MMIO_FAST_THR };
 
@@ -107,7 +108,7 @@ static inline bool mmio_fast_no_input_due(struct vm *vm)
  * MMIO_FAST_THR, *thr is the store's decode cache entry.
  */
 static inline __attribute__((always_inline)) enum mmio_fast_result mmio_fast(struct vcpu *v,
-									    uint32_t *thr)
+									     uint32_t *thr)
 {
 	struct vm *vm = v->vm;
 	unsigned long pc = v->ctx.sepc;

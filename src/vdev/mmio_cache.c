@@ -13,8 +13,7 @@ uint32_t mmio_cache_info(const struct mmio_access *a)
 	       shift << MMIO_CACHE_EXTEND_SHIFT;
 }
 
-void mmio_cache_fill(uint64_t *table, unsigned long pc, uint32_t word,
-		     const struct mmio_access *a)
+void mmio_cache_fill(uint64_t *table, unsigned long pc, uint32_t word, const struct mmio_access *a)
 {
 	uint32_t info = mmio_cache_info(a);
 

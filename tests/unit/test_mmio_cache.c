@@ -42,7 +42,7 @@ static void check_entry(uint32_t info, const struct mmio_access *a)
 
 TEST(every_32bit_load_and_store_is_cached_as_decoded)
 {
-	static const uint32_t opcodes[] = { 0x03, 0x23 };
+	static const uint32_t opcodes[] = {0x03, 0x23};
 
 	for (unsigned int o = 0; o < 2; o++)
 		for (uint32_t funct3 = 0; funct3 < 8; funct3++)
@@ -50,7 +50,7 @@ TEST(every_32bit_load_and_store_is_cached_as_decoded)
 				/* rd for a load, rs2 for a store; rs1 and the offset vary */
 				uint32_t word = opcodes[o] | funct3 << 12 | reg << 7 | reg << 20 |
 						(reg * 7 % 32) << 15;
-				uint64_t table[MMIO_CACHE_SLOTS] = { 0 };
+				uint64_t table[MMIO_CACHE_SLOTS] = {0};
 				struct mmio_access a;
 				uint32_t info = learn_and_find(table, word);
 
@@ -68,7 +68,7 @@ TEST(every_compressed_load_and_store_is_cached_with_its_next_halfword)
 	for (uint32_t half = 0; half < 0x10000; half++) {
 		/* the fast path reads 4 bytes: the next instruction is the upper half */
 		uint32_t word = half | (0x4501u + half * 3) << 16;
-		uint64_t table[MMIO_CACHE_SLOTS] = { 0 };
+		uint64_t table[MMIO_CACHE_SLOTS] = {0};
 		struct mmio_access a;
 		uint32_t info;
 
@@ -87,7 +87,7 @@ TEST(every_compressed_load_and_store_is_cached_with_its_next_halfword)
 TEST(x0_and_s_registers_are_never_cached)
 {
 	for (unsigned int reg = 0; reg < 32; reg++) {
-		struct mmio_access a = { .insn_len = 4, .width = 1, .reg = reg };
+		struct mmio_access a = {.insn_len = 4, .width = 1, .reg = reg};
 		bool served = reg != 0 && !ctx_reg_is_callee_saved(reg);
 
 		CHECK_EQ(mmio_cache_info(&a) != 0, served);
@@ -98,7 +98,7 @@ TEST(x0_and_s_registers_are_never_cached)
 
 TEST(a_lookup_finds_only_its_own_word)
 {
-	uint64_t table[MMIO_CACHE_SLOTS] = { 0 };
+	uint64_t table[MMIO_CACHE_SLOTS] = {0};
 	uint32_t lbu = 0x00574783; /* lbu a5, 5(a4) */
 	uint32_t sb = 0x00f70023;  /* sb a5, 0(a4) */
 	unsigned long pc = 0x80201000UL;
@@ -132,7 +132,7 @@ TEST(a_lookup_finds_only_its_own_word)
 TEST(transformed_htinst_entries_say_what_the_htinst_decoder_says)
 {
 	/* lw a0, 0(x0) transformed from a c.lw: bit 1 clear, length 2 */
-	uint64_t table[MMIO_CACHE_SLOTS] = { 0 };
+	uint64_t table[MMIO_CACHE_SLOTS] = {0};
 	uint32_t htinst = 0x00002501;
 	struct mmio_access a;
 	uint32_t info;
