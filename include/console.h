@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "spinlock.h"
+
 enum hw_uart_kind { HW_UART_NONE, HW_UART_NS16550, HW_UART_SIFIVE };
 
 struct hw_uart {
@@ -16,6 +18,36 @@ struct hw_uart {
 	unsigned int reg_shift;
 	unsigned int reg_io_width; /* 1 or 4 bytes */
 };
+
+/*
+ * The console's output, open for console_put_plain() below: a guest's
+ * every byte comes this way, and an exit cannot afford a call to print it.
+ */
+struct console_out {
+	struct spinlock lock; /* lines from different harts stay whole */
+	char last;            /* the last byte sent: \r goes before \n unless it was one */
+	/* an ns16550 with byte registers (QEMU virt's): LSR and THR; else NULL */
+	volatile uint8_t *ns_lsr, *ns_thr;
+};
+extern struct console_out console_out;
+#define CONSOLE_NS_LSR_THRE 0x20
+
+/* Can console_put_plain() print? (The UART is a byte-wide ns16550.) */
+static inline bool console_put_plain_ready(void)
+{
+	return console_out.ns_lsr;
+}
+
+/* console_putc() of a byte that is not '\n', when console_put_plain_ready() */
+static inline void console_put_plain(char c)
+{
+	spin_lock(&console_out.lock);
+	console_out.last = c;
+	while (!(*console_out.ns_lsr & CONSOLE_NS_LSR_THRE))
+		;
+	*console_out.ns_thr = (uint8_t)c;
+	spin_unlock(&console_out.lock);
+}
 
 void console_init(const struct hw_uart *uart);
 /* Make the UART interrupt when a byte arrives; false if Keel cannot. */

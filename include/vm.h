@@ -12,6 +12,7 @@
 #include "boot_config.h"
 #include "bundle.h"
 #include "gstage.h"
+#include "mmio_cache.h"
 #include "spinlock.h"
 #include "uart16550.h"
 #include "vplic.h"
@@ -56,6 +57,26 @@ enum vm_state { VM_RUNNING, VM_RESETTING, VM_STOPPED };
 enum vm_stop_reason { VM_STOP_SHUTDOWN, VM_STOP_FAILURE };
 
 struct vm {
+	/*
+	 * The emulated devices first: a guest's UART access (the MMIO fast
+	 * path, mmio_fast.h) reaches each of these with one load at a short
+	 * offset, not past the vcpus[] array.
+	 */
+	bool has_uart;     /* "devices" in its config (bundle.h) */
+	bool has_plic;     /* a virtual PLIC, with the UART's line wired to it */
+	unsigned int nr_vcpus;
+	struct spinlock dev_lock; /* the emulated devices, used from any hart */
+	struct uart16550 uart;
+	/*
+	 * A UART read at or after this time pulls console input in, the slow
+	 * way (mmio.c): when the physical console is next due to be read for
+	 * the VM, or 0 while input waits in its queue (vdev_console_input).
+	 */
+	uint64_t console_pull_at;
+	uint64_t console_poll_ticks; /* how often, at most (vm_create: 50 us) */
+	struct mmio_cache mmio_cache; /* decoded device accesses (mmio_cache.h) */
+	struct vplic plic;
+	struct vm_console console; /* its share of the physical console */
 	unsigned int id;
 	const struct vm_config *cfg;
 	struct spinlock lock; /* state transitions */
@@ -80,15 +101,6 @@ struct vm {
 	const char *image_kind; /* "ELF", "Linux Image", "raw binary" */
 	unsigned long reboots;
 	struct vcpu vcpus[KEEL_MAX_VCPUS];
-	unsigned int nr_vcpus;
-	struct spinlock dev_lock; /* the emulated devices, used from any hart */
-	struct uart16550 uart;
-	bool has_uart;     /* "devices" in its config (bundle.h) */
-	bool has_plic;     /* a virtual PLIC, with the UART's line wired to it */
-	struct vplic plic;
-	struct vm_console console; /* its share of the physical console */
-	uint64_t console_polled; /* when the physical console was last read for it */
-	uint64_t console_poll_ticks; /* how often, at most (vm_create: 50 us) */
 };
 
 extern struct vm vms[KEEL_MAX_VMS];

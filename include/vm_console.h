@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "console.h"
 #include "console_escape.h"
 #include "spinlock.h"
 
@@ -31,6 +32,11 @@
 #define VM_CONSOLE_PARTIAL_MS 50
 
 struct vm_console {
+	/*
+	 * A byte may go straight out (vm_console_take_plain()): one VM, one
+	 * vCPU, not raw. Set by vm_console_write() (after every VM exists).
+	 */
+	bool direct;
 	struct spinlock lock;
 	char line[VM_CONSOLE_LINE];
 	unsigned int len;
@@ -46,12 +52,36 @@ struct vm;
 void vm_console_setup(bool color);
 /* Guest output (from its UART or from SBI console calls) */
 void vm_console_write(struct vm *vm, const char *s, unsigned long len);
+/*
+ * One byte of guest output (a THR write) the quick way: true when it may
+ * go straight to console_put_plain(), which the caller then does; false
+ * when vm_console_write() must take it. The quick way is what
+ * vm_console_write() does with such a byte: with one VM, filtered,
+ * printable ASCII outside a UTF-8 sequence passes as it is
+ * (console_escape_byte()), counted as a character a backspace may take
+ * back. With one vCPU no other hart can be in the middle of the filter's
+ * state, so the VM's console lock is not needed.
+ */
+static inline bool vm_console_take_plain(struct vm_console *c, char ch)
+{
+	if (!c->direct || (unsigned int)(uint8_t)ch - 0x20 >= 0x5f || c->escape.need)
+		return false;
+	c->escape.erasable++;
+	return true;
+}
 /* Console input for this VM, or -1: after reading the physical console */
 int vm_console_getc(struct vm *vm);
 /* The same from what was already read (no device access) */
 int vm_console_take(struct vm *vm);
-/* Is something queued for vm? (no lock: a hint, exact for its own reader) */
-bool vm_console_has_input(struct vm *vm);
+/*
+ * Is something queued for this console's VM? (no lock: a hint, exact for
+ * its own reader). Inline: every UART read of the guest asks.
+ */
+static inline bool vm_console_queued(const struct vm_console *c)
+{
+	return __atomic_load_n(&c->in_head, __ATOMIC_RELAXED) !=
+	       __atomic_load_n(&c->in_tail, __ATOMIC_RELAXED);
+}
 /*
  * Read the physical console now: bytes for a VM go to its queue; Keel's
  * keys and the monitor's bytes wait for vm_console_service(). Guests'

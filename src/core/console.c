@@ -13,10 +13,12 @@
 #include "sbi_defs.h"
 
 void hw_uart_init(const struct hw_uart *u);
+void hw_uart_byte_regs(volatile uint8_t **lsr, volatile uint8_t **thr);
 void hw_uart_putc(char c);
 int hw_uart_getc(void);
 
-static struct spinlock console_lock = SPINLOCK_INIT(LOCK_CONSOLE_OUT);
+struct console_out console_out = { .lock = SPINLOCK_INIT(LOCK_CONSOLE_OUT) };
+#define console_lock console_out.lock
 /* Without a UART Keel can drive, it borrows the firmware's console. */
 static bool use_firmware_console;
 
@@ -24,6 +26,7 @@ void console_init(const struct hw_uart *uart)
 {
 	use_firmware_console = uart->kind == HW_UART_NONE;
 	hw_uart_init(uart);
+	hw_uart_byte_regs(&console_out.ns_lsr, &console_out.ns_thr);
 }
 
 static void raw_putc(char c)
@@ -37,12 +40,10 @@ static void raw_putc(char c)
 /* A terminal wants \r\n; add the \r unless the writer sent one itself. */
 static void putc_crlf(char c)
 {
-	static char last;
-
-	if (c == '\n' && last != '\r')
+	if (c == '\n' && console_out.last != '\r')
 		raw_putc('\r');
 	raw_putc(c);
-	last = c;
+	console_out.last = c;
 }
 
 void console_putc(char c)

@@ -60,6 +60,14 @@ void hw_uart_init(const struct hw_uart *u)
 	}
 }
 
+void hw_uart_byte_regs(volatile uint8_t **lsr, volatile uint8_t **thr)
+{
+	bool bytes = uart.kind == HW_UART_NS16550 && uart.reg_io_width != 4;
+
+	*lsr = bytes ? (volatile uint8_t *)(uart.base + (NS_LSR << uart.reg_shift)) : 0;
+	*thr = bytes ? (volatile uint8_t *)(uart.base + (NS_THR << uart.reg_shift)) : 0;
+}
+
 void hw_uart_putc(char c)
 {
 	switch (uart.kind) {

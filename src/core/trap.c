@@ -10,6 +10,7 @@
 #include "console.h"
 #include "hart.h"
 #include "hw_irq.h"
+#include "mmio_fast.h"
 #include "exit_stats.h"
 #include "sbi.h"
 #include "sched.h"
@@ -106,7 +107,9 @@ static void handle_guest_page_fault(struct vcpu *v, struct trap_info *t)
 	guest_page_fault(v, t, true);
 }
 
-struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx)
+/* Whatever the fast path leaves: the whole emulation, from the trap CSRs */
+static __attribute__((noinline)) struct vcpu_context *
+trap_guest_page_fault_slow(struct vcpu_context *ctx)
 {
 	struct vcpu *v = (struct vcpu *)ctx;
 	struct trap_info t;
@@ -116,6 +119,54 @@ struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx)
 		return (struct vcpu_context *)((uintptr_t)ctx | TRAP_RET_NEED_ALL_REGS);
 	exit_count(v, EXIT_SLOT_EXC(t.scause));
 	return vcpu_schedule(v);
+}
+
+/* A THR write the fast path found that needs a lock or a buffer: or the slow way */
+static __attribute__((noinline)) struct vcpu_context *
+trap_guest_thr_write_locked(struct vcpu_context *ctx, uint32_t info)
+{
+	struct vcpu *v = (struct vcpu *)ctx;
+
+	if (!mmio_fast_thr(v, info))
+		return trap_guest_page_fault_slow(ctx);
+	exit_count(v, EXIT_SLOT_EXC(EXC_STORE_GUEST_PAGE_FAULT));
+	return vcpu_schedule(v);
+}
+
+/* A THR write the fast path found: the common case inline, with no call */
+static __attribute__((noinline)) struct vcpu_context *
+trap_guest_thr_write(struct vcpu_context *ctx, uint32_t info)
+{
+	struct vcpu *v = (struct vcpu *)ctx;
+	char byte;
+
+	if (!mmio_fast_thr_direct(v, info, &byte))
+		return trap_guest_thr_write_locked(ctx, info);
+	console_put_plain(byte);
+	exit_count(v, EXIT_SLOT_EXC(EXC_STORE_GUEST_PAGE_FAULT));
+	return vcpu_schedule(v);
+}
+
+/*
+ * The UART's common accesses first, in a few dozen instructions
+ * (mmio_fast.h); everything else, and anything the fast path is unsure
+ * of, the slow way. Both of those are tail calls: a served load touches
+ * no stack.
+ */
+struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx)
+{
+	struct vcpu *v = (struct vcpu *)ctx;
+	uint32_t thr;
+
+	switch (mmio_fast(v, &thr)) {
+	case MMIO_FAST_LOAD_DONE:
+		exit_count(v, EXIT_SLOT_EXC(EXC_LOAD_GUEST_PAGE_FAULT));
+		return vcpu_schedule(v);
+	case MMIO_FAST_THR:
+		return trap_guest_thr_write(ctx, thr);
+	default:
+		return trap_guest_page_fault_slow(ctx);
+	}
 }
 
 /*

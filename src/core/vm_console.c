@@ -163,6 +163,8 @@ void vm_console_write(struct vm *vm, const char *s, unsigned long len)
 	/* the lock also keeps the filter's state whole between vCPUs */
 	spin_lock(&c->lock);
 	if (nr_vms <= 1) {
+		/* for vm_console_take_plain(): every VM exists by the first byte */
+		c->direct = vm->nr_vcpus == 1;
 		write_escaped(c, s, len);
 	} else {
 		c->last_write = arch_time_now();
@@ -341,14 +343,6 @@ int vm_console_take(struct vm *vm)
 		flush_line(vm); /* quiet and waiting for input: show the prompt */
 	spin_unlock(&c->lock);
 	return ch;
-}
-
-bool vm_console_has_input(struct vm *vm)
-{
-	struct vm_console *c = &vm->console;
-
-	return __atomic_load_n(&c->in_head, __ATOMIC_RELAXED) !=
-	       __atomic_load_n(&c->in_tail, __ATOMIC_RELAXED);
 }
 
 int vm_console_getc(struct vm *vm)

@@ -4,7 +4,9 @@
  * itself, perform it, write a load's result to its register, step the pc.
  */
 #include "arch.h"
+#include "mmio_arch.h"
 #include "mmio_decode.h"
+#include "mmio_fast.h"
 #include "trace.h"
 #include "vdev.h"
 #include "vm.h"
@@ -22,7 +24,41 @@ static unsigned long extend(uint64_t value, const struct mmio_access *a)
 	return value;
 }
 
-static int decode_access(struct vcpu *v, const struct trap_info *t, struct mmio_access *a)
+/*
+ * Teach the decode cache the word at sepc as the fast path reads it: all
+ * four bytes. A 32-bit instruction is that word; after a 16-bit one the
+ * upper half is the next instruction's, which arch_guest_read_insn() does
+ * not keep, so it is read again here, and decoded afresh: the entry is
+ * right even if the guest changed its code meanwhile.
+ */
+static void learn_insn(struct vcpu *v, const struct trap_info *t, uint32_t insn,
+		       const struct mmio_access *a)
+{
+	const struct mmio_arch_trap saved = { t->scause, t->stval,   t->htval,
+					      t->htinst, t->hstatus, t->sstatus };
+	uint64_t *table = v->vm->mmio_cache.insn;
+	unsigned long pc = v->ctx.sepc;
+	struct mmio_access again;
+	long word;
+
+	if (insn_length(insn) == 4) {
+		mmio_cache_fill(table, pc, insn, a);
+		return;
+	}
+	word = mmio_arch_fetch(pc);
+	if (word < 0)
+		mmio_arch_fetch_undo(&saved, pc);
+	else if (!mmio_decode_insn((uint32_t)word, &again))
+		mmio_cache_fill(table, pc, (uint32_t)word, &again);
+}
+
+/*
+ * What the instruction does. With learn, the decode cache remembers it:
+ * only for the UART of a VM that is not traced, so that a hit in the fast
+ * path (mmio_fast.h) already says both.
+ */
+static int decode_access(struct vcpu *v, const struct trap_info *t, struct mmio_access *a,
+			 bool learn)
 {
 	uint32_t insn;
 	unsigned long cause;
@@ -32,12 +68,18 @@ static int decode_access(struct vcpu *v, const struct trap_info *t, struct mmio_
 		if (mmio_htinst_is_pseudo(t->htinst))
 			return -1;
 		/* Cheapest first: the hardware may already have told us. */
-		if (!mmio_decode_htinst(t->htinst, a))
+		if (!mmio_decode_htinst(t->htinst, a)) {
+			if (learn)
+				mmio_cache_fill(v->vm->mmio_cache.htinst, v->ctx.sepc,
+						(uint32_t)t->htinst, a);
 			return 0;
+		}
 	}
-	if (arch_guest_read_insn(t, v->ctx.sepc, &insn, &cause))
+	if (arch_guest_read_insn(t, v->ctx.sepc, &insn, &cause) || mmio_decode_insn(insn, a))
 		return -1;
-	return mmio_decode_insn(insn, a);
+	if (learn)
+		learn_insn(v, t, insn, a);
+	return 0;
 }
 
 /*
@@ -50,11 +92,12 @@ static void uart_pull_input(struct vm *vm)
 	uint64_t now = arch_time_now();
 
 	/* the queue is looked at only when a poll is due or it has something */
-	if (now - vm->console_polled >= vm->console_poll_ticks) {
-		vm->console_polled = now;
+	if (now >= vm->console_pull_at) {
+		__atomic_store_n(&vm->console_pull_at, now + vm->console_poll_ticks,
+				 __ATOMIC_RELAXED);
 		vm_console_poll();
 		vdev_uart_feed(vm);
-	} else if (vm_console_has_input(vm)) {
+	} else if (vm_console_queued(&vm->console)) {
 		vdev_uart_feed(vm);
 	}
 }
@@ -118,6 +161,29 @@ static enum vm_device device_at(const struct vm *vm, uint64_t gpa, uint64_t *off
 	return DEV_NONE;
 }
 
+bool mmio_fast_thr(struct vcpu *v, uint32_t info)
+{
+	struct vm *vm = v->vm;
+	/* with one vCPU, every user of the model runs on this hart (mmio_fast.h) */
+	bool lock = vm->nr_vcpus > 1;
+	bool quiet;
+
+	if (lock)
+		spin_lock(&vm->dev_lock);
+	quiet = uart16550_thr_quiet(&vm->uart);
+	if (quiet) {
+		char c = (char)*mmio_cache_reg_in(info, v->ctx.x);
+
+		vm_console_write(vm, &c, 1);
+		uart16550_thr_sent(&vm->uart);
+	}
+	if (lock)
+		spin_unlock(&vm->dev_lock);
+	if (quiet)
+		v->ctx.sepc += mmio_cache_len(info);
+	return quiet;
+}
+
 enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_t gpa,
 			      bool all_regs)
 {
@@ -128,7 +194,12 @@ enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_
 
 	if (dev == DEV_NONE)
 		return MMIO_NO_DEVICE;
-	if (decode_access(v, t, &a))
+	/*
+	 * Learn only what the fast path missed: with all_regs, the exit comes
+	 * from the profiled entry or names s0-s11, and the fast path never
+	 * sees it.
+	 */
+	if (decode_access(v, t, &a, dev == DEV_UART && !vm->trace && !all_regs))
 		return MMIO_NO_DEVICE;
 	/* the PLIC's registers are 32-bit only: other accesses fault, as on QEMU */
 	if (dev == DEV_PLIC && !vplic_access_ok(offset, a.width))

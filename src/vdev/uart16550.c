@@ -11,60 +11,13 @@
  */
 #include "uart16550.h"
 
-/* Register offsets (reg-shift 0) */
-#define UART_RBR	0	/* read, DLAB=0 */
-#define UART_THR	0	/* write, DLAB=0 */
-#define UART_DLL	0	/* DLAB=1 */
-#define UART_IER	1	/* DLAB=0 */
-#define UART_DLM	1	/* DLAB=1 */
-#define UART_IIR	2	/* read */
-#define UART_FCR	2	/* write */
-#define UART_LCR	3
-#define UART_MCR	4
-#define UART_LSR	5
-#define UART_MSR	6
-#define UART_SCR	7
-#define UART_NR_REGS	8
-
-#define UART_IER_ERBFI	0x01	/* RX data available interrupt */
-#define UART_IER_ETBEI	0x02	/* THR empty interrupt */
-#define UART_IER_MASK	0x0f	/* bits 7:4 read as zero on a 16550 */
-
-#define UART_IIR_NO_INT	0x01
-#define UART_IIR_THRI	0x02
-#define UART_IIR_RDI	0x04
-#define UART_IIR_FIFO	0xc0	/* "FIFOs enabled" */
-
-#define UART_FCR_ENABLE	0x01
-#define UART_FCR_CLR_RX	0x02
-#define UART_FCR_CLR_TX	0x04
-/* FIFO clear bits are self-clearing: never remembered */
-#define UART_FCR_SELF_CLEARING	(UART_FCR_CLR_RX | UART_FCR_CLR_TX)
-
-#define UART_LCR_DLAB	0x80
-
-#define UART_MCR_DTR	0x01
-#define UART_MCR_RTS	0x02
-#define UART_MCR_OUT1	0x04
-#define UART_MCR_OUT2	0x08
-#define UART_MCR_LOOP	0x10
-#define UART_MCR_MASK	0x1f	/* bits 7:5 read as zero on a 16550 */
-
-#define UART_LSR_DR	0x01
-#define UART_LSR_THRE	0x20
-#define UART_LSR_TEMT	0x40
-
-#define UART_MSR_CTS	0x10
-#define UART_MSR_DSR	0x20
-#define UART_MSR_RI	0x40
-#define UART_MSR_DCD	0x80
-
 void uart16550_init(struct uart16550 *u, void (*tx_byte)(void *, uint8_t), void *ctx)
 {
 	*u = (struct uart16550){
 		.tx_byte = tx_byte,
 		.tx_ctx = ctx,
 	};
+	u->thr_plain = uart16550_thr_plain(u);
 }
 
 static bool dlab(const struct uart16550 *u)
@@ -145,57 +98,14 @@ static uint8_t read_iir(struct uart16550 *u)
 	return id | ((u->fcr & UART_FCR_ENABLE) ? UART_IIR_FIFO : 0);
 }
 
-static uint8_t read_lsr(const struct uart16550 *u)
-{
-	/* The line is infinitely fast: the transmitter is always empty. */
-	return UART_LSR_THRE | UART_LSR_TEMT | (u->rx_count ? UART_LSR_DR : 0);
-}
-
-/*
- * In loopback the modem inputs are wired to the MCR outputs (RTS->CTS,
- * DTR->DSR, OUT1->RI, OUT2->DCD); Linux's 8250 probe relies on this.
- * Otherwise report a modem that is present and ready: DCD, DSR, CTS.
- * The delta bits 3:0 stay zero: no modem-status changes are modelled.
- */
-static uint8_t read_msr(const struct uart16550 *u)
-{
-	uint8_t msr = 0;
-
-	if (!loopback(u))
-		return UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS;
-	if (u->mcr & UART_MCR_RTS)
-		msr |= UART_MSR_CTS;
-	if (u->mcr & UART_MCR_DTR)
-		msr |= UART_MSR_DSR;
-	if (u->mcr & UART_MCR_OUT1)
-		msr |= UART_MSR_RI;
-	if (u->mcr & UART_MCR_OUT2)
-		msr |= UART_MSR_DCD;
-	return msr;
-}
-
 static uint8_t read_reg(struct uart16550 *u, unsigned int reg)
 {
-	switch (reg) {
-	case UART_RBR:
-		return dlab(u) ? u->dll : rx_pop(u);
-	case UART_IER:
-		return dlab(u) ? u->dlm : u->ier;
-	case UART_IIR:
-		return read_iir(u);
-	case UART_LCR:
-		return u->lcr;
-	case UART_MCR:
-		return u->mcr;
-	case UART_LSR:
-		return read_lsr(u);
-	case UART_MSR:
-		return read_msr(u);
-	case UART_SCR:
-		return u->scr;
-	default:
-		return 0;
-	}
+	int quiet = uart16550_peek(u, reg);
+
+	if (quiet >= 0)
+		return (uint8_t)quiet;
+	/* the two reads that change the model */
+	return reg == UART_IIR ? read_iir(u) : rx_pop(u);
 }
 
 static void write_thr(struct uart16550 *u, uint8_t byte)
@@ -205,7 +115,7 @@ static void write_thr(struct uart16550 *u, uint8_t byte)
 	else if (u->tx_byte)
 		u->tx_byte(u->tx_ctx, byte);
 	/* the byte left at once, so THR is empty again */
-	u->thre_irq_armed = true;
+	uart16550_thr_sent(u);
 }
 
 static void write_ier(struct uart16550 *u, uint8_t value)
@@ -243,15 +153,19 @@ static void write_reg(struct uart16550 *u, unsigned int reg, uint8_t value)
 			u->dlm = value;
 		else
 			write_ier(u, value);
+		u->thr_plain = uart16550_thr_plain(u);
 		break;
 	case UART_FCR:
 		write_fcr(u, value);
 		break;
+	/* thr_plain follows what it depends on: IER above, LCR.DLAB, MCR.LOOP */
 	case UART_LCR:
 		u->lcr = value;
+		u->thr_plain = uart16550_thr_plain(u);
 		break;
 	case UART_MCR:
 		u->mcr = value & UART_MCR_MASK;
+		u->thr_plain = uart16550_thr_plain(u);
 		break;
 	case UART_SCR:
 		u->scr = value;

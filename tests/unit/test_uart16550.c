@@ -471,3 +471,91 @@ TEST(loopback_cuts_the_receiver_off_the_line)
 	wr(MCR, 0x00);
 	CHECK(uart16550_line_connected(&uart));
 }
+
+/*
+ * The MMIO fast path's lock-free reads (uart16550_peek()) and its THR
+ * writes (uart16550_thr_quiet()), against the model itself: over states
+ * reached by a pseudo-random walk of writes and received bytes.
+ */
+static unsigned int walk_seed = 12345;
+
+static unsigned int walk_next(void)
+{
+	walk_seed = walk_seed * 1103515245u + 12345u;
+	return walk_seed >> 16;
+}
+
+/* A random write to a register (THR seldom: it fills the log) or a byte received */
+static void walk_step(void)
+{
+	unsigned int r = walk_next();
+	unsigned int reg = r % 9;
+
+	if (reg == 8)
+		uart16550_rx_push(&uart, (uint8_t)(r >> 8));
+	else if (reg != THR || r % 7 == 0)
+		uart16550_write(&uart, reg, 1, (uint8_t)(walk_next() & 0xff));
+}
+
+TEST(peek_is_the_read_of_a_register_whose_read_changes_nothing)
+{
+	setup();
+	for (int step = 0; step < 4000; step++) {
+		walk_step();
+		for (uint64_t off = 0; off < 16; off++) {
+			struct uart16550 before = uart;
+			int peeked = uart16550_peek(&uart, off);
+			uint64_t read;
+
+			if (peeked < 0) {
+				/* only RBR (DLAB clear) and IIR change the model when read */
+				CHECK(off == IIR || (off == RBR && !(uart.lcr & 0x80)));
+				continue;
+			}
+			read = uart16550_read(&uart, off, 1);
+			CHECK_EQ(read, (uint64_t)peeked);
+			CHECK(!memcmp(&before, &uart, sizeof(uart)));
+		}
+	}
+}
+
+TEST(thr_quiet_is_kept_by_every_write_and_means_a_byte_sent_and_nothing_else)
+{
+	setup();
+	for (int step = 0; step < 4000; step++) {
+		walk_step();
+		CHECK_EQ(uart.thr_plain, uart16550_thr_plain(&uart));
+		if (uart16550_thr_quiet(&uart)) {
+			bool line = uart16550_irq_pending(&uart);
+			unsigned int sent = tx.count;
+			unsigned int rx = uart.rx_count;
+
+			uart16550_write(&uart, THR, 1, 'x');
+			CHECK_EQ(tx.count, sent + 1);
+			CHECK_EQ(uart.rx_count, rx);
+			CHECK_EQ(uart16550_irq_pending(&uart), line);
+			CHECK(!uart16550_rx_irq_enabled(&uart));
+			tx.count = 0;
+		}
+	}
+}
+
+TEST(thr_quiet_after_reset_and_not_with_dlab_loopback_or_interrupts)
+{
+	setup();
+	CHECK(uart16550_thr_quiet(&uart));
+	uart16550_write(&uart, LCR, 1, 0x83);
+	CHECK(!uart16550_thr_quiet(&uart));
+	uart16550_write(&uart, LCR, 1, 0x03);
+	CHECK(uart16550_thr_quiet(&uart));
+	uart16550_write(&uart, MCR, 1, 0x10);
+	CHECK(!uart16550_thr_quiet(&uart));
+	uart16550_write(&uart, MCR, 1, 0x0b);
+	CHECK(uart16550_thr_quiet(&uart));
+	uart16550_write(&uart, IER, 1, 0x02);
+	CHECK(!uart16550_thr_quiet(&uart));
+	uart16550_write(&uart, IER, 1, 0x01);
+	CHECK(!uart16550_thr_quiet(&uart));
+	uart16550_write(&uart, IER, 1, 0x00);
+	CHECK(uart16550_thr_quiet(&uart));
+}
