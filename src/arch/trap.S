@@ -181,8 +181,15 @@ save_caller_saved:
 	beq	t0, t1, 2f
 	li	t1, EXC_VIRTUAL_INST_FAULT
 	beq	t0, t1, 3f
-	/* Interrupts and redirected traps: no handler touches s0-s11. */
+	/*
+	 * Interrupts (scause bit 63) straight to the dispatcher by cause;
+	 * redirected traps first try trap_from_guest()'s short way. Neither
+	 * touches s0-s11.
+	 */
+	bltz	t0, 6f
 	call	trap_from_guest
+	j	4f
+6:	call	trap_by_cause
 	j	4f
 
 	/*

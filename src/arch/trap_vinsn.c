@@ -1,14 +1,13 @@
 /*
  * The virtual-instruction fast path: the two exits a guest takes over and
  * over, answered without reading the whole trap:
- *   - wfi from VS-mode with an interrupt already pending and enabled,
- *     which ends at once (vcpu_block() would return at once too);
+ *   - wfi from VS-mode: with an interrupt already pending and enabled it
+ *     ends at once, else the vCPU blocks (vcpu_block());
  *   - csrr rd, cycle / csrr rd, instret while the guest's SBI PMU has that
  *     counter configured (Keel cleared its hcounteren bit, docs/pmu.md),
  *     from VS-mode, into a register trap.S saved.
  * Everything else, and these while tracing or when anything is unusual (a
- * fault or a refusal reading the instruction, VU mode, a wfi that must
- * sleep, a read into s0-s11), goes to trap_virtual_insn_full(), the
+ * fault or a refusal reading the instruction, VU mode, a a read into s0-s11), goes to trap_virtual_insn_full(), the
  * general path, with the trap CSRs as the hardware left them (or as good:
  * fetch_fault_undo()). A profiled exit never comes here: trap_profiled()
  * calls trap_by_cause().
@@ -93,6 +92,19 @@ static inline bool counter_read(struct vcpu *v, unsigned long insn, uint64_t *va
 	return true;
 }
 
+/*
+ * A wfi with nothing pending: past it, and the vCPU gives its hart up. Out
+ * of line and reached by a tail call, so the fast path stays a leaf.
+ */
+static __attribute__((noinline)) struct vcpu_context *wfi_sleeps(struct vcpu *v,
+								  unsigned long pc)
+{
+	v->ctx.sepc = pc + 4;
+	exit_count(v, EXIT_SLOT_EXC(EXC_VIRTUAL_INST_FAULT));
+	vcpu_block(v);
+	return vcpu_schedule(v);
+}
+
 struct vcpu_context *arch_trap_virtual_insn_fast(struct vcpu *v)
 {
 	unsigned long hstatus = csr_read(CSR_HSTATUS), sstatus, pc = v->ctx.sepc, insn;
@@ -105,9 +117,13 @@ struct vcpu_context *arch_trap_virtual_insn_fast(struct vcpu *v)
 	sstatus = csr_read(CSR_SSTATUS); /* for fetch_fault_undo() */
 	insn = hlvx_wu_guarded(pc);
 	if (insn == INSN_WFI) {
-		/* vcpu_block()'s test: it is v's own exit, so v is loaded here */
+		/*
+		 * vcpu_block()'s test: it is v's own exit, so v is loaded here.
+		 * Nothing pending: the vCPU gives its hart up (vcpu_block()),
+		 * without the full path reading the instruction again.
+		 */
 		if (!(csr_read(CSR_HIP) & csr_read(CSR_HIE) & VS_INTERRUPTS))
-			return trap_virtual_insn_full(&v->ctx);
+			return wfi_sleeps(v, pc);
 	} else {
 		if (insn == FETCH_FAULT) {
 			fetch_fault_undo(hstatus, sstatus);

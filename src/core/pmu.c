@@ -393,14 +393,15 @@ unsigned long pmu_hcounteren(const struct vcpu_pmu *pmu)
 
 unsigned long pmu_uncounted_traps(const struct vcpu_pmu *pmu)
 {
+	/* the causes pmu_trap_event() names: after every SBI PMU call, so no 64-cause walk */
+	static const unsigned char counted[] = { EXC_INST_ILLEGAL, EXC_LOAD_MISALIGNED,
+						 EXC_STORE_MISALIGNED, EXC_LOAD_ACCESS,
+						 EXC_STORE_ACCESS };
 	unsigned long causes = 0;
 
-	for (unsigned long cause = 0; cause < 64; cause++) {
-		enum sbi_pmu_fw_event ev = pmu_trap_event(cause);
-
-		if (ev != SBI_PMU_FW_MAX && !pmu->fw[ev].started)
-			causes |= 1UL << cause;
-	}
+	for (unsigned int i = 0; i < sizeof(counted); i++)
+		if (!pmu->fw[pmu_trap_event(counted[i])].started)
+			causes |= 1UL << counted[i];
 	return causes;
 }
 
