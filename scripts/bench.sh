@@ -83,6 +83,13 @@ for op in null_sbi set_timer illegal_insn uart_read uart_write dbcn_write; do
 	[ "$g" != - ] && [ "$k" -gt "$g" ] && mark=" over"
 	printf '%-14s %10s %10s %7s %6s %11s %11s%s\n' "$op" "$n" "$k" "$ratio" "$g" "$p1" "$p10" "$mark"
 done
+# Keel's boot, from its first instruction to the guest's first, for this
+# 256 MiB VM (guests/bench/boot.c): one figure, not per operation
+boot=$(value keel boot_to_guest)
+mark=""
+[ "${boot:--}" != - ] && [ "$boot" -gt 2000000 ] && mark=" over"
+printf '%-14s %10s %10s %7s %6s%s\n' boot_to_guest "$(value native boot_to_guest)" "${boot:--}" - \
+	2000000 "$mark"
 echo "(instructions retired per operation, loop included; QEMU $(qemu-system-riscv64 --version | head -1 | awk '{print $4}'), -icount shift=0)"
 
 # What one sample costs: Keel's timer-interrupt exits while profiling

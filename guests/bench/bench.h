@@ -7,5 +7,7 @@ void bench_exits(const void *dtb);
 /* An SRST warm reboot, timed across it: BENCH-REBOOT lines */
 void bench_reboot_start(void);
 void bench_reboot_end(unsigned long t);
+/* Keel's boot, reset to this guest's first instruction: a BENCH line (boot.c) */
+void bench_boot_to_guest(const void *dtb);
 
 #endif

@@ -129,6 +129,7 @@ int main(unsigned long hartid, const void *dtb)
 	}
 	printf("# bench guest: hart %lu, dtb %p, %lu iterations per op\n",
 	       hartid, dtb, ITERS);
+	bench_boot_to_guest(dtb);
 	if (exits != 2) {
 		BENCH("null_sbi", op_null_sbi());
 		BENCH("set_timer", op_set_timer(far));

@@ -198,6 +198,7 @@ int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p)
 		CHECK(fdt_property_string(fdt, "stdout-path", name));
 	}
 	CHECK(fdt_property_u32(fdt, "keel,boot-count", p->boot_count));
+	CHECK(fdt_property_u64(fdt, "keel,entry-instret", p->entry_instret));
 	if (p->initrd_end > p->initrd_start) {
 		CHECK(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
 		CHECK(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end));

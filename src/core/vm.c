@@ -20,6 +20,9 @@
 #include "vcpu_request.h"
 #include "vm.h"
 
+/* src/boot/entry.S: instret at Keel's first instruction */
+extern uint64_t keel_entry_instret;
+
 struct vm vms[KEEL_MAX_VMS];
 unsigned int nr_vms;
 
@@ -115,6 +118,7 @@ static int vm_load(struct vm *vm)
 		.plic_ndev = VPLIC_NDEV,
 		.uart_irq = VM_UART_IRQ,
 		.boot_count = (uint32_t)vm->reboots,
+		.entry_instret = keel_entry_instret,
 	};
 	r = guest_fdt_build(vm_gpa_to_hva(vm, vm->dtb_gpa, VM_DTB_MAX), VM_DTB_MAX, &fp);
 	if (r) {
