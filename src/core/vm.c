@@ -1,8 +1,9 @@
 /*
  * Creating, resetting and stopping VMs. Guest RAM is one block from
- * Keel's pool, mapped at guest 0x80000000 as on QEMU virt; everything else
- * in the guest's physical space is left unmapped, so a touch there traps
- * to Keel (an emulated device, or an access fault for the guest).
+ * Keel's pool, mapped at guest 0x80000000 as on QEMU virt, 2 MiB at a
+ * time as it is first touched and zeroed (vm_ram.c); everything else in
+ * the guest's physical space is left unmapped, so a touch there traps to
+ * Keel (an emulated device, or an access fault for the guest).
  */
 #include <stdio.h>
 #include <string.h>
@@ -53,7 +54,12 @@ static void devices_reset(struct vm *vm)
 		vm->vcpus[i].ext_line = false;
 }
 
-/* Load the image, initrd and DT into guest RAM, which is zeroed already. */
+/*
+ * Load the image, initrd and DT into guest RAM. vm_gpa_to_hva zeroes each
+ * block they land in first, so the rest of those blocks (and an ELF
+ * segment's bss) read zero; the blocks nothing lands in stay untouched
+ * until the guest touches them.
+ */
 static int vm_load(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -175,9 +181,9 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 		.root_pa = root,
 		.ops = { gstage_alloc_table, gstage_phys_to_ptr, vm },
 	};
-	if (gstage_map(&vm->gstage, vm->ram_base, (uint64_t)(uintptr_t)vm->ram, vm->ram_size,
-		       GSTAGE_RWX)) {
-		pr_err("VM '%s': mapping its RAM in the G-stage failed\n", cfg->name);
+	/* its tables only: a block is mapped when it is first touched */
+	if (vm_ram_setup(vm)) {
+		pr_err("VM '%s': no memory for its G-stage tables\n", cfg->name);
 		return -1;
 	}
 	vm->hgatp = gstage_hgatp(&vm->gstage, vm->vmid);
@@ -191,7 +197,6 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	}
 	vm->has_uart = cfg->devices & VM_DEV_UART;
 	vm->has_plic = cfg->devices & VM_DEV_PLIC;
-	mem_zero(vm->ram, vm->ram_size); /* at boot, before any guest runs */
 	if (vm_load(vm))
 		return -1;
 	devices_reset(vm);
@@ -265,7 +270,7 @@ static void reset_abandon(struct vm *vm)
 	spin_unlock(&vm->lock);
 }
 
-/* Every vCPU parked and RAM zeroed: load the image, then let it run. */
+/* Every vCPU parked and RAM unmapped: load the image, then let it run. */
 static void reset_finish(struct vm *vm)
 {
 	bool running = false;
@@ -307,7 +312,6 @@ static void reset_finish(struct vm *vm)
 static bool reset_step(struct vm *vm)
 {
 	struct vm_reset_job *job = &vm->reset;
-	uint64_t n;
 
 	/* stopped meanwhile (vm_stop bumped the sequence): the stop wins */
 	if (__atomic_load_n(&vm->quiesce_seq, __ATOMIC_ACQUIRE) != job->seq) {
@@ -319,13 +323,11 @@ static bool reset_step(struct vm *vm)
 			return true;
 		job->quiesced = true;
 	}
-	n = vm->ram_size - job->zeroed;
-	if (n > VM_RESET_CHUNK)
-		n = VM_RESET_CHUNK;
-	mem_zero(vm->ram + job->zeroed, n);
-	job->zeroed += n;
-	if (job->zeroed < vm->ram_size)
-		return true;
+	/*
+	 * The guest left its data in RAM: every block is unmapped and will
+	 * be zeroed again on its first touch, as at the VM's first start.
+	 */
+	vm_ram_forget(vm);
 	reset_finish(vm);
 	return false;
 }
