@@ -4,6 +4,14 @@
 
 #include "memops.h"
 
+/* Spelt out: GCC does not unroll a loop of this many stores by itself */
+#define ZERO_4_WORDS(w) ((w)[0] = 0, (w)[1] = 0, (w)[2] = 0, (w)[3] = 0)
+#define ZERO_16_WORDS(w) \
+	(ZERO_4_WORDS(w), ZERO_4_WORDS((w) + 4), ZERO_4_WORDS((w) + 8), ZERO_4_WORDS((w) + 12))
+#define ZERO_64_WORDS(w) \
+	(ZERO_16_WORDS(w), ZERO_16_WORDS((w) + 16), ZERO_16_WORDS((w) + 32), \
+	 ZERO_16_WORDS((w) + 48))
+
 void mem_zero(void *dst, size_t len)
 {
 	uint8_t *d = dst;
@@ -11,6 +19,16 @@ void mem_zero(void *dst, size_t len)
 	while (len && ((uintptr_t)d & 7)) {
 		*d++ = 0;
 		len--;
+	}
+	/*
+	 * 1 KiB a loop: 131 instructions, close to the floor of one store
+	 * per word (a 2 MiB block of guest RAM: 268 000, against 360 000
+	 * 64 bytes a loop).
+	 */
+	for (uint64_t *w = (uint64_t *)d; len >= 1024; w += 128, len -= 1024) {
+		ZERO_64_WORDS(w);
+		ZERO_64_WORDS(w + 64);
+		d = (uint8_t *)(w + 128);
 	}
 	for (uint64_t *w = (uint64_t *)d; len >= 64; w += 8, len -= 64) {
 		w[0] = 0, w[1] = 0, w[2] = 0, w[3] = 0;
