@@ -91,7 +91,8 @@ static int map_one(struct gstage *g, uint64_t gpa, uint64_t hpa, unsigned int le
 	 * Release: whatever was written to the page before (a lazily zeroed
 	 * block, vm_mem.c) is visible before the leaf that lets a guest in.
 	 */
-	__atomic_store_n(pte, ((hpa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | (prot & GSTAGE_RWX) | LEAF_FLAGS,
+	__atomic_store_n(pte,
+			 ((hpa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | (prot & GSTAGE_RWX) | LEAF_FLAGS,
 			 __ATOMIC_RELEASE);
 	(*leaf_count(g, level))++;
 	return 0;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libfdt.h>
+
 #include "arch.h"
 #include "console.h"
 #include "guest_fdt.h"
@@ -66,6 +68,7 @@ static int vm_load(struct vm *vm)
 	struct image_plan plan;
 	struct guest_fdt_params fp;
 	uint64_t initrd_start = 0, initrd_end = 0;
+	uint8_t *dtb;
 	char err[160];
 	int r;
 
@@ -126,11 +129,18 @@ static int vm_load(struct vm *vm)
 		.boot_count = (uint32_t)vm->reboots,
 		.entry_instret = keel_entry_instret,
 	};
-	r = guest_fdt_build(vm_gpa_to_hva(vm, vm->dtb_gpa, VM_DTB_MAX), VM_DTB_MAX, &fp);
+	dtb = vm_gpa_to_hva(vm, vm->dtb_gpa, VM_DTB_MAX);
+	r = guest_fdt_build(dtb, VM_DTB_MAX, &fp);
 	if (r) {
 		pr_err("VM '%s': building its device tree failed (libfdt error %d)\n", cfg->name, r);
 		return -1;
 	}
+	/*
+	 * libfdt builds the strings block at the end of the buffer and moves
+	 * it down when it finishes: what it leaves behind the tree is not
+	 * the guest's to see (tests/system/zeroram.sh found it).
+	 */
+	mem_zero(dtb + fdt_totalsize(dtb), VM_DTB_MAX - fdt_totalsize(dtb));
 	/* The image may hold code: make instruction fetches see it. */
 	arch_fence_i();
 	return 0;
