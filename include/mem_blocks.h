@@ -38,10 +38,28 @@ static inline uint64_t mem_block_of(uint64_t off)
 /* Block i's bytes: [*off, *off + *len), the last one cut at size */
 void mem_block_extent(const struct mem_blocks *b, uint64_t i, uint64_t *off, uint64_t *len);
 
-/* Is block i ready? (acquire: its zeroes are seen before the answer) */
-bool mem_block_ready(const struct mem_blocks *b, uint64_t i);
+/*
+ * Is block i ready? (acquire: its zeroes are seen before the answer.)
+ * Inline, as the next: every SBI call that reaches guest memory asks.
+ */
+static inline bool mem_block_ready(const struct mem_blocks *b, uint64_t i)
+{
+	/* no bitmap (yet): nothing is known to be zeroed */
+	if (!b->ready || i >= b->nr)
+		return false;
+	return __atomic_load_n(&b->ready[i / 64], __ATOMIC_ACQUIRE) >> (i % 64) & 1;
+}
+
 /* Is every block that [off, off+len) touches ready? An empty range is. */
-bool mem_blocks_range_ready(const struct mem_blocks *b, uint64_t off, uint64_t len);
+static inline bool mem_blocks_range_ready(const struct mem_blocks *b, uint64_t off, uint64_t len)
+{
+	if (!len)
+		return true;
+	for (uint64_t i = mem_block_of(off); i <= mem_block_of(off + len - 1); i++)
+		if (!mem_block_ready(b, i))
+			return false;
+	return true;
+}
 /* Block i is zeroed (release: the zeroes are seen before the bit). */
 void mem_block_set_ready(struct mem_blocks *b, uint64_t i);
 /* A restart: no block is ready any more */

@@ -127,7 +127,13 @@ bool vm_reset_work(struct hart *h);
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg);
 
 /* Does guest range [gpa, gpa+len) lie wholly in RAM? Touches nothing. */
-bool vm_gpa_in_ram(const struct vm *vm, uint64_t gpa, uint64_t len);
+static inline bool vm_gpa_in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	uint64_t off = gpa - vm->ram_base;
+
+	/* no wrap-around, and the whole range inside guest RAM */
+	return !(gpa < vm->ram_base || off > vm->ram_size || len > vm->ram_size - off);
+}
 /*
  * Host pointer for guest range [gpa, gpa+len) when it lies wholly in RAM,
  * with every 2 MiB block it touches zeroed first if the guest has not

@@ -27,24 +27,6 @@ void mem_block_extent(const struct mem_blocks *b, uint64_t i, uint64_t *off, uin
 	*len = b->size - *off < MEM_BLOCK_SIZE ? b->size - *off : MEM_BLOCK_SIZE;
 }
 
-bool mem_block_ready(const struct mem_blocks *b, uint64_t i)
-{
-	/* no bitmap (yet): nothing is known to be zeroed */
-	if (!b->ready || i >= b->nr)
-		return false;
-	return __atomic_load_n(&b->ready[i / 64], __ATOMIC_ACQUIRE) >> (i % 64) & 1;
-}
-
-bool mem_blocks_range_ready(const struct mem_blocks *b, uint64_t off, uint64_t len)
-{
-	if (!len)
-		return true;
-	for (uint64_t i = mem_block_of(off); i <= mem_block_of(off + len - 1); i++)
-		if (!mem_block_ready(b, i))
-			return false;
-	return true;
-}
-
 void mem_block_set_ready(struct mem_blocks *b, uint64_t i)
 {
 	__atomic_fetch_or(&b->ready[i / 64], 1UL << (i % 64), __ATOMIC_RELEASE);

@@ -22,10 +22,8 @@ NO_LIBCALL void *memset(void *dst, int c, size_t len)
 	uint8_t *d = dst;
 
 	/* mem_zero leaves its last < 64 bytes to memset: they come back here */
-	if (!c && len >= 64) {
-		mem_zero(dst, len);
-		return dst;
-	}
+	if (!c && len >= 64)
+		return mem_zero(dst, len);
 	while (len--)
 		*d++ = (uint8_t)c;
 	return dst;
@@ -37,10 +35,8 @@ NO_LIBCALL void *memcpy(void *restrict dst, const void *restrict src, size_t len
 	const uint8_t *s = src;
 
 	/* words only when both sides can be aligned together (as mem_copy) */
-	if (len >= 64 && (((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
-		mem_copy(dst, src, len);
-		return dst;
-	}
+	if (len >= 64 && (((uintptr_t)d ^ (uintptr_t)s) & 7) == 0)
+		return mem_copy(dst, src, len);
 	while (len--)
 		*d++ = *s++;
 	return dst;

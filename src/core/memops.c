@@ -12,7 +12,7 @@
 	(ZERO_16_WORDS(w), ZERO_16_WORDS((w) + 16), ZERO_16_WORDS((w) + 32), \
 	 ZERO_16_WORDS((w) + 48))
 
-void mem_zero(void *dst, size_t len)
+void *mem_zero(void *dst, size_t len)
 {
 	uint8_t *d = dst;
 
@@ -36,9 +36,10 @@ void mem_zero(void *dst, size_t len)
 		d = (uint8_t *)(w + 8);
 	}
 	memset(d, 0, len);
+	return dst;
 }
 
-void mem_copy(void *dst, const void *src, size_t len)
+void *mem_copy(void *dst, const void *src, size_t len)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
@@ -58,4 +59,5 @@ void mem_copy(void *dst, const void *src, size_t len)
 		}
 	}
 	memcpy(d, s, len);
+	return dst;
 }
