@@ -69,10 +69,10 @@ struct vm {
 	/*
 	 * Its 2 MiB blocks zeroed since the VM started: only those are mapped
 	 * in the G-stage or reached through vm_gpa_to_hva (vm_ram.c). A
-	 * block's first touch zeroes it, under ram_lock.
+	 * block's first touch zeroes it, under ram_lock (at the end of the
+	 * struct: only that rare path takes it).
 	 */
 	struct mem_blocks ram_blocks;
-	struct spinlock ram_lock;
 	struct gstage gstage;
 	unsigned int vmid;
 	uint64_t hgatp;
@@ -89,6 +89,7 @@ struct vm {
 	struct vm_console console; /* its share of the physical console */
 	uint64_t console_polled; /* when the physical console was last read for it */
 	uint64_t console_poll_ticks; /* how often, at most (vm_create: 50 us) */
+	struct spinlock ram_lock; /* zeroing a block of RAM (vm_ram.c) */
 };
 
 extern struct vm vms[KEEL_MAX_VMS];
