@@ -64,7 +64,7 @@ static inline bool mem_blocks_range_ready(const struct mem_blocks *b, uint64_t o
 void mem_block_set_ready(struct mem_blocks *b, uint64_t i);
 /* A restart: no block is ready any more */
 void mem_blocks_forget_all(struct mem_blocks *b);
-/* How many blocks are ready (the monitor's vms line) */
+/* How many blocks are ready (for tests and diagnostics) */
 uint64_t mem_blocks_count_ready(const struct mem_blocks *b);
 
 #endif
