@@ -50,6 +50,21 @@ uint64_t gstage_gpa_limit(const struct gstage *g);
 int gstage_map(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size, unsigned int prot);
 
 /*
+ * Mapping later, on a hart that must not allocate (guest RAM mapped a
+ * 2 MiB block at a time as it is zeroed, vm_mem.c). gstage_prepare makes
+ * every table gstage_map(gpa, hpa, size) would need and maps nothing;
+ * gstage_map_prepared then maps as gstage_map does, but only into tables
+ * that exist (-1 otherwise: it never allocates). gstage_unmap clears the
+ * leaves gstage_map made for the same range (the caller fences); -1 if
+ * any was not there, after clearing the others. Same arguments and
+ * checks as gstage_map.
+ */
+int gstage_prepare(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size);
+int gstage_map_prepared(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size,
+			unsigned int prot);
+int gstage_unmap(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size);
+
+/*
  * Translate one guest physical address. Returns 0 and fills hpa, prot and
  * the leaf's page size, or -1 when unmapped.
  */

@@ -26,6 +26,12 @@ struct guest_fdt_params {
 	uint64_t plic_base, plic_size;
 	uint32_t plic_ndev, uart_irq;
 	uint32_t boot_count; /* /chosen/keel,boot-count: 0 at first, +1 per reboot */
+	/*
+	 * /chosen/keel,entry-instret: instret at Keel's first instruction
+	 * (src/boot/entry.S). Under QEMU -icount shift=0 the guest's own
+	 * first read less this is Keel's boot, in instructions (make bench).
+	 */
+	uint64_t entry_instret;
 };
 
 /* Writes the DT into buf. Returns 0 or a negative libfdt error. */

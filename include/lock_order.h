@@ -20,6 +20,7 @@ enum lock_rank {
 	LOCK_CONSOLE_INPUT, /* input_lock: Keel's keys, the monitor's queue */
 	LOCK_VM_CONSOLE,    /* vm->console.lock: a VM's line and input queue */
 	LOCK_HART_FENCES,   /* hart->fence_lock: its queue of remote fences */
+	LOCK_VM_RAM,        /* vm->ram_lock: zeroing and mapping a block of guest RAM */
 	LOCK_CONSOLE_OUT,   /* console_lock: the physical UART's output */
 	LOCK_RANKS,
 };

@@ -8,7 +8,8 @@
 
 #include <stddef.h>
 
-void mem_zero(void *dst, size_t len);
-void mem_copy(void *dst, const void *src, size_t len);
+/* Both return dst, so memset and memcpy (mem_libc.c) can end in a tail call. */
+void *mem_zero(void *dst, size_t len);
+void *mem_copy(void *dst, const void *src, size_t len);
 
 #endif

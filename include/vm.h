@@ -12,6 +12,7 @@
 #include "boot_config.h"
 #include "bundle.h"
 #include "gstage.h"
+#include "mem_blocks.h"
 #include "mmio_cache.h"
 #include "spinlock.h"
 #include "uart16550.h"
@@ -33,19 +34,11 @@
  */
 #define VM_CONSOLE_UART_POLL_US 50
 
-/*
- * RAM a restart zeroes per step of the restarting hart's scheduler loop:
- * about 330 000 instructions on QEMU, a tenth of a time slice, so a vCPU
- * that shares the hart waits no longer than that at a time.
- */
-#define VM_RESET_CHUNK (2UL << 20)
-
 /* A restart under way (vm_restart), carried out by one hart. */
 struct vm_reset_job {
 	struct hart *hart;   /* the hart that does it */
 	unsigned long seq;   /* the VM's quiesce_seq it was started with */
 	bool quiesced;       /* every vCPU on another hart has been parked */
-	uint64_t zeroed;     /* bytes of RAM zeroed so far */
 };
 
 /*
@@ -94,6 +87,13 @@ struct vm {
 	bool guest_sstc;
 	uint64_t ram_base, ram_size;
 	uint8_t *ram; /* host address of guest RAM */
+	/*
+	 * Its 2 MiB blocks zeroed since the VM started: only those are mapped
+	 * in the G-stage or reached through vm_gpa_to_hva (vm_ram.c). A
+	 * block's first touch zeroes it, under ram_lock (at the end of the
+	 * struct: only that rare path takes it).
+	 */
+	struct mem_blocks ram_blocks;
 	struct gstage gstage;
 	unsigned int vmid;
 	uint64_t hgatp;
@@ -101,6 +101,7 @@ struct vm {
 	const char *image_kind; /* "ELF", "Linux Image", "raw binary" */
 	unsigned long reboots;
 	struct vcpu vcpus[KEEL_MAX_VCPUS];
+	struct spinlock ram_lock; /* zeroing a block of RAM (vm_ram.c) */
 };
 
 extern struct vm vms[KEEL_MAX_VMS];
@@ -131,14 +132,46 @@ int vm_restart(struct vm *vm, bool stopped);
 /*
  * On hart h, from its scheduler loop with no lock held: the next step of
  * each restart this hart carries out (wait until every other vCPU is
- * parked, then zero VM_RESET_CHUNK of RAM, then load the image and let the
- * VM run). True while one has more to do.
+ * parked, then unmap its RAM, load the image and let the VM run: RAM is
+ * zeroed again a block at a time as it is touched, vm_ram.c). True while
+ * one has more to do.
  */
 bool vm_reset_work(struct hart *h);
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg);
 
-/* Host pointer for guest range [gpa, gpa+len) when it lies wholly in RAM. */
+/* Does guest range [gpa, gpa+len) lie wholly in RAM? Touches nothing. */
+static inline bool vm_gpa_in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	uint64_t off = gpa - vm->ram_base;
+
+	/* no wrap-around, and the whole range inside guest RAM */
+	return !(gpa < vm->ram_base || off > vm->ram_size || len > vm->ram_size - off);
+}
+/*
+ * Host pointer for guest range [gpa, gpa+len) when it lies wholly in RAM,
+ * with every 2 MiB block it touches zeroed first if the guest has not
+ * touched it yet (vm_ram_make_ready): Keel reads and writes through it.
+ * Up to one block's zeroing per 2 MiB of len: callers keep len small.
+ */
 void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/*
+ * Guest RAM zeroed lazily (vm_ram.c, docs/isolation.md): a 2 MiB block is
+ * zeroed and mapped in the G-stage on its first touch since the VM
+ * started, by the guest (a guest page fault) or by Keel (vm_gpa_to_hva).
+ */
+/* At vm_create: the bitmap and every G-stage table, nothing mapped. 0 or -1. */
+int vm_ram_setup(struct vm *vm);
+/* Zero and map every block of RAM bytes [off, off+len) not zeroed yet. */
+void vm_ram_make_ready(struct vm *vm, uint64_t off, uint64_t len);
+/*
+ * A guest page fault at gpa on this hart: true when gpa is in RAM (its
+ * block is zeroed and mapped now, and the access can run again), false
+ * when it is not RAM at all.
+ */
+bool vm_ram_fault(struct vm *vm, uint64_t gpa);
+/* A restart, every vCPU parked: every block unmapped and to be zeroed again. */
+void vm_ram_forget(struct vm *vm);
 
 
 #endif

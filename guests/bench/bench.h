@@ -7,6 +7,8 @@ void bench_exits(const void *dtb);
 /* An SRST warm reboot, timed across it: BENCH-REBOOT lines */
 void bench_reboot_start(void);
 void bench_reboot_end(unsigned long t);
+/* Keel's boot, reset to this guest's first instruction: a BENCH line (boot.c) */
+void bench_boot_to_guest(const void *dtb);
 
 /* Two vCPUs: mode 1 on two harts, 2 sharing one (smp.c: BENCH lines) */
 void bench_smp(const void *dtb, unsigned long hartid, unsigned long mode);

@@ -116,8 +116,9 @@ void bench_exits(const void *dtb)
 }
 
 /*
- * A reboot zeroes all of the VM's RAM and loads its image again: work that
- * grows with the VM's size, in the exit of its SRST call. instret does not
+ * A reboot unmaps the VM's RAM (each 2 MiB block is zeroed again on its
+ * next touch) and loads its image again, carried out by the hart's
+ * scheduler loop after the SRST call's exit. instret does not
  * survive it, but time does (Keel does not offset it), so the time is
  * printed just before the call and read first thing after: under -icount
  * shift=0 a timebase tick is 1e9 / timebase instructions. Printing the time

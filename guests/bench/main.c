@@ -238,6 +238,7 @@ int main(unsigned long hartid, const void *dtb)
 	}
 	printf("# bench guest: hart %lu, dtb %p, %lu iterations per op\n",
 	       hartid, dtb, ITERS);
+	bench_boot_to_guest(dtb);
 	if (smp || bootarg_num(args, "keel.nosstc", 0)) {
 		if (smp)
 			bench_smp(dtb, hartid, smp);

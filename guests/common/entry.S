@@ -7,6 +7,13 @@
 	.section .text.entry, "ax"
 	.globl _start
 _start:
+#ifdef GUEST_ENTRY_INSTRET
+	/*
+	 * The bench guest (guests/Makefile): instret at its very first
+	 * instruction, kept in t2 until it is stored below (guests/bench/boot.c).
+	 */
+	csrr	t2, instret
+#endif
 	/*
 	 * Only the first hart to get here runs the guest; any later one goes
 	 * to _stray_hart (a0 = its hart id). OpenSBI before v1.3 can send a
@@ -18,6 +25,10 @@ _start:
 	li	t1, 1
 	amoswap.w t1, t1, (t0)
 	bnez	t1, _stray_hart
+#ifdef GUEST_ENTRY_INSTRET
+	la	t0, guest_entry_instret
+	sd	t2, 0(t0)
+#endif
 
 	.option push
 	.option norelax
@@ -56,6 +67,12 @@ _stray_hart:
 	.balign 4
 boot_claimed:
 	.word	0
+#ifdef GUEST_ENTRY_INSTRET
+	.balign 8
+	.globl guest_entry_instret
+guest_entry_instret:
+	.dword	0
+#endif
 
 	.section .bss.stack, "aw", @nobits
 	.balign 16

@@ -36,6 +36,14 @@ _start:
 
 	.text
 boot_entry:
+	/*
+	 * Instructions retired since reset, first thing (t6 is free until it
+	 * is stored below): under QEMU -icount shift=0 the guest's first
+	 * instruction reads it again, so the difference is Keel's boot
+	 * (/chosen/keel,entry-instret, docs/boot.md). Every hart reads it;
+	 * only the boot hart keeps it.
+	 */
+	csrr	t6, instret
 	/* Keel never uses floating point, and takes no interrupts while in HS. */
 	csrw	sie, zero
 	csrw	sscratch, zero
@@ -81,6 +89,8 @@ boot_entry:
 2:	fence.i			/* none touches code (check-relocs.sh); cheap */
 	lla	t1, keel_load_offset
 	sd	t0, 0(t1)
+	lla	t1, keel_entry_instret
+	sd	t6, 0(t1)
 
 	.option push
 	.option norelax
@@ -155,6 +165,10 @@ boot_claimed:		/* in .data: the boot hart zeroes .bss after claiming */
 	.balign	8
 	.globl	keel_load_offset
 keel_load_offset:	/* where Keel runs minus where it was linked (main.c) */
+	.dword	0
+
+	.globl	keel_entry_instret
+keel_entry_instret:	/* instret at boot_entry on the boot hart (vm.c) */
 	.dword	0
 
 	.bss

@@ -13,6 +13,7 @@ const char *lock_rank_name(enum lock_rank rank)
 		[LOCK_CONSOLE_INPUT] = "console input_lock",
 		[LOCK_VM_CONSOLE] = "vm->console.lock",
 		[LOCK_HART_FENCES] = "hart->fence_lock",
+		[LOCK_VM_RAM] = "vm->ram_lock",
 		[LOCK_CONSOLE_OUT] = "console_lock",
 	};
 

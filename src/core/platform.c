@@ -27,10 +27,16 @@ static int cells_of(const void *fdt, int node, const char *name, int dflt)
 	return (int)fdt32_to_cpu(*p);
 }
 
-/* Read a node's first reg entry using its parent's #address/#size-cells. */
-static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
+/*
+ * Read a node's idx-th reg entry using its parent's #address/#size-cells.
+ * Pass the parent when it is known: libfdt finds it by walking the tree
+ * from its root (fdt_parent_offset), and with picolibc's byte-at-a-time
+ * string functions one walk of QEMU's tree costs some 80 000
+ * instructions of Keel's boot (docs/boot.md).
+ */
+static int read_reg_in(const void *fdt, int parent, int node, int idx, uint64_t *base,
+		       uint64_t *size)
 {
-	int parent = fdt_parent_offset(fdt, node);
 	int ac = cells_of(fdt, parent, "#address-cells", 2);
 	int sc = cells_of(fdt, parent, "#size-cells", 1);
 	int len;
@@ -46,23 +52,65 @@ static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t
 	return 0;
 }
 
+static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
+{
+	return read_reg_in(fdt, fdt_parent_offset(fdt, node), node, idx, base, size);
+}
+
 static bool node_is_okay(const void *fdt, int node)
 {
 	const char *s = fdt_getprop(fdt, node, "status", NULL);
 	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
 }
 
-static int parse_memory(const void *fdt, struct platform *p, char *err, unsigned long errlen)
+/*
+ * The root's children Keel reads by name. parse_memory walks the root's
+ * children anyway and notes them: each lookup by path (fdt_path_offset)
+ * would walk them again, some 30 000 instructions of Keel's boot a time.
+ */
+struct root_nodes {
+	int cpus, chosen, reserved_memory; /* -1: not there */
+};
+
+/* Is a node named name the one a path lookup of "/want" finds? */
+static bool node_name_is(const char *name, int len, const char *want)
+{
+	size_t n = strlen(want);
+
+	return (size_t)len >= n && !memcmp(name, want, n) && ((size_t)len == n || name[n] == '@');
+}
+
+static void note_root_node(const void *fdt, int node, struct root_nodes *r)
+{
+	int len;
+	const char *name = fdt_get_name(fdt, node, &len);
+
+	if (!name)
+		return;
+	/* the first of a name, as a lookup by path finds it */
+	if (r->cpus < 0 && node_name_is(name, len, "cpus"))
+		r->cpus = node;
+	else if (r->chosen < 0 && node_name_is(name, len, "chosen"))
+		r->chosen = node;
+	else if (r->reserved_memory < 0 && node_name_is(name, len, "reserved-memory"))
+		r->reserved_memory = node;
+}
+
+static int parse_memory(const void *fdt, struct platform *p, struct root_nodes *r, char *err,
+			unsigned long errlen)
 {
 	int node;
 
+	*r = (struct root_nodes){ -1, -1, -1 };
 	fdt_for_each_subnode(node, fdt, 0) {
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+
+		note_root_node(fdt, node, r);
 		if (!type || strcmp(type, "memory") || !node_is_okay(fdt, node))
 			continue;
 		for (int i = 0;; i++) {
 			uint64_t base, size;
-			if (read_reg(fdt, node, i, &base, &size))
+			if (read_reg_in(fdt, 0, node, i, &base, &size))
 				break;
 			if (p->nr_ram == PLATFORM_MAX_RANGES)
 				break;
@@ -82,33 +130,32 @@ static void add_reserved(struct platform *p, uint64_t base, uint64_t size)
 		p->reserved[p->nr_reserved++] = (struct mem_range){ base, size };
 }
 
-static void parse_reserved(const void *fdt, struct platform *p)
+static void parse_reserved(const void *fdt, int rm, struct platform *p)
 {
 	int n = fdt_num_mem_rsv(fdt);
-	int rm, node;
+	int node;
 
 	for (int i = 0; i < n; i++) {
 		uint64_t base, size;
 		if (!fdt_get_mem_rsv(fdt, i, &base, &size))
 			add_reserved(p, base, size);
 	}
-	rm = fdt_path_offset(fdt, "/reserved-memory");
 	if (rm < 0)
 		return;
 	fdt_for_each_subnode(node, fdt, rm) {
 		for (int i = 0;; i++) {
 			uint64_t base, size;
-			if (read_reg(fdt, node, i, &base, &size))
+			if (read_reg_in(fdt, rm, node, i, &base, &size))
 				break;
 			add_reserved(p, base, size);
 		}
 	}
 }
 
-static int parse_cpus(const void *fdt, unsigned long boot_hartid, struct platform *p,
-		      char *err, unsigned long errlen)
+/* *boot_cpu: the boot hart's /cpus node (parse_console_irq) */
+static int parse_cpus(const void *fdt, int cpus, unsigned long boot_hartid, struct platform *p,
+		      int *boot_cpu, char *err, unsigned long errlen)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus");
 	int node, len;
 	const fdt32_t *tb;
 	bool boot_seen = false;
@@ -137,7 +184,7 @@ static int parse_cpus(const void *fdt, unsigned long boot_hartid, struct platfor
 
 		if (!type || strcmp(type, "cpu"))
 			continue;
-		if (read_reg(fdt, node, 0, &hartid, &unused))
+		if (read_reg_in(fdt, cpus, node, 0, &hartid, &unused))
 			continue;
 		if (p->nr_harts == KEEL_MAX_HARTS) {
 			p->nr_harts_ignored++;
@@ -161,6 +208,7 @@ static int parse_cpus(const void *fdt, unsigned long boot_hartid, struct platfor
 		}
 		if (hartid == boot_hartid) {
 			boot_seen = true;
+			*boot_cpu = node;
 			hart_isa_string(&isa, p->isa, sizeof(p->isa));
 			snprintf(p->mmu_type, sizeof(p->mmu_type), "%s", mmu ? mmu : "riscv,sv39");
 		}
@@ -172,13 +220,62 @@ static int parse_cpus(const void *fdt, unsigned long boot_hartid, struct platfor
 	return 0;
 }
 
-/* The node's interrupt parent: its own interrupt-parent, or its parent's */
-static int interrupt_parent(const void *fdt, int node)
+/* A node's phandle, or 0: its properties read once for both names */
+static uint32_t node_phandle(const void *fdt, int node)
 {
-	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
+	int prop;
+
+	fdt_for_each_property_offset(prop, fdt, node) {
+		const char *name;
+		int len;
+		const fdt32_t *v = fdt_getprop_by_offset(fdt, prop, &name, &len);
+
+		if (v && len == 4 && (!strcmp(name, "phandle") || !strcmp(name, "linux,phandle")))
+			return fdt32_to_cpu(*v);
+	}
+	return 0;
+}
+
+#define MAX_DT_DEPTH 32
+
+/*
+ * The node with this phandle, and its parent's offset, from one walk of
+ * the tree: fdt_node_offset_by_phandle walks it too, reads each node's
+ * properties twice ("phandle", then "linux,phandle"), and finding the
+ * parent afterwards (fdt_parent_offset) would walk it again.
+ */
+static int node_by_phandle(const void *fdt, uint32_t phandle, int *parent)
+{
+	int path[MAX_DT_DEPTH];
+	int depth = 0;
+
+	if (!phandle || phandle == (uint32_t)-1)
+		return -1;
+	for (int node = 0; node >= 0 && depth >= 0; node = fdt_next_node(fdt, node, &depth)) {
+		if (depth >= MAX_DT_DEPTH)
+			continue;
+		path[depth] = node;
+		if (node_phandle(fdt, node) == phandle) {
+			*parent = depth ? path[depth - 1] : -1;
+			return node;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The node's interrupt parent: its own interrupt-parent, or its parent's
+ * (parent: the node's, when known, else -1), and that controller's parent.
+ */
+static int interrupt_parent(const void *fdt, int node, int parent, int *ctrl_parent)
+{
+	while (node >= 0) {
 		const fdt32_t *ph = fdt_getprop(fdt, node, "interrupt-parent", NULL);
+
 		if (ph)
-			return fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ph));
+			return node_by_phandle(fdt, fdt32_to_cpu(*ph), ctrl_parent);
+		node = parent >= 0 ? parent : fdt_parent_offset(fdt, node);
+		parent = -1;
 	}
 	return -1;
 }
@@ -188,23 +285,35 @@ static int interrupt_parent(const void *fdt, int node)
  * with the S-mode external interrupt (9), from interrupts-extended: each
  * entry is a phandle and that controller's #interrupt-cells cells.
  */
-static int boot_hart_s_context(const void *fdt, int plic, unsigned long boot_hartid)
+static int boot_hart_s_context(const void *fdt, int plic, int boot_cpu,
+			       unsigned long boot_hartid)
 {
 	int len, ctx = 0;
 	const fdt32_t *p = fdt_getprop(fdt, plic, "interrupts-extended", &len);
 	const fdt32_t *end;
+	/*
+	 * The boot hart's own controller (its cpu node's interrupt-controller
+	 * child) is known without a search by phandle, which walks the whole
+	 * tree; any other entry is looked up, as it must be to step over it.
+	 */
+	int boot_intc = fdt_subnode_offset(fdt, boot_cpu, "interrupt-controller");
+	uint32_t boot_phandle = boot_intc < 0 ? 0 : fdt_get_phandle(fdt, boot_intc);
 
 	if (!p)
 		return -1;
 	end = p + len / 4;
 	while (p < end) {
-		int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*p++));
+		uint32_t phandle = fdt32_to_cpu(*p++);
+		bool boot = boot_phandle && phandle == boot_phandle;
+		int intc = boot ? boot_intc : fdt_node_offset_by_phandle(fdt, phandle);
 		int cells = intc < 0 ? 1 : cells_of(fdt, intc, "#interrupt-cells", 1);
 		uint64_t hartid, unused;
 
 		if (cells < 1 || p + cells > end)
 			return -1;
-		if (intc >= 0 && fdt32_to_cpu(p[0]) == IRQ_S_EXT &&
+		if (boot && fdt32_to_cpu(p[0]) == IRQ_S_EXT)
+			return ctx;
+		if (!boot && intc >= 0 && fdt32_to_cpu(p[0]) == IRQ_S_EXT &&
 		    !read_reg(fdt, fdt_parent_offset(fdt, intc), 0, &hartid, &unused) &&
 		    hartid == boot_hartid)
 			return ctx;
@@ -215,10 +324,10 @@ static int boot_hart_s_context(const void *fdt, int plic, unsigned long boot_har
 }
 
 /* The console's line, if a PLIC carries it to the boot hart's S-mode. */
-static void parse_console_irq(const void *fdt, int uart, unsigned long boot_hartid,
-			      struct platform *p)
+static void parse_console_irq(const void *fdt, int uart, int uart_parent, int boot_cpu,
+			      unsigned long boot_hartid, struct platform *p)
 {
-	int len, plic = interrupt_parent(fdt, uart), ctx;
+	int len, plic_parent = -1, plic = interrupt_parent(fdt, uart, uart_parent, &plic_parent), ctx;
 	const fdt32_t *irq = fdt_getprop(fdt, uart, "interrupts", &len);
 	uint64_t base, size;
 
@@ -237,8 +346,8 @@ static void parse_console_irq(const void *fdt, int uart, unsigned long boot_hart
 		p->console_irq.why_not = "its interrupt controller is not a PLIC Keel knows";
 		return;
 	}
-	ctx = boot_hart_s_context(fdt, plic, boot_hartid);
-	if (ctx < 0 || read_reg(fdt, plic, 0, &base, &size)) {
+	ctx = boot_hart_s_context(fdt, plic, boot_cpu, boot_hartid);
+	if (ctx < 0 || read_reg_in(fdt, plic_parent, plic, 0, &base, &size)) {
 		p->console_irq.why_not = "the PLIC has no S-mode context for the boot hart";
 		return;
 	}
@@ -251,12 +360,12 @@ static void parse_console_irq(const void *fdt, int uart, unsigned long boot_hart
 	};
 }
 
-static int parse_console(const void *fdt, unsigned long boot_hartid, struct platform *p)
+static int parse_console(const void *fdt, int chosen, int boot_cpu, unsigned long boot_hartid,
+			 struct platform *p)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
-	const char *path;
+	const char *path, *slash;
 	char name[128];
-	int node, len;
+	int node, parent, len;
 	uint64_t base, size;
 
 	if (chosen < 0)
@@ -273,7 +382,13 @@ static int parse_console(const void *fdt, unsigned long boot_hartid, struct plat
 	node = fdt_path_offset(fdt, name);
 	if (node < 0)
 		return -1;
-	if (read_reg(fdt, node, 0, &base, &size))
+	/* its parent from the path: cheaper than fdt_parent_offset's walk */
+	slash = strrchr(name, '/');
+	if (name[0] == '/' && slash)
+		parent = slash == name ? 0 : fdt_path_offset_namelen(fdt, name, (int)(slash - name));
+	else
+		parent = fdt_parent_offset(fdt, node); /* an alias */
+	if (read_reg_in(fdt, parent, node, 0, &base, &size))
 		return -1;
 	p->uart.base = base;
 	p->uart_size = size;
@@ -287,13 +402,12 @@ static int parse_console(const void *fdt, unsigned long boot_hartid, struct plat
 		p->uart.kind = HW_UART_SIFIVE;
 	else
 		return -1;
-	parse_console_irq(fdt, node, boot_hartid, p);
+	parse_console_irq(fdt, node, parent, boot_cpu, boot_hartid, p);
 	return 0;
 }
 
-static void parse_chosen_initrd(const void *fdt, struct platform *p)
+static void parse_chosen_initrd(const void *fdt, int chosen, struct platform *p)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
 	const fdt32_t *s, *e;
 	int slen, elen;
 
@@ -327,6 +441,8 @@ int platform_parse(const void *fdt, unsigned long boot_hartid, struct platform *
 		   char *err, unsigned long errlen)
 {
 	const char *model;
+	int boot_cpu = -1;
+	struct root_nodes root;
 
 	memset(p, 0, sizeof(*p));
 	if (fdt_check_header(fdt)) {
@@ -335,12 +451,13 @@ int platform_parse(const void *fdt, unsigned long boot_hartid, struct platform *
 	}
 	model = fdt_getprop(fdt, 0, "model", NULL);
 	snprintf(p->model, sizeof(p->model), "%s", model ? model : "unknown");
-	if (parse_memory(fdt, p, err, errlen) || parse_cpus(fdt, boot_hartid, p, err, errlen))
+	if (parse_memory(fdt, p, &root, err, errlen) ||
+	    parse_cpus(fdt, root.cpus, boot_hartid, p, &boot_cpu, err, errlen))
 		return -1;
-	parse_reserved(fdt, p);
-	parse_chosen_initrd(fdt, p);
+	parse_reserved(fdt, root.reserved_memory, p);
+	parse_chosen_initrd(fdt, root.chosen, p);
 	/* No console is not fatal for parsing; keel_main decides. */
-	if (parse_console(fdt, boot_hartid, p))
+	if (parse_console(fdt, root.chosen, boot_cpu, boot_hartid, p))
 		p->uart.kind = HW_UART_NONE;
 	return 0;
 }

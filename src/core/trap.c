@@ -82,6 +82,15 @@ guest_page_fault(struct vcpu *v, struct trap_info *t, bool all_regs)
 			return r;
 	}
 	/*
+	 * Guest RAM not touched since the VM started: zeroed and mapped now
+	 * (vm_ram.c), and the access runs again.
+	 */
+	if (vm_ram_fault(v->vm, gpa)) {
+		trace_exit(v, t, "RAM at gpa 0x%llx: its 2 MiB block zeroed and mapped",
+			   (unsigned long long)gpa);
+		return MMIO_DONE;
+	}
+	/*
 	 * Nothing is there: on a real machine this is an access fault. It is
 	 * injected, and counted like one the hardware raised.
 	 */

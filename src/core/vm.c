@@ -1,11 +1,14 @@
 /*
  * Creating, resetting and stopping VMs. Guest RAM is one block from
- * Keel's pool, mapped at guest 0x80000000 as on QEMU virt; everything else
- * in the guest's physical space is left unmapped, so a touch there traps
- * to Keel (an emulated device, or an access fault for the guest).
+ * Keel's pool, mapped at guest 0x80000000 as on QEMU virt, 2 MiB at a
+ * time as it is first touched and zeroed (vm_ram.c); everything else in
+ * the guest's physical space is left unmapped, so a touch there traps to
+ * Keel (an emulated device, or an access fault for the guest).
  */
 #include <stdio.h>
 #include <string.h>
+
+#include <libfdt.h>
 
 #include "arch.h"
 #include "console.h"
@@ -19,6 +22,9 @@
 #include "timebase.h"
 #include "vcpu_request.h"
 #include "vm.h"
+
+/* src/boot/entry.S: instret at Keel's first instruction */
+extern uint64_t keel_entry_instret;
 
 struct vm vms[KEEL_MAX_VMS];
 unsigned int nr_vms;
@@ -50,13 +56,19 @@ static void devices_reset(struct vm *vm)
 		vm->vcpus[i].ext_line = false;
 }
 
-/* Load the image, initrd and DT into guest RAM, which is zeroed already. */
+/*
+ * Load the image, initrd and DT into guest RAM. vm_gpa_to_hva zeroes each
+ * block they land in first, so the rest of those blocks (and an ELF
+ * segment's bss) read zero; the blocks nothing lands in stay untouched
+ * until the guest touches them.
+ */
 static int vm_load(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	struct image_plan plan;
 	struct guest_fdt_params fp;
 	uint64_t initrd_start = 0, initrd_end = 0;
+	uint8_t *dtb;
 	char err[160];
 	int r;
 
@@ -115,12 +127,20 @@ static int vm_load(struct vm *vm)
 		.plic_ndev = VPLIC_NDEV,
 		.uart_irq = VM_UART_IRQ,
 		.boot_count = (uint32_t)vm->reboots,
+		.entry_instret = keel_entry_instret,
 	};
-	r = guest_fdt_build(vm_gpa_to_hva(vm, vm->dtb_gpa, VM_DTB_MAX), VM_DTB_MAX, &fp);
+	dtb = vm_gpa_to_hva(vm, vm->dtb_gpa, VM_DTB_MAX);
+	r = guest_fdt_build(dtb, VM_DTB_MAX, &fp);
 	if (r) {
 		pr_err("VM '%s': building its device tree failed (libfdt error %d)\n", cfg->name, r);
 		return -1;
 	}
+	/*
+	 * libfdt builds the strings block at the end of the buffer and moves
+	 * it down when it finishes: what it leaves behind the tree is not
+	 * the guest's to see (tests/system/zeroram.sh found it).
+	 */
+	mem_zero(dtb + fdt_totalsize(dtb), VM_DTB_MAX - fdt_totalsize(dtb));
 	/* The image may hold code: make instruction fetches see it. */
 	arch_fence_i();
 	return 0;
@@ -171,9 +191,9 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 		.root_pa = root,
 		.ops = { gstage_alloc_table, gstage_phys_to_ptr, vm },
 	};
-	if (gstage_map(&vm->gstage, vm->ram_base, (uint64_t)(uintptr_t)vm->ram, vm->ram_size,
-		       GSTAGE_RWX)) {
-		pr_err("VM '%s': mapping its RAM in the G-stage failed\n", cfg->name);
+	/* its tables only: a block is mapped when it is first touched */
+	if (vm_ram_setup(vm)) {
+		pr_err("VM '%s': no memory for its G-stage tables\n", cfg->name);
 		return -1;
 	}
 	vm->hgatp = gstage_hgatp(&vm->gstage, vm->vmid);
@@ -187,7 +207,6 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	}
 	vm->has_uart = cfg->devices & VM_DEV_UART;
 	vm->has_plic = cfg->devices & VM_DEV_PLIC;
-	mem_zero(vm->ram, vm->ram_size); /* at boot, before any guest runs */
 	if (vm_load(vm))
 		return -1;
 	devices_reset(vm);
@@ -261,7 +280,7 @@ static void reset_abandon(struct vm *vm)
 	spin_unlock(&vm->lock);
 }
 
-/* Every vCPU parked and RAM zeroed: load the image, then let it run. */
+/* Every vCPU parked and RAM unmapped: load the image, then let it run. */
 static void reset_finish(struct vm *vm)
 {
 	bool running = false;
@@ -303,7 +322,6 @@ static void reset_finish(struct vm *vm)
 static bool reset_step(struct vm *vm)
 {
 	struct vm_reset_job *job = &vm->reset;
-	uint64_t n;
 
 	/* stopped meanwhile (vm_stop bumped the sequence): the stop wins */
 	if (__atomic_load_n(&vm->quiesce_seq, __ATOMIC_ACQUIRE) != job->seq) {
@@ -315,13 +333,11 @@ static bool reset_step(struct vm *vm)
 			return true;
 		job->quiesced = true;
 	}
-	n = vm->ram_size - job->zeroed;
-	if (n > VM_RESET_CHUNK)
-		n = VM_RESET_CHUNK;
-	mem_zero(vm->ram + job->zeroed, n);
-	job->zeroed += n;
-	if (job->zeroed < vm->ram_size)
-		return true;
+	/*
+	 * The guest left its data in RAM: every block is unmapped and will
+	 * be zeroed again on its first touch, as at the VM's first start.
+	 */
+	vm_ram_forget(vm);
 	reset_finish(vm);
 	return false;
 }

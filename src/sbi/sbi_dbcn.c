@@ -32,9 +32,14 @@
 static void *guest_buffer(struct vcpu *v, const struct sbi_call *call, unsigned long len)
 {
 	/* base_addr_hi is for RV32; on RV64 a nonzero value is out of range */
-	if (call->arg[2])
+	if (call->arg[2] || !vm_gpa_in_ram(v->vm, call->arg[1], len))
 		return 0;
-	return vm_gpa_to_hva(v->vm, call->arg[1], len);
+	/*
+	 * The whole buffer is checked, but only the chunk one call moves is
+	 * reached: RAM the guest never touched is zeroed on Keel's first
+	 * touch too (vm_ram.c), and that must stay one chunk's worth.
+	 */
+	return vm_gpa_to_hva(v->vm, call->arg[1], len < SBI_DBCN_CHUNK ? len : SBI_DBCN_CHUNK);
 }
 
 /* How much of a write of len bytes at buf this call takes. */

@@ -107,6 +107,11 @@ sys_script uboot tests/system/uboot.sh
 # no VM gets Keel's image as RAM; a non-2 MiB address is refused; at
 # 0x80200000 nothing changes (issue 11, docs/boot.md "Where Keel runs from").
 sys_script relocated tests/system/relocated.sh
+# Guest RAM reads zero wherever Keel put nothing, at boot and after a
+# reboot that follows a fill, with the host memory it comes from holding
+# a bundle's bytes and a pattern first (QEMU -device loader): one VM, then
+# two (docs/isolation.md, "Guest RAM is zeroed before a guest sees it").
+sys_script zeroram tests/system/zeroram.sh
 # SBI fuzzing (guests/fuzz): 100 000 seeded calls with random EIDs, FIDs
 # and edge-case arguments; every one returns a defined error code, the
 # guest's canary is untouched, SBI still works, and the smp guest in the

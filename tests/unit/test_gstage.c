@@ -535,3 +535,96 @@ TEST(translate_beyond_the_limit_is_unmapped)
 	CHECK(unmapped(1ULL << 41));
 	CHECK(unmapped(UINT64_MAX & ~(GiB - 1)));
 }
+
+/* ---- prepared tables: map and unmap later without allocating ----------- */
+
+TEST(prepare_makes_tables_and_maps_nothing)
+{
+	setup(3);
+	CHECK_EQ(gstage_prepare(&g, 0x80000000, 0x90000000, 8 * MiB), 0);
+	CHECK_EQ(tp.nr, 1); /* one level-1 table holds the 2 MiB leaves */
+	CHECK_EQ(g.nr_2m + g.nr_4k + g.nr_1g, 0);
+	CHECK(unmapped(0x80000000));
+	CHECK(unmapped(0x807ff000));
+}
+
+TEST(map_prepared_allocates_nothing_and_maps_2m_blocks)
+{
+	setup(3);
+	CHECK_EQ(gstage_prepare(&g, 0x80000000, 0x90000000, 8 * MiB), 0);
+	tp.fail_after = tp.nr; /* any allocation from here on fails */
+	CHECK_EQ(gstage_map_prepared(&g, 0x80200000, 0x90200000, 2 * MiB, GSTAGE_RWX), 0);
+	CHECK_EQ(check_mapping(0x80200000, 0x90200000, 2 * MiB, GSTAGE_RWX), 0);
+	CHECK_EQ(g.nr_2m, 1);
+	CHECK(unmapped(0x80000000));
+	CHECK(unmapped(0x80400000));
+	/* twice is refused, as gstage_map refuses it */
+	CHECK_EQ(gstage_map_prepared(&g, 0x80200000, 0x90200000, 2 * MiB, GSTAGE_RWX), -1);
+}
+
+TEST(map_prepared_outside_the_prepared_range_is_refused)
+{
+	setup(3);
+	CHECK_EQ(gstage_prepare(&g, 0x80000000, 0x90000000, 2 * MiB), 0);
+	/* the level-1 table exists for the whole GiB, but no 4 KiB table does */
+	CHECK_EQ(gstage_map_prepared(&g, 0x80200000, 0x90200000, 4 * KiB, GSTAGE_RWX), -1);
+	/* another GiB: no table at all */
+	CHECK_EQ(gstage_map_prepared(&g, 0xc0000000, 0x90200000, 2 * MiB, GSTAGE_RWX), -1);
+	CHECK_EQ(tp.nr, 1);
+	CHECK(unmapped(0xc0000000));
+}
+
+TEST(prepared_tail_smaller_than_2m_uses_4k_pages)
+{
+	setup(3);
+	/* 9 MiB: four 2 MiB blocks and a 1 MiB tail in 4 KiB pages */
+	CHECK_EQ(gstage_prepare(&g, 0x80000000, 0x90000000, 9 * MiB), 0);
+	CHECK_EQ(tp.nr, 2);
+	tp.fail_after = tp.nr;
+	CHECK_EQ(gstage_map_prepared(&g, 0x80800000, 0x90800000, 1 * MiB, GSTAGE_RWX), 0);
+	CHECK_EQ(check_mapping(0x80800000, 0x90800000, 1 * MiB, GSTAGE_RWX), 0);
+	CHECK_EQ(g.nr_4k, 256);
+	CHECK(unmapped(0x80900000));
+}
+
+TEST(unmap_clears_the_leaves_and_maps_again)
+{
+	setup(3);
+	CHECK_EQ(gstage_prepare(&g, 0x80000000, 0x90000000, 9 * MiB), 0);
+	tp.fail_after = tp.nr;
+	CHECK_EQ(gstage_map_prepared(&g, 0x80000000, 0x90000000, 2 * MiB, GSTAGE_RWX), 0);
+	CHECK_EQ(gstage_map_prepared(&g, 0x80800000, 0x90800000, 1 * MiB, GSTAGE_RWX), 0);
+	CHECK_EQ(gstage_unmap(&g, 0x80000000, 0x90000000, 2 * MiB), 0);
+	CHECK_EQ(gstage_unmap(&g, 0x80800000, 0x90800000, 1 * MiB), 0);
+	CHECK(unmapped(0x80000000));
+	CHECK(unmapped(0x801ff000));
+	CHECK(unmapped(0x80800000));
+	CHECK(unmapped(0x808ff000));
+	CHECK_EQ(g.nr_2m + g.nr_4k, 0);
+	CHECK_EQ(pte_at(0x80000000, 1), 0);
+	/* the tables stay: mapping again needs no allocation */
+	CHECK_EQ(gstage_map_prepared(&g, 0x80000000, 0x90000000, 2 * MiB, GSTAGE_RWX), 0);
+	CHECK_EQ(check_mapping(0x80000000, 0x90000000, 2 * MiB, GSTAGE_RWX), 0);
+}
+
+TEST(unmap_of_what_is_not_mapped_says_so)
+{
+	setup(3);
+	CHECK_EQ(gstage_prepare(&g, 0x80000000, 0x90000000, 4 * MiB), 0);
+	CHECK_EQ(gstage_map_prepared(&g, 0x80200000, 0x90200000, 2 * MiB, GSTAGE_RWX), 0);
+	/* the first block was never mapped; the second is cleared all the same */
+	CHECK_EQ(gstage_unmap(&g, 0x80000000, 0x90000000, 4 * MiB), -1);
+	CHECK(unmapped(0x80200000));
+	CHECK_EQ(g.nr_2m, 0);
+	/* no table at all there */
+	CHECK_EQ(gstage_unmap(&g, 0xc0000000, 0x90000000, 2 * MiB), -1);
+}
+
+TEST(prepare_checks_its_arguments_as_map_does)
+{
+	setup(3);
+	CHECK_EQ(gstage_prepare(&g, 0x80000800, 0x90000000, 2 * MiB), -1);
+	CHECK_EQ(gstage_prepare(&g, 0x80000000, 0x90000000, 0), -1);
+	CHECK_EQ(gstage_prepare(&g, (1ULL << 41) - 2 * MiB, 0x90000000, 4 * MiB), -1);
+	CHECK_EQ(tp.nr, 0);
+}

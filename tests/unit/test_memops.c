@@ -1,11 +1,11 @@
-/* mem_zero / mem_copy: every alignment and length near the 64-byte loop edges. */
+/* mem_zero / mem_copy: every alignment and length near the 64-byte and 1 KiB loop edges. */
 #include <stdint.h>
 #include <string.h>
 
 #include "memops.h"
 #include "unit.h"
 
-#define BUF 512
+#define BUF 4096
 
 static uint8_t a[BUF + 16], b[BUF + 16];
 
@@ -17,7 +17,9 @@ static void fill(uint8_t *p, size_t n, uint8_t seed)
 
 TEST(zero_clears_exactly_the_range)
 {
-	static const size_t lens[] = { 0, 1, 7, 8, 9, 63, 64, 65, 127, 128, 200, 448 };
+	static const size_t lens[] = { 0,    1,    7,    8,    9,    63,   64,
+					65,   127,  128,  200,  448,  1023, 1024,
+					1025, 1087, 1088, 2047, 2048, 2113, 4080 };
 
 	for (size_t off = 0; off < 9; off++)
 		for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
