@@ -76,6 +76,14 @@ static void steal_switch_out(struct vcpu *v, uint64_t now)
 		sbi_sta_record_write(v->sta_record, steal_ns(v), true);
 }
 
+void sched_steal_report(const struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].sta_used)
+			pr_info("steal %s/vcpu%u %llu ns\n", vm->cfg->name, i,
+				(unsigned long long)steal_ns(&vm->vcpus[i]));
+}
+
 /* From a VM reset on, it has waited for nothing and registered no record */
 static void steal_reset(struct vcpu *v)
 {
@@ -122,10 +130,6 @@ void sched_park(struct vcpu *v)
 	vcpu_go_off(v);
 	v->wait_since = 0; /* not runnable: not waiting */
 	v->system_suspended = false;
-	/* what a test compares with the steal its guest read (docs/smp.md) */
-	if (v->sta_used && __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED)
-		pr_info("steal %s/vcpu%u %llu ns\n", vm->cfg->name, v->id,
-			(unsigned long long)steal_ns(v));
 	if (v->hart->woken == v)
 		v->hart->woken = NULL;
 	__atomic_store_n(&v->requests, 0, __ATOMIC_RELAXED);
