@@ -11,7 +11,9 @@
  *     on), in S-mode; once more with the upper half of sleep_type set;
  *   - a suspend woken by console input on its virtual PLIC (the test
  *     types a key every 0.5 s), with a timer armed that it did not enable:
- *     that one must not wake it.
+ *     that one must not wake it;
+ *   - with susp.wake=ipi in its bootargs, instead: a suspend woken by an
+ *     IPI that Keel's monitor sends (vm wake), found pending in sip.SSIP.
  * Not under Keel (OpenSBI 1.1 has no SUSP) it says so and skips.
  */
 #include "console.h"
@@ -238,12 +240,33 @@ static void test_console_wake(void)
 	      "the timer it had not enabled", claim, lsr, c);
 }
 
+/* Keel's monitor sends the IPI: tests/system/susp-wake.sh types vm wake */
+static void test_ipi_wake(void)
+{
+	unsigned long opaque = 0x1B1UL, ssip;
+	struct resume_info ri = { 0 };
+	long r;
+
+	csr_clear(sip, SIP_SSIP);
+	csr_write(sie, SIE_SSIE);
+	paging_on();
+	printf("# suspending until an IPI: type vm wake in Keel's monitor\n");
+	r = susp_call(0, (unsigned long)resume_entry, opaque, &ri);
+	csr_write(satp, 0);
+	ssip = csr_read(sip) & SIP_SSIP;
+	csr_clear(sip, SIP_SSIP);
+	csr_write(sie, 0);
+	check_resumed(r, &ri, opaque, "IPI wake");
+	CHECK(ssip, "IPI wake: the software interrupt that woke it is pending (sip 0x%lx)", ssip);
+}
+
 int main(unsigned long id, const void *dtb)
 {
 	struct sbiret r = sbi_call(SBI_EXT_BASE, SBI_EXT_BASE_GET_IMP_ID, 0, 0, 0, 0, 0, 0);
 	int under_keel = !r.error && r.value == (long)SBI_IMPL_ID_KEEL;
 	unsigned long ram_size, cpu;
-	const char *isa;
+	const char *isa, *args;
+	int len;
 
 	hartid = id;
 	timebase = fdt_timebase(dtb);
@@ -262,6 +285,10 @@ int main(unsigned long id, const void *dtb)
 	test_denied();
 	test_timer_wake(0, 50);
 	test_timer_wake(0xFFFFFFFF00000000UL, 20);	/* sleep_type is its low 32 bits */
-	test_console_wake();
+	args = fdt_prop(dtb, "chosen", "bootargs", &len);
+	if (bootarg_is(args, "susp.wake", "ipi"))
+		test_ipi_wake();
+	else
+		test_console_wake();
 	return 0;
 }

@@ -248,6 +248,9 @@ QEMU_ARGS="-machine aia=aplic-imsic -smp 2" sys_case aia-linux $L "-c 2 -b 'cons
 sys_case susp         $G/susp.elf  "-c 2"      0 'KEEL-TEST: PASS susp' 'not ok' 'k'
 sys_check susp-keel-says susp sh -c '[ "$(grep -c "^\[keel\] VM .susp. resumes from suspend (SBI SUSP)" "$0")" = 3 ]'
 sys_case susp-no-sstc $G/susp.elf  "-c 2 -s 0" 0 'KEEL-TEST: PASS susp' 'not ok' 'k'
+# The monitor while it sleeps: vms shows it suspended, vm wake sends the
+# IPI that wakes it (the guest enabled only software interrupts).
+sys_script susp-wake tests/system/susp-wake.sh
 # SBI STA (guests/sta, docs/smp.md "Steal time"): vCPUs 0 and 1 share hart
 # 0, vCPU 2 is alone on hart 1. set_shmem's errors; records zeroed when set,
 # read with the sequence protocol; the steal of the two that share rises to
