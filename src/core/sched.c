@@ -179,7 +179,7 @@ static void wake_if_interrupted(struct vcpu *v)
 }
 
 /* Look at every vCPU of this hart: resets, requests, wake-ups. */
-static unsigned int update_vcpus(struct hart *h, uint64_t now)
+static unsigned int update_vcpus(struct hart *h)
 {
 	unsigned int runnable = 0;
 
@@ -209,7 +209,7 @@ static unsigned int update_vcpus(struct hart *h, uint64_t now)
 		wake_if_interrupted(v);
 		/* started or woken, and another holds the hart: it waits from now */
 		if (v->run_state == VCPU_RUNNABLE && was != VCPU_RUNNABLE && v != h->current)
-			steal_wait_begins(v, now);
+			steal_wait_begins(v, arch_time_now());
 		runnable += v->run_state == VCPU_RUNNABLE;
 	}
 	return runnable;
@@ -276,7 +276,7 @@ static struct vcpu *find_work(struct hart *h)
 			sched_boot_hart_service();
 		hart_drain_fences(h);
 		prof_hart_sync(h);
-		runnable = update_vcpus(h, arch_time_now());
+		runnable = update_vcpus(h);
 		/* a VM restart this hart carries out: one step a pass (vm.h) */
 		resetting = vm_reset_work(h);
 		keel_power_off_if_done();
