@@ -11,6 +11,7 @@
  *   prof start [hz]|stop|dump the profiler (docs/profiling.md)
  *   vm stop|start|reset <vm>  stop a VM; start a stopped one, or reset a
  *                             running one, from its image
+ *   vm wake <vm>              an IPI to a VM suspended by SBI SUSP
  *
  * A VM is named by its number or its name. The parser is pure logic.
  */
@@ -35,6 +36,7 @@ enum monitor_cmd {
 	MON_VM_STOP,
 	MON_VM_START,
 	MON_VM_RESET,
+	MON_VM_WAKE,
 	MON_EXIT,
 	MON_POWEROFF,
 	MON_BAD, /* the error says why */

@@ -8,6 +8,7 @@
 #define KEEL_SBI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "hart.h"
 #include "sbi_defs.h"
@@ -43,6 +44,7 @@ struct sbi_result {
 enum sbi_stat_slot {
 	SBI_STAT_BASE, SBI_STAT_LEGACY, SBI_STAT_TIME, SBI_STAT_IPI, SBI_STAT_RFENCE,
 	SBI_STAT_HSM, SBI_STAT_SRST, SBI_STAT_DBCN, SBI_STAT_PMU, SBI_STAT_KEEL,
+	SBI_STAT_SUSP, SBI_STAT_STA,
 	SBI_STAT_UNKNOWN, /* an EID no extension serves */
 	SBI_STAT_SLOTS
 };
@@ -82,7 +84,8 @@ const struct sbi_extension *sbi_extension_of(struct vcpu *v, unsigned long eid);
 #define SBI_DBCN_CHUNK 32
 
 extern const struct sbi_extension sbi_ext_base, sbi_ext_legacy, sbi_ext_time, sbi_ext_ipi,
-	sbi_ext_rfence, sbi_ext_hsm, sbi_ext_srst, sbi_ext_dbcn, sbi_ext_pmu, sbi_ext_keel;
+	sbi_ext_rfence, sbi_ext_hsm, sbi_ext_srst, sbi_ext_dbcn, sbi_ext_pmu, sbi_ext_keel,
+	sbi_ext_susp, sbi_ext_sta;
 
 /* Helpers shared by extensions */
 
@@ -102,5 +105,49 @@ long sbi_hart_mask_to_vcpus(unsigned long hart_mask, unsigned long hart_mask_bas
 void sbi_send_ipis(struct vcpu *v, unsigned long targets);
 void sbi_remote_fences(struct vcpu *v, unsigned long targets, enum fence_kind kind,
 		       unsigned long start, unsigned long size, unsigned long asid);
+
+/*
+ * HSM's machinery, shared with SUSP (src/sbi/sbi_hsm.c). An address a hart
+ * can start or resume at: in guest RAM, and even. Suspend the calling vCPU
+ * (a default suspend type, checked already): SUSPENDED and BLOCKED until
+ * an interrupt it enabled is pending; non-retentive, it then resumes at
+ * addr with a0 = hart id, a1 = opaque (sched.c wake_if_interrupted).
+ */
+bool sbi_is_entry_address(struct vm *vm, unsigned long addr);
+long sbi_hsm_suspend(struct vcpu *v, uint32_t type, unsigned long addr, unsigned long opaque,
+		     struct sbi_result *res);
+
+/*
+ * SUSP system_suspend's checks, in KVM's order: the sleep type (only
+ * SUSPEND_TO_RAM), then the resume address, then the other harts (all
+ * STOPPED). SBI_SUCCESS or the error to return. Pure logic.
+ */
+long sbi_susp_check(uint32_t sleep_type, bool resume_addr_ok, bool others_stopped);
+
+/*
+ * SBI STA: the steal-time record a vCPU registers in its RAM (64 bytes,
+ * 64-byte aligned, little-endian like the hart). Keel writes it each time
+ * the vCPU is switched in, and marks it preempted when it is switched out
+ * still runnable (sched.c).
+ */
+struct sbi_sta_record {
+	uint32_t sequence; /* odd while Keel writes */
+	uint32_t flags;    /* always 0 */
+	uint64_t steal;    /* ns runnable but not running */
+	uint8_t preempted;
+	uint8_t pad[47];
+};
+_Static_assert(sizeof(struct sbi_sta_record) == SBI_STA_SHMEM_SIZE, "the STA record is 64 bytes");
+
+/*
+ * Write steal and preempted into r with the spec's sequence protocol: the
+ * sequence goes to an odd value, then the fields, then to the next even
+ * value, each store ordered before the next for a reader on another hart.
+ * Pure logic: a guest that wrote the sequence itself still sees odd, then
+ * even.
+ */
+void sbi_sta_record_write(struct sbi_sta_record *r, uint64_t steal_ns, bool preempted);
+/* Timebase ticks in ns, exactly (floor), for any tick count a VM can reach */
+uint64_t sbi_sta_ticks_to_ns(uint64_t ticks, uint64_t freq);
 
 #endif

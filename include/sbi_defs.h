@@ -42,6 +42,7 @@
 #define SBI_EXT_PMU 0x504D55
 #define SBI_EXT_DBCN 0x4442434E
 #define SBI_EXT_SUSP 0x53555350
+#define SBI_EXT_STA 0x535441
 #define SBI_EXT_CPPC 0x43505043
 /* Firmware-specific range (0x0A000000-0x0AFFFFFF): Keel's own calls. */
 #define SBI_EXT_FIRMWARE_START 0x0A000000
@@ -133,6 +134,17 @@
 #define SBI_EXT_DBCN_CONSOLE_WRITE 0
 #define SBI_EXT_DBCN_CONSOLE_READ 1
 #define SBI_EXT_DBCN_CONSOLE_WRITE_BYTE 2
+
+/* SUSP: system suspend (sleep_type is a uint32_t) */
+#define SBI_EXT_SUSP_SYSTEM_SUSPEND 0
+#define SBI_SUSP_SLEEP_TYPE_SUSPEND_TO_RAM 0x00000000UL
+#define SBI_SUSP_SLEEP_TYPE_RESERVED_LAST 0x7FFFFFFFUL
+#define SBI_SUSP_SLEEP_TYPE_PLATFORM 0x80000000UL /* ..0xFFFFFFFF: none offered */
+
+/* STA: steal-time accounting */
+#define SBI_EXT_STA_STEAL_TIME_SET_SHMEM 0
+#define SBI_STA_SHMEM_DISABLE (~0UL) /* lo and hi both all ones */
+#define SBI_STA_SHMEM_SIZE 64     /* the record, and its alignment */
 
 /* PMU */
 #define SBI_EXT_PMU_NUM_COUNTERS 0

@@ -48,5 +48,12 @@ void sched_put_if_current(struct vcpu *v);
  * timers and requests dropped, and the VM's quiesce_seq acknowledged.
  */
 void sched_park(struct vcpu *v);
+/*
+ * At VM stop: each vCPU's steal time in ns, for every vCPU that set an STA
+ * record since the VM started ("[keel] steal VM/vcpuN S ns"). A vCPU still
+ * waiting for its hart has its current wait added when it is next switched
+ * in, so that wait is not in the figure.
+ */
+void sched_steal_report(const struct vm *vm);
 
 #endif

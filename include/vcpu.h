@@ -18,6 +18,7 @@
 struct vm;
 struct hart;
 struct sbi_extension;
+struct sbi_sta_record;
 
 /* VS-level state that belongs to the vCPU, not the hart */
 struct vcpu_csrs {
@@ -97,6 +98,19 @@ struct vcpu {
 	struct vcpu_pmu pmu;
 	/* what the exits cost, measured only while a profile runs (prof.h) */
 	struct exit_cost exit_cost[EXIT_SLOTS];
+	/*
+	 * Steal time (docs/smp.md, "Steal time"): timebase ticks this vCPU
+	 * was runnable but another ran on its hart, since its VM (re)started.
+	 * wait_since is when its current wait began, 0 while it is not
+	 * waiting; sched.c adds the wait up when it is switched in.
+	 */
+	uint64_t steal_ticks;
+	uint64_t wait_since;
+	/* SBI STA: its steal-time record in guest RAM (host address), or NULL */
+	struct sbi_sta_record *sta_record;
+	bool sta_used; /* a record was set since the last reset: say so at VM stop */
+	/* suspended by SBI SUSP (the whole VM sleeps), not by HSM */
+	bool system_suspended;
 };
 
 /* What one trap looked like, read once from the CSRs at entry. */

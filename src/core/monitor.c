@@ -7,10 +7,12 @@
 #include "console.h"
 #include "hart.h"
 #include "monitor.h"
+#include "platform.h"
 #include "prof.h"
 #include "sbi.h"
 #include "sbi_defs.h"
 #include "trap.h"
+#include "vcpu_request.h"
 #include "vm.h"
 
 /*
@@ -53,14 +55,26 @@ static const char *hsm_name(int state)
 	return state >= 0 && state < 5 ? names[state] : "?";
 }
 
+/* Running, but asleep in SBI SUSP's suspend to RAM? (a glance: it may be a moment old) */
+static bool vm_suspended(const struct vm *vm)
+{
+	for (unsigned int k = 0; k < vm->nr_vcpus; k++)
+		if (__atomic_load_n(&vm->vcpus[k].system_suspended, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 static void cmd_vms(void)
 {
 	kprintf("  id  name              state      vcpus  RAM MiB  reboots\n");
 	for (unsigned int i = 0; i < nr_vms; i++) {
 		const struct vm *vm = &vms[i];
+		enum vm_state state = __atomic_load_n(&vm->state, __ATOMIC_RELAXED);
 
 		kprintf("  %2u  %-16s  %-9s  %5u  %7llu  %7lu\n", vm->id, vm->cfg->name,
-			vm_state_name(__atomic_load_n(&vm->state, __ATOMIC_RELAXED)), vm->nr_vcpus,
+			state == VM_RUNNING && vm_suspended(vm) ? "suspended"
+								 : vm_state_name(state),
+			vm->nr_vcpus,
 			(unsigned long long)(vm->ram_size >> 20), vm->reboots);
 	}
 }
@@ -76,16 +90,20 @@ static uint64_t total_exits(const struct vcpu *v)
 
 static void cmd_vcpus(void)
 {
-	kprintf("  vm/vcpu           hart  HSM            exits\n");
+	kprintf("  vm/vcpu           hart  HSM            exits  steal us\n");
 	for (unsigned int i = 0; i < nr_vms; i++) {
 		for (unsigned int k = 0; k < vms[i].nr_vcpus; k++) {
 			const struct vcpu *v = &vms[i].vcpus[k];
 			char who[VM_NAME_MAX + 8];
 
 			snprintf(who, sizeof(who), "%s/%u", vms[i].cfg->name, k);
-			kprintf("  %-16s  %4lu  %-13s  %llu\n", who, v->hart->hartid,
+			/* steal time (docs/smp.md): runnable while another ran */
+			kprintf("  %-16s  %4lu  %-13s  %llu  %llu\n", who, v->hart->hartid,
 				hsm_name(__atomic_load_n(&v->hsm_state, __ATOMIC_RELAXED)),
-				(unsigned long long)total_exits(v));
+				(unsigned long long)total_exits(v),
+				(unsigned long long)sbi_sta_ticks_to_ns(
+					__atomic_load_n(&v->steal_ticks, __ATOMIC_RELAXED),
+					platform.timebase_freq) / 1000);
 		}
 	}
 }
@@ -120,6 +138,27 @@ static void cmd_stats(int only)
 	}
 }
 
+/*
+ * vm wake: what a wake-up button would do for a VM suspended by SBI SUSP,
+ * an IPI to its one running vCPU (its home hart raises VSSIP). It wakes
+ * if the guest enabled software interrupts in its sie, as for any IPI.
+ */
+static void cmd_vm_wake(struct vm *vm)
+{
+	for (unsigned int k = 0; k < vm->nr_vcpus; k++) {
+		struct vcpu *v = &vm->vcpus[k];
+
+		if (__atomic_load_n(&v->system_suspended, __ATOMIC_RELAXED)) {
+			vcpu_post_request(v, VCPU_REQ_IPI);
+			kprintf("  VM '%s': an IPI to vCPU %u, which wakes it if it enabled "
+				"software interrupts\n", vm->cfg->name, k);
+			return;
+		}
+	}
+	kprintf("  VM '%s' is not suspended (SBI SUSP): vm wake is for a suspended VM\n",
+		vm->cfg->name);
+}
+
 static void pmu_line(const char *text)
 {
 	kprintf("  %s\n", text);
@@ -146,7 +185,7 @@ static void execute(char *text)
 		break;
 	case MON_HELP:
 		kprintf("  help | vms | vcpus | stats [vm] | pmu <vm> | prof start [hz]|stop|dump\n"
-			"  vm stop|start|reset <vm> | exit | poweroff   (a VM: its number or name)\n");
+			"  vm stop|start|reset|wake <vm> | exit | poweroff   (a VM: its number or name)\n");
 		break;
 	case MON_VMS:
 		cmd_vms();
@@ -192,6 +231,9 @@ static void execute(char *text)
 		default: /* started: this hart carries it out and says when it is done */
 			break;
 		}
+		break;
+	case MON_VM_WAKE:
+		cmd_vm_wake(&vms[vm]);
 		break;
 	case MON_EXIT:
 		is_open = false;

@@ -46,10 +46,11 @@ static void parse_vm(struct monitor_parsed *p, char **w, unsigned int n)
 	static const struct {
 		const char *word;
 		enum monitor_cmd cmd;
-	} ops[] = { { "stop", MON_VM_STOP }, { "start", MON_VM_START }, { "reset", MON_VM_RESET } };
+	} ops[] = { { "stop", MON_VM_STOP }, { "start", MON_VM_START }, { "reset", MON_VM_RESET },
+		    { "wake", MON_VM_WAKE } };
 
 	if (n != 3) {
-		bad(p, "usage: vm stop|start|reset <vm>");
+		bad(p, "usage: vm stop|start|reset|wake <vm>");
 		return;
 	}
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
@@ -59,7 +60,7 @@ static void parse_vm(struct monitor_parsed *p, char **w, unsigned int n)
 			return;
 		}
 	}
-	bad(p, "usage: vm stop|start|reset <vm>");
+	bad(p, "usage: vm stop|start|reset|wake <vm>");
 }
 
 static void parse_prof(struct monitor_parsed *p, char **w, unsigned int n)

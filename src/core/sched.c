@@ -10,12 +10,13 @@
 #include <stddef.h>
 
 #include "arch.h"
+#include "console.h"
 #include "fw_events.h"
 #include "hart.h"
 #include "hw_irq.h"
 #include "platform.h"
 #include "prof.h"
-#include "sbi_defs.h"
+#include "sbi.h"
 #include "sched.h"
 #include "timebase.h"
 #include "vcpu_request.h"
@@ -38,16 +39,74 @@ void sched_put_if_current(struct vcpu *v)
 	v->hart->current = NULL;
 }
 
-static void load(struct hart *h, struct vcpu *v)
+/*
+ * Steal time (docs/smp.md, "Steal time"): a vCPU waits from the moment it
+ * is runnable but not running, and its wait is added up when it is
+ * switched in: one subtraction per switch. A vCPU blocked in wfi or
+ * suspended is not waiting, and neither is a stopped one.
+ */
+static void steal_wait_begins(struct vcpu *v, uint64_t now)
+{
+	if (!v->wait_since)
+		v->wait_since = now;
+}
+
+static uint64_t steal_ns(const struct vcpu *v)
+{
+	return sbi_sta_ticks_to_ns(v->steal_ticks, platform.timebase_freq);
+}
+
+static void steal_switch_in(struct vcpu *v, uint64_t now)
+{
+	if (v->wait_since) {
+		v->steal_ticks += now - v->wait_since;
+		v->wait_since = 0;
+	}
+	if (v->sta_record)
+		sbi_sta_record_write(v->sta_record, steal_ns(v), false);
+}
+
+/* Switched out while it could still run: it waits, and its record says so */
+static void steal_switch_out(struct vcpu *v, uint64_t now)
+{
+	if (v->run_state != VCPU_RUNNABLE)
+		return;
+	steal_wait_begins(v, now);
+	if (v->sta_record)
+		sbi_sta_record_write(v->sta_record, steal_ns(v), true);
+}
+
+void sched_steal_report(const struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].sta_used)
+			pr_info("steal %s/vcpu%u %llu ns\n", vm->cfg->name, i,
+				(unsigned long long)steal_ns(&vm->vcpus[i]));
+}
+
+/* From a VM reset on, it has waited for nothing and registered no record */
+static void steal_reset(struct vcpu *v)
+{
+	v->steal_ticks = 0;
+	v->wait_since = 0;
+	v->sta_record = NULL;
+	v->sta_used = false;
+	v->system_suspended = false;
+}
+
+static void load(struct hart *h, struct vcpu *v, uint64_t now)
 {
 	if (h->current == v)
 		return;
-	if (h->current)
+	if (h->current) {
+		steal_switch_out(h->current, now);
 		sched_put_if_current(h->current);
+	}
 	h->current = v;
 	arch_vcpu_load(v, v->vm->hgatp);
 	pmu_hw_switch(&v->pmu, arch_pmu_read_raw);
 	fw_events_begin(v);
+	steal_switch_in(v, now);
 }
 
 /*
@@ -69,6 +128,8 @@ void sched_park(struct vcpu *v)
 		hart_kick(v->hart);
 	sched_put_if_current(v);
 	vcpu_go_off(v);
+	v->wait_since = 0; /* not runnable: not waiting */
+	v->system_suspended = false;
 	if (v->hart->woken == v)
 		v->hart->woken = NULL;
 	__atomic_store_n(&v->requests, 0, __ATOMIC_RELAXED);
@@ -85,6 +146,7 @@ static void catch_up_with_reset(struct vcpu *v, unsigned long generation)
 
 	sched_put_if_current(v);
 	vcpu_reset(v, vm->entry, vm->dtb_gpa);
+	steal_reset(v);
 	v->generation = generation;
 	v->run_state = v->id == 0 ? VCPU_RUNNABLE : VCPU_OFF;
 }
@@ -109,6 +171,11 @@ static void wake_if_interrupted(struct vcpu *v)
 		vcpu_resume_state(v, v->resume_addr, v->resume_opaque);
 	}
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
+	if (v->system_suspended) {
+		v->system_suspended = false;
+		pr_info("VM '%s' resumes from suspend (SBI SUSP): vCPU %u at 0x%lx\n",
+			v->vm->cfg->name, v->id, v->ctx.sepc);
+	}
 }
 
 /* Look at every vCPU of this hart: resets, requests, wake-ups. */
@@ -119,6 +186,7 @@ static unsigned int update_vcpus(struct hart *h)
 	for (unsigned int i = 0; i < h->nr_vcpus; i++) {
 		struct vcpu *v = h->vcpus[i];
 		struct vm *vm = v->vm;
+		enum vcpu_run_state was;
 
 		if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_RUNNING) {
 			/*
@@ -132,10 +200,16 @@ static unsigned int update_vcpus(struct hart *h)
 				sched_park(v);
 			continue;
 		}
-		if (v->generation != vm->generation)
+		was = v->run_state;
+		if (v->generation != vm->generation) {
 			catch_up_with_reset(v, vm->generation);
+			was = VCPU_OFF;
+		}
 		vcpu_take_requests(v);
 		wake_if_interrupted(v);
+		/* started or woken, and another holds the hart: it waits from now */
+		if (v->run_state == VCPU_RUNNABLE && was != VCPU_RUNNABLE && v != h->current)
+			steal_wait_begins(v, arch_time_now());
 		runnable += v->run_state == VCPU_RUNNABLE;
 	}
 	return runnable;
@@ -172,7 +246,7 @@ static void run(struct hart *h, struct vcpu *next, unsigned int runnable, uint64
 	bool switched = h->current != next;
 
 	h->woken = NULL; /* the preference is spent, whoever runs */
-	load(h, next);
+	load(h, next, now);
 	if (switched || now >= h->slice_end || (h->slice_end == UINT64_MAX && runnable > 1))
 		h->slice_end = runnable > 1 ? now + slice_ticks() : UINT64_MAX;
 	if (__atomic_load_n(&next->hsm_state, __ATOMIC_RELAXED) == SBI_HSM_STATE_START_PENDING)

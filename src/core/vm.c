@@ -19,6 +19,7 @@
 #include "memops.h"
 #include "platform.h"
 #include "sbi_defs.h"
+#include "sched.h"
 #include "timebase.h"
 #include "vcpu_request.h"
 #include "vm.h"
@@ -382,5 +383,6 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg)
 		fw_events_sync(this_hart()->current);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		pmu_dump(&vm->vcpus[i].pmu, vm->cfg->name, i, pmu_dump_line);
+	sched_steal_report(vm); /* the steal time of the vCPUs that used SBI STA */
 	kick_all_vcpus(vm);
 }

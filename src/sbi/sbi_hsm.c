@@ -19,7 +19,7 @@
  * least): sepc would drop bit 0 and the hart would start a byte before
  * where it was asked to, so an odd address is as invalid as one outside RAM.
  */
-static bool is_entry_address(struct vm *vm, unsigned long addr)
+bool sbi_is_entry_address(struct vm *vm, unsigned long addr)
 {
 	return !(addr & 1) && vm_gpa_to_hva(vm, addr, 4) != NULL;
 }
@@ -33,7 +33,7 @@ static long hart_start(struct vcpu *v, unsigned long hartid, unsigned long addr,
 
 	if (hartid >= vm->nr_vcpus)
 		return SBI_ERR_INVALID_PARAM;
-	if (!is_entry_address(vm, addr))
+	if (!sbi_is_entry_address(vm, addr))
 		return SBI_ERR_INVALID_ADDRESS;
 	t = &vm->vcpus[hartid];
 	/* two starters at once: exactly one wins, the other is told it runs */
@@ -79,14 +79,15 @@ static bool is_reserved_suspend_type(uint32_t type)
  * Keel offers the two default suspend types; platform-specific ones are
  * "not implemented", which the SBI answers with INVALID_PARAM as well.
  * A suspended vCPU is blocked like one in wfi and wakes the same way.
+ * SUSP's system_suspend ends here too, as a non-retentive suspend.
  */
-static long hart_suspend(struct vcpu *v, uint32_t type, unsigned long addr,
-			 unsigned long opaque, struct sbi_result *res)
+long sbi_hsm_suspend(struct vcpu *v, uint32_t type, unsigned long addr, unsigned long opaque,
+		     struct sbi_result *res)
 {
 	if (type != SBI_HSM_SUSPEND_RET_DEFAULT && type != SBI_HSM_SUSPEND_NON_RET_DEFAULT)
 		return SBI_ERR_INVALID_PARAM;
 	if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT) {
-		if (!is_entry_address(v->vm, addr))
+		if (!sbi_is_entry_address(v->vm, addr))
 			return SBI_ERR_INVALID_ADDRESS;
 		v->resume_addr = addr;
 		v->resume_opaque = opaque;
@@ -133,7 +134,8 @@ static void hsm_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_r
 			res->error = SBI_ERR_INVALID_PARAM;
 			break;
 		}
-		res->error = hart_suspend(v, (uint32_t)call->arg[0], call->arg[1], call->arg[2], res);
+		res->error = sbi_hsm_suspend(v, (uint32_t)call->arg[0], call->arg[1], call->arg[2],
+					     res);
 		break;
 	default:
 		res->error = SBI_ERR_NOT_SUPPORTED;

@@ -49,6 +49,7 @@
 #define REG_PATTERN 0x6b6b6b6b00000000UL /* | register number */
 
 static struct vm vm;
+static const struct vm_config cfg = { .name = "fuzz" };
 static uint8_t *ram;               /* the guest's RAM: exactly RAM_SIZE bytes */
 static uint8_t shadow[RAM_SIZE];   /* what it held after the last check */
 
@@ -57,7 +58,7 @@ static const unsigned long eids[] = {
 	SBI_EXT_0_1_CLEAR_IPI, SBI_EXT_0_1_SEND_IPI, SBI_EXT_0_1_REMOTE_FENCE_I,
 	SBI_EXT_0_1_REMOTE_SFENCE_VMA, SBI_EXT_0_1_REMOTE_SFENCE_VMA_ASID, SBI_EXT_0_1_SHUTDOWN,
 	SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM, SBI_EXT_SRST,
-	SBI_EXT_PMU, SBI_EXT_DBCN, SBI_EXT_KEEL, SBI_EXT_SUSP, SBI_EXT_CPPC,
+	SBI_EXT_PMU, SBI_EXT_DBCN, SBI_EXT_KEEL, SBI_EXT_SUSP, SBI_EXT_STA, SBI_EXT_CPPC,
 	SBI_EXT_FIRMWARE_START, SBI_EXT_FIRMWARE_END, 0x9, 0x11,
 };
 #define NR_EIDS (sizeof(eids) / sizeof(eids[0]))
@@ -65,6 +66,7 @@ static const unsigned long eids[] = {
 static const struct sbi_extension *const extensions[] = {
 	&sbi_ext_base, &sbi_ext_legacy, &sbi_ext_time, &sbi_ext_ipi, &sbi_ext_rfence,
 	&sbi_ext_hsm,  &sbi_ext_srst,   &sbi_ext_dbcn, &sbi_ext_pmu, &sbi_ext_keel,
+	&sbi_ext_susp, &sbi_ext_sta,
 };
 
 /* A freshly booted VM: vCPU 0 running, the others STOPPED, RAM zero. */
@@ -79,6 +81,7 @@ static void boot(unsigned int nr, bool trace, bool profiler_control)
 	vm.nr_vcpus = nr;
 	vm.state = VM_RUNNING;
 	vm.profiler_control = profiler_control; /* test_hooks stays off */
+	vm.cfg = &cfg; /* SUSP names the VM when it suspends */
 	for (unsigned int i = 0; i < nr; i++) {
 		struct vcpu *v = &vm.vcpus[i];
 
@@ -147,6 +150,9 @@ static void write_window(const struct vcpu *v, unsigned long eid, unsigned long 
 	} else if (eid == SBI_EXT_PMU && fid == SBI_EXT_PMU_COUNTER_STOP && v->pmu.snapshot_set) {
 		*start = v->pmu.snapshot_gpa;
 		*len = SBI_PMU_SNAPSHOT_SIZE;
+	} else if (eid == SBI_EXT_STA && fid == SBI_EXT_STA_STEAL_TIME_SET_SHMEM) {
+		*start = a[0]; /* zeroed when it is set */
+		*len = SBI_STA_SHMEM_SIZE;
 	} else if (eid == SBI_EXT_PMU && fid == SBI_EXT_PMU_EVENT_GET_INFO) {
 		*start = a[0];
 		*len = (a[2] < RAM_SIZE ? a[2] : RAM_SIZE) * 16;

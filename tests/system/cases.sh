@@ -243,3 +243,27 @@ sys_case plic-no-sstc $G/plic.elf "-c 2 -s 0" 0 'KEEL-TEST: PASS plic' 'not ok'
 QEMU_ARGS="-machine aia=aplic-imsic" sys_case aia-no-plic $G/demo.elf "-m 16" 0 'console input: polled every 20 ms: its interrupt controller is an APLIC' 'unexpected trap' 'key'
 sys_check aia-no-plic-input aia-no-plic grep -q '\[k\]\[e\]\[y\]'
 QEMU_ARGS="-machine aia=aplic-imsic -smp 2" sys_case aia-linux $L "-c 2 -b 'console=ttyS0 keel.cpus=2'" 0 'keel-linux: PASS' 'keel-linux: FAIL'
+# SBI SUSP (guests/susp, docs/sbi.md): system_suspend's errors (reserved
+# and platform types, upper half of sleep_type ignored, resume addresses
+# outside RAM or odd, another vCPU STARTED or SUSPENDED: DENIED); a VM
+# suspended with paging and SIE on wakes at its timer's deadline, not
+# before, at resume_addr with a0 = hart id, a1 = opaque, satp = 0, SIE = 0;
+# and on a key typed on the console (its virtual PLIC line), not on a timer
+# it did not enable. With Sstc and with Keel's SBI timer.
+sys_case susp         $G/susp.elf  "-c 2"      0 'KEEL-TEST: PASS susp' 'not ok' 'k'
+sys_check susp-keel-says susp sh -c '[ "$(grep -c "^\[keel\] VM .susp. resumes from suspend (SBI SUSP)" "$0")" = 3 ]'
+sys_case susp-no-sstc $G/susp.elf  "-c 2 -s 0" 0 'KEEL-TEST: PASS susp' 'not ok' 'k'
+# The monitor while it sleeps: vms shows it suspended, vm wake sends the
+# IPI that wakes it (the guest enabled only software interrupts).
+sys_script susp-wake tests/system/susp-wake.sh
+# SBI STA (guests/sta, docs/smp.md "Steal time"): vCPUs 0 and 1 share hart
+# 0, vCPU 2 is alone on hart 1. set_shmem's errors; records zeroed when set,
+# read with the sequence protocol; the steal of the two that share rises to
+# about half of what they spun, the lone one's stays ~0; the others are
+# seen preempted; a disabled record is not written; a vCPU asleep in wfi
+# is not waiting. What each read last matches Keel's own figure, printed
+# at VM stop, within 1%.
+QEMU_ARGS="-smp 2" sys_case sta $G/sta.elf "-c 3 -p 0,0,1" 0 'KEEL-TEST: PASS sta' 'not ok'
+sys_check sta-matches-keel sta tests/system/sta-check.sh
+QEMU_ARGS="-smp 2" sys_case sta-no-sstc $G/sta.elf "-c 3 -p 0,0,1 -s 0" 0 'KEEL-TEST: PASS sta' 'not ok'
+sys_check sta-no-sstc-matches-keel sta-no-sstc tests/system/sta-check.sh

@@ -75,6 +75,8 @@ struct fake_core {
 };
 
 extern struct fake_core fake;
+/* the last line kprintf was given */
+extern char fake_kprintf_line[256];
 /* The one physical hart every vCPU of a test lives on. */
 extern struct hart fake_hart;
 /*

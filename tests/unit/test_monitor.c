@@ -55,6 +55,9 @@ TEST(commands_with_a_vm)
 	CHECK_EQ(p.cmd, MON_VM_STOP);
 	parse("vm start 0");
 	CHECK_EQ(p.cmd, MON_VM_START);
+	parse("vm wake susp");
+	CHECK_EQ(p.cmd, MON_VM_WAKE);
+	CHECK_STR(p.vm, "susp");
 }
 
 TEST(prof_subcommands)
@@ -79,7 +82,7 @@ TEST(mistakes_say_what_is_wrong)
 	parse("pmu");
 	CHECK_STR(p.error, "usage: pmu <vm>");
 	parse("vm reboot demo");
-	CHECK_STR(p.error, "usage: vm stop|start|reset <vm>");
+	CHECK_STR(p.error, "usage: vm stop|start|reset|wake <vm>");
 	parse("vm stop");
 	CHECK_EQ(p.cmd, MON_BAD);
 	parse("prof start fast");

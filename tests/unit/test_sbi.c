@@ -167,13 +167,15 @@ TEST(find_extension_by_eid)
 		CHECK(sbi_find_extension(eid) == &sbi_ext_legacy);
 	CHECK(sbi_find_extension(9) == NULL);
 	CHECK(sbi_find_extension(SBI_EXT_PMU) == &sbi_ext_pmu);
+	CHECK(sbi_find_extension(SBI_EXT_SUSP) == &sbi_ext_susp);
+	CHECK(sbi_find_extension(SBI_EXT_STA) == &sbi_ext_sta);
 	CHECK(sbi_find_extension(-1UL) == NULL);
 }
 
 TEST(unknown_eid_is_not_supported)
 {
 	static const unsigned long eids[] = {
-		9, 0xf, 0x11, SBI_EXT_SUSP, SBI_EXT_CPPC,
+		9, 0xf, 0x11, SBI_EXT_CPPC,
 		SBI_EXT_FIRMWARE_START, SBI_EXT_FIRMWARE_END, SBI_EXT_KEEL + 1,
 		SBI_EXT_TIME + 1, -1UL,
 	};
@@ -354,7 +356,8 @@ TEST(base_probe_present_extensions)
 {
 	static const unsigned long present[] = {
 		SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM,
-		SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_PMU, SBI_EXT_KEEL, SBI_EXT_0_1_SET_TIMER,
+		SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_PMU, SBI_EXT_KEEL, SBI_EXT_SUSP, SBI_EXT_STA,
+		SBI_EXT_0_1_SET_TIMER,
 		SBI_EXT_0_1_SHUTDOWN,
 		SBI_EXT_0_1_CONSOLE_PUTCHAR,
 	};
@@ -369,7 +372,7 @@ TEST(base_probe_present_extensions)
 TEST(base_probe_absent_extensions)
 {
 	static const unsigned long absent[] = {
-		SBI_EXT_SUSP, SBI_EXT_CPPC, 9, 0x11, SBI_EXT_FIRMWARE_START,
+		SBI_EXT_CPPC, 9, 0x11, SBI_EXT_FIRMWARE_START,
 		SBI_EXT_KEEL - 1, SBI_EXT_KEEL + 1, -1UL,
 	};
 
