@@ -47,8 +47,8 @@ struct vcpu_context *arch_trap_redirect_fast(struct vcpu *v)
 
 	/*
 	 * Interrupts (bit 63) and other causes go the slow way, and so does
-	 * a traced exit: C prints it. A profiled exit never comes here
-	 * (trap_profiled() calls trap_by_cause()).
+	 * a traced exit: C prints it. A profiled exit comes here too
+	 * (trap_profiled() calls what trap.S calls), and is measured after.
 	 */
 	if (cause > EXC_STORE_ACCESS || (counter = redirect_counter[cause]) == NOT_HERE || v->trace)
 		return trap_by_cause(&v->ctx);

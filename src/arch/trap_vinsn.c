@@ -7,10 +7,10 @@
  *     counter configured (Keel cleared its hcounteren bit, docs/pmu.md),
  *     from VS-mode, into a register trap.S saved.
  * Everything else, and these while tracing or when anything is unusual (a
- * fault or a refusal reading the instruction, VU mode, a a read into s0-s11), goes to trap_virtual_insn_full(), the
- * general path, with the trap CSRs as the hardware left them (or as good:
- * fetch_fault_undo()). A profiled exit never comes here: trap_profiled()
- * calls trap_by_cause().
+ * fault or a refusal reading the instruction, VU mode, a read into
+ * s0-s11), goes to trap_virtual_insn_full(), the general path, with the
+ * trap CSRs as the hardware left them (or as good: fetch_fault_undo()). A
+ * profiled exit comes here too (trap_profiled() calls what trap.S calls).
  *
  * The instruction is read from guest memory (HLVX), never taken from stval:
  * QEMU 7.2 leaves stval stale for a guest's hlv/hsv (trap.c,
