@@ -129,6 +129,16 @@ void keel_hart_halt(void)
 	abort();
 }
 
+bool fake_halts(void (*fn)(void *arg), void *arg)
+{
+	fake_keel.halt_armed = true;
+	if (setjmp(fake_keel.halt))
+		return true;
+	fn(arg);
+	fake_keel.halt_armed = false;
+	return false;
+}
+
 void keel_power_off_if_done(void)
 {
 	fake_keel.power_off_checks++;

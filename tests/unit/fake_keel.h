@@ -71,6 +71,11 @@ extern const struct sbi_extension fake_sbi_time;
  * platform with a FAKE_TIMEBASE_FREQ timebase.
  */
 void fake_keel_reset(void);
+/*
+ * Run fn(arg), which should end in keel_hart_halt(): true when it did
+ * (the halt returns here), false when fn returned.
+ */
+bool fake_halts(void (*fn)(void *arg), void *arg);
 /* Did kprintf print a line containing s since the reset? */
 bool fake_printed(const char *s);
 

@@ -474,6 +474,13 @@ TEST(redirect_while_tracing_says_so)
 	CHECK_EQ(cpu->csrs.vscause, EXC_STORE_ACCESS);
 }
 
+static const struct trap_info *redirected;
+
+static void run_redirect(void *vcpu)
+{
+	vcpu_redirect(vcpu, redirected);
+}
+
 /* Both witnesses or none: a guest exit without SPV is Keel's fault */
 TEST(redirect_without_spv_is_a_hypervisor_fault)
 {
@@ -484,11 +491,8 @@ TEST(redirect_without_spv_is_a_hypervisor_fault)
 	v->ctx.sepc = 0x80001000;
 	t = guest_trap(EXC_INST_ILLEGAL, 0, true);
 	t.hstatus &= ~HSTATUS_SPV;
-	fake_keel.halt_armed = true;
-	if (!setjmp(fake_keel.halt)) {
-		vcpu_redirect(v, &t);
-		CHECK(!"vcpu_redirect() returned");
-	}
+	redirected = &t;
+	CHECK(fake_halts(run_redirect, v));
 	CHECK_EQ(fake_keel.halts, 1);
 	CHECK(fake_printed("==== hypervisor fault (hstatus.SPV = 0 on a guest exit) on hart 0 ===="));
 	/* the guest was not touched */
@@ -512,11 +516,8 @@ TEST(redirect_with_no_vcpu_is_a_hypervisor_fault)
 	frame.x[1] = 0x80205678;
 	frame.x[10] = 0xa0a0;
 	keel_load_offset = 0x1000;
-	fake_keel.halt_armed = true;
-	if (!setjmp(fake_keel.halt)) {
-		vcpu_redirect(NULL, &t);
-		CHECK(!"vcpu_redirect() returned");
-	}
+	redirected = &t;
+	CHECK(fake_halts(run_redirect, NULL));
 	CHECK_EQ(fake_keel.halts, 1);
 	CHECK(fake_printed("==== hypervisor fault (a trap in Keel itself) on hart 0 ===="));
 	CHECK(fake_printed("scause 0x5 (load access fault)  stval 0x42  sepc 0x80201234"));
