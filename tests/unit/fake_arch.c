@@ -36,6 +36,16 @@ void fake_arch_reset(void)
 	current_hart = &harts[0];
 }
 
+bool fake_idles(void (*fn)(void *arg), void *arg)
+{
+	fake_arch.idle_armed = true;
+	if (setjmp(fake_arch.idle))
+		return true;
+	fn(arg);
+	fake_arch.idle_armed = false;
+	return false;
+}
+
 void fake_on_hart(struct hart *h)
 {
 	current_hart = h;

@@ -108,6 +108,12 @@ struct fake_arch {
 
 extern struct fake_arch fake_arch;
 
+/*
+ * Run fn(arg) (a pass of the scheduler, say): true when it ended waiting
+ * in wfi with no on_wfi hook to wake it (the wait returns here), false
+ * when fn returned.
+ */
+bool fake_idles(void (*fn)(void *arg), void *arg);
 /* Every hart empty, nothing loaded, time 0, no code, no hooks; this hart is harts[0]. */
 void fake_arch_reset(void);
 /* From now on, on this thread, this_hart() is h. */
