@@ -29,7 +29,7 @@
 #include "hart.h"
 #include "vcpu.h"
 
-#define FAKE_ARCH_LOG 64
+#define FAKE_ARCH_LOG 128
 
 enum fake_hfence_kind {
 	FAKE_HFENCE_GVMA_VMID,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "console.h"
 #include "fake_keel.h"
@@ -21,8 +22,16 @@ struct platform platform;
 unsigned long keel_load_offset;
 struct console_out console_out;
 
+/*
+ * The scheduler and the fence waits loop until something happens: a bug
+ * there hangs rather than fails. Every test starts a watchdog, so that a
+ * hang ends the test binary (SIGALRM) and counts as a failure.
+ */
+#define FAKE_WATCHDOG_SECONDS 20
+
 void fake_keel_reset(void)
 {
+	alarm(FAKE_WATCHDOG_SECONDS);
 	memset(&fake_keel, 0, sizeof(fake_keel));
 	memset(harts, 0, sizeof(harts));
 	for (unsigned int i = 0; i < KEEL_MAX_HARTS; i++) {

@@ -68,7 +68,9 @@ extern const struct sbi_extension fake_sbi_time;
 /*
  * Clears the record; harts[] as smp.c starts them (harts[i] with index
  * and hart id i, no slice, no timer, nothing else); nr_harts = 1;
- * platform with a FAKE_TIMEBASE_FREQ timebase.
+ * platform with a FAKE_TIMEBASE_FREQ timebase. Starts a watchdog: a test
+ * still running 20 s later is a hang (a scheduler or fence wait that
+ * never ends), and SIGALRM ends the test binary as a failure.
  */
 void fake_keel_reset(void);
 /*
