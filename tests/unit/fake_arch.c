@@ -303,7 +303,7 @@ long mmio_arch_fetch(unsigned long gva)
 	uint32_t word;
 
 	fake_arch.fetches++;
-	return code_at(gva, &word) ? (long)word : -1;
+	return !fake_arch.fetch_faults && code_at(gva, &word) ? (long)word : -1;
 }
 
 void mmio_arch_fetch_undo(const struct mmio_arch_trap *t, unsigned long sepc)

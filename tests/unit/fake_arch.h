@@ -82,6 +82,8 @@ struct fake_arch {
 		uint32_t word;
 	} code[8];
 	unsigned int insn_reads, fetches, fetch_undos;
+	/* mmio_arch_fetch() faults even where arch_guest_read_insn() reads */
+	bool fetch_faults;
 	/* IPIs Keel sent through the firmware, by target hart id */
 	unsigned int ipis;
 	unsigned long ipi_hartid[FAKE_ARCH_LOG];
