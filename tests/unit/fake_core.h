@@ -57,11 +57,14 @@ struct fake_core {
 	unsigned int clear_irq_calls;
 	unsigned int cleared_irq;
 	/* vm_stop: state STOPPED, and every vCPU's hart gets work (as the
-	 * real one kicks them all) */
+	 * real one kicks them all); the VM, reason and message it was given */
 	unsigned int stops;
+	struct vm *stopped_vm;
 	enum vm_stop_reason stop_reason;
+	char stop_msg[96];
 	/* vm_reboot: every vCPU's hart gets work, the VM stays RUNNING */
 	unsigned int reboots;
+	struct vm *rebooted_vm;
 	/* trace_exit_print */
 	unsigned int traces;
 	char trace_line[256];

@@ -462,10 +462,11 @@ TEST(srst_shutdown_stops_the_vm)
 	setup(1);
 	srst(SBI_SRST_RESET_TYPE_SHUTDOWN, SBI_SRST_RESET_REASON_NONE);
 	CHECK_EQ(fake.stops, 1);
+	CHECK(fake.stopped_vm == &vm);
 	CHECK_EQ(fake.stop_reason, VM_STOP_SHUTDOWN);
+	CHECK_STR(fake.stop_msg, "the guest shut down");
 	CHECK_EQ(fake.reboots, 0);
-	/* vm_stop kicked the hart: it goes to the scheduler, not the guest */
-	CHECK_EQ(fake_hart.work, 1);
+	/* the stop gave the hart work: the exit ends in the scheduler, not the guest */
 	CHECK(next == SCHEDULED);
 }
 
@@ -475,6 +476,7 @@ TEST(srst_shutdown_with_system_failure)
 	srst(SBI_SRST_RESET_TYPE_SHUTDOWN, SBI_SRST_RESET_REASON_SYSFAIL);
 	CHECK_EQ(fake.stops, 1);
 	CHECK_EQ(fake.stop_reason, VM_STOP_FAILURE);
+	CHECK_STR(fake.stop_msg, "the guest shut down reporting a system failure");
 	CHECK_EQ(fake.reboots, 0);
 }
 
@@ -508,9 +510,9 @@ TEST(srst_cold_and_warm_reboot_reset_the_vm)
 	setup(1);
 	srst(SBI_SRST_RESET_TYPE_COLD_REBOOT, SBI_SRST_RESET_REASON_NONE);
 	CHECK_EQ(fake.reboots, 1);
+	CHECK(fake.rebooted_vm == &vm);
 	CHECK_EQ(fake.stops, 0);
-	/* vm_reboot kicked the hart: the scheduler resets this vCPU there */
-	CHECK_EQ(fake_hart.work, 1);
+	/* the reboot gave the hart work: the scheduler resets this vCPU there */
 	CHECK(next == SCHEDULED);
 	setup(1);
 	srst(SBI_SRST_RESET_TYPE_WARM_REBOOT, SBI_SRST_RESET_REASON_SYSFAIL);
@@ -523,11 +525,11 @@ TEST(legacy_shutdown_stops_the_vm_without_returning)
 	setup(1);
 	ecall(SBI_EXT_0_1_SHUTDOWN, 0, UNTOUCHED, UNTOUCHED, 0);
 	CHECK_EQ(fake.stops, 1);
+	CHECK(fake.stopped_vm == &vm);
 	CHECK_EQ(fake.stop_reason, VM_STOP_SHUTDOWN);
 	CHECK_EQ(A0, UNTOUCHED);
 	CHECK_EQ(A1, UNTOUCHED);
 	CHECK_EQ(v->ctx.sepc, PC);
-	CHECK_EQ(fake_hart.work, 1);
 	CHECK(next == SCHEDULED);
 }
 
@@ -859,15 +861,13 @@ TEST(hsm_start_of_a_stopped_hart)
 	CHECK_EQ(fake.requests, 1);
 	CHECK(fake.request[0].to == &vm.vcpus[1]);
 	CHECK_EQ(fake.request[0].bits, VCPU_REQ_START);
-	CHECK_EQ(vm.vcpus[1].requests, VCPU_REQ_START);
 	/* only its home hart changes its run state and registers */
 	CHECK_EQ(vm.vcpus[1].run_state, VCPU_OFF);
 	CHECK_EQ(vm.vcpus[1].ctx.sepc, 0);
 	CHECK(!vm.vcpus[1].resume_fresh);
-	/* the caller is untouched; both live on fake_hart, which now has work */
+	/* the caller is untouched; both live on fake_hart, which the request kicked */
 	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_STARTED);
 	CHECK_EQ(v->run_state, VCPU_RUNNABLE);
-	CHECK_EQ(fake_hart.work, 1);
 	CHECK(next == SCHEDULED);
 }
 
@@ -880,7 +880,9 @@ TEST(hsm_start_of_a_hart_homed_elsewhere_kicks_that_hart_only)
 	vm.vcpus[2].hart = &other;
 	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 2, RAM_BASE, 7);
 	CHECK_RETURNED(SBI_SUCCESS, 0);	/* the caller's hart has no work: same guest */
-	CHECK_EQ(other.work, 1);
+	CHECK_EQ(fake.requests, 1);
+	CHECK(fake.request[0].to == &vm.vcpus[2]);
+	CHECK_EQ(fake.kicks, 0);
 	CHECK_EQ(fake_hart.work, 0);
 	CHECK_EQ(vm.vcpus[2].hsm_state, SBI_HSM_STATE_START_PENDING);
 	CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_STOPPED);
@@ -1003,7 +1005,6 @@ TEST(hsm_stop_takes_the_caller_off_its_hart)
 	/* its hart was kicked, and goes to the scheduler */
 	CHECK_EQ(fake.kicks, 1);
 	CHECK(fake.kicked[0] == &fake_hart);
-	CHECK_EQ(fake_hart.work, 1);
 	CHECK(next == SCHEDULED);
 	/* nothing else: no VM stop, no request, the other vCPU untouched */
 	CHECK_EQ(fake.stops + fake.reboots + fake.requests, 0);
@@ -1104,7 +1105,7 @@ TEST(hsm_suspend_non_retentive_resumes_at_the_address)
 	CHECK_EQ(v->resume_addr, RAM_BASE + 0x3000);
 	CHECK_EQ(v->resume_opaque, 0xabcdef);
 	CHECK_EQ(fake.kicks, 1);
-	CHECK_EQ(fake_hart.work, 1);
+	CHECK(fake.kicked[0] == &fake_hart);
 	CHECK(next == SCHEDULED);
 }
 
