@@ -106,6 +106,7 @@ TEST(an_ipi_request_raises_vssip_and_counts_it_when_started)
 	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_IPI_RCVD].value, 0);
 	CHECK_EQ(v->requests, 0);
 	v->pmu.fw[SBI_PMU_FW_IPI_RCVD].started = true;
+	v->csrs.hvip = 0; /* the guest took it */
 	fake_load(v);
 	vcpu_send_ipi(v, v);
 	vcpu_take_requests(v);
