@@ -126,7 +126,7 @@ static unsigned long arg(struct fuzz_input *in)
 
 static bool is_sbi_error(long e)
 {
-	return e <= SBI_SUCCESS && e >= SBI_ERR_NO_SHMEM;
+	return e <= SBI_SUCCESS && e >= SBI_ERR_DENIED_LOCKED;
 }
 
 /* Guest RAM [start, start + len) from the host's point of view, or false. */
