@@ -581,6 +581,21 @@ static void check_pte(struct sbiret r, long error, long value, const char *what)
 		CHECK_SBI(r, SBI_ERR_NOT_SUPPORTED, 0, "%s: not supported without Svadu", what);
 }
 
+/*
+ * PTE_AD_HW_UPDATING's value after a reset: the spec's table says 0, which
+ * is what Keel gives (its guests' riscv,isa names Svade and Svadu). A DT
+ * naming Svadu alone promises updating always on, so a firmware booted
+ * with one (OpenSBI 1.6 on QEMU 10) starts at 1: noted there.
+ */
+static void check_pte_reset(struct sbiret r, const char *what)
+{
+	if (under_keel || !svadu || r.error || r.value == 0)
+		check_pte(r, SBI_SUCCESS, 0, what);
+	else
+		printf("# %s: %ld: this SBI's reset value (its DT names Svadu alone)\n", what,
+		       r.value);
+}
+
 static void test_hsm_reset(void)
 {
 	unsigned long other = hartid ? 0 : 1;
@@ -597,7 +612,7 @@ static void test_hsm_reset(void)
 	s = &seen[PHASE_START];
 	if (under_keel)
 		CHECK_SBI(got(&s->mis), SBI_SUCCESS, 0, "vCPU 1 at its first start: MISALIGNED 0");
-	check_pte(got(&s->pte), SBI_SUCCESS, 0, "vCPU 1 at its first start: PTE_AD 0");
+	check_pte_reset(got(&s->pte), "vCPU 1 at its first start: PTE_AD 0");
 	CHECK_SBI(got(&s->set_mis_lock), SBI_SUCCESS, 0, "vCPU 1: set(MISALIGNED, 1, LOCK)");
 	check_pte(got(&s->set_pte_lock), SBI_SUCCESS, 0, "vCPU 1: set(PTE_AD, 1, LOCK)");
 	CHECK(wait_status(other, SBI_HSM_STATE_SUSPENDED), "vCPU %lu suspended non-retentively",
@@ -625,7 +640,7 @@ static void test_hsm_reset(void)
 	CHECK(wait_done(PHASE_RESTARTED), "vCPU %lu ran again", other);
 	s = &seen[PHASE_RESTARTED];
 	CHECK_SBI(got(&s->mis), SBI_SUCCESS, 0, "after HSM stop and start: MISALIGNED back to 0");
-	check_pte(got(&s->pte), SBI_SUCCESS, 0, "after HSM stop and start: PTE_AD back to 0");
+	check_pte_reset(got(&s->pte), "after HSM stop and start: PTE_AD back to 0");
 	CHECK_SBI(got(&s->set_mis), SBI_SUCCESS, 0,
 		  "after HSM stop and start: MISALIGNED unlocked (set to 1)");
 	check_pte(got(&s->set_pte), SBI_SUCCESS, 0,
