@@ -277,10 +277,14 @@ sys_check sta-no-sstc-matches-keel sta-no-sstc tests/system/sta-check.sh
 # instead of page-faulting; locks; values and locks back to 0 after HSM stop
 # and start and after an SRST warm reboot, kept across a non-retentive
 # suspend. With -smp 2 misaligned AMOs raise store-misaligned (parallel TCG).
-if wanted fwft || wanted fwft-smp2 || wanted fwft-keel-svadu; then
+if wanted fwft || wanted fwft-smp2 || wanted fwft-pinned || wanted fwft-keel-svadu; then
 	fwft_svadu=$(tests/system/qemu-has-ext.sh svadu) || fwft_svadu=unknown
 fi
 sys_case fwft $G/fwft.elf "-c 2 -b fwft.svadu=${fwft_svadu:-}" 0 'KEEL-TEST: PASS fwft' 'not ok'
 QEMU_ARGS="-smp 2" sys_case fwft-smp2 $G/fwft.elf "-c 2 -b fwft.svadu=${fwft_svadu:-}" 0 'KEEL-TEST: PASS fwft' 'not ok'
+# vCPU 0, which checks the hardware's A/D updating, on the second hart: each
+# hart's own menvcfg.ADUE (asked of the firmware on every hart under
+# -cpu rv64,svade=true, tests/system/matrix-svade.list)
+QEMU_ARGS="-smp 2" sys_case fwft-pinned $G/fwft.elf "-c 2 -p 1,0 -b fwft.svadu=${fwft_svadu:-}" 0 'KEEL-TEST: PASS fwft' 'not ok'
 # Keel's boot probe (henvcfg.ADUE, src/arch/hart.c) agrees with QEMU's device tree
 sys_check fwft-keel-svadu fwft sh -c 'grep -q "^\[keel\] H extension: .*Svadu for guests $([ "$0" = 1 ] && echo yes || echo no)" "$1"' "${fwft_svadu:-}"
