@@ -123,10 +123,14 @@ else
 		# vsiselect (docs/isolation.md); only the per-hart CSR cases
 		cpu_run cpu-max-nostateen debian13 max,zama16b=false,smstateen=false \
 			tests/system/matrix-nostateen.list
+		# Svade and Svadu both in the DT: OpenSBI 1.6 leaves menvcfg.ADUE
+		# clear, and Keel asks its FWFT for it on every hart (SBI FWFT)
+		cpu_run cpu-svade debian13 rv64,svade=true tests/system/matrix-svade.list
 	else
-		n=$(cat tests/system/matrix-cpus.list tests/system/matrix-nostateen.list | grep -c .)
+		n=$(cat tests/system/matrix-cpus.list tests/system/matrix-nostateen.list \
+			tests/system/matrix-svade.list | grep -c .)
 		skipped=$((skipped + n))
-		skip_why+=("-cpu max, $n cases: it needs Debian 13's QEMU (QEMU 7.2 has no max model)")
+		skip_why+=("-cpu max and rv64,svade=true, $n cases: they need Debian 13's QEMU (QEMU 7.2 has no max model, nor Svade or Svadu)")
 	fi
 fi
 
