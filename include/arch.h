@@ -41,6 +41,13 @@ struct host_features {
 	 * which delivers the interrupt but hides it from the guest's sip.
 	 */
 	bool vsip_shows_hvip_vstip, vsip_shows_vstimecmp;
+	/*
+	 * Svadu for guests: henvcfg.ADUE holds a 1, so hardware can update
+	 * the A/D bits of a guest's own page tables when it asks (SBI FWFT
+	 * PTE_AD_HW_UPDATING). svadu_from_fw: only after Keel asked the
+	 * firmware's own FWFT for it (menvcfg.ADUE), which each hart must do.
+	 */
+	bool svadu, svadu_from_fw;
 };
 
 extern struct host_features host;
@@ -80,6 +87,8 @@ void arch_vcpu_save(struct vcpu *v);
  * firmware. None while this hart's exits are profiled.
  */
 void arch_set_guest_delegation(unsigned long causes);
+/* The loaded vCPU's henvcfg changed (its csrs.henvcfg) */
+void arch_set_henvcfg(unsigned long henvcfg);
 /* hstatus now: during an exit, SPVP says whether the guest was in VS or VU */
 unsigned long arch_guest_hstatus(void);
 /* Read what the trap that just happened looked like. */

@@ -88,7 +88,7 @@ struct exit_cost {
 #define EXIT_SLOT_EXC(cause) (cause)
 #define EXIT_SLOT_IRQ(irq) (EXC_COUNT + (irq))
 #define EXIT_SLOT_SBI(ext) (EXC_COUNT + IRQ_COUNT + (ext))
-#define EXIT_SBI_SLOTS 13 /* enum sbi_stat_slot in sbi.h, unknown EIDs included */
+#define EXIT_SBI_SLOTS 14 /* enum sbi_stat_slot in sbi.h, unknown EIDs included */
 #define EXIT_SLOTS (EXC_COUNT + IRQ_COUNT + EXIT_SBI_SLOTS)
 
 struct vcpu;

@@ -61,6 +61,12 @@ static void vcpu_entry_state(struct vcpu *v, unsigned long pc, unsigned long a0,
 	v->timer_nudge = UINT64_MAX;
 	v->fault_loop = 0;
 	v->resume_fresh = false;
+	/*
+	 * SBI FWFT: a hart reset drops local features' values and locks (so
+	 * henvcfg.ADUE is clear above). A non-retentive suspend keeps them:
+	 * vcpu_resume_state() does not come here.
+	 */
+	memset(&v->fwft, 0, sizeof(v->fwft));
 	vcpu_fast_paths_update(v);
 	vcpu_delegation_update(v);
 }
@@ -70,13 +76,20 @@ void vcpu_delegation_update(struct vcpu *v)
 	/*
 	 * Counted events come to Keel, which counts them (handle_*() in
 	 * trap.c); so does everything while tracing, since a traced exit is
-	 * printed. The rest goes to the guest's handler through the
+	 * printed, but the misaligned causes the guest asked for with SBI
+	 * FWFT (vcpu_delegation_of). The rest goes to the guest's handler through the
 	 * firmware's redirect alone: no exit, and no fault-loop watch
 	 * (docs/trap-path.md, "Delegated while nobody counts").
 	 */
-	v->csrs.delegated = v->trace ? 0 : pmu_uncounted_traps(&v->pmu);
+	v->csrs.delegated = vcpu_delegation_of(v);
 	if (vcpu_loaded_here(v))
 		arch_set_guest_delegation(v->csrs.delegated);
+}
+
+void vcpu_henvcfg_update(struct vcpu *v)
+{
+	if (vcpu_loaded_here(v))
+		arch_set_henvcfg(v->csrs.henvcfg);
 }
 
 void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)

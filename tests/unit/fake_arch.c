@@ -201,6 +201,12 @@ void arch_set_guest_delegation(unsigned long causes)
 	cpu()->delegation_writes++;
 }
 
+void arch_set_henvcfg(unsigned long henvcfg)
+{
+	loaded_csrs("an henvcfg write")->henvcfg = henvcfg;
+	cpu()->henvcfg_writes++;
+}
+
 unsigned long arch_guest_hstatus(void)
 {
 	return fake_arch.trap.hstatus;

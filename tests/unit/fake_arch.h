@@ -50,7 +50,7 @@ struct fake_cpu {
 	struct vcpu_csrs csrs; /* the loaded vCPU's CSRs while it is loaded */
 	unsigned long sstatus; /* SPP: the mode sret returns to */
 	unsigned long delegation; /* the loaded vCPU's share of hedeleg */
-	unsigned int delegation_writes;
+	unsigned int delegation_writes, henvcfg_writes;
 	unsigned int loads, saves;
 	unsigned long sip; /* host interrupts pending beside the timer (SSIP, SEIP) */
 	uint64_t host_timer; /* stimecmp: UINT64_MAX until set */

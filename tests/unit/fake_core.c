@@ -220,7 +220,15 @@ void fw_events_sync(struct vcpu *v)
 void vcpu_delegation_update(struct vcpu *v)
 {
 	fake.delegation_updates++;
-	fake.delegated = pmu_uncounted_traps(&v->pmu);
+	v->csrs.delegated = vcpu_delegation_of(v);
+	fake.delegated = v->csrs.delegated;
+}
+
+/* The real one (vcpu.c) writes henvcfg when v is loaded */
+void vcpu_henvcfg_update(struct vcpu *v)
+{
+	fake.henvcfg_updates++;
+	fake.henvcfg = v->csrs.henvcfg;
 }
 
 /* console.c's kprintf: SUSP says when a VM suspends; the last line is kept */

@@ -72,9 +72,12 @@ struct fake_core {
 	unsigned int prof_starts, prof_marks, prof_dumps;
 	unsigned long prof_hz, prof_mark_value;
 	bool prof_callchain, prof_on;
-	/* vcpu_delegation_update: calls, and pmu_uncounted_traps() then */
+	/* vcpu_delegation_update: calls, and vcpu_delegation_of() then */
 	unsigned int delegation_updates;
 	unsigned long delegated;
+	/* vcpu_henvcfg_update: calls, and the vCPU's henvcfg then */
+	unsigned int henvcfg_updates;
+	unsigned long henvcfg;
 };
 
 extern struct fake_core fake;

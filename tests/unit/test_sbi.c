@@ -169,6 +169,7 @@ TEST(find_extension_by_eid)
 	CHECK(sbi_find_extension(SBI_EXT_PMU) == &sbi_ext_pmu);
 	CHECK(sbi_find_extension(SBI_EXT_SUSP) == &sbi_ext_susp);
 	CHECK(sbi_find_extension(SBI_EXT_STA) == &sbi_ext_sta);
+	CHECK(sbi_find_extension(SBI_EXT_FWFT) == &sbi_ext_fwft);
 	CHECK(sbi_find_extension(-1UL) == NULL);
 }
 
@@ -205,6 +206,7 @@ TEST(every_call_is_counted_by_extension)
 TEST(exit_slot_names)
 {
 	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_TIME), "TIME"));
+	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_FWFT), "FWFT"));
 	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_LEGACY), "legacy"));
 	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_UNKNOWN), "unknown"));
 	CHECK(!strcmp(sbi_stat_slot_name(99), "unknown"));
@@ -357,6 +359,7 @@ TEST(base_probe_present_extensions)
 	static const unsigned long present[] = {
 		SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM,
 		SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_PMU, SBI_EXT_KEEL, SBI_EXT_SUSP, SBI_EXT_STA,
+		SBI_EXT_FWFT,
 		SBI_EXT_0_1_SET_TIMER,
 		SBI_EXT_0_1_SHUTDOWN,
 		SBI_EXT_0_1_CONSOLE_PUTCHAR,

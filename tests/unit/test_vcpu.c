@@ -215,6 +215,47 @@ TEST(delegation_follows_the_started_counters)
 	CHECK_EQ(cpu->delegation_writes, 3);
 }
 
+/*
+ * SBI FWFT MISALIGNED_EXC_DELEG: the misaligned causes are the guest's
+ * even while tracing, unless a started counter counts them
+ */
+TEST(delegation_of_misaligned_causes_the_guest_asked_for)
+{
+	const unsigned long misaligned = (1UL << EXC_LOAD_MISALIGNED) | (1UL << EXC_STORE_MISALIGNED);
+
+	setup(1, false);
+	v->trace = true;
+	vcpu_delegation_update(v);
+	CHECK_EQ(v->csrs.delegated, 0);
+	v->fwft.f[FWFT_SLOT_MISALIGNED_EXC_DELEG].value = 1;
+	vcpu_delegation_update(v);
+	CHECK_EQ(v->csrs.delegated, misaligned);
+	v->pmu.fw[SBI_PMU_FW_MISALIGNED_LOAD].started = true;
+	vcpu_delegation_update(v);
+	CHECK_EQ(v->csrs.delegated, 1UL << EXC_STORE_MISALIGNED);
+	/* a reset drops the feature's value */
+	vcpu_reset(v, FIXTURE_ENTRY, FIXTURE_DTB);
+	CHECK_EQ(v->fwft.f[FWFT_SLOT_MISALIGNED_EXC_DELEG].value, 0);
+	CHECK_EQ(v->csrs.delegated, 0);
+}
+
+/* henvcfg (FWFT PTE_AD_HW_UPDATING): the hart's copy only while loaded here */
+TEST(henvcfg_is_written_to_the_hart_only_while_loaded)
+{
+	setup(1, true);
+	fake_load(v);
+	v->csrs.henvcfg |= ENVCFG_ADUE;
+	vcpu_henvcfg_update(v);
+	CHECK_EQ(cpu->henvcfg_writes, 1);
+	CHECK_EQ(cpu->csrs.henvcfg, ENVCFG_STCE | ENVCFG_ADUE);
+	/* off the hart, the saved copy is all there is: arch_vcpu_load writes it */
+	arch_vcpu_save(v);
+	harts[0].current = NULL;
+	v->csrs.henvcfg = ENVCFG_STCE;
+	vcpu_henvcfg_update(v);
+	CHECK_EQ(cpu->henvcfg_writes, 1);
+}
+
 /* Loaded on its home hart, but the update runs on another hart: no write there */
 TEST(delegation_is_written_only_on_the_hart_it_is_loaded_on)
 {
