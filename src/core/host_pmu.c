@@ -35,6 +35,17 @@ static void release(unsigned int host_ctr)
 }
 
 /*
+ * Started from 0. cfg_match's AUTO_START is not enough: on QEMU with
+ * OpenSBI 1.1 and 1.6 the hpmcounter stayed inhibited (a later stop said
+ * ALREADY_STOPPED, and that stop did not free it).
+ */
+static void start_from_zero(unsigned long host_ctr)
+{
+	fw_sbi_call(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_START, host_ctr, 1,
+		    SBI_PMU_START_FLAG_SET_INIT_VALUE, 0);
+}
+
+/*
  * A counter the firmware gave although it was not in the mask: back, unless
  * it is cycle or instret, which a stop would inhibit (mcountinhibit) for
  * Keel and every guest on the hart. Seen on no firmware; cheap to be safe.
@@ -51,14 +62,14 @@ static long claim(unsigned long event_idx, uint64_t event_data, struct pmu_backi
 
 	if (!hpm.hpm_mask)
 		return SBI_ERR_NOT_SUPPORTED;
-	r = cfg_match(hpm.hpm_mask, SBI_PMU_CFG_FLAG_CLEAR_VALUE | SBI_PMU_CFG_FLAG_AUTO_START,
-		      event_idx, event_data);
+	r = cfg_match(hpm.hpm_mask, SBI_PMU_CFG_FLAG_CLEAR_VALUE, event_idx, event_data);
 	if (r.error)
 		return SBI_ERR_NOT_SUPPORTED; /* none counts it, or all that could are taken */
 	if (r.value >= HOST_MAX_COUNTERS || !(hpm.hpm_mask >> r.value & 1)) {
 		give_back_unasked(r.value);
 		return SBI_ERR_NOT_SUPPORTED;
 	}
+	start_from_zero(r.value);
 	*b = (struct pmu_backing){ .host_ctr = (unsigned int)r.value,
 				   .csr = hpm.csr[r.value],
 				   .width = hpm.width[r.value] };
@@ -96,6 +107,7 @@ static bool probe_event(unsigned long event_idx)
 		give_back_unasked(r.value);
 		return false;
 	}
+	start_from_zero(r.value); /* a stop frees only a started counter */
 	release((unsigned int)r.value);
 	return true;
 }
