@@ -102,10 +102,16 @@ struct pmu_fw_event {
  */
 struct pmu_hw_counter {
 	uint64_t value;
-	uint64_t mask;
-	unsigned int csr; /* the raw CSR: 0xc00 + csr */
+	uint8_t width;   /* bits: 64 for cycle and instret */
+	uint8_t csr;     /* the raw CSR: 0xc00 + csr */
 	bool started;
-};
+};                       /* 16 bytes: one shift to index on the trap path */
+
+/* 2^width - 1 */
+static inline uint64_t pmu_width_mask(unsigned int width)
+{
+	return width >= 64 ? ~0ULL : (1ULL << width) - 1;
+}
 
 /* What a host-backed counter counts, and the host counter behind it */
 struct pmu_hpm_counter {
@@ -116,20 +122,23 @@ struct pmu_hpm_counter {
 };
 
 struct vcpu_pmu {
-	/* counter PMU_FW_BASE + e; pmu_incr_fw() touches only these */
-	struct pmu_fw_event fw[SBI_PMU_FW_MAX];
-	struct pmu_hw_counter hw[PMU_NUM_HW];
-	/* counter PMU_HPM_BASE + i, configured only while it holds a host counter */
-	struct pmu_hpm_counter hpm[PMU_HPM_MAX];
 	/* counters configured by counter_config_matching, bit = index */
 	uint64_t in_use;
 	/* started hardware counters (cycle, instret, host-backed), bit = index */
 	uint64_t hw_started;
+	/* counter PMU_FW_BASE + e; pmu_incr_fw() touches only these */
+	struct pmu_fw_event fw[SBI_PMU_FW_MAX];
+	struct pmu_hw_counter hw[PMU_NUM_HW];
 	/* counter snapshot shared memory (guest physical), when set */
 	bool snapshot_set;
 	uint64_t snapshot_gpa;
 	/* the firmware's counts at the last look, for fw_events.c */
 	uint64_t fw_mark[FW_EVENTS_TRACKED];
+	/*
+	 * counter PMU_HPM_BASE + i, configured only while it holds a host
+	 * counter; last, so the fields the trap path reads stay near the start
+	 */
+	struct pmu_hpm_counter hpm[PMU_HPM_MAX];
 };
 
 /*
@@ -194,7 +203,16 @@ static inline void pmu_add_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev, ui
  */
 static inline uint64_t pmu_hw_value(const struct pmu_hw_counter *c, uint64_t raw)
 {
-	return c->started ? (raw - c->value) & c->mask : c->value;
+	return c->started ? (raw - c->value) & pmu_width_mask(c->width) : c->value;
+}
+
+/*
+ * The same for cycle or instret, which are 64 bits wide (mask all ones):
+ * no mask to load on the trap path's emulated read.
+ */
+static inline uint64_t pmu_fixed_value(const struct pmu_hw_counter *c, uint64_t raw)
+{
+	return c->started ? raw - c->value : c->value;
 }
 
 /* The number of counters the guest sees: the fixed 25 and the host-backed ones */

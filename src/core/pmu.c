@@ -54,10 +54,6 @@ static const struct pmu_hw_counter *hw_counter_const(const struct vcpu_pmu *pmu,
 	return hw_counter((struct vcpu_pmu *)pmu, counter);
 }
 
-static uint64_t width_mask(unsigned int width)
-{
-	return width >= 64 ? ~0ULL : (1ULL << width) - 1;
-}
 
 /*
  * A counter set (counter_idx_base, counter_idx_mask) is valid when it names
@@ -109,7 +105,7 @@ void pmu_hw_switch_started(struct vcpu_pmu *pmu, const struct pmu_host *host)
 		struct pmu_hw_counter *c = hw_counter(pmu, __builtin_ctzll(left));
 
 		/* offset <-> count: the same subtraction both ways, in the counter's width */
-		c->value = (host->read(c->csr) - c->value) & c->mask;
+		c->value = (host->read(c->csr) - c->value) & pmu_width_mask(c->width);
 	}
 }
 
@@ -124,7 +120,7 @@ static void set_value(struct vcpu_pmu *pmu, unsigned int counter, uint64_t value
 		return;
 	}
 	c = hw_counter(pmu, counter);
-	value &= c->mask;
+	value &= pmu_width_mask(c->width);
 	c->value = c->started ? host->read(c->csr) - value : value;
 }
 
@@ -151,7 +147,7 @@ static void stop_counter(struct vcpu_pmu *pmu, unsigned int counter, const struc
 		return;
 	}
 	c = hw_counter(pmu, counter);
-	c->value = (host->read(c->csr) - c->value) & c->mask; /* freeze */
+	c->value = (host->read(c->csr) - c->value) & pmu_width_mask(c->width); /* freeze */
 	c->started = false;
 	pmu->hw_started &= ~(1ULL << counter);
 }
@@ -280,8 +276,8 @@ static long match_host(struct vcpu_pmu *pmu, unsigned long base, unsigned long m
 	h->event_data = event_data;
 	/* it wraps where the guest was told (counter_get_info), or sooner if the host's does */
 	h->c = (struct pmu_hw_counter){
-		.mask = width_mask(b.width < host->hpm_width ? b.width : host->hpm_width),
-		.csr = b.csr,
+		.width = (uint8_t)(b.width < host->hpm_width ? b.width : host->hpm_width),
+		.csr = (uint8_t)b.csr,
 	};
 	pmu->in_use |= 1ULL << ctr;
 	return ctr;
@@ -325,8 +321,8 @@ long pmu_cfg_match(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
 	 */
 	if (!configured && is_fixed_hw((unsigned long)ctr))
 		pmu->hw[ctr] = (struct pmu_hw_counter){ .value = host->read((unsigned int)ctr),
-							.mask = ~0ULL,
-							.csr = (unsigned int)ctr };
+							.width = 64,
+							.csr = (uint8_t)ctr };
 	/* The privilege filters (flags 3-7) are hints: ignored, see docs/pmu.md. */
 	if (flags & SBI_PMU_CFG_FLAG_CLEAR_VALUE)
 		set_value(pmu, (unsigned int)ctr, 0, host);
