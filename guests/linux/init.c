@@ -472,6 +472,8 @@ static unsigned long read_counter(long fd)
 #define PMU_ILLEGAL_CHILDREN 5
 #define PMU_MISALIGNED_CHILDREN 3
 
+#define PERF_EVENT_IOC_RESET 0x2403
+
 /*
  * PERF_TYPE_HARDWARE cycles and instructions, which the SBI PMU driver
  * puts on Keel's counters 0 and 2 (guest reads of cycle/instret trap to
@@ -479,8 +481,6 @@ static unsigned long read_counter(long fd)
  * four times as long counts more on both. Without -icount QEMU's instret
  * follows host time like cycle, so the bound between them is loose.
  */
-#define PERF_EVENT_IOC_RESET 0x2403
-
 static void check_pmu_hw(const char **fail)
 {
 	unsigned long counts[2][2]; /* [short, long loop][cycles, instructions] */
