@@ -182,6 +182,9 @@ QEMU_ARGS="-icount shift=0 -cpu rv64,pmu-num=0" sys_case pmuhw-nohost $G/pmuhw.e
 # misaligned atomics its init's children take (the init checks the exact
 # numbers), and Keel's dump at VM stop shows the same count.
 sys_case linux-perf   $L "-b console=ttyS0" 0 '\[keel\] pmu linux-perf/vcpu0 ILLEGAL_INSN 5 \(value' 'keel-linux: FAIL'
+# PERF_TYPE_HARDWARE cycles and instructions under -icount: each within 2%
+# of the init's known loop (check_pmu_hw())
+QEMU_ARGS="-icount shift=0" sys_case linux-perf-icount $L "-b 'console=ttyS0 keel.icount'" 0 'keel-linux: pmu-hw: cycles [0-9]+ [0-9]+, instructions [0-9]+ [0-9]+ \(10M and 40M loop iterations, -icount\)' 'keel-linux: FAIL'
 
 # Isolation (docs/isolation.md)
 # The hostile guest (2 vCPUs, test hooks on) aims at Keel's image, the
