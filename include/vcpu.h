@@ -96,9 +96,6 @@ struct vcpu {
 	bool resume_fresh; /* resume at resume_addr (non-retentive) */
 	struct vcpu_csrs csrs;
 	struct vcpu_fp fp;
-	struct vcpu_pmu pmu;
-	/* what the exits cost, measured only while a profile runs (prof.h) */
-	struct exit_cost exit_cost[EXIT_SLOTS];
 	/*
 	 * Steal time (docs/smp.md, "Steal time"): timebase ticks this vCPU
 	 * was runnable but another ran on its hart, since its VM (re)started.
@@ -114,6 +111,14 @@ struct vcpu {
 	bool system_suspended;
 	/* SBI FWFT: each feature's value and lock (sbi_fwft.h), reset with the vCPU */
 	struct vcpu_fwft fwft;
+	/*
+	 * Its host-backed counters (hpm[], at its end) make the PMU large:
+	 * after the fields an exit reads, so their offsets stay within a
+	 * load's 12 bits, and before what only the profiler reads.
+	 */
+	struct vcpu_pmu pmu;
+	/* what the exits cost, measured only while a profile runs (prof.h) */
+	struct exit_cost exit_cost[EXIT_SLOTS];
 };
 
 /* What one trap looked like, read once from the CSRs at entry. */

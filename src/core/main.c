@@ -15,6 +15,7 @@
 #include "vm_console.h"
 #include "hw_irq.h"
 #include "hart.h"
+#include "host_pmu.h"
 #include "mem.h"
 #include "memops.h"
 #include "platform.h"
@@ -305,6 +306,7 @@ static void boot_on_h_hart(unsigned long hartid)
 	host.fpu = isa_has_extension(platform.isa, "d");
 	arch_hart_init();
 	fw_events_hart_init(h);
+	host_pmu_probe();
 	sbi_base_fast_init();
 	print_banner(hartid);
 	print_left_out();

@@ -186,18 +186,20 @@ struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx)
  */
 static bool emulate_counter_read(struct vcpu *v, const struct trap_info *t, uint32_t insn)
 {
-	unsigned int counter, rd;
+	unsigned int csr, rd;
+	int counter;
 
-	if (pmu_decode_counter_csr(insn, &counter, &rd) != PMU_CSR_READ ||
-	    !pmu_emulates_read(&v->pmu, counter))
+	if (pmu_decode_counter_csr(insn, &csr, &rd) != PMU_CSR_READ ||
+	    !pmu_emulates_read(&v->pmu, csr))
 		return false;
 	/* from VU-mode the guest kernel's scounteren must allow it as well */
-	if (!(t->hstatus & HSTATUS_SPVP) && !(arch_guest_scounteren() >> counter & 1))
+	if (!(t->hstatus & HSTATUS_SPVP) && !(arch_guest_scounteren() >> csr & 1))
 		return false;
+	counter = pmu_csr_counter(csr);
 	if (rd)
-		v->ctx.x[rd] = pmu_counter_value(&v->pmu, counter, arch_pmu_read_raw);
+		v->ctx.x[rd] = pmu_counter_value(&v->pmu, (unsigned int)counter, &host_pmu);
 	vcpu_skip_insn(v, 4);
-	trace_exit(v, t, "csr 0x%x read: PMU counter %u emulated", PMU_CSR_COUNTER_BASE + counter,
+	trace_exit(v, t, "csr 0x%x read: PMU counter %d emulated", PMU_CSR_COUNTER_BASE + csr,
 		   counter);
 	return true;
 }

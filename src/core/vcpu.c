@@ -94,7 +94,12 @@ void vcpu_henvcfg_update(struct vcpu *v)
 
 void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
 {
-	/* the PMU first: the entry state's hcounteren follows it */
+	/*
+	 * The PMU first: the entry state's hcounteren follows it. Host
+	 * counters it still holds go back (on its own hart: vm_create's
+	 * vCPUs hold none, sched.c resets a vCPU on its hart).
+	 */
+	pmu_release_host(&v->pmu, &host_pmu);
 	memset(&v->pmu, 0, sizeof(v->pmu));
 	vcpu_entry_state(v, entry, v->id, dtb_gpa);
 	memset(v->exit_count, 0, sizeof(v->exit_count));

@@ -182,7 +182,7 @@ static void check_ram(uint64_t start, uint64_t len)
 
 static void check_state(void)
 {
-	unsigned int not_stopped = 0;
+	unsigned int not_stopped = 0, hpm_held = 0;
 
 	for (unsigned int i = 0; i < vm.nr_vcpus; i++) {
 		const struct vcpu *v = &vm.vcpus[i];
@@ -209,8 +209,9 @@ static void check_state(void)
 		/* a start or a non-retentive resume goes to RAM */
 		if (v->hsm_state == SBI_HSM_STATE_START_PENDING || v->resume_fresh)
 			FUZZ_CHECK(vm_gpa_to_hva(&vm, v->resume_addr, 4));
-		/* configured counters: 0, 2 and the firmware ones; never time */
-		FUZZ_CHECK(!(v->pmu.in_use & ~((1UL << PMU_NUM_COUNTERS) - 1)));
+		/* configured counters: 0, 2, the firmware and host-backed ones; never time */
+		FUZZ_CHECK(!(v->pmu.in_use & ~((1UL << pmu_num_counters(&host_pmu)) - 1)));
+		hpm_held += __builtin_popcountll(v->pmu.in_use >> PMU_HPM_BASE);
 		FUZZ_CHECK(!(v->pmu.in_use & (1UL << PMU_CTR_TIME)));
 		if (v->pmu.snapshot_set) {
 			FUZZ_CHECK(!(v->pmu.snapshot_gpa & (SBI_PMU_SNAPSHOT_SIZE - 1)));
@@ -227,6 +228,12 @@ static void check_state(void)
 		/* the delegation follows trace, counters and FWFT at once */
 		FUZZ_CHECK(v->csrs.delegated == vcpu_delegation_of(v));
 	}
+	/*
+	 * every host counter claimed is held by exactly one host-backed
+	 * counter until it is given back, and none is given back twice
+	 */
+	FUZZ_CHECK(fake_pmu.releases < 1000);
+	FUZZ_CHECK(fake_pmu.claims - fake_pmu.releases == hpm_held);
 	/* the last vCPU to stop takes its VM down with it */
 	if (vm.state == VM_RUNNING)
 		FUZZ_CHECK(not_stopped > 0);
@@ -417,6 +424,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ram = malloc(RAM_SIZE);
 	fake_reset();
 	fake_pmu_reset();
+	/* a host with 4 hpmcounters, 3 of them free, 48 bits, counting codes below 0x20 */
+	host_pmu.nr_hpm = 4;
+	host_pmu.hpm_width = 48;
+	fake_pmu.hpm_free = 3;
+	fake_pmu.hpm_events = 0x20;
+	fake_pmu.hpm_width = 48;
 	fake.console_in = typed;
 	fake_guest_vm = &vm;
 	host = (struct host_features){ .mvendorid = 0x5b7, .marchid = 0x8000000000000007UL,
@@ -434,7 +447,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (op & 8)
 				wake_all();
 			else
-				fake_pmu.raw[(op >> 4) % 3] += fuzz_u32(&in);
+				fake_pmu.raw[(op >> 4) % 7] += fuzz_u32(&in); /* up to hpmcounter6 */
 			break;
 		case 7: {
 			unsigned long off = fuzz_bytes(&in, 2) % (RAM_SIZE - 7);
