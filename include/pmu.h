@@ -1,5 +1,6 @@
 /*
- * Per-vCPU SBI PMU state (docs/pmu.md). Seed 000: every trap Keel redirects
+ * Per-vCPU SBI PMU state (docs/pmu.md), as KVM's SBI PMU firmware
+ * counters (kvm_riscv_vcpu_pmu_incr_fw): every trap Keel redirects
  * to a guest and every SBI event it serves is counted in the vCPU's firmware
  * counter for that event, but only while the guest has that counter started.
  *

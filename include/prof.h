@@ -1,5 +1,6 @@
 /*
- * The host/guest profiler (seed 001) and the exit statistics.
+ * The host/guest profiler (samples of what each hart runs, the guest pc
+ * when a guest runs, as KVM's host/guest perf split does) and the exit statistics.
  *
  * Sampling: each hart takes a sample every 1/hz seconds of its host timer.
  * If a guest was running, the sample records the guest pc (sepc), its mode

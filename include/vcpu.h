@@ -150,7 +150,7 @@ void vcpu_start_state(struct vcpu *v, unsigned long pc, unsigned long opaque);
 void vcpu_resume_state(struct vcpu *v, unsigned long pc, unsigned long opaque);
 
 /*
- * Seed 000's vcpu_redirect(): hand the trap to the guest if it came from
+ * The redirect of KVM's kvm_riscv_vcpu_trap_redirect(): hand the trap to the guest if it came from
  * one (hstatus.SPV), else report a hypervisor fault and stop this hart.
  */
 void vcpu_redirect(struct vcpu *v, const struct trap_info *t);

@@ -24,7 +24,7 @@ typedef void (*exception_handler)(struct vcpu *v, struct trap_info *t);
 /* ---- exceptions that go through vcpu_redirect(), counted first ---- */
 
 /*
- * Seed 000: each of these is counted in the vCPU's SBI PMU firmware
+ * As in KVM's illegal-instruction and misaligned handlers: each of these is counted in the vCPU's SBI PMU firmware
  * counter for the event, then redirected. Instruction access faults have
  * no firmware event of their own (as in KVM) and are only redirected.
  */

@@ -1,6 +1,6 @@
 /*
- * vCPU life: reset, redirecting traps into the guest (seed 000's
- * vcpu_redirect), injected exceptions, timer and interrupt lines, and
+ * vCPU life: reset, redirecting traps into the guest (the redirect of
+ * KVM's kvm_riscv_vcpu_trap_redirect), injected exceptions, timer and interrupt lines, and
  * idling in wfi.
  */
 #include <stddef.h>
