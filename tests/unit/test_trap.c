@@ -653,6 +653,9 @@ TEST(counter_read_is_emulated_from_the_guests_pmu)
 {
 	setup();
 	v->pmu.in_use = 1U << PMU_CTR_CYCLE;
+	/* as pmu_cfg_match() configures it: 64 bits wide, read as CSR 0xc00 */
+	v->pmu.hw[PMU_CTR_CYCLE].width = 64;
+	v->pmu.hw[PMU_CTR_CYCLE].csr = PMU_CTR_CYCLE;
 	v->pmu.hw[PMU_CTR_CYCLE].value = 1234; /* stopped: the value itself */
 	vinsn(CSRR_A0_CYCLE, true);
 	CHECK_EQ(v->ctx.x[10], 1234);
