@@ -256,35 +256,81 @@ static void run(struct hart *h, struct vcpu *next, unsigned int runnable, uint64
 	hart_timer_update(h);
 }
 
+/*
+ * Everything this hart was asked to do since its last pass, in one go: the
+ * kick itself, Keel's console work, remote fences, the profiler's trap
+ * entry, each vCPU's requests and wake-ups, a step of a VM restart it
+ * carries out, and the power-off once every VM has stopped. Returns how
+ * many of its vCPUs can run; *resetting: a restart has steps left.
+ */
+static unsigned int serve_requests(struct hart *h, bool *resetting)
+{
+	unsigned int runnable;
+
+	/* the IPI first, then the flag: a later kick raises both again */
+	arch_clear_host_ipi();
+	__atomic_exchange_n(&h->work, 0, __ATOMIC_ACQ_REL);
+	/*
+	 * Keel's own console work, outside every exit and lock
+	 * (vm_console.h); after the flag, so that what is queued later
+	 * kicks this loop round again.
+	 */
+	if (h->index == 0 && sched_boot_hart_service)
+		sched_boot_hart_service();
+	hart_drain_fences(h);
+	prof_hart_sync(h);
+	runnable = update_vcpus(h);
+	/* a VM restart this hart carries out: one step a pass (vm.h) */
+	*resetting = vm_reset_work(h);
+	keel_power_off_if_done();
+	return runnable;
+}
+
+/*
+ * The host interrupts pending while no guest runs (Keel never takes one in
+ * HS-mode): the host timer (guest timers, slices, samples) and the
+ * machine's console UART on the PLIC.
+ */
+static void serve_host_interrupts(struct hart *h, unsigned long pending)
+{
+	if (pending & MIP_STIP)
+		hart_timer_expired(h);
+	if (pending & MIP_SEIP)
+		hw_irq_handle();
+}
+
+/*
+ * Nothing to run: wait for an interrupt. A blocked vCPU stays loaded (the
+ * common case of one vCPU per hart costs no reload when it wakes), and its
+ * own interrupts, enabled in hie, end the wfi.
+ */
+static void idle(struct hart *h)
+{
+	unsigned long pending;
+
+	if (h->current && (h->current->run_state != VCPU_BLOCKED))
+		sched_put_if_current(h->current);
+	h->slice_end = UINT64_MAX;
+	hart_timer_update(h);
+	if (h->current && vcpu_irq_pending(h->current))
+		return;
+	arch_wait_for_interrupt();
+	pending = arch_host_pending();
+	/* a sample that fell due while the hart slept is charged to the idle wait */
+	if (pending & MIP_STIP)
+		prof_tick_host(h, PROF_IDLE, (uintptr_t)arch_wait_for_interrupt);
+	serve_host_interrupts(h, pending);
+}
+
 /* Until a vCPU of this hart can run: do what is asked, sleep otherwise. */
 static struct vcpu *find_work(struct hart *h)
 {
 	for (;;) {
-		struct vcpu *next;
-		unsigned int runnable;
-		uint64_t now;
-		unsigned long pending;
 		bool resetting;
+		unsigned int runnable = serve_requests(h, &resetting);
+		uint64_t now = arch_time_now();
+		struct vcpu *next = pick(h, now);
 
-		/* the IPI first, then the flag: a later kick raises both again */
-		arch_clear_host_ipi();
-		__atomic_exchange_n(&h->work, 0, __ATOMIC_ACQ_REL);
-		/*
-		 * Keel's own console work, outside every exit and lock
-		 * (vm_console.h); after the flag, so that what is queued later
-		 * kicks this loop round again.
-		 */
-		if (h->index == 0 && sched_boot_hart_service)
-			sched_boot_hart_service();
-		hart_drain_fences(h);
-		prof_hart_sync(h);
-		runnable = update_vcpus(h);
-		/* a VM restart this hart carries out: one step a pass (vm.h) */
-		resetting = vm_reset_work(h);
-		keel_power_off_if_done();
-
-		now = arch_time_now();
-		next = pick(h, now);
 		if (__atomic_load_n(&h->work, __ATOMIC_ACQUIRE))
 			continue; /* asked for more meanwhile */
 		if (next) {
@@ -293,38 +339,15 @@ static struct vcpu *find_work(struct hart *h)
 			prof_tick_host(h, PROF_SCHED, (uintptr_t)find_work);
 			return next;
 		}
-		if (resetting) {
-			/*
-			 * Nothing else to run: the restart goes on at once, and
-			 * what the host timer or a device raised meanwhile is
-			 * taken between its steps, as in the idle wait below.
-			 */
-			pending = arch_host_pending();
-			if (pending & MIP_STIP)
-				hart_timer_expired(h);
-			if (pending & MIP_SEIP)
-				hw_irq_handle();
-			continue;
-		}
 		/*
-		 * Nothing to run. A blocked vCPU stays loaded (the common case of
-		 * one vCPU per hart costs no reload when it wakes), and its own
-		 * interrupts, enabled in hie, end the wfi below.
+		 * Nothing else to run but a restart: it goes on at once, and
+		 * what the host timer or a device raised meanwhile is taken
+		 * between its steps, as in the idle wait.
 		 */
-		if (h->current && (h->current->run_state != VCPU_BLOCKED))
-			sched_put_if_current(h->current);
-		h->slice_end = UINT64_MAX;
-		hart_timer_update(h);
-		if (h->current && vcpu_irq_pending(h->current))
-			continue;
-		arch_wait_for_interrupt();
-		pending = arch_host_pending();
-		if (pending & MIP_STIP) {
-			prof_tick_host(h, PROF_IDLE, (uintptr_t)arch_wait_for_interrupt);
-			hart_timer_expired(h);
-		}
-		if (pending & MIP_SEIP)
-			hw_irq_handle();
+		if (resetting)
+			serve_host_interrupts(h, arch_host_pending());
+		else
+			idle(h);
 	}
 }
 
