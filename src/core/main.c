@@ -253,19 +253,17 @@ static void check_boot_hart(unsigned long boot_hartid)
 
 static void __attribute__((noreturn)) boot_on_h_hart(unsigned long hartid);
 
-void keel_main(unsigned long hartid, const void *fdt)
+/* A device tree Keel cannot read: say what is wrong, and stop */
+static void __attribute__((noreturn)) bad_platform(const char *err)
 {
-	char err[160];
-	struct hart *h = &harts[0];
+	kprintf("[keel] error: %s\n", err);
+	power_off(true, "bad platform device tree");
+}
 
-	if (platform_parse(fdt, hartid, &platform, err, sizeof(err))) {
-		/* no console yet: say it through the firmware's console */
-		console_init(&(struct hw_uart){ .kind = HW_UART_NONE });
-		kprintf("[keel] error: %s\n", err);
-		power_off(true, "bad platform device tree");
-	}
-	console_init(&platform.uart);
-	boot_fdt = fdt;
+/* harts[0] is the boot hart's, and this_hart() finds it through tp from here on */
+static void boot_hart_init(unsigned long hartid)
+{
+	struct hart *h = &harts[0];
 
 	h->index = 0;
 	h->hartid = hartid;
@@ -275,7 +273,20 @@ void keel_main(unsigned long hartid, const void *fdt)
 	h->timer_deadline = UINT64_MAX;
 	h->online = true;
 	__asm__ __volatile__("mv tp, %0" ::"r"(h));
+}
 
+void keel_main(unsigned long hartid, const void *fdt)
+{
+	char err[160];
+
+	if (platform_parse(fdt, hartid, &platform, err, sizeof(err))) {
+		/* no console yet: say it through the firmware's console */
+		console_init(&(struct hw_uart){ .kind = HW_UART_NONE });
+		bad_platform(err);
+	}
+	console_init(&platform.uart);
+	boot_fdt = fdt;
+	boot_hart_init(hartid);
 	check_boot_hart(hartid);
 	boot_on_h_hart(hartid);
 }
@@ -286,20 +297,18 @@ void keel_boot_moved(unsigned long hartid)
 
 	boot_move_arrived();
 	/* again, for this hart: its ISA for the guests, its PLIC context */
-	if (platform_parse(boot_fdt, hartid, &platform, err, sizeof(err))) {
-		kprintf("[keel] error: %s\n", err);
-		power_off(true, "bad platform device tree");
-	}
+	if (platform_parse(boot_fdt, hartid, &platform, err, sizeof(err)))
+		bad_platform(err);
 	boot_on_h_hart(hartid);
 }
 
-/* The rest of the boot, on harts[0] (tp) with H. */
-static void boot_on_h_hart(unsigned long hartid)
+/*
+ * What this hart offers HS-mode and the guests: the device tree's word
+ * first, then what the probes find HS-mode can use; the firmware's
+ * counters and the SBI fast path's constant answers with it.
+ */
+static void probe_boot_hart(struct hart *h, unsigned long hartid)
 {
-	struct hart *h = &harts[0];
-	const void *fdt = boot_fdt;
-
-	/* what the DT says the hart has; the probe keeps what HS-mode can use */
 	host.smstateen = platform_hart(hartid)->has_smstateen;
 	host.vsiselect = platform_hart(hartid)->has_siselect;
 	arch_probe_host(&host);
@@ -308,11 +317,11 @@ static void boot_on_h_hart(unsigned long hartid)
 	fw_events_hart_init(h);
 	host_pmu_probe();
 	sbi_base_fast_init();
-	print_banner(hartid);
-	print_left_out();
-	setup_memory(fdt);
-	load_bundle();
+}
 
+/* Every VM of the bundle, each with its line of the console; one that fails stops the boot */
+static void create_vms(void)
+{
 	vm_console_setup(bundle.console_color);
 	sched_boot_hart_service = vm_console_service;
 	for (unsigned int i = 0; i < bundle.nr_vms; i++) {
@@ -325,11 +334,11 @@ static void boot_on_h_hart(unsigned long hartid)
 			(unsigned long long)(uintptr_t)vms[i].ram, c->nr_vcpus,
 			(unsigned long long)vms[i].entry, bundle.trace ? ", tracing exits" : "");
 	}
-	smp_start_secondaries();
-	if (smp_place_vcpus())
-		power_off(true, "bad vCPU placement");
-	print_placement();
-	/* typed input on the UART's interrupt, or else polled every 20 ms */
+}
+
+/* Typed input on the UART's interrupt, or else polled every 20 ms */
+static void setup_console_input(struct hart *h)
+{
 	if (hw_irq_init()) {
 		h->console_next = UINT64_MAX;
 		pr_info("console input: on interrupt (PLIC source %u, context %u)\n",
@@ -339,9 +348,33 @@ static void boot_on_h_hart(unsigned long hartid)
 			platform.console_irq.why_not ? platform.console_irq.why_not
 						     : "the UART's interrupt could not be enabled");
 	}
+}
+
+/* The profiler's buffers, and with PROFILE=1 a profile of the whole run */
+static void start_profiler(void)
+{
 	prof_init();
 	if (bundle.profile_hz && prof_start(bundle.profile_hz, bundle.profile_callchain))
 		pr_err("profiling could not start\n");
+}
+
+/* The rest of the boot, on harts[0] (tp) with H. */
+static void boot_on_h_hart(unsigned long hartid)
+{
+	struct hart *h = &harts[0];
+
+	probe_boot_hart(h, hartid);
+	print_banner(hartid);
+	print_left_out();
+	setup_memory(boot_fdt);
+	load_bundle();
+	create_vms();
+	smp_start_secondaries();
+	if (smp_place_vcpus())
+		power_off(true, "bad vCPU placement");
+	print_placement();
+	setup_console_input(h);
+	start_profiler();
 	pr_info("%llu MiB left free; entering the guest\n\n",
 		(unsigned long long)(mem_pool_free_bytes(&keel_mem) >> 20));
 	sched_start(h);
