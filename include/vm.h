@@ -139,6 +139,8 @@ int vm_restart(struct vm *vm, bool stopped);
  */
 bool vm_reset_work(struct hart *h);
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg);
+/* A request to every vCPU's hart to look at it again (a stop, a restart) */
+void vm_kick_vcpus(struct vm *vm);
 
 /* Does guest range [gpa, gpa+len) lie wholly in RAM? Touches nothing. */
 static inline bool vm_gpa_in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)

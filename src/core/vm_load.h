@@ -1,0 +1,18 @@
+/*
+ * A VM's power-on contents (vm_load.c), for vm.c's vm_create() and
+ * vm_reset.c's restart.
+ */
+#ifndef KEEL_VM_LOAD_H
+#define KEEL_VM_LOAD_H
+
+struct vm;
+
+/*
+ * The image, initrd and device tree into guest RAM, and vm->entry,
+ * vm->dtb_gpa, vm->image_kind. 0, or -1 after printing why.
+ */
+int vm_load(struct vm *vm);
+/* Power-on state of the emulated devices and the lines they drive */
+void vm_devices_reset(struct vm *vm);
+
+#endif
