@@ -87,13 +87,25 @@ struct bundle {
  * wrapper's header, or `blob` itself when it starts with a device tree's
  * magic. The header is checked strictly (magic, version, the tree's
  * offset, alignment and size against `size`, the tree's magic at that
- * offset, the reserved bytes); the tree itself is left to bundle_parse().
+ * offset, the reserved bytes); the tree itself is left to bundle_check_tree().
  * 0 and *dtb, *dtb_size set, or -1 and a message in err.
  */
 int bundle_unwrap(const void *blob, uint64_t size, const void **dtb, uint64_t *dtb_size,
 		  char *err, unsigned long errlen);
 
-/* Unwraps (bundle_unwrap) and reads the bundle at fdt: either form. */
+/*
+ * The device tree of `size` bytes at fdt is one libfdt can read: a valid
+ * header within size, its structure block 4-byte aligned, and every
+ * property inside that block (Linux 6.1's libfdt loops for ever on a
+ * length that wraps). 0, or -1 and a message in err. (bundle_blob.c, with
+ * bundle_unwrap.)
+ */
+int bundle_check_tree(const void *fdt, uint64_t size, char *err, unsigned long errlen);
+
+/*
+ * Unwraps (bundle_unwrap), checks the tree (bundle_check_tree) and reads
+ * the bundle: either form. 0, or -1 and a message in err. (bundle.c)
+ */
 int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, unsigned long errlen);
 
 #endif
