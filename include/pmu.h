@@ -19,10 +19,12 @@
  * The firmware counters keep the indices they had before host-backed ones
  * existed, so the host-backed ones come after them.
  *
- * Everything here except pmu_incr_fw() is in src/core/pmu.c and is pure
- * logic: the raw counter CSRs are read, and host counters claimed and
- * released, through struct pmu_host; guest memory (the snapshot area) is a
- * host pointer the caller checked.
+ * Everything here but the inline helpers is in src/core/pmu*.c, pure
+ * logic: pmu.c (the calls on counter sets, the snapshot), pmu_hw.c (the
+ * hardware counters), pmu_fw.c (the firmware counters), pmu_event.c
+ * (events and event_get_info). The raw counter CSRs are read, and host
+ * counters claimed and released, through struct pmu_host; guest memory
+ * (the snapshot area) is a host pointer the caller checked.
  */
 #ifndef KEEL_PMU_H
 #define KEEL_PMU_H
@@ -225,7 +227,8 @@ static inline unsigned long pmu_num_counters(const struct pmu_host *host)
 /*
  * The SBI PMU functions. Each returns an SBI error code (SBI_SUCCESS or
  * SBI_ERR_*) exactly as the specification v2.0 defines them; docs/pmu.md
- * gives Keel's reading of every case.
+ * gives Keel's reading of every case. pmu.c, but fw_read and fw_read_hi
+ * (pmu_fw.c), event_get_info's two (pmu_event.c).
  */
 long pmu_counter_info(const struct pmu_host *host, unsigned long counter, unsigned long *info);
 long pmu_cfg_match(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
@@ -268,13 +271,16 @@ long pmu_event_info(const struct pmu_host *host, void *entries, unsigned long nu
 
 /*
  * The fixed counter that counts this event (cycle, instret, a firmware
- * event), PMU_EVENT_HOST for one a host-backed counter may count, or -1.
+ * event), PMU_EVENT_HOST for one a host-backed counter may count, or -1
+ * (pmu_event.c).
  */
 #define PMU_EVENT_HOST (-2)
 int pmu_event_counter(unsigned long event_idx, uint64_t event_data);
-/* What the guest reads from a configured counter now. */
+/* What the guest reads from a configured counter now (pmu.c). */
 uint64_t pmu_counter_value(const struct vcpu_pmu *pmu, unsigned int counter,
 			   const struct pmu_host *host);
+
+/* ---- the hardware counters (pmu_hw.c) ---- */
 
 /*
  * A vCPU leaves its hart, or comes back: its started hardware counters
@@ -312,15 +318,6 @@ unsigned long pmu_counteren_trapped(const struct vcpu_pmu *pmu);
  */
 unsigned long pmu_hcounteren(const struct vcpu_pmu *pmu);
 /*
- * The redirected exceptions whose firmware event nobody counts: illegal
- * instruction, misaligned load/store and load/store access fault (causes
- * 2, 4, 6, 5, 7) while the vCPU's counter for the event is not started.
- * The guest may take those straight from the firmware (hedeleg) without an
- * exit (vcpu_delegation_update()); a started counter takes its cause back,
- * so every event is counted exactly. A mask of 1 << cause.
- */
-unsigned long pmu_uncounted_traps(const struct vcpu_pmu *pmu);
-/*
  * The counter a guest read of CSR 0xc00 + csr reads (cycle, instret, a
  * host-backed counter's hpmcounter), or -1.
  */
@@ -342,6 +339,17 @@ enum pmu_csr_op {
 /* Decode a CSR instruction on cycle/time/instret/hpmcounterN. */
 enum pmu_csr_op pmu_decode_counter_csr(uint32_t insn, unsigned int *counter, unsigned int *rd);
 
+/* ---- the firmware counters (pmu_fw.c) ---- */
+
+/*
+ * The redirected exceptions whose firmware event nobody counts: illegal
+ * instruction, misaligned load/store and load/store access fault (causes
+ * 2, 4, 6, 5, 7) while the vCPU's counter for the event is not started.
+ * The guest may take those straight from the firmware (hedeleg) without an
+ * exit (vcpu_delegation_update()); a started counter takes its cause back,
+ * so every event is counted exactly. A mask of 1 << cause.
+ */
+unsigned long pmu_uncounted_traps(const struct vcpu_pmu *pmu);
 /* "ILLEGAL_INSN" for SBI_PMU_FW_ILLEGAL_INSN; "?" out of range. */
 const char *pmu_fw_event_name(unsigned int event);
 /*

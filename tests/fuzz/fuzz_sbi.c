@@ -1,7 +1,7 @@
 /*
  * Fuzz target: the SBI guests call, end to end through sbi_dispatch() with
  * every extension, linked exactly as tests/unit's test_sbi (the real
- * dispatcher, extensions, vm_mem.c and pmu.c; tests/unit/fake_core.c for
+ * dispatcher, extensions, vm_mem.c and pmu*.c; tests/unit/fake_core.c for
  * the vCPU/VM functions they call). Every register of an ecall is the
  * guest's to choose, so no sequence of calls may hurt Keel or break the
  * VM's state.
