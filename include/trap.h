@@ -50,6 +50,14 @@ struct vcpu_context *trap_virtual_insn_full(struct vcpu_context *ctx);
 struct vcpu_context *trap_profiled(struct vcpu_context *ctx);
 void trap_from_keel(struct vcpu_context *frame) __attribute__((noreturn));
 
+/*
+ * The handlers trap_by_cause() calls, with every register in ctx, for the
+ * exceptions Keel handles itself: guest page faults (trap_page_fault.c)
+ * and virtual instructions (trap_virtual_insn.c).
+ */
+void handle_guest_page_fault(struct vcpu *v, struct trap_info *t);
+void handle_virtual_insn(struct vcpu *v, struct trap_info *t);
+
 /* Names for the trace and for reports ("illegal instruction", ...). */
 const char *trap_cause_name(unsigned long scause);
 /* The same as one word ("illegal_instruction", "supervisor_timer"). */

@@ -13,7 +13,7 @@
  * profiled exit comes here too (trap_profiled() calls what trap.S calls).
  *
  * The instruction is read from guest memory (HLVX), never taken from stval:
- * QEMU 7.2 leaves stval stale for a guest's hlv/hsv (trap.c,
+ * QEMU 7.2 leaves stval stale for a guest's hlv/hsv (trap_virtual_insn.c,
  * read_virtual_insn()), and nothing Keel can see tells a stale stval from
  * a fresh one. docs/trap-path.md, "Virtual instructions, the short way".
  */

@@ -1,6 +1,9 @@
 /*
  * The C half of the trap path: one dispatcher keyed by scause, one small
  * handler per cause. trap.S has saved the guest's registers in its vCPU.
+ * Here: the dispatch, the redirected exceptions and interrupts, the
+ * profiled exit, and traps in Keel itself. Guest page faults are
+ * trap_page_fault.c's, virtual instructions trap_virtual_insn.c's.
  *
  * Read this file with docs/trap-path.md beside it.
  */
@@ -10,13 +13,11 @@
 #include "console.h"
 #include "hart.h"
 #include "hw_irq.h"
-#include "mmio_fast.h"
 #include "exit_stats.h"
 #include "sbi.h"
 #include "sched.h"
 #include "trace.h"
 #include "trap.h"
-#include "vdev.h"
 #include "vm.h"
 
 typedef void (*exception_handler)(struct vcpu *v, struct trap_info *t);
@@ -24,9 +25,10 @@ typedef void (*exception_handler)(struct vcpu *v, struct trap_info *t);
 /* ---- exceptions that go through vcpu_redirect(), counted first ---- */
 
 /*
- * As in KVM's illegal-instruction and misaligned handlers: each of these is counted in the vCPU's SBI PMU firmware
- * counter for the event, then redirected. Instruction access faults have
- * no firmware event of their own (as in KVM) and are only redirected.
+ * As in KVM's illegal-instruction and misaligned handlers: each of these
+ * is counted in the vCPU's SBI PMU firmware counter for the event, then
+ * redirected. Instruction access faults have no firmware event of their
+ * own (as in KVM) and are only redirected.
  */
 static void handle_illegal_insn(struct vcpu *v, struct trap_info *t)
 {
@@ -63,223 +65,11 @@ static void handle_inst_access(struct vcpu *v, struct trap_info *t)
 	vcpu_redirect(v, t);
 }
 
-/* ---- exceptions that are Keel's to handle ---- */
-
 /*
- * A guest page fault: an emulated device, or nothing (an access fault for
- * the guest). Returns MMIO_NEED_ALL_REGS, having done nothing, when the
- * access names a register trap.S did not save.
+ * One handler per exception a guest may raise: the redirects above, guest
+ * page faults (trap_page_fault.c) and virtual instructions
+ * (trap_virtual_insn.c), which are Keel's to handle.
  */
-static inline __attribute__((always_inline)) enum mmio_result
-guest_page_fault(struct vcpu *v, struct trap_info *t, bool all_regs)
-{
-	/* htval holds the guest physical address shifted right by 2 */
-	uint64_t gpa = (t->htval << 2) | (t->stval & 3);
-
-	if (t->scause != EXC_INST_GUEST_PAGE_FAULT) {
-		enum mmio_result r = mmio_emulate(v, t, gpa, all_regs);
-		if (r != MMIO_NO_DEVICE)
-			return r;
-	}
-	/*
-	 * Guest RAM not touched since the VM started: zeroed and mapped now
-	 * (vm_ram.c), and the access runs again.
-	 */
-	if (vm_ram_fault(v->vm, gpa)) {
-		trace_exit(v, t, "RAM at gpa 0x%llx: its 2 MiB block zeroed and mapped",
-			   (unsigned long long)gpa);
-		return MMIO_DONE;
-	}
-	/*
-	 * Nothing is there: on a real machine this is an access fault. It is
-	 * injected, and counted like one the hardware raised.
-	 */
-	switch (t->scause) {
-	case EXC_LOAD_GUEST_PAGE_FAULT:
-		pmu_incr_fw(&v->pmu, SBI_PMU_FW_ACCESS_LOAD);
-		vcpu_inject_exception(v, t, EXC_LOAD_ACCESS, t->stval);
-		break;
-	case EXC_STORE_GUEST_PAGE_FAULT:
-		pmu_incr_fw(&v->pmu, SBI_PMU_FW_ACCESS_STORE);
-		vcpu_inject_exception(v, t, EXC_STORE_ACCESS, t->stval);
-		break;
-	default:
-		vcpu_inject_exception(v, t, EXC_INST_ACCESS, t->stval);
-		break;
-	}
-	trace_exit(v, t, "no device at gpa 0x%llx: access fault injected", (unsigned long long)gpa);
-	return MMIO_DONE;
-}
-
-static void handle_guest_page_fault(struct vcpu *v, struct trap_info *t)
-{
-	guest_page_fault(v, t, true);
-}
-
-/* Whatever the fast path leaves: the whole emulation, from the trap CSRs */
-static __attribute__((noinline)) struct vcpu_context *
-trap_guest_page_fault_slow(struct vcpu_context *ctx)
-{
-	struct vcpu *v = (struct vcpu *)ctx;
-	struct trap_info t;
-
-	arch_trap_read(&t, ctx);
-	if (guest_page_fault(v, &t, false) == MMIO_NEED_ALL_REGS)
-		return (struct vcpu_context *)((uintptr_t)ctx | TRAP_RET_NEED_ALL_REGS);
-	exit_count(v, EXIT_SLOT_EXC(t.scause));
-	return vcpu_schedule(v);
-}
-
-/* A THR write the fast path found that needs a lock or a buffer: or the slow way */
-static __attribute__((noinline)) struct vcpu_context *
-trap_guest_thr_write_locked(struct vcpu_context *ctx, uint32_t info)
-{
-	struct vcpu *v = (struct vcpu *)ctx;
-
-	if (!mmio_fast_thr(v, info))
-		return trap_guest_page_fault_slow(ctx);
-	exit_count(v, EXIT_SLOT_EXC(EXC_STORE_GUEST_PAGE_FAULT));
-	return vcpu_schedule(v);
-}
-
-/* A THR write the fast path found: the common case inline, with no call */
-static __attribute__((noinline)) struct vcpu_context *
-trap_guest_thr_write(struct vcpu_context *ctx, uint32_t info)
-{
-	struct vcpu *v = (struct vcpu *)ctx;
-	char byte;
-
-	if (!mmio_fast_thr_direct(v, info, &byte))
-		return trap_guest_thr_write_locked(ctx, info);
-	console_put_plain(byte);
-	exit_count(v, EXIT_SLOT_EXC(EXC_STORE_GUEST_PAGE_FAULT));
-	return vcpu_schedule(v);
-}
-
-/*
- * The UART's common accesses first, in a few dozen instructions
- * (mmio_fast.h); everything else, and anything the fast path is unsure
- * of, the slow way. Both of those are tail calls: a served load touches
- * no stack.
- */
-struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx)
-{
-	struct vcpu *v = (struct vcpu *)ctx;
-	uint32_t thr;
-
-	switch (mmio_fast(v, &thr)) {
-	case MMIO_FAST_LOAD_DONE:
-		exit_count(v, EXIT_SLOT_EXC(EXC_LOAD_GUEST_PAGE_FAULT));
-		return vcpu_schedule(v);
-	case MMIO_FAST_THR:
-		return trap_guest_thr_write(ctx, thr);
-	default:
-		return trap_guest_page_fault_slow(ctx);
-	}
-}
-
-/*
- * A read of cycle or instret while the guest has that SBI PMU counter
- * configured: Keel cleared its hcounteren bit (src/sbi/sbi_pmu.c) so the
- * read traps here, and the guest gets its own count, which starts from the
- * value it chose and stands still while stopped (docs/pmu.md).
- */
-static bool emulate_counter_read(struct vcpu *v, const struct trap_info *t, uint32_t insn)
-{
-	unsigned int csr, rd;
-	int counter;
-
-	if (pmu_decode_counter_csr(insn, &csr, &rd) != PMU_CSR_READ ||
-	    !pmu_emulates_read(&v->pmu, csr))
-		return false;
-	/* from VU-mode the guest kernel's scounteren must allow it as well */
-	if (!(t->hstatus & HSTATUS_SPVP) && !(arch_guest_scounteren() >> csr & 1))
-		return false;
-	counter = pmu_csr_counter(csr);
-	if (rd)
-		v->ctx.x[rd] = pmu_counter_value(&v->pmu, (unsigned int)counter, &host_pmu);
-	vcpu_skip_insn(v, 4);
-	trace_exit(v, t, "csr 0x%x read: PMU counter %d emulated", PMU_CSR_COUNTER_BASE + csr,
-		   counter);
-	return true;
-}
-
-/*
- * The instruction behind a virtual-instruction exception, read from guest
- * memory. stval is not trusted: QEMU 7.2 leaves it stale for a guest's
- * hlv/hsv (it still holds the previous trap's instruction, which made an
- * hlv.d after a wfi look like a wfi: found by guests/hostile). These
- * exits are rare (wfi, emulated counter reads), so the read costs little.
- */
-static bool read_virtual_insn(struct vcpu *v, const struct trap_info *t, uint32_t *insn)
-{
-	unsigned long cause;
-
-	return !arch_guest_read_insn(t, v->ctx.sepc, insn, &cause);
-}
-
-/* What the instruction read (ok) at the trapped pc gets */
-static void virtual_insn(struct vcpu *v, struct trap_info *t, bool ok, uint32_t insn)
-{
-	if (!ok) {
-		vcpu_inject_exception(v, t, EXC_INST_ILLEGAL, 0);
-		return;
-	}
-	/*
-	 * wfi from VS waits for an interrupt; from VU (hstatus.SPVP = 0) a
-	 * machine with S-mode calls it illegal, so that is what it gets.
-	 */
-	if (insn == INSN_WFI && (t->hstatus & HSTATUS_SPVP)) {
-		vcpu_skip_insn(v, 4);
-		trace_exit(v, t, "wfi: vCPU idles until an interrupt");
-		vcpu_block(v);
-		return;
-	}
-	if (emulate_counter_read(v, t, insn))
-		return;
-	/*
-	 * Anything else (an HS CSR from VS, hfence from VS, ...) is what a
-	 * machine without the H extension would call an illegal instruction.
-	 */
-	pmu_incr_fw(&v->pmu, SBI_PMU_FW_ILLEGAL_INSN);
-	vcpu_inject_exception(v, t, EXC_INST_ILLEGAL, insn);
-	trace_exit(v, t, "insn 0x%08x: illegal instruction injected", insn);
-}
-
-/* With every register in ctx (trap_from_guest): read, then the same */
-static void handle_virtual_insn(struct vcpu *v, struct trap_info *t)
-{
-	uint32_t insn = 0;
-	bool ok = read_virtual_insn(v, t, &insn);
-
-	virtual_insn(v, t, ok, insn);
-}
-
-struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx)
-{
-	/* wfi that ends at once and emulated counter reads the short way */
-	return arch_trap_virtual_insn_fast((struct vcpu *)ctx);
-}
-
-struct vcpu_context *trap_virtual_insn_full(struct vcpu_context *ctx)
-{
-	struct vcpu *v = (struct vcpu *)ctx;
-	struct trap_info t;
-	uint32_t insn = 0;
-	unsigned int counter, rd;
-	bool ok;
-
-	arch_trap_read(&t, ctx);
-	ok = read_virtual_insn(v, &t, &insn);
-	/* a counter read into s0-s11: first all the registers, then the read */
-	if (ok && pmu_decode_counter_csr(insn, &counter, &rd) == PMU_CSR_READ &&
-	    ctx_reg_is_callee_saved(rd))
-		return (struct vcpu_context *)((uintptr_t)ctx | TRAP_RET_NEED_ALL_REGS);
-	virtual_insn(v, &t, ok, insn);
-	exit_count(v, EXIT_SLOT_EXC(t.scause));
-	return vcpu_schedule(v);
-}
-
 static const exception_handler exception_handlers[EXC_COUNT] = {
 	[EXC_INST_ACCESS] = handle_inst_access,
 	[EXC_INST_ILLEGAL] = handle_illegal_insn,
@@ -372,6 +162,12 @@ struct vcpu_context *trap_redirect_fault_loop(struct vcpu *v, unsigned long caus
 	vcpu_fault_loop_hit(v, cause, pc, tval);
 	exit_count(v, EXIT_SLOT_EXC(cause));
 	return vcpu_schedule(v);
+}
+
+struct vcpu_context *trap_virtual_insn(struct vcpu_context *ctx)
+{
+	/* wfi that ends at once and emulated counter reads the short way */
+	return arch_trap_virtual_insn_fast((struct vcpu *)ctx);
 }
 
 struct vcpu_context *trap_from_guest(struct vcpu_context *ctx)

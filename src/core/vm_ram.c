@@ -2,7 +2,7 @@
  * Guest RAM, zeroed lazily: a 2 MiB block is zeroed and mapped in the
  * G-stage the first time it is touched since the VM started, and not
  * before. The guest touches it with a load, store or fetch, which takes a
- * guest page fault while the block is unmapped (trap.c calls
+ * guest page fault while the block is unmapped (trap_page_fault.c calls
  * vm_ram_fault); Keel touches it through vm_gpa_to_hva (loading the
  * image and device tree, SBI calls that read or write guest memory).
  * docs/isolation.md says why this is safe whatever the memory held

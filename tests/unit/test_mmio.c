@@ -4,7 +4,7 @@
  * decoded from htinst or from the guest's instruction, the register
  * written (sign or zero extended, x0 discarded) and the pc stepped, bad
  * widths and accesses that are not plain loads or stores (MMIO_NO_DEVICE:
- * trap.c injects an access fault), registers missing from the short
+ * trap_page_fault.c injects an access fault), registers missing from the short
  * context, the decode cache it teaches the fast path, console input
  * pulled in for a UART read, and the THR write of the fast path.
  *
