@@ -1,7 +1,7 @@
 /*
  * The machine's PLIC, as far as Keel uses it: one context (the boot
- * hart's S-mode one, found in the DT by platform.c) and one source (the
- * console UART). See include/hw_irq.h.
+ * hart's S-mode one, found in the DT by platform_console.c) and one
+ * source (the console UART). See include/hw_irq.h.
  */
 #include "arch.h"
 #include "console.h"
