@@ -288,3 +288,32 @@ QEMU_ARGS="-smp 2" sys_case fwft-smp2 $G/fwft.elf "-c 2 -b fwft.svadu=${fwft_sva
 QEMU_ARGS="-smp 2" sys_case fwft-pinned $G/fwft.elf "-c 2 -p 1,0 -b fwft.svadu=${fwft_svadu:-}" 0 'KEEL-TEST: PASS fwft' 'not ok'
 # Keel's boot probe (henvcfg.ADUE, src/arch/hart.c) agrees with QEMU's device tree
 sys_check fwft-keel-svadu fwft sh -c 'grep -q "^\[keel\] H extension: .*Svadu for guests $([ "$0" = 1 ] && echo yes || echo no)" "$1"' "${fwft_svadu:-}"
+
+# The second Linux guest: Linux 6.12 (build/linux612, make linux612: the
+# same guests/linux built from Debian 13's linux-source-6.12), which knows
+# SBI STA and SUSP. keel.kernel=6.12: the init fails on any other kernel;
+# keel.checks=...: the init's checks for what 6.12 adds, each with its own
+# PASS/FAIL line, and the final line names those that passed.
+L612=build/linux612/Image
+# It boots to its init on 2 vCPUs and passes the 6.1 guest's checks (CPUs,
+# timers, IPIs, remote fences, hotplug, SBI PMU firmware events, ttyS0 on
+# its interrupt).
+QEMU_ARGS="-smp 2" sys_case linux612-boot $L612 "-c 2 -b 'console=ttyS0 keel.cpus=2 keel.kernel=6.12'" 0 'keel-linux: PASS' 'keel-linux: FAIL'
+# Steal time (SBI STA): its two vCPUs on QEMU's one hart, both CPUs busy
+# for 2 s; /proc/stat's steal must rise by at least a quarter of that busy
+# time, on both CPUs. The init prints the figures; Keel's own, per vCPU,
+# at VM stop.
+QEMU_ARGS="-smp 1" sys_case linux612-steal $L612 "-c 2 -b 'console=ttyS0 keel.cpus=2 keel.kernel=6.12 keel.checks=steal'" 0 'keel-linux: PASS \(keel.checks passed: steal\)' 'keel-linux: FAIL|: FAIL'
+sys_check linux612-steal-keel-says linux612-steal grep -Eq '^\[keel\] steal linux612-steal/vcpu1 [1-9][0-9]{8,} ns'
+# System suspend (SBI SUSP): echo mem > /sys/power/state; Keel and its
+# monitor show the VM asleep, a key typed on the console wakes it, the
+# write returns, at least 1.5 s passed and both CPUs are back.
+sys_script linux612-suspend tests/system/linux-suspend.sh $L612
+# perf_event_open's PERF_TYPE_HARDWARE cycles and instructions (SBI PMU
+# hardware counters) around a loop of 10^7 instructions.
+sys_case linux612-perf $L612 "-b 'console=ttyS0 keel.kernel=6.12 keel.checks=perf'" 0 'keel-linux: PASS \(keel.checks passed: perf\)' 'keel-linux: FAIL|: FAIL'
+# The same checks asked of Linux 6.1 (two vCPUs on one hart): perf passes;
+# steal and suspend fail and say why (no SBI STA, no suspend to RAM): a
+# check the kernel cannot do is a FAIL, never skipped.
+QEMU_ARGS="-smp 1" sys_case linux-6.1-asked-checks $L "-c 2 -b 'console=ttyS0 keel.cpus=2 keel.kernel=6.1 keel.checks=perf,steal,suspend'" 0 'keel-linux: FAIL: no steal: the kernel found no SBI STA' 'keel-linux: PASS'
+sys_check linux-6.1-asked-checks-each linux-6.1-asked-checks sh -c 'grep -q "^keel-linux: perf: PASS" "$0" && grep -q "^keel-linux: suspend: FAIL: no /sys/power/state" "$0"'
