@@ -371,10 +371,13 @@ static void power(unsigned long cmd)
 	}
 }
 
+static void console_echo(int on);
+
 static void shell(void)
 {
 	char line[128];
 
+	console_echo(1);
 	say("shell: commands: help cpus uptime cmdline poweroff reboot", "");
 	for (;;) {
 		long n;
@@ -1527,6 +1530,26 @@ static void check_steal(int cpus, const char **fail)
 
 /* -- suspend: echo mem > /sys/power/state, woken by a key ---------------- */
 
+/* The console's termios (asm-generic/termbits.h), for its ECHO bit */
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TERMIOS_ECHO 0x8
+struct termios {
+	unsigned int c_iflag, c_oflag, c_cflag, c_lflag;
+	unsigned char c_line, c_cc[19];
+};
+
+/* Turns the console's echo of typed input on or off. */
+static void console_echo(int on)
+{
+	struct termios t;
+
+	if (SC(SYS_ioctl, 0, TCGETS, &t, 0, 0, 0) < 0)
+		return;
+	t.c_lflag = on ? t.c_lflag | TERMIOS_ECHO : t.c_lflag & ~TERMIOS_ECHO;
+	SC(SYS_ioctl, 0, TCSETS, &t, 0, 0, 0);
+}
+
 /*
  * Linux (6.6+) stops the other CPUs (SBI HSM hart_stop, as SBI SUSP
  * requires), suspends its devices and calls SBI SUSP system_suspend; Keel
@@ -1561,6 +1584,9 @@ static void check_suspend(const char **fail)
 			return;
 		}
 	}
+	/* the key that wakes it is not echoed into the middle of a line (the
+	 * shell, keel.shell, turns echo back on) */
+	console_echo(0);
 	pin(0);
 	on_before = read_cpu_list("/sys/devices/system/cpu/online", before, sizeof(before));
 	out("keel-linux: suspend: suspending (echo mem > /sys/power/state) with cpus ");

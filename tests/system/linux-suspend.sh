@@ -25,6 +25,8 @@ wait_for() {
 	done
 	return 1
 }
+# the typing side reads the log as QEMU writes it: not last run's
+: >"$log"
 {
 	wait_for 450 '^keel-linux: suspend: suspending' || exit 0
 	t0=$(date +%s%N)
@@ -53,6 +55,9 @@ want '^keel-linux: suspend: suspending' 'the init began the suspend'
 want "VM '$name' suspends to RAM \(SBI SUSP\)" 'Keel says the VM suspends (the other vCPU was stopped first, or SUSP says DENIED)'
 want "^ +0 +$name +suspended " "the monitor's vms lists it suspended"
 want "VM '$name' resumes from suspend \(SBI SUSP\)" 'Keel says it resumed'
+awk -v n="VM '$name' resumes from suspend" '/monitor closed/ && !c { c = NR } index($0, n) && !r { r = NR }
+	END { exit !(c && r > c) }' "$log" && echo "ok: it resumed after the monitor had closed (the key was typed after that)" ||
+	{ echo "FAILED: it resumed before the monitor had closed: not by the key"; fail=1; }
 want '^keel-linux: suspend: resumed: the write returned 3 ' 'the write of mem returned after the resume'
 want '^keel-linux: suspend: PASS' 'the init: time passed, both cpus back'
 want '^keel-linux: PASS \(keel.checks passed: suspend\)' 'the init passed every check'
