@@ -324,6 +324,9 @@ unit:
 	@$(MAKE) --no-print-directory $(LIBFDT_DIR)/.stamp
 	@$(MAKE) --no-print-directory -C tests/unit O=$(abspath $(BUILD)/unit) LIBFDT_DIR=$(abspath $(LIBFDT_DIR))
 
+# A Linux guest that needs a build root only root can make (the other
+# release's kernel, as another user): its cases count as skipped
+test: export KEEL_GUEST_SKIP_OK := 1
 test: keel keel-debug guests linux linux612 unit
 	@tests/run-all.sh
 

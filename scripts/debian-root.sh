@@ -61,10 +61,12 @@ how="scripts/debian-root.sh $version"
 [ "$kind" = build ] && how="$how build"
 [ "${2:-}" = --check ] && { echo "debian-root: $root is not there ($how makes it)" >&2; exit 1; }
 
+# exit 3: it could be made, by root (scripts/linux-guest.sh tells this
+# apart from a failure)
 if [ "$(id -u)" -ne 0 ]; then
 	echo "debian-root: making $root needs root (debootstrap); run as root:" >&2
 	echo "  sudo $how" >&2
-	exit 1
+	exit 3
 fi
 command -v debootstrap >/dev/null || { echo "debian-root: debootstrap is missing: apt-get install debootstrap" >&2; exit 1; }
 
