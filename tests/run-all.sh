@@ -110,7 +110,7 @@ else
 			system "$stack" KEEL_STACK="$stack" KEEL_TEST_TAG="$stack"
 		done
 	else
-		n=$(grep -cE '^(QEMU_ARGS="[^"]*" )?sys_(case|check|script) ' tests/system/cases.sh)
+		n=$(grep -cE '^(QEMU_ARGS="[^"]*" )?(sys_needs [^ ]+ )?sys_(case|check|script) ' tests/system/cases.sh)
 		skipped=$((skipped + 2 * n))
 		skip_why+=("the two stacks other than $host, $n cases each: ${root_msg//$'\n'/ }")
 	fi

@@ -42,6 +42,19 @@ unavailable() {
 	return 1
 }
 
+# sys_needs IMAGE sys_case|sys_script NAME ...: a case that boots IMAGE
+# without naming it (a script, a config): skipped as above when it is
+# unavailable, else run as it is
+sys_needs() {
+	local image=$1
+	shift
+	if wanted "$2" && unavailable "$image"; then
+		sys_skip "$2" "$why_skip"
+		return 0
+	fi
+	"$@"
+}
+
 # sys_skip NAME WHY: one SKIP line, counted
 sys_skip() {
 	echo "SKIP system/$1${TAG:+@$TAG}: $2"
