@@ -1573,14 +1573,16 @@ static void check_suspend(const char **fail)
 	}
 	say("suspend: /sys/power/state: ", state);
 	if (!find_word(state, "mem")) {
-		verdict("suspend", "no mem in /sys/power/state: no suspend to RAM (SBI SUSP, Linux 6.6+)",
+		verdict("suspend",
+			"no mem in /sys/power/state: no suspend to RAM (SBI SUSP, Linux 6.6+)",
 			fail);
 		return;
 	}
 	if (contains(cmdline, "console=ttyS0")) {
 		r = write_file("/sys/class/tty/ttyS0/power/wakeup", "enabled");
 		if (r < 0) {
-			verdict("suspend", "cannot make ttyS0 a wake-up source (power/wakeup)", fail);
+			verdict("suspend", "cannot make ttyS0 a wake-up source (power/wakeup)",
+				fail);
 			return;
 		}
 	}
@@ -1778,8 +1780,8 @@ static void check_kernel(const char **fail)
 	for (want++; *want && *want != ' ' && n < sizeof(v) - 1;)
 		v[n++] = *want++;
 	v[n] = 0;
-	if (!starts_with(u.release, v) || (u.release[n] != 0 && u.release[n] != '.' &&
-					   u.release[n] != '-')) {
+	if (!starts_with(u.release, v) ||
+	    (u.release[n] != 0 && u.release[n] != '.' && u.release[n] != '-')) {
 		out("keel-linux: kernel: keel.kernel=");
 		out(v);
 		out(" asked for, but this is ");
