@@ -10,7 +10,7 @@
 #    O=OUT (the extracted sources and the kbuild tree in OUT, as always).
 #  - VERSION is the other release's: it runs in a chroot of that release's
 #    build root (scripts/debian-root.sh N build: its compiler and its
-#    linux-source; made once, as root). The guest's four files are copied
+#    linux-source; made once, as root). guests/linux's five files are copied
 #    into ROOT/keel/guest only when their contents differ, so make's
 #    timestamps there see exactly the changes: a new init.c relinks the
 #    Image, a new keel.config redoes the .config and what it changes. The
