@@ -45,9 +45,10 @@ QEMU_EXTRA ?=
 # of guests/linux, built if needed, with its init's small shell on the
 # emulated UART.
 ifneq ($(filter linux linux612,$(GUEST)),)
-GUEST_DEPS := $(GUEST)
-NAME ?= $(GUEST)
-override GUEST := $(BUILD)/$(GUEST)/Image
+LINUX_GUEST := $(GUEST)
+GUEST_DEPS := $(LINUX_GUEST)
+NAME ?= $(LINUX_GUEST)
+override GUEST := $(BUILD)/$(LINUX_GUEST)/Image
 VCPUS ?= 4
 BOOTARGS := $(or $(BOOTARGS),console=ttyS0 keel.shell)
 endif
