@@ -46,6 +46,12 @@ so_log=build/test-setup-order.log
 tests/setup-order.sh >"$so_log" 2>&1
 tally setup-order "$so_log" $? '^PASS ' '^FAIL ' '^FAIL '
 
+# the documents against the tree: files, functions, file:line, make goals
+# and options, heading links, make bench's figures (docs/testing.md)
+dr_log=build/test-doc-refs.log
+tests/doc-refs.sh >"$dr_log" 2>&1
+tally doc-refs "$dr_log" $? '^PASS ' '^FAIL ' '^(FAIL |    )'
+
 # The system cases boot the debug build: the same Keel with its lock-order
 # checks on (make keel-debug, docs/smp.md). relocated, uboot and
 # builtin-bundle test the release image's own bytes; make bench measures it.
