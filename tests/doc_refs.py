@@ -430,11 +430,36 @@ BARE_RE = re.compile(r"[\w+-][\w.+-]*\.(?:%s)" % "|".join(FILE_EXTS))
 OP_ROW_RE = re.compile(r"^(\w+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)(.*)$")
 
 
+def read_run(path):
+    """make bench's output (scripts/bench.sh, -b or not): the main table's
+    columns per operation, the longest exits, the profiling lines, and the
+    QEMU it ran on."""
+    run = {"ops": {}, "exits": {}, "prof": {}, "qemu": None, "path": path}
+    section = None
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            words = line.split()
+            if re.match(r"operation\s+OpenSBI", line):
+                section = "ops"
+            elif line.startswith("longest exits"):
+                section = "exits"
+            elif line.startswith("profiling at"):
+                run["prof"][line.split(":")[0]] = line
+            elif words and section and re.fullmatch(r"\w+", words[0]) and len(words) > 2:
+                run[section][words[0]] = words[1:]
+            m = re.search(r"QEMU (\d+\.\d+\.\d+)", line)
+            if m and line.startswith("(instructions retired per operation"):
+                run["qemu"] = m.group(1)
+    return run
+
+
 class Checker:
-    def __init__(self, repo):
+    def __init__(self, repo, run=None):
         self.repo = repo
         self.budgets = self.read_budgets()
         self.makefiles = {}
+        self.run = run
 
     def makefile(self, rel):
         if rel not in self.makefiles:
@@ -443,6 +468,8 @@ class Checker:
 
     def read_budgets(self):
         text = self.repo.text(os.path.join("tests", "budgets.txt"))
+        m = re.search(r"^qemu (\S+)", text or "", flags=re.M)
+        self.budgets_qemu = m.group(1) if m else None
         rows = {}
         for line in (text or "").split("\n"):
             m = re.match(r"(\w+)\s+(\S+)\s+(\S+)\s+(\d+)\s*(.*)$", line)
@@ -768,6 +795,8 @@ class Checker:
 
     def check_figures(self, doc):
         b = self.budgets
+        if self.run:
+            self.check_against_run(doc)
         for start, lines in doc.code:
             header = None
             for i, l in enumerate(lines):
@@ -855,6 +884,54 @@ def repo_paths(text):
         yield run.rstrip(".,:")
 
 
+def check_against_run(self, doc):
+    """make bench's tables in a document against the latest run's: every
+    figure the run has (the native and Keel columns, the profiled ones,
+    the longest exits, the profiling lines)."""
+    run = self.run
+    for start, lines in doc.code:
+        section = None
+        for i, l in enumerate(lines):
+            words = l.split()
+            if re.match(r"\s*(?:\$ )?make bench", l):
+                continue
+            if re.match(r"\s*operation\s+OpenSBI", l):
+                section = "ops"
+                continue
+            if l.startswith("longest exits"):
+                section = "exits"
+                continue
+            if l.startswith("profiling at") and l.split(":")[0] in run["prof"]:
+                want = run["prof"][l.split(":")[0]]
+                if l == want:
+                    self.ok("figures")
+                else:
+                    self.bad("figures", start + i, "the latest run (%s) printed '%s'"
+                             % (run["path"], want))
+                continue
+            if not section or not words or words[0] not in run[section]:
+                continue
+            got, want = words[1:], run[section][words[0]]
+            while got and got[-1] in ("over", "OVER", "BUDGET"):
+                got = got[:-1]
+            while want and want[-1] in ("over", "OVER", "BUDGET"):
+                want = want[:-1]
+            names = (["OpenSBI", "Keel", "ratio", "goal", "budget", "prof 1kHz", "prof 10kHz"]
+                     if section == "ops" else ["1 VM", "2 VMs"])
+            diffs = ["%s %s, run %s" % (names[k], got[k] if k < len(got) else "none", want[k])
+                     for k in range(min(len(want), len(names)))
+                     if k < 5 or k < len(got) and want[k] != "-"
+                     if k >= len(got) or got[k] != want[k]]
+            if diffs:
+                self.bad("figures", start + i, "%s: %s (the latest run, %s)"
+                         % (words[0], "; ".join(diffs), run["path"]))
+            else:
+                self.ok("figures")
+
+
+Checker.check_against_run = check_against_run
+
+
 def figure(cell, native=None):
     """A table cell's number: "117", "1 888 041", "3 + 23", "**118**",
     "native + 13" (with the native figure); None if it is not one."""
@@ -931,11 +1008,18 @@ def default_docs(repo):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--root", default=os.path.join(os.path.dirname(__file__), ".."))
+    ap.add_argument("--run", help="make bench's output (scripts/bench.sh, or -b's table): "
+                    "every figure of it in the documents must be the same")
     ap.add_argument("docs", nargs="*", help="documents (default: README.md, docs/, "
                     "guests/*/README.md, tools/README.md)")
     args = ap.parse_args()
     repo = Repo(args.root)
-    checker = Checker(repo)
+    run = read_run(args.run) if args.run else None
+    checker = Checker(repo, run)
+    if run and run["qemu"] != checker.budgets_qemu:
+        print("# doc-refs: %s ran on QEMU %s; the documents' figures are QEMU %s's: "
+              "not compared" % (args.run, run["qemu"], checker.budgets_qemu))
+        checker.run = None
     failed = 0
     docs = args.docs or default_docs(repo)
     results = [(d, checker.check(d)) for d in docs]
