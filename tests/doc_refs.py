@@ -26,6 +26,10 @@ that it cannot pass vacuously). For each document it checks:
            row adds up to it (and to the measured figure of the operation
            the total names)
 
+  lists    docs/testing.md names every system case of tests/system/cases.sh,
+           every unit test and every host fuzzer; guests/README.md's table
+           has a row for every guest guests/Makefile builds
+
 The Makefile's header comment is checked as a document too, and must name
 every goal the Makefile declares (.PHONY).
 
@@ -494,6 +498,7 @@ class Checker:
         self.check_make(doc)
         self.check_anchors(doc)
         self.check_figures(doc)
+        self.check_lists(doc)
         return self.counts, self.broken
 
     def ok(self, cls):
@@ -791,6 +796,40 @@ class Checker:
             else:
                 self.bad("anchors", line, "%s has no heading #%s" % (rel, anchor))
 
+    # -- lists ---------------------------------------------------------------
+
+    def lists(self):
+        """(document, what, names the document must name, how a name is
+        found in it): the tables that promise to be complete."""
+        repo = self.repo
+        cases = system_cases(repo.text(os.path.join("tests", "system", "cases.sh")) or "")
+        units = [os.path.basename(f) for f in repo.files
+                 if re.fullmatch(r"tests/unit/test_\w+\.(c|py)", f)]
+        fuzzers = [os.path.basename(f)[:-2] for f in repo.files
+                   if re.fullmatch(r"tests/fuzz/fuzz_\w+\.c", f)]
+        m = re.search(r"^GUESTS\s*:?=(.*)$", repo.text(os.path.join("guests", "Makefile")) or "",
+                      flags=re.M)
+        guests = (m.group(1).split() if m else []) + \
+            (["linux"] if repo.exists(os.path.join("guests", "linux")) else [])
+        span = r"`%s`"
+        return [
+            ("docs/testing.md", "system case (tests/system/cases.sh)", cases, span),
+            ("docs/testing.md", "unit test (tests/unit)", units, span),
+            ("docs/testing.md", "host fuzzer (tests/fuzz)", fuzzers, span),
+            ("guests/README.md", "guest (guests/Makefile's GUESTS)", guests, r"^\| *%s *\|"),
+        ]
+
+    def check_lists(self, doc):
+        text = "\n".join(doc.lines)
+        for rel, what, names, pattern in self.lists():
+            if os.path.normpath(rel) != doc.rel:
+                continue
+            for name in names:
+                if re.search(pattern % re.escape(name), text, flags=re.M):
+                    self.ok("lists")
+                else:
+                    self.bad("lists", 1, "no %s %s" % (what, name))
+
     # -- figures ------------------------------------------------------------
 
     def check_figures(self, doc):
@@ -871,6 +910,28 @@ class Checker:
                         self.bad("figures", start + len(lines) - 1,
                                  "%s's total %d, tests/budgets.txt measured %d"
                                  % (op.group(1), n, b[op.group(1)]["measured"]))
+
+
+def system_cases(text):
+    """The case names of tests/system/cases.sh, with its simple loops
+    ("for t in a b; do ... done") unrolled."""
+    names, loop = [], None
+    for line in text.split("\n"):
+        m = re.match(r"\s*for (\w+) in ([^;]*); do", line)
+        if m:
+            loop = (m.group(1), m.group(2).split())
+            continue
+        if re.match(r"\s*done\b", line):
+            loop = None
+            continue
+        m = re.match(r'\s*(?:QEMU_ARGS="[^"]*" )?sys_(?:case|check|script) (\S+)', line)
+        if m:
+            for value in (loop[1] if loop else [None]):
+                name = m.group(1)
+                if loop:
+                    name = name.replace("$" + loop[0], value).replace("${%s}" % loop[0], value)
+                names.append(name)
+    return names
 
 
 def repo_paths(text):
@@ -1028,7 +1089,8 @@ def main():
     for name, (counts, broken) in results:
         total = sum(counts.values())
         detail = ", ".join("%s %d" % (k, counts[k]) for k in
-                           ("paths", "symbols", "lines", "make", "anchors", "figures") if k in counts)
+                           ("paths", "symbols", "lines", "make", "anchors", "figures", "lists")
+                           if k in counts)
         if broken:
             failed += 1
             print("FAIL doc-refs/%s: %d of %d references broken (%s)"
