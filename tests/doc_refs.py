@@ -891,25 +891,80 @@ class Checker:
                     self.bad("figures", start + i, "%s: %s says %s, tests/budgets.txt measured %d"
                              % (op.group(1), rows[0][col], r[col], want["measured"]))
             total = rows[-1]
-            if len(rows) > 3 and re.fullmatch(r"\*\*.*\*\*", total[0]) and \
-                    re.fullmatch(r"\*\*[\d ]+\*\*", total[-1]):
-                parts = [figure(r[-1]) for r in rows[2:-1]]
-                n = int(total[-1].strip("*").replace(" ", ""))
-                if None in parts:
-                    continue
-                if sum(parts) != n:
-                    self.bad("figures", start + len(lines) - 1,
-                             "the rows above add up to %d, the total says %d" % (sum(parts), n))
-                else:
-                    self.ok("figures")
+            if len(rows) > 3 and re.fullmatch(r"\*\*.*\*\*", total[0]):
+                self.check_total(start + len(lines) - 1, rows)
+
+    def check_total(self, line, rows):
+        """A table that ends in a bold total: each column of figures adds
+        up to it; the operation the total row (or the column's header)
+        names in backticks has that figure measured."""
+        total, body = rows[-1], rows[2:-1]
+        for k in range(1, len(total)):
+            if not re.fullmatch(r"\*\*[\d ]+\*\*", total[k]):
+                continue
+            parts = [figure(r[k]) if k < len(r) else None for r in body]
+            if None in parts:
+                continue
+            n = int(total[k].strip("*").replace(" ", ""))
+            if sum(parts) != n:
+                self.bad("figures", line, "the rows above add up to %d, the total says %d"
+                         % (sum(parts), n))
+            else:
+                self.ok("figures")
+            op = re.search(r"`(\w+)`", rows[0][k]) if k < len(rows[0]) else None
+            if not op and k == len(total) - 1:
                 op = re.search(r"`(\w+)`", total[0])
-                if op and op.group(1) in b:
-                    if b[op.group(1)]["measured"] == n:
+            if op and op.group(1) in self.budgets:
+                want = self.budgets[op.group(1)]["measured"]
+                if want == n:
+                    self.ok("figures")
+                else:
+                    self.bad("figures", line, "%s's total %d, tests/budgets.txt measured %d"
+                             % (op.group(1), n, want))
+
+    def check_against_run(self, doc):
+        """make bench's tables in a document against the latest run's: every
+        figure the run has (the native and Keel columns, the profiled ones,
+        the longest exits, the profiling lines)."""
+        run = self.run
+        for start, lines in doc.code:
+            section = None
+            for i, l in enumerate(lines):
+                words = l.split()
+                if re.match(r"\s*(?:\$ )?make bench", l):
+                    continue
+                if re.match(r"\s*operation\s+OpenSBI", l):
+                    section = "ops"
+                    continue
+                if l.startswith("longest exits"):
+                    section = "exits"
+                    continue
+                if l.startswith("profiling at") and l.split(":")[0] in run["prof"]:
+                    want = run["prof"][l.split(":")[0]]
+                    if l == want:
                         self.ok("figures")
                     else:
-                        self.bad("figures", start + len(lines) - 1,
-                                 "%s's total %d, tests/budgets.txt measured %d"
-                                 % (op.group(1), n, b[op.group(1)]["measured"]))
+                        self.bad("figures", start + i, "the latest run (%s) printed '%s'"
+                                 % (run["path"], want))
+                    continue
+                if not section or not words or words[0] not in run[section]:
+                    continue
+                got, want = words[1:], run[section][words[0]]
+                while got and got[-1] in ("over", "OVER", "BUDGET"):
+                    got = got[:-1]
+                while want and want[-1] in ("over", "OVER", "BUDGET"):
+                    want = want[:-1]
+                names = (["OpenSBI", "Keel", "ratio", "goal", "budget", "prof 1kHz", "prof 10kHz"]
+                         if section == "ops" else ["1 VM", "2 VMs"])
+                diffs = ["%s %s, run %s" % (names[k], got[k] if k < len(got) else "none", want[k])
+                         for k in range(min(len(want), len(names)))
+                         if k < 5 or k < len(got) and want[k] != "-"
+                         if k >= len(got) or got[k] != want[k]]
+                if diffs:
+                    self.bad("figures", start + i, "%s: %s (the latest run, %s)"
+                             % (words[0], "; ".join(diffs), run["path"]))
+                else:
+                    self.ok("figures")
 
 
 def system_cases(text):
@@ -945,52 +1000,6 @@ def repo_paths(text):
         yield run.rstrip(".,:")
 
 
-def check_against_run(self, doc):
-    """make bench's tables in a document against the latest run's: every
-    figure the run has (the native and Keel columns, the profiled ones,
-    the longest exits, the profiling lines)."""
-    run = self.run
-    for start, lines in doc.code:
-        section = None
-        for i, l in enumerate(lines):
-            words = l.split()
-            if re.match(r"\s*(?:\$ )?make bench", l):
-                continue
-            if re.match(r"\s*operation\s+OpenSBI", l):
-                section = "ops"
-                continue
-            if l.startswith("longest exits"):
-                section = "exits"
-                continue
-            if l.startswith("profiling at") and l.split(":")[0] in run["prof"]:
-                want = run["prof"][l.split(":")[0]]
-                if l == want:
-                    self.ok("figures")
-                else:
-                    self.bad("figures", start + i, "the latest run (%s) printed '%s'"
-                             % (run["path"], want))
-                continue
-            if not section or not words or words[0] not in run[section]:
-                continue
-            got, want = words[1:], run[section][words[0]]
-            while got and got[-1] in ("over", "OVER", "BUDGET"):
-                got = got[:-1]
-            while want and want[-1] in ("over", "OVER", "BUDGET"):
-                want = want[:-1]
-            names = (["OpenSBI", "Keel", "ratio", "goal", "budget", "prof 1kHz", "prof 10kHz"]
-                     if section == "ops" else ["1 VM", "2 VMs"])
-            diffs = ["%s %s, run %s" % (names[k], got[k] if k < len(got) else "none", want[k])
-                     for k in range(min(len(want), len(names)))
-                     if k < 5 or k < len(got) and want[k] != "-"
-                     if k >= len(got) or got[k] != want[k]]
-            if diffs:
-                self.bad("figures", start + i, "%s: %s (the latest run, %s)"
-                         % (words[0], "; ".join(diffs), run["path"]))
-            else:
-                self.ok("figures")
-
-
-Checker.check_against_run = check_against_run
 
 
 def figure(cell, native=None):
