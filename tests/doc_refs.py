@@ -925,8 +925,29 @@ class Checker:
     def check_against_run(self, doc):
         """make bench's tables in a document against the latest run's: every
         figure the run has (the native and Keel columns, the profiled ones,
-        the longest exits, the profiling lines)."""
+        the longest exits, the profiling lines). A Markdown table whose
+        rows start with a longest exit's name, with "1 VM" and "2 VMs"
+        columns, likewise."""
         run = self.run
+        for start, lines in doc.paragraphs:
+            if not lines[0].startswith("|") or len(lines) < 3:
+                continue
+            rows = [[c.strip() for c in l.strip().strip("|").split("|")] for l in lines]
+            cols = {c: k for k, c in enumerate(rows[0]) if c in ("1 VM", "2 VMs")}
+            for i, r in enumerate(rows[2:], 2):
+                name = re.match(r"`(\w+)`", r[0])
+                if not cols or not name or name.group(1) not in run["exits"]:
+                    continue
+                want = run["exits"][name.group(1)]
+                for c, k in cols.items():
+                    w = want[0 if c == "1 VM" else 1] if len(want) > 1 else want[0]
+                    if w == "-" or k >= len(r):
+                        continue
+                    if figure(r[k]) == int(w):
+                        self.ok("figures")
+                    else:
+                        self.bad("figures", start + i, "%s, %s: %s, the latest run (%s) %s"
+                                 % (name.group(1), c, r[k], run["path"], w))
         for start, lines in doc.code:
             section = None
             for i, l in enumerate(lines):
