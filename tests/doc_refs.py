@@ -1,37 +1,42 @@
 #!/usr/bin/env python3
 """Docs that stay true: every reference in Keel's documents against the tree.
 
-tests/doc-refs.sh runs this on the repository (and first on a fixture, so
-that it cannot pass vacuously). For each document it checks:
+tests/doc-refs.sh runs this on the repository, after a self-test on
+tests/doc-refs/fixture (so that it cannot pass by finding nothing). The
+documents: README.md, docs/*.md, guests/README.md, guests/*/README.md,
+tools/README.md, and the Makefile's header comment. For each it checks:
 
-  paths    every repository path named (src/..., tests/..., a link target,
-           a bare file name like `trap.S`) exists
-  symbols  `func()` (`src/x.c`), `src/x.c` `func()`, "func() src/x.c" in a
-           code block, `a`, `b` in `src/x.S`: the symbol is defined in that
-           file (a header may only declare it); and every `func()` the docs
-           name is defined somewhere in the repository, unless it is another
-           project's (EXTERNAL below)
-  lines    a file:line reference names the function it is in, as gdb and
-           addr2line print it ("func (...) at src/x.c:58", "`func` at
-           `src/x.c:12`"), and that line is inside that function
-  make     `make GOAL VAR=...` (code spans and code blocks): the goal is a
-           target of the Makefile it is for (the document's own directory's,
-           or -C DIR's) and every VAR is used by that Makefile, its
-           sub-makes or the scripts its recipes run; `VAR=` in an options
-           table likewise; any other `VAR=...` span is used somewhere
+  paths    every repository path named (src/..., tests/..., a link's target,
+           a file named alone like `trap.S`) exists
+  symbols  a symbol placed in a file (`func()` (`src/x.c`), `src/x.c`
+           `func()`, `a`, `b` in `src/x.S`, a call tree's "func()   src/x.c")
+           is defined there (a header may declare it); every `func()` named
+           is defined somewhere in the repository, unless it is another
+           project's (EXTERNAL) or an SBI function with an id in
+           include/sbi_defs.h
+  lines    a file:line names the function it is in, as gdb and addr2line
+           print it ("func (...) at src/x.c:58", "`func` at `src/x.c:12`"),
+           and the line is inside that function
+  make     `make GOAL VAR=...` in code: the goal is a target of the
+           Makefile the command is for (-C DIR's, the document's directory's,
+           or the root's) and each VAR is used by it, its sub-makes or the
+           scripts its recipes run; an options table's `VAR=` likewise; any
+           other `VAR=...` span is used somewhere in the repository
   anchors  a link to a heading (#anchor, other.md#anchor) finds it
-  figures  make bench's table (README.md, docs/bench.md) and tables with a
-           "now"/"after" column agree with tests/budgets.txt's measured
-           column for every budgeted row; a table ending in a bold total
-           row adds up to it (and to the measured figure of the operation
-           the total names)
+  figures  make bench's table agrees with tests/budgets.txt for every
+           budgeted row (measured figure, goal, budget, native figure,
+           ratio, "over"); so does a table column headed "now" or "after";
+           a table that ends in a bold total adds up to it in every column
+           of figures, and matches the measured figure of the operation the
+           total or the column names; with --run FILE, every figure of make
+           bench's tables (and the longest exits, the profiling lines) is
+           that run's
+  lists    docs/testing.md names every case of tests/system/cases.sh, every
+           unit test and every host fuzzer; guests/README.md has a row for
+           every guest guests/Makefile builds
 
-  lists    docs/testing.md names every system case of tests/system/cases.sh,
-           every unit test and every host fuzzer; guests/README.md's table
-           has a row for every guest guests/Makefile builds
-
-The Makefile's header comment is checked as a document too, and must name
-every goal the Makefile declares (.PHONY).
+The Makefile's header must also name every goal the Makefile declares
+(.PHONY, each with a rule) and every option of README.md's options table.
 
 Output: one PASS or FAIL line per document, each broken reference on an
 indented line below its FAIL ("    FILE:LINE: class: what is wrong").
@@ -73,7 +78,7 @@ EXTERNAL = {
     "clone": "Linux",
     "mmap": "Linux",
     "mremap": "Linux",
-    # SBI functions whose ids include/sbi_defs.h names otherwise
+    # SBI functions include/sbi_defs.h gives another name
     "probe_extension": "the SBI specification",
     "system_reset": "the SBI specification",
     "counter_config_matching": "the SBI specification",
@@ -295,14 +300,17 @@ def make_definitions(text):
 
 
 def enclosing(repo, rel, line):
-    """The innermost symbol of FILE whose extent holds LINE."""
+    """The innermost symbol of FILE whose extent holds LINE: the one that
+    starts last, a body (a function, a label's code) before a one-line
+    definition."""
     best = None
     for name, spans in repo.defs(rel).items():
         for first, last in spans:
-            if first <= line <= last and last > first or (first == line == last and best is None):
-                if best is None or first > best[1]:
-                    best = (name, first)
-    return best[0] if best else None
+            if first <= line <= last:
+                key = (first, last > first)
+                if best is None or key > best[0]:
+                    best = (key, name)
+    return best[1] if best else None
 
 
 # ---- Makefiles --------------------------------------------------------------
