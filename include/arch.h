@@ -41,6 +41,13 @@ struct host_features {
 	 * which delivers the interrupt but hides it from the guest's sip.
 	 */
 	bool vsip_shows_hvip_vstip, vsip_shows_vstimecmp;
+	/*
+	 * Svadu for guests: henvcfg.ADUE holds a 1, so hardware can update
+	 * the A/D bits of a guest's own page tables when it asks (SBI FWFT
+	 * PTE_AD_HW_UPDATING). svadu_from_fw: only after Keel asked the
+	 * firmware's own FWFT for it (menvcfg.ADUE), which each hart must do.
+	 */
+	bool svadu, svadu_from_fw;
 };
 
 extern struct host_features host;
@@ -80,6 +87,8 @@ void arch_vcpu_save(struct vcpu *v);
  * firmware. None while this hart's exits are profiled.
  */
 void arch_set_guest_delegation(unsigned long causes);
+/* The loaded vCPU's henvcfg changed (its csrs.henvcfg) */
+void arch_set_henvcfg(unsigned long henvcfg);
 /* hstatus now: during an exit, SPVP says whether the guest was in VS or VU */
 unsigned long arch_guest_hstatus(void);
 /* Read what the trap that just happened looked like. */
@@ -118,11 +127,11 @@ void arch_clear_hvip(unsigned long bits);
 unsigned long arch_vs_pending_enabled(void);
 
 /*
- * The guests' SBI PMU (src/arch/pmu_csr.c): the raw cycle/instret CSR
- * (PMU_CTR_CYCLE or PMU_CTR_INSTRET), hcounteren of the loaded vCPU, and
- * the scounteren its kernel set for its user mode.
+ * The guests' SBI PMU (src/arch/pmu_csr.c): a raw counter CSR, 0xc00 + csr
+ * (0 cycle, 2 instret, 3..31 hpmcounterN), hcounteren of the loaded vCPU,
+ * and the scounteren its kernel set for its user mode.
  */
-uint64_t arch_pmu_read_raw(unsigned int counter);
+uint64_t arch_pmu_read_raw(unsigned int csr);
 /* Keel's own view of the counters, for the exit statistics */
 uint64_t arch_read_instret(void);
 uint64_t arch_read_cycle(void);
@@ -161,6 +170,9 @@ struct sbiret {
 };
 struct sbiret fw_sbi_call(unsigned long eid, unsigned long fid, unsigned long a0,
 			  unsigned long a1, unsigned long a2, unsigned long a3);
+/* The same with a fifth argument (a4): SBI PMU counter_config_matching's event_data */
+struct sbiret fw_sbi_call5(unsigned long eid, unsigned long fid, unsigned long a0,
+			   unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4);
 void fw_system_reset(unsigned long type, unsigned long reason) __attribute__((noreturn));
 
 #endif

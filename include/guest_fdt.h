@@ -16,6 +16,7 @@ struct guest_fdt_params {
 	unsigned int nr_vcpus;
 	const char *host_isa;  /* the host's riscv,isa: filtered for the guest */
 	bool guest_has_sstc;   /* only when vstimecmp is really virtualised */
+	bool guest_has_svadu;  /* henvcfg.ADUE works: SBI FWFT PTE_AD_HW_UPDATING */
 	const char *mmu_type;
 	uint64_t timebase_freq;
 	const char *bootargs;
@@ -41,9 +42,14 @@ int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p);
  * The guest's riscv,isa: the host's, without 'h' (Keel does not offer
  * nested virtualisation) and without "_sstc" unless guest_has_sstc, and
  * without the extensions Keel does not virtualise yet (cache-block ops,
- * Svpbmt, Svadu, Sscofpmf, AIA, Smstateen: see guest_fdt.c), nor 'v' and
- * the "zv..." ones (Keel keeps the vector unit off: docs/isolation.md).
+ * Svpbmt, Sscofpmf, AIA, Smstateen: see guest_fdt.c), nor 'v' and the
+ * "zv..." ones (Keel keeps the vector unit off: docs/isolation.md).
+ * "_svadu" only when guest_has_svadu, and then with "_svade" (added before
+ * it when the host names no Svade; both at the end when the host names
+ * neither): hardware A/D updating off at boot, on through SBI FWFT, as the
+ * DT binding reads the pair. Cut at whole extensions to fit outlen.
  */
-void guest_isa_string(const char *host_isa, bool guest_has_sstc, char *out, unsigned long outlen);
+void guest_isa_string(const char *host_isa, bool guest_has_sstc, bool guest_has_svadu,
+		      char *out, unsigned long outlen);
 
 #endif

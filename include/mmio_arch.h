@@ -15,14 +15,6 @@
 
 #include "riscv.h"
 
-#define MMIO_ARCH_CSR_READ(csr)                                                                    \
-	({                                                                                         \
-		unsigned long __v;                                                                 \
-		__asm__ volatile("csrr %0, " #csr : "=r"(__v));                                    \
-		__v;                                                                               \
-	})
-#define MMIO_ARCH_CSR_WRITE(csr, v) __asm__ volatile("csrw " #csr ", %0" ::"r"(v) : "memory")
-
 /*
  * What the guest's trap left in the CSRs that the guarded fetch below
  * overwrites if it faults, read before it.
@@ -30,6 +22,15 @@
 struct mmio_arch_trap {
 	unsigned long scause, stval, htval, htinst, hstatus, sstatus;
 };
+
+#ifndef KEEL_HOST_BUILD
+#define MMIO_ARCH_CSR_READ(csr)                                                                    \
+	({                                                                                         \
+		unsigned long __v;                                                                 \
+		__asm__ volatile("csrr %0, " #csr : "=r"(__v));                                    \
+		__v;                                                                               \
+	})
+#define MMIO_ARCH_CSR_WRITE(csr, v) __asm__ volatile("csrw " #csr ", %0" ::"r"(v) : "memory")
 
 static inline void mmio_arch_trap_read(struct mmio_arch_trap *t)
 {
@@ -87,5 +88,15 @@ static inline void mmio_arch_fetch_undo(const struct mmio_arch_trap *t, unsigned
 	MMIO_ARCH_CSR_WRITE(0x643, t->htval);
 	MMIO_ARCH_CSR_WRITE(0x64a, t->htinst);
 }
+#else
+/*
+ * Built for the host (tests/unit): the hart's side comes from the test
+ * (fake_arch.c), which plays the CSRs and guest memory.
+ */
+void mmio_arch_trap_read(struct mmio_arch_trap *t);
+uint64_t mmio_arch_time(void);
+long mmio_arch_fetch(unsigned long gva);
+void mmio_arch_fetch_undo(const struct mmio_arch_trap *t, unsigned long sepc);
+#endif
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * Per-vCPU SBI PMU state (docs/pmu.md). Seed 000: every trap Keel redirects
+ * Per-vCPU SBI PMU state (docs/pmu.md), as KVM's SBI PMU firmware
+ * counters (kvm_riscv_vcpu_pmu_incr_fw): every trap Keel redirects
  * to a guest and every SBI event it serves is counted in the vCPU's firmware
  * counter for that event, but only while the guest has that counter started.
  *
@@ -10,13 +11,18 @@
  *   2            instret  hardware, CSR 0xc02, SBI_PMU_HW_INSTRUCTIONS only
  *   3 .. 24      firmware counter PMU_FW_BASE + e counts firmware event e
  *                (SBI_PMU_FW_MISALIGNED_LOAD = 0 ... HFENCE_VVMA_ASID_RCVD = 21)
+ *   25 .. 25+n-1 host-backed counter k = 25 + i, read as hpmcounter(3 + i):
+ *                any other hardware, cache or raw event the host firmware's
+ *                SBI PMU can count on one of its hpmcounters (host_pmu.h);
+ *                n = the host's hpmcounters, 0 when it counts no event
  *
- * No hpmcounter3..31 is offered (Keel has no way to program mhpmeventX for
- * a guest), so the firmware counters follow instret directly.
+ * The firmware counters keep the indices they had before host-backed ones
+ * existed, so the host-backed ones come after them.
  *
  * Everything here except pmu_incr_fw() is in src/core/pmu.c and is pure
- * logic: the raw cycle/instret CSRs are read through a callback and guest
- * memory (the snapshot area) is a host pointer the caller checked.
+ * logic: the raw counter CSRs are read, and host counters claimed and
+ * released, through struct pmu_host; guest memory (the snapshot area) is a
+ * host pointer the caller checked.
  */
 #ifndef KEEL_PMU_H
 #define KEEL_PMU_H
@@ -33,10 +39,50 @@
 #define PMU_CTR_INSTRET 2
 #define PMU_NUM_HW 3 /* counters 0..2, of which 1 (time) is not one */
 #define PMU_FW_BASE PMU_NUM_HW
-#define PMU_NUM_COUNTERS (PMU_FW_BASE + SBI_PMU_FW_MAX) /* 25 */
+#define PMU_NUM_COUNTERS (PMU_FW_BASE + SBI_PMU_FW_MAX) /* 25: those every host has */
+#define PMU_HPM_BASE PMU_NUM_COUNTERS                    /* the first host-backed one */
+#define PMU_HPM_MAX 29 /* hpmcounter3..31 */
+#define PMU_HPM_CSR_FIRST 3 /* host-backed counter PMU_HPM_BASE + i reads as hpmcounter(3 + i) */
 
 /* The counter CSRs: cycle is 0xc00, instret 0xc02, hpmcounterN 0xc00 + N */
 #define PMU_CSR_COUNTER_BASE 0xc00
+
+/*
+ * A host hardware counter Keel claimed from its firmware for one guest
+ * counter: the host's counter index, the CSR it reads as (0xc00 + csr) and
+ * its width in bits.
+ */
+struct pmu_backing {
+	unsigned int host_ctr;
+	unsigned int csr;
+	unsigned int width;
+};
+
+/*
+ * What the PMU state machine needs from the machine under it (host_pmu.c;
+ * a fake in the unit tests and the fuzzer). Every call is made on the
+ * vCPU's own hart, whose firmware counters are the ones claimed.
+ */
+struct pmu_host {
+	/* the counter CSR 0xc00 + csr now: 0 cycle, 2 instret, 3..31 hpmcounterN */
+	uint64_t (*read)(unsigned int csr);
+	/* host-backed counters offered to every vCPU (0: none), and their width in bits */
+	unsigned int nr_hpm;
+	unsigned int hpm_width;
+	/*
+	 * A host counter that counts this event, cleared and running, for a
+	 * guest: SBI_SUCCESS and *b, or SBI_ERR_NOT_SUPPORTED (none can, or
+	 * every one that could is taken on this hart).
+	 */
+	long (*claim)(unsigned long event_idx, uint64_t event_data, struct pmu_backing *b);
+	/* give a claimed counter back to the host */
+	void (*release)(unsigned int host_ctr);
+	/* event_get_info's answer for an event only the host can count */
+	bool (*can_count)(unsigned long event_idx, uint64_t event_data);
+};
+
+/* The machine's (src/core/host_pmu.c; the unit tests' fake_pmu_arch.c) */
+extern struct pmu_host host_pmu;
 
 /* A firmware counter: the count of one firmware event while started. */
 struct pmu_fw_event {
@@ -46,27 +92,54 @@ struct pmu_fw_event {
 };
 
 /*
- * A hardware counter (cycle or instret) as the guest sees it. The raw CSR
- * is never written; the guest's value is derived from it:
- *   stopped: value is the guest's count, frozen;
- *   started: the guest's count is raw - value (value is an offset).
+ * A hardware counter (cycle, instret, or a host-backed one) as the guest
+ * sees it. The raw CSR is never written; the guest's value is derived from
+ * it, modulo 2^width (mask = 2^width - 1):
+ *   stopped, or started while its vCPU is off the hart: value is the
+ *     guest's count, frozen;
+ *   started and its vCPU on the hart: the guest's count is
+ *     (raw - value) & mask (value is an offset).
+ * pmu_hw_switch() turns the one into the other at each switch.
  */
 struct pmu_hw_counter {
 	uint64_t value;
+	uint8_t width;   /* bits: 64 for cycle and instret */
+	uint8_t csr;     /* the raw CSR: 0xc00 + csr */
 	bool started;
+};                       /* 16 bytes: one shift to index on the trap path */
+
+/* 2^width - 1 */
+static inline uint64_t pmu_width_mask(unsigned int width)
+{
+	return width >= 64 ? ~0ULL : (1ULL << width) - 1;
+}
+
+/* What a host-backed counter counts, and the host counter behind it */
+struct pmu_hpm_counter {
+	struct pmu_hw_counter c;
+	struct pmu_backing backing;
+	unsigned long event_idx;
+	uint64_t event_data;
 };
 
 struct vcpu_pmu {
+	/* counters configured by counter_config_matching, bit = index */
+	uint64_t in_use;
+	/* started hardware counters (cycle, instret, host-backed), bit = index */
+	uint64_t hw_started;
 	/* counter PMU_FW_BASE + e; pmu_incr_fw() touches only these */
 	struct pmu_fw_event fw[SBI_PMU_FW_MAX];
 	struct pmu_hw_counter hw[PMU_NUM_HW];
-	/* counters configured by counter_config_matching, bit = index */
-	uint32_t in_use;
 	/* counter snapshot shared memory (guest physical), when set */
 	bool snapshot_set;
 	uint64_t snapshot_gpa;
 	/* the firmware's counts at the last look, for fw_events.c */
 	uint64_t fw_mark[FW_EVENTS_TRACKED];
+	/*
+	 * counter PMU_HPM_BASE + i, configured only while it holds a host
+	 * counter; last, so the fields the trap path reads stay near the start
+	 */
+	struct pmu_hpm_counter hpm[PMU_HPM_MAX];
 };
 
 /*
@@ -126,34 +199,47 @@ static inline void pmu_add_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev, ui
 
 /*
  * What the guest reads from a configured hardware counter, the raw CSR
- * being raw now (pmu_counter_value()'s half for cycle and instret).
+ * being raw now (pmu_counter_value()'s half for hardware counters), on the
+ * vCPU's own hart while it is loaded.
  */
 static inline uint64_t pmu_hw_value(const struct pmu_hw_counter *c, uint64_t raw)
+{
+	return c->started ? (raw - c->value) & pmu_width_mask(c->width) : c->value;
+}
+
+/*
+ * The same for cycle or instret, which are 64 bits wide (mask all ones):
+ * no mask to load on the trap path's emulated read.
+ */
+static inline uint64_t pmu_fixed_value(const struct pmu_hw_counter *c, uint64_t raw)
 {
 	return c->started ? raw - c->value : c->value;
 }
 
-/* Reads the raw cycle (PMU_CTR_CYCLE) or instret (PMU_CTR_INSTRET) CSR. */
-typedef uint64_t (*pmu_raw_read_fn)(unsigned int counter);
+/* The number of counters the guest sees: the fixed 25 and the host-backed ones */
+static inline unsigned long pmu_num_counters(const struct pmu_host *host)
+{
+	return PMU_NUM_COUNTERS + host->nr_hpm;
+}
 
 /*
  * The SBI PMU functions. Each returns an SBI error code (SBI_SUCCESS or
  * SBI_ERR_*) exactly as the specification v2.0 defines them; docs/pmu.md
  * gives Keel's reading of every case.
  */
-long pmu_counter_info(unsigned long counter, unsigned long *info);
+long pmu_counter_info(const struct pmu_host *host, unsigned long counter, unsigned long *info);
 long pmu_cfg_match(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
 		   unsigned long flags, unsigned long event_idx, uint64_t event_data,
-		   pmu_raw_read_fn raw, unsigned long *counter);
+		   const struct pmu_host *host, unsigned long *counter);
 /*
  * snapshot: the 4 KiB snapshot area, or NULL when none is set (then
  * INIT_SNAPSHOT / TAKE_SNAPSHOT get SBI_ERR_NO_SHMEM).
  */
 long pmu_start(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
 	       unsigned long flags, uint64_t initial_value, const void *snapshot,
-	       pmu_raw_read_fn raw);
+	       const struct pmu_host *host);
 long pmu_stop(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
-	      unsigned long flags, void *snapshot, pmu_raw_read_fn raw);
+	      unsigned long flags, void *snapshot, const struct pmu_host *host);
 long pmu_fw_read(const struct vcpu_pmu *pmu, unsigned long counter, unsigned long *value);
 long pmu_fw_read_hi(const struct vcpu_pmu *pmu, unsigned long counter, unsigned long *value);
 /*
@@ -178,22 +264,39 @@ long pmu_snapshot_args(unsigned long lo, unsigned long hi, unsigned long flags, 
 long pmu_event_info_args(unsigned long lo, unsigned long hi, unsigned long num,
 			 unsigned long flags, uint64_t *gpa, uint64_t *len);
 /* entries: 8-byte aligned at least (the guest's are 16-byte aligned) */
-long pmu_event_info(void *entries, unsigned long num);
+long pmu_event_info(const struct pmu_host *host, void *entries, unsigned long num);
 
-/* The counter that can count this event (Keel's map is fixed), or -1. */
+/*
+ * The fixed counter that counts this event (cycle, instret, a firmware
+ * event), PMU_EVENT_HOST for one a host-backed counter may count, or -1.
+ */
+#define PMU_EVENT_HOST (-2)
 int pmu_event_counter(unsigned long event_idx, uint64_t event_data);
 /* What the guest reads from a configured counter now. */
 uint64_t pmu_counter_value(const struct vcpu_pmu *pmu, unsigned int counter,
-			   pmu_raw_read_fn raw);
+			   const struct pmu_host *host);
 
 /*
- * A vCPU leaves its hart, or comes back: its started cycle/instret counters
- * stand still while it is away, so a vCPU sharing a hart counts only its own
- * slices. The same step both ways: a started counter's offset (raw - count)
- * becomes its count on the way out, and its count becomes a new offset
- * against the raw counter on the way in.
+ * A vCPU leaves its hart, or comes back: its started hardware counters
+ * (cycle, instret, host-backed) stand still while it is away, so a vCPU
+ * sharing a hart counts only its own slices. The same step both ways: a
+ * started counter's offset (raw - count) becomes its count on the way out,
+ * and its count becomes a new offset against the raw counter on the way
+ * in. Nothing started: one test, no CSR read.
  */
-void pmu_hw_switch(struct vcpu_pmu *pmu, pmu_raw_read_fn raw);
+void pmu_hw_switch_started(struct vcpu_pmu *pmu, const struct pmu_host *host);
+static inline void pmu_hw_switch(struct vcpu_pmu *pmu, const struct pmu_host *host)
+{
+	if (pmu->hw_started)
+		pmu_hw_switch_started(pmu, host);
+}
+
+/*
+ * The vCPU's PMU is reset or its VM leaves its hart for good (stop,
+ * restart): every host counter it holds goes back to the host, and the
+ * host-backed counters are unconfigured. On the vCPU's hart.
+ */
+void pmu_release_host(struct vcpu_pmu *pmu, const struct pmu_host *host);
 
 /*
  * Hardware counters whose CSR reads must trap (hcounteren bit clear) so
@@ -217,8 +320,13 @@ unsigned long pmu_hcounteren(const struct vcpu_pmu *pmu);
  * so every event is counted exactly. A mask of 1 << cause.
  */
 unsigned long pmu_uncounted_traps(const struct vcpu_pmu *pmu);
-/* Keel answers a guest read of this counter's CSR itself. */
-bool pmu_emulates_read(const struct vcpu_pmu *pmu, unsigned int counter);
+/*
+ * The counter a guest read of CSR 0xc00 + csr reads (cycle, instret, a
+ * host-backed counter's hpmcounter), or -1.
+ */
+int pmu_csr_counter(unsigned int csr);
+/* Keel answers a guest read of this counter CSR (0xc00 + csr) itself. */
+bool pmu_emulates_read(const struct vcpu_pmu *pmu, unsigned int csr);
 /* The same for cycle or instret, inline, for the trap path */
 static inline bool pmu_emulates_read_inline(const struct vcpu_pmu *pmu, unsigned int counter)
 {

@@ -1,5 +1,6 @@
 /*
- * The host/guest profiler (seed 001) and the exit statistics.
+ * The host/guest profiler (samples of what each hart runs, the guest pc
+ * when a guest runs, as KVM's host/guest perf split does) and the exit statistics.
  *
  * Sampling: each hart takes a sample every 1/hz seconds of its host timer.
  * If a guest was running, the sample records the guest pc (sepc), its mode
@@ -88,7 +89,7 @@ struct exit_cost {
 #define EXIT_SLOT_EXC(cause) (cause)
 #define EXIT_SLOT_IRQ(irq) (EXC_COUNT + (irq))
 #define EXIT_SLOT_SBI(ext) (EXC_COUNT + IRQ_COUNT + (ext))
-#define EXIT_SBI_SLOTS 13 /* enum sbi_stat_slot in sbi.h, unknown EIDs included */
+#define EXIT_SBI_SLOTS 14 /* enum sbi_stat_slot in sbi.h, unknown EIDs included */
 #define EXIT_SLOTS (EXC_COUNT + IRQ_COUNT + EXIT_SBI_SLOTS)
 
 struct vcpu;

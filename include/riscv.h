@@ -91,6 +91,7 @@
 #define ENVCFG_FIOM (1UL << 0)
 #define ENVCFG_STCE (1UL << 63)
 #define ENVCFG_PBMTE (1UL << 62)
+#define ENVCFG_ADUE (1UL << 61) /* Svadu: hardware updates VS-stage PTE A/D */
 
 /* counteren bits */
 #define COUNTEREN_CY (1UL << 0)

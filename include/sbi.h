@@ -44,7 +44,7 @@ struct sbi_result {
 enum sbi_stat_slot {
 	SBI_STAT_BASE, SBI_STAT_LEGACY, SBI_STAT_TIME, SBI_STAT_IPI, SBI_STAT_RFENCE,
 	SBI_STAT_HSM, SBI_STAT_SRST, SBI_STAT_DBCN, SBI_STAT_PMU, SBI_STAT_KEEL,
-	SBI_STAT_SUSP, SBI_STAT_STA,
+	SBI_STAT_SUSP, SBI_STAT_STA, SBI_STAT_FWFT,
 	SBI_STAT_UNKNOWN, /* an EID no extension serves */
 	SBI_STAT_SLOTS
 };
@@ -85,7 +85,7 @@ const struct sbi_extension *sbi_extension_of(struct vcpu *v, unsigned long eid);
 
 extern const struct sbi_extension sbi_ext_base, sbi_ext_legacy, sbi_ext_time, sbi_ext_ipi,
 	sbi_ext_rfence, sbi_ext_hsm, sbi_ext_srst, sbi_ext_dbcn, sbi_ext_pmu, sbi_ext_keel,
-	sbi_ext_susp, sbi_ext_sta;
+	sbi_ext_susp, sbi_ext_sta, sbi_ext_fwft;
 
 /* Helpers shared by extensions */
 

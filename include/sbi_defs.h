@@ -44,6 +44,7 @@
 #define SBI_EXT_SUSP 0x53555350
 #define SBI_EXT_STA 0x535441
 #define SBI_EXT_CPPC 0x43505043
+#define SBI_EXT_FWFT 0x46574654
 /* Firmware-specific range (0x0A000000-0x0AFFFFFF): Keel's own calls. */
 #define SBI_EXT_FIRMWARE_START 0x0A000000
 #define SBI_EXT_FIRMWARE_END 0x0AFFFFFF
@@ -145,6 +146,24 @@
 #define SBI_EXT_STA_STEAL_TIME_SET_SHMEM 0
 #define SBI_STA_SHMEM_DISABLE (~0UL) /* lo and hi both all ones */
 #define SBI_STA_SHMEM_SIZE 64     /* the record, and its alignment */
+
+/*
+ * FWFT: firmware features (SBI v3.0). feature is a uint32_t: local
+ * features 0x00000000-0x7fffffff, global ones from 0x80000000 (bit 31);
+ * in each half the upper quarter (bit 30) is platform-specific.
+ */
+#define SBI_EXT_FWFT_SET 0
+#define SBI_EXT_FWFT_GET 1
+#define SBI_FWFT_MISALIGNED_EXC_DELEG 0x0
+#define SBI_FWFT_LANDING_PAD 0x1
+#define SBI_FWFT_SHADOW_STACK 0x2
+#define SBI_FWFT_DOUBLE_TRAP 0x3
+#define SBI_FWFT_PTE_AD_HW_UPDATING 0x4
+#define SBI_FWFT_POINTER_MASKING_PMLEN 0x5
+#define SBI_FWFT_LOCAL_RESERVED_START 0x6 /* ..0x3fffffff */
+#define SBI_FWFT_GLOBAL_FEATURE_BIT (1UL << 31)
+#define SBI_FWFT_PLATFORM_FEATURE_BIT (1UL << 30)
+#define SBI_FWFT_SET_FLAG_LOCK (1UL << 0) /* bits XLEN-1:1 reserved, zero */
 
 /* PMU */
 #define SBI_EXT_PMU_NUM_COUNTERS 0
@@ -255,5 +274,11 @@ enum sbi_pmu_fw_event {
 #define SBI_ERR_ALREADY_STARTED -7
 #define SBI_ERR_ALREADY_STOPPED -8
 #define SBI_ERR_NO_SHMEM -9
+/* SBI v3.0 */
+#define SBI_ERR_INVALID_STATE -10
+#define SBI_ERR_BAD_RANGE -11
+#define SBI_ERR_TIMEOUT -12
+#define SBI_ERR_IO -13
+#define SBI_ERR_DENIED_LOCKED -14
 
 #endif /* KEEL_SBI_DEFS_H */

@@ -68,6 +68,31 @@ static inline unsigned long vsstatus_after_trap(unsigned long vsstatus, bool fro
 	return vsstatus & ~SSTATUS_SIE;
 }
 
+/*
+ * What a trap into the guest's own handler writes, as hardware would had
+ * the trap been delegated: vsepc = the pc that trapped, vscause, vstval,
+ * vsstatus as above, and the guest goes on at the base of vstvec (even
+ * in vectored mode: exceptions always go to the base). Pure logic, inline:
+ * src/arch/ reads and writes the CSRs around it.
+ */
+struct vs_trap_entry {
+	unsigned long vsstatus, vsepc, vscause, vstval;
+	unsigned long pc; /* where the guest goes on */
+};
+
+static inline struct vs_trap_entry vs_trap_entry(unsigned long vsstatus, unsigned long vstvec,
+						 unsigned long pc, unsigned long cause,
+						 unsigned long tval, bool from_vs)
+{
+	return (struct vs_trap_entry){
+		.vsstatus = vsstatus_after_trap(vsstatus, from_vs),
+		.vsepc = pc,
+		.vscause = cause,
+		.vstval = tval,
+		.pc = vstvec & ~3UL,
+	};
+}
+
 /* Print a hypervisor fault report and stop this hart. */
 void hypervisor_fault(const struct trap_info *t, const char *what) __attribute__((noreturn));
 

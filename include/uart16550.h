@@ -8,7 +8,7 @@
  * Receive: Keel feeds bytes from the real console with uart16550_rx_push();
  * the guest reads them from RBR while LSR.DR says data is ready.
  * Interrupts: uart16550_irq_pending() reports whether the model asserts its
- * interrupt line (IER vs state), for the virtual PLIC of a later issue.
+ * interrupt line (IER vs state), which vdev_irq.c wires to the virtual PLIC.
  * MCR.OUT2 does not gate it (as on QEMU virt).
  * Modem: MSR reads DCD|DSR|CTS (0xb0) normally; in MCR loopback it mirrors
  * MCR's outputs as a 16550 does, which Linux's 8250 probe checks.

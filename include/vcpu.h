@@ -13,6 +13,7 @@
 #include "pmu.h"
 #include "prof.h"
 #include "riscv.h"
+#include "sbi_fwft.h"
 #include "vcpu_context.h"
 
 struct vm;
@@ -95,9 +96,6 @@ struct vcpu {
 	bool resume_fresh; /* resume at resume_addr (non-retentive) */
 	struct vcpu_csrs csrs;
 	struct vcpu_fp fp;
-	struct vcpu_pmu pmu;
-	/* what the exits cost, measured only while a profile runs (prof.h) */
-	struct exit_cost exit_cost[EXIT_SLOTS];
 	/*
 	 * Steal time (docs/smp.md, "Steal time"): timebase ticks this vCPU
 	 * was runnable but another ran on its hart, since its VM (re)started.
@@ -111,6 +109,16 @@ struct vcpu {
 	bool sta_used; /* a record was set since the last reset: say so at VM stop */
 	/* suspended by SBI SUSP (the whole VM sleeps), not by HSM */
 	bool system_suspended;
+	/* SBI FWFT: each feature's value and lock (sbi_fwft.h), reset with the vCPU */
+	struct vcpu_fwft fwft;
+	/*
+	 * Its host-backed counters (hpm[], at its end) make the PMU large:
+	 * after the fields an exit reads, so their offsets stay within a
+	 * load's 12 bits, and before what only the profiler reads.
+	 */
+	struct vcpu_pmu pmu;
+	/* what the exits cost, measured only while a profile runs (prof.h) */
+	struct exit_cost exit_cost[EXIT_SLOTS];
 };
 
 /* What one trap looked like, read once from the CSRs at entry. */
@@ -142,7 +150,7 @@ void vcpu_start_state(struct vcpu *v, unsigned long pc, unsigned long opaque);
 void vcpu_resume_state(struct vcpu *v, unsigned long pc, unsigned long opaque);
 
 /*
- * Seed 000's vcpu_redirect(): hand the trap to the guest if it came from
+ * The redirect of KVM's kvm_riscv_vcpu_trap_redirect(): hand the trap to the guest if it came from
  * one (hstatus.SPV), else report a hypervisor fault and stop this hart.
  */
 void vcpu_redirect(struct vcpu *v, const struct trap_info *t);
@@ -168,13 +176,33 @@ void vcpu_fault_loop_hit(struct vcpu *v, unsigned long cause, unsigned long pc,
  * counters, a reset).
  */
 void vcpu_fast_paths_update(struct vcpu *v);
+/* The misaligned causes SBI FWFT MISALIGNED_EXC_DELEG = 1 hands the guest */
+#define FWFT_MISALIGNED_CAUSES ((1UL << EXC_LOAD_MISALIGNED) | (1UL << EXC_STORE_MISALIGNED))
+
 /*
- * Which redirected exceptions v's guest takes without an exit (csrs.
- * delegated, written to hedeleg while v is loaded): those nobody counts
- * (pmu_uncounted_traps), none while tracing. Again whenever its trace or
- * PMU counters change.
+ * Which redirected exceptions v's guest takes without an exit: those
+ * nobody counts (pmu_uncounted_traps), none while tracing (a traced exit
+ * is printed), except the misaligned ones while the guest asked for them
+ * (FWFT MISALIGNED_EXC_DELEG = 1): those are its own even while tracing,
+ * as long as nobody counts them. A counted one always comes to Keel,
+ * which counts it and redirects it (docs/sbi.md, "FWFT").
+ */
+static inline unsigned long vcpu_delegation_of(const struct vcpu *v)
+{
+	unsigned long uncounted = pmu_uncounted_traps(&v->pmu);
+	unsigned long causes = v->trace ? 0 : uncounted;
+
+	if (v->fwft.f[FWFT_SLOT_MISALIGNED_EXC_DELEG].value)
+		causes |= uncounted & FWFT_MISALIGNED_CAUSES;
+	return causes;
+}
+/*
+ * csrs.delegated = vcpu_delegation_of(v), written to hedeleg while v is
+ * loaded. Again whenever its trace, PMU counters or FWFT values change.
  */
 void vcpu_delegation_update(struct vcpu *v);
+/* v's csrs.henvcfg changed (FWFT PTE_AD_HW_UPDATING): the hart's too, if v is loaded here */
+void vcpu_henvcfg_update(struct vcpu *v);
 /* Guest timer (SBI set_timer), in v's own exit: deadline in host time units. */
 void vcpu_set_timer(struct vcpu *v, uint64_t deadline);
 /* VS-level interrupt lines Keel drives (hvip); on the vCPU's home hart only */

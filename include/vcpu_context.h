@@ -44,8 +44,8 @@
 /* its slots for SBI BASE and TIME: EXIT_SLOT_SBI(SBI_STAT_BASE, _TIME) */
 #define VCPU_EXIT_COUNT_SBI_BASE (VCPU_EXIT_COUNT + 8 * 40)
 #define VCPU_EXIT_COUNT_SBI_TIME (VCPU_EXIT_COUNT + 8 * 42)
-#define VCPU_TIMER_DEADLINE 736 /* uint64_t timer_deadline */
-#define VCPU_TIMER_NUDGE 744  /* uint64_t timer_nudge */
+#define VCPU_TIMER_DEADLINE 744 /* uint64_t timer_deadline */
+#define VCPU_TIMER_NUDGE 752  /* uint64_t timer_nudge */
 #define HART_TIMER_DEADLINE 40 /* uint64_t timer_deadline */
 
 #ifndef __ASSEMBLER__

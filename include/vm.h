@@ -85,6 +85,7 @@ struct vm {
 	bool test_hooks;
 	bool profiler_control; /* may drive the profiler (bundle.h) */
 	bool guest_sstc;
+	bool guest_svadu; /* henvcfg.ADUE works (host.svadu): FWFT PTE_AD_HW_UPDATING */
 	uint64_t ram_base, ram_size;
 	uint8_t *ram; /* host address of guest RAM */
 	/*

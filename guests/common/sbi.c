@@ -77,7 +77,8 @@ const char *sbi_err_name(long error)
 		"SBI_ERR_INVALID_PARAM", "SBI_ERR_DENIED",
 		"SBI_ERR_INVALID_ADDRESS", "SBI_ERR_ALREADY_AVAILABLE",
 		"SBI_ERR_ALREADY_STARTED", "SBI_ERR_ALREADY_STOPPED",
-		"SBI_ERR_NO_SHMEM",
+		"SBI_ERR_NO_SHMEM", "SBI_ERR_INVALID_STATE", "SBI_ERR_BAD_RANGE",
+		"SBI_ERR_TIMEOUT", "SBI_ERR_IO", "SBI_ERR_DENIED_LOCKED",
 	};
 
 	if (error <= 0 && -error < (long)(sizeof(names) / sizeof(names[0])))

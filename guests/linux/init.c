@@ -13,6 +13,7 @@
  * Command line options it reads from /proc/cmdline:
  *   keel.shell    do not power off: offer a small read-eval loop instead
  *   keel.cpus=N   FAIL unless exactly N CPUs show up in /proc/cpuinfo
+ *   keel.icount   QEMU runs with -icount shift=0: cycles and instructions exact
  */
 
 typedef unsigned long size_t;
@@ -471,6 +472,77 @@ static unsigned long read_counter(long fd)
 
 #define PMU_ILLEGAL_CHILDREN 5
 #define PMU_MISALIGNED_CHILDREN 3
+
+#define PERF_EVENT_IOC_RESET 0x2403
+
+/*
+ * PERF_TYPE_HARDWARE cycles and instructions, which the SBI PMU driver
+ * puts on Keel's counters 0 and 2 (guest reads of cycle/instret trap to
+ * Keel, which answers with this vCPU's own count), across a loop of 10M
+ * and of 40M iterations of 2 instructions. With keel.icount (QEMU
+ * -icount shift=0: both CSRs count retired instructions exactly) each
+ * count is the loop's, within 2% for the perf calls around it. Without
+ * it QEMU's cycle and instret both follow host time, which a busy host
+ * stretches at will: then only "both count" and "instructions at most
+ * 4 times cycles" hold.
+ */
+static void check_pmu_hw(const char **fail)
+{
+	unsigned long counts[2][2]; /* [10M, 40M loop][cycles, instructions] */
+	int icount = find_word(cmdline, "keel.icount") != 0, ok = 1;
+	long fd[2];
+
+	for (int i = 0; i < 2; i++) {
+		struct perf_attr attr;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.type = 0;          /* PERF_TYPE_HARDWARE */
+		attr.size = PERF_ATTR_SIZE_VER0;
+		attr.config = (unsigned long)i; /* 0 cycles, 1 instructions */
+		attr.flags = PERF_ATTR_DISABLED;
+		fd[i] = SC(SYS_perf_event_open, &attr, 0, -1, -1, 0, 0);
+	}
+	if (fd[0] < 0 || fd[1] < 0) {
+		out("keel-linux: pmu-hw: perf_event_open of cycles/instructions failed\n");
+		if (!*fail)
+			*fail = "pmu-hw: no cycles/instructions";
+		return;
+	}
+	for (int run = 0; run < 2; run++) {
+		unsigned long n = run ? 40000000UL : 10000000UL, loop = 2 * n;
+
+		SC(SYS_ioctl, fd[0], PERF_EVENT_IOC_RESET, 0, 0, 0, 0);
+		SC(SYS_ioctl, fd[1], PERF_EVENT_IOC_RESET, 0, 0, 0, 0);
+		SC(SYS_ioctl, fd[0], PERF_EVENT_IOC_ENABLE, 0, 0, 0, 0);
+		SC(SYS_ioctl, fd[1], PERF_EVENT_IOC_ENABLE, 0, 0, 0, 0);
+		__asm__ __volatile__("1: addi %0, %0, -1\n bnez %0, 1b" : "+r"(n) : : "memory");
+		SC(SYS_ioctl, fd[0], PERF_EVENT_IOC_DISABLE, 0, 0, 0, 0);
+		SC(SYS_ioctl, fd[1], PERF_EVENT_IOC_DISABLE, 0, 0, 0, 0);
+		counts[run][0] = read_counter(fd[0]);
+		counts[run][1] = read_counter(fd[1]);
+		for (int i = 0; i < 2; i++) {
+			unsigned long c = counts[run][i];
+
+			if (c == 0 || c == ~0UL || (icount && (c < loop || c > loop + loop / 50)))
+				ok = 0;
+		}
+		if (counts[run][1] > 4 * counts[run][0])
+			ok = 0;
+	}
+	out("keel-linux: pmu-hw: cycles ");
+	out_num(counts[0][0]);
+	out(" ");
+	out_num(counts[1][0]);
+	out(", instructions ");
+	out_num(counts[0][1]);
+	out(" ");
+	out_num(counts[1][1]);
+	out(icount ? " (10M and 40M loop iterations, -icount)\n" : " (10M and 40M loop iterations)\n");
+	if (!ok && !*fail)
+		*fail = "pmu-hw: cycles/instructions implausible";
+	SC(SYS_close, fd[0], 0, 0, 0, 0, 0);
+	SC(SYS_close, fd[1], 0, 0, 0, 0, 0);
+}
 
 /*
  * Seed 000 seen from inside a Linux guest: Keel counts each illegal
@@ -1393,6 +1465,7 @@ static void init_main(void)
 	}
 
 	check_pmu(&fail);
+	check_pmu_hw(&fail);
 	check_serial_irq(&fail);
 	check_smp(cpus, &fail);
 

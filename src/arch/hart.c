@@ -121,6 +121,49 @@ static void probe_vsip_shows_vstip(struct host_features *h)
 	csr_write(CSR_HIDELEG, hideleg);
 }
 
+/* Does a 1 written to henvcfg.ADUE stick? henvcfg is left as it was. */
+static bool adue_sticks(void)
+{
+	unsigned long henvcfg = csr_read(CSR_HENVCFG);
+	bool sticks;
+
+	csr_write(CSR_HENVCFG, henvcfg | ENVCFG_ADUE);
+	sticks = csr_read(CSR_HENVCFG) & ENVCFG_ADUE;
+	csr_write(CSR_HENVCFG, henvcfg);
+	return sticks;
+}
+
+/* Ask the firmware's own FWFT (OpenSBI 1.6+) to let S-mode have Svadu, on this hart */
+static bool fw_enable_svadu(void)
+{
+	return fw_sbi_call(SBI_EXT_FWFT, SBI_EXT_FWFT_SET, SBI_FWFT_PTE_AD_HW_UPDATING, 1, 0, 0)
+		       .error == SBI_SUCCESS;
+}
+
+/*
+ * Svadu for guests. henvcfg.ADUE is WARL: it holds a 1 only where the hart
+ * has Svadu and the firmware gave it to S-mode (menvcfg.ADUE; QEMU masks
+ * henvcfg writes with it). OpenSBI sets menvcfg.ADUE at boot when the DT
+ * names Svadu without Svade, and on request through its own FWFT (1.6 and
+ * later) otherwise; so where ADUE does not stick at first, Keel asks once
+ * and looks again. That also turns on hardware A/D updating for HS-mode
+ * and the G-stage, which changes nothing of Keel's: it runs untranslated,
+ * and its G-stage leaves have A and D set already (gstage.c).
+ */
+static void probe_svadu(struct host_features *h)
+{
+	struct sbiret r;
+
+	h->svadu = adue_sticks();
+	if (h->svadu)
+		return;
+	r = fw_sbi_call(SBI_EXT_BASE, SBI_EXT_BASE_PROBE_EXT, SBI_EXT_FWFT, 0, 0, 0);
+	if (r.error || !r.value || !fw_enable_svadu())
+		return;
+	h->svadu = adue_sticks();
+	h->svadu_from_fw = h->svadu;
+}
+
 void arch_probe_host(struct host_features *h)
 {
 	unsigned long cause = 0;
@@ -161,6 +204,7 @@ void arch_probe_host(struct host_features *h)
 	h->fw_impl_id = r.error ? 0 : r.value;
 	h->fw_redirect_broken = !arch_firmware_redirects_to_hs(&h->fw_redirect_cause);
 	probe_vsip_shows_vstip(h);
+	probe_svadu(h);
 }
 
 void arch_hart_init(void)
@@ -186,6 +230,9 @@ void arch_hart_init(void)
 	 */
 	if (host.smstateen)
 		csr_write(CSR_HSTATEEN0, HSTATEEN0_ENVCFG);
+	/* menvcfg.ADUE is each hart's own: the boot hart asked in probe_svadu() */
+	if (host.svadu_from_fw && !adue_sticks())
+		fw_enable_svadu();
 	/* Keel's timer and IPIs; interrupts are taken only while a guest runs */
 	csr_write(CSR_SIE, MIP_STIP | MIP_SSIP);
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);

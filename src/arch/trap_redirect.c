@@ -43,7 +43,8 @@ static const uint16_t redirect_counter[EXC_STORE_ACCESS + 1] = {
 
 struct vcpu_context *arch_trap_redirect_fast(struct vcpu *v)
 {
-	unsigned long cause = csr_read(CSR_SCAUSE), hstatus, pc, vector, tval, counter;
+	unsigned long cause = csr_read(CSR_SCAUSE), hstatus, pc, counter;
+	struct vs_trap_entry e;
 
 	/*
 	 * Interrupts (bit 63) and other causes go the slow way, and so does
@@ -70,26 +71,26 @@ struct vcpu_context *arch_trap_redirect_fast(struct vcpu *v)
 		}
 	}
 	pc = v->ctx.sepc;
-	tval = csr_read(CSR_STVAL);
 	/*
 	 * vcpu_enter_vs_trap(), with what is at hand: hstatus.SPVP is the
 	 * mode the guest trapped from (sstatus.SPP says the same), and the
 	 * new pc stays in a register for the fault-loop test.
 	 */
-	csr_write(CSR_VSSTATUS, vsstatus_after_trap(csr_read(CSR_VSSTATUS), hstatus & HSTATUS_SPVP));
-	csr_write(CSR_VSEPC, pc);
-	csr_write(CSR_VSCAUSE, cause);
-	csr_write(CSR_VSTVAL, tval);
-	vector = csr_read(CSR_VSTVEC) & ~3UL;
-	v->ctx.sepc = vector;
+	e = vs_trap_entry(csr_read(CSR_VSSTATUS), csr_read(CSR_VSTVEC), pc, cause, csr_read(CSR_STVAL),
+			  hstatus & HSTATUS_SPVP);
+	csr_write(CSR_VSSTATUS, e.vsstatus);
+	csr_write(CSR_VSEPC, e.vsepc);
+	csr_write(CSR_VSCAUSE, e.vscause);
+	csr_write(CSR_VSTVAL, e.vstval);
+	v->ctx.sepc = e.pc;
 	/* the handler runs in VS-mode: from VS, SPP and SPVP say so already */
 	if (!(hstatus & HSTATUS_SPVP)) {
 		csr_set(CSR_SSTATUS, SSTATUS_SPP);
 		csr_set(CSR_HSTATUS, HSTATUS_SPVP);
 	}
 	/* vcpu_inject_exception()'s fault-loop watch, its rare half out of line */
-	if (__builtin_expect(vector == pc, 0))
-		return trap_redirect_fault_loop(v, cause, pc, tval);
+	if (__builtin_expect(e.pc == pc, 0))
+		return trap_redirect_fault_loop(v, cause, pc, e.vstval);
 	v->fault_loop = 0;
 	exit_count(v, EXIT_SLOT_EXC(cause));
 	return vcpu_schedule(v);

@@ -88,7 +88,7 @@ static inline bool counter_read(struct vcpu *v, unsigned long insn, uint64_t *va
 	/* configured: hcounteren traps it (otherwise the guest read it raw) */
 	if (!pmu_emulates_read_inline(&v->pmu, counter))
 		return false;
-	*value = pmu_hw_value(&v->pmu.hw[counter], raw);
+	*value = pmu_fixed_value(&v->pmu.hw[counter], raw);
 	return true;
 }
 

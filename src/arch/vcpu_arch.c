@@ -114,6 +114,11 @@ void arch_vcpu_enter_vs_trap(struct vcpu *v, unsigned long cause, unsigned long 
 	vcpu_enter_vs_trap(v, cause, tval, from_vs);
 }
 
+void arch_set_henvcfg(unsigned long henvcfg)
+{
+	csr_write(CSR_HENVCFG, henvcfg);
+}
+
 void arch_set_vstimecmp(uint64_t deadline)
 {
 	csr_write(CSR_VSTIMECMP, deadline);

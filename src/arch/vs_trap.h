@@ -14,14 +14,14 @@ static inline __attribute__((always_inline)) void vcpu_enter_vs_trap(struct vcpu
 								      unsigned long tval,
 								      bool from_vs)
 {
-	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+	struct vs_trap_entry e = vs_trap_entry(csr_read(CSR_VSSTATUS), csr_read(CSR_VSTVEC),
+					       v->ctx.sepc, cause, tval, from_vs);
 
-	csr_write(CSR_VSSTATUS, vsstatus_after_trap(vsstatus, from_vs));
-	csr_write(CSR_VSEPC, v->ctx.sepc);
-	csr_write(CSR_VSCAUSE, cause);
-	csr_write(CSR_VSTVAL, tval);
-	/* exceptions always go to the base of vstvec, even in vectored mode */
-	v->ctx.sepc = csr_read(CSR_VSTVEC) & ~3UL;
+	csr_write(CSR_VSSTATUS, e.vsstatus);
+	csr_write(CSR_VSEPC, e.vsepc);
+	csr_write(CSR_VSCAUSE, e.vscause);
+	csr_write(CSR_VSTVAL, e.vstval);
+	v->ctx.sepc = e.pc;
 	/* the guest's handler runs in VS-mode whatever mode trapped */
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
 	csr_set(CSR_HSTATUS, HSTATUS_SPVP);

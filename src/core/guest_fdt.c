@@ -22,15 +22,16 @@
 /*
  * Host extensions a guest cannot use under Keel yet: each needs an henvcfg
  * enable bit or state that Keel does not virtualise (cache-block ops,
- * page-based memory types, hardware A/D updates, counter overflow
- * interrupts, AIA, state-enable CSRs). Advertising them would make the
- * guest take virtual-instruction faults. The vector extensions go too
- * (is_vector below): Keel keeps sstatus.VS off rather than switch them.
+ * page-based memory types, counter overflow interrupts, AIA, state-enable
+ * CSRs). Advertising them would make the guest take virtual-instruction
+ * faults. The vector extensions go too (is_vector below): Keel keeps
+ * sstatus.VS off rather than switch them. Svadu is the guest's only where
+ * Keel offers SBI FWFT PTE_AD_HW_UPDATING (guest_isa_string).
  */
 static bool not_virtualised(const char *ext, unsigned long len)
 {
 	static const char *const names[] = {
-		"zicbom", "zicboz", "svpbmt", "svadu", "sscofpmf",
+		"zicbom", "zicboz", "svpbmt", "sscofpmf",
 		"smaia",  "ssaia",  "smstateen", "ssstateen",
 	};
 
@@ -46,8 +47,46 @@ static bool is_vector(const char *ext, unsigned long len)
 	return len >= 2 && ext[0] == 'z' && ext[1] == 'v';
 }
 
-void guest_isa_string(const char *host_isa, bool guest_has_sstc, char *out, unsigned long outlen)
+/* Is the multi-letter extension at p ("_name", len with the '_') ext? */
+static bool is_ext(const char *p, unsigned long len, const char *ext)
 {
+	return len == strlen(ext) + 1 && !strncmp(p + 1, ext, len - 1);
+}
+
+/* Does the string name the multi-letter extension ext? */
+static bool names_ext(const char *isa, const char *ext)
+{
+	for (const char *p = strchr(isa, '_'); p; p = strchr(p + 1, '_')) {
+		const char *next = strchr(p + 1, '_');
+
+		if (is_ext(p, next ? (unsigned long)(next - p) : strlen(p), ext))
+			return true;
+	}
+	return false;
+}
+
+/* Append s (len bytes) if it fits whole with its NUL; false if not. */
+static bool append(char *out, unsigned long *o, unsigned long outlen, const char *s,
+		   unsigned long len)
+{
+	if (*o + len >= outlen)
+		return false;
+	memcpy(out + *o, s, len);
+	*o += len;
+	return true;
+}
+
+void guest_isa_string(const char *host_isa, bool guest_has_sstc, bool guest_has_svadu,
+		      char *out, unsigned long outlen)
+{
+	/*
+	 * The DT binding: Svade and Svadu both named means A/D updating is off
+	 * at boot and the guest may turn it on through SBI FWFT, which is
+	 * what Keel gives (a vCPU starts with henvcfg.ADUE clear). Svadu alone
+	 * would promise updating always on.
+	 */
+	static const char ad_pair[] = "_svade_svadu";
+	bool svade = names_ext(host_isa, "svade"), svadu_written = false;
 	unsigned long o = 0;
 	const char *p = host_isa;
 
@@ -63,15 +102,26 @@ void guest_isa_string(const char *host_isa, bool guest_has_sstc, char *out, unsi
 	while (*p == '_') {
 		const char *next = strchr(p + 1, '_');
 		unsigned long len = next ? (unsigned long)(next - p) : strlen(p);
-		bool drop = (len == 5 && !strncmp(p, "_sstc", 5) && !guest_has_sstc) ||
+		bool drop = (is_ext(p, len, "sstc") && !guest_has_sstc) ||
 			    (len >= 2 && p[1] == 'h') || /* hypervisor-only extensions */
 			    not_virtualised(p + 1, len - 1) || is_vector(p + 1, len - 1);
-		if (!drop && o + len < outlen) {
-			memcpy(out + o, p, len);
-			o += len;
+
+		if (is_ext(p, len, "svadu")) {
+			drop = true;
+			/* where the host names it, with Svade before it if the host had none */
+			if (guest_has_svadu)
+				svadu_written = svade ? append(out, &o, outlen, p, len)
+						      : append(out, &o, outlen, ad_pair,
+							       sizeof(ad_pair) - 1);
 		}
+		if (!drop)
+			append(out, &o, outlen, p, len);
 		p += len;
 	}
+	/* a hart with Svadu whose DT does not say so: at the end */
+	if (guest_has_svadu && !svadu_written && *host_isa)
+		append(out, &o, outlen, svade ? ad_pair + 6 : ad_pair,
+		       svade ? sizeof(ad_pair) - 7 : sizeof(ad_pair) - 1);
 	out[o] = 0;
 }
 
@@ -85,7 +135,7 @@ static int build_cpus(void *fdt, const struct guest_fdt_params *p)
 {
 	char isa[160];
 
-	guest_isa_string(p->host_isa, p->guest_has_sstc, isa, sizeof(isa));
+	guest_isa_string(p->host_isa, p->guest_has_sstc, p->guest_has_svadu, isa, sizeof(isa));
 	CHECK(fdt_begin_node(fdt, "cpus"));
 	CHECK(fdt_property_u32(fdt, "#address-cells", 1));
 	CHECK(fdt_property_u32(fdt, "#size-cells", 0));

@@ -15,6 +15,7 @@
 #include "vm_console.h"
 #include "hw_irq.h"
 #include "hart.h"
+#include "host_pmu.h"
 #include "mem.h"
 #include "memops.h"
 #include "platform.h"
@@ -136,9 +137,12 @@ static void print_banner(unsigned long boot_hartid)
 			(unsigned long)KEEL_LINK_ADDR,
 			(long)keel_load_offset < 0 ? '-' : '+',
 			(long)keel_load_offset < 0 ? -keel_load_offset : keel_load_offset);
-	kprintf("[keel] H extension: G-stage %s, %u VMID bits, Sstc for HS %s\n",
+	kprintf("[keel] H extension: G-stage %s, %u VMID bits, Sstc for HS %s, Svadu for "
+		"guests %s\n",
 		host.gstage_levels == 4 ? "Sv48x4" : "Sv39x4", host.vmid_bits,
-		host.sstc ? "yes" : "no (timer through SBI)");
+		host.sstc ? "yes" : "no (timer through SBI)",
+		!host.svadu ? "no" : host.svadu_from_fw ? "yes (asked of the firmware's FWFT)"
+							: "yes");
 	kprintf("[keel] firmware: SBI %lu.%lu, implementation %lu\n",
 		host.fw_spec_version >> 24, host.fw_spec_version & 0xffffff, host.fw_impl_id);
 	if (host.fw_redirect_broken)
@@ -302,6 +306,7 @@ static void boot_on_h_hart(unsigned long hartid)
 	host.fpu = isa_has_extension(platform.isa, "d");
 	arch_hart_init();
 	fw_events_hart_init(h);
+	host_pmu_probe();
 	sbi_base_fast_init();
 	print_banner(hartid);
 	print_left_out();

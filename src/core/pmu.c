@@ -4,9 +4,12 @@
  * from a callback, the snapshot area and the event_get_info entries are host
  * pointers the caller has checked to lie in the guest's RAM.
  *
- * Keel's counter map is fixed: CPU_CYCLES only on counter 0, INSTRUCTIONS
- * only on counter 2, firmware event e only on counter PMU_FW_BASE + e. So
- * matching is a lookup, and pmu_incr_fw() on the trap path needs no table.
+ * Keel's counter map is fixed for what Keel counts itself: CPU_CYCLES only
+ * on counter 0, INSTRUCTIONS only on counter 2, firmware event e only on
+ * counter PMU_FW_BASE + e. So matching those is a lookup, and pmu_incr_fw()
+ * on the trap path needs no table. Every other hardware, cache or raw event
+ * goes to a host-backed counter (PMU_HPM_BASE + i) with a host counter
+ * claimed for it through struct pmu_host.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,28 +27,46 @@ static bool is_fw(unsigned long counter)
 	return counter >= PMU_FW_BASE && counter < PMU_NUM_COUNTERS;
 }
 
-static bool is_hw(unsigned long counter)
+static bool is_fixed_hw(unsigned long counter)
 {
 	return counter == PMU_CTR_CYCLE || counter == PMU_CTR_INSTRET;
 }
 
-static bool counter_exists(unsigned long counter)
+static bool is_hpm(const struct pmu_host *host, unsigned long counter)
 {
-	return is_hw(counter) || is_fw(counter);
+	return counter >= PMU_HPM_BASE && counter < pmu_num_counters(host);
 }
+
+static bool counter_exists(const struct pmu_host *host, unsigned long counter)
+{
+	return is_fixed_hw(counter) || is_fw(counter) || is_hpm(host, counter);
+}
+
+/* cycle, instret or a host-backed counter: anything but a firmware one */
+static struct pmu_hw_counter *hw_counter(struct vcpu_pmu *pmu, unsigned int counter)
+{
+	return counter >= PMU_HPM_BASE ? &pmu->hpm[counter - PMU_HPM_BASE].c : &pmu->hw[counter];
+}
+
+static const struct pmu_hw_counter *hw_counter_const(const struct vcpu_pmu *pmu,
+						     unsigned int counter)
+{
+	return hw_counter((struct vcpu_pmu *)pmu, counter);
+}
+
 
 /*
  * A counter set (counter_idx_base, counter_idx_mask) is valid when it names
  * at least one counter and every counter it names exists. An empty mask is
  * refused too, as KVM refuses it: it names no counter to act on.
  */
-static bool set_valid(unsigned long base, unsigned long mask)
+static bool set_valid(const struct pmu_host *host, unsigned long base, unsigned long mask)
 {
-	if (!mask || base >= PMU_NUM_COUNTERS)
+	if (!mask || base >= pmu_num_counters(host))
 		return false;
 	for (unsigned int i = 0; i < 64; i++)
-		if ((mask >> i & 1) && !counter_exists(base + i))
-			return false; /* base < 25 and i < 64: base + i cannot wrap */
+		if ((mask >> i & 1) && !counter_exists(host, base + i))
+			return false; /* base < 54 and i < 64: base + i cannot wrap */
 	return true;
 }
 
@@ -60,32 +81,37 @@ static bool set_in_use(const struct vcpu_pmu *pmu, unsigned long base, unsigned 
 
 static bool is_started(const struct vcpu_pmu *pmu, unsigned int counter)
 {
-	return is_fw(counter) ? pmu->fw[counter - PMU_FW_BASE].started : pmu->hw[counter].started;
+	return is_fw(counter) ? pmu->fw[counter - PMU_FW_BASE].started
+			      : hw_counter_const(pmu, counter)->started;
 }
 
-uint64_t pmu_counter_value(const struct vcpu_pmu *pmu, unsigned int counter, pmu_raw_read_fn raw)
+uint64_t pmu_counter_value(const struct vcpu_pmu *pmu, unsigned int counter,
+			   const struct pmu_host *host)
 {
 	const struct pmu_hw_counter *c;
 
 	if (is_fw(counter))
 		return pmu->fw[counter - PMU_FW_BASE].value;
-	if (!is_hw(counter))
+	if (!(pmu->in_use >> counter & 1) || !(is_fixed_hw(counter) || is_hpm(host, counter)))
 		return 0;
-	c = &pmu->hw[counter];
+	c = hw_counter_const(pmu, counter);
 	/* a stopped counter needs no raw read */
-	return pmu_hw_value(c, c->started ? raw(counter) : 0);
+	return pmu_hw_value(c, c->started ? host->read(c->csr) : 0);
 }
 
-void pmu_hw_switch(struct vcpu_pmu *pmu, pmu_raw_read_fn raw)
+void pmu_hw_switch_started(struct vcpu_pmu *pmu, const struct pmu_host *host)
 {
-	for (unsigned int i = 0; i < PMU_NUM_HW; i++)
-		if (pmu->hw[i].started && is_hw(i))
-			pmu->hw[i].value = raw(i) - pmu->hw[i].value;
+	for (uint64_t left = pmu->hw_started; left; left &= left - 1) {
+		struct pmu_hw_counter *c = hw_counter(pmu, __builtin_ctzll(left));
+
+		/* offset <-> count: the same subtraction both ways, in the counter's width */
+		c->value = (host->read(c->csr) - c->value) & pmu_width_mask(c->width);
+	}
 }
 
 /* Set the guest's count of a counter, started or not. */
 static void set_value(struct vcpu_pmu *pmu, unsigned int counter, uint64_t value,
-		      pmu_raw_read_fn raw)
+		      const struct pmu_host *host)
 {
 	struct pmu_hw_counter *c;
 
@@ -93,11 +119,12 @@ static void set_value(struct vcpu_pmu *pmu, unsigned int counter, uint64_t value
 		pmu->fw[counter - PMU_FW_BASE].value = value;
 		return;
 	}
-	c = &pmu->hw[counter];
-	c->value = c->started ? raw(counter) - value : value;
+	c = hw_counter(pmu, counter);
+	value &= pmu_width_mask(c->width);
+	c->value = c->started ? host->read(c->csr) - value : value;
 }
 
-static void start_counter(struct vcpu_pmu *pmu, unsigned int counter, pmu_raw_read_fn raw)
+static void start_counter(struct vcpu_pmu *pmu, unsigned int counter, const struct pmu_host *host)
 {
 	struct pmu_hw_counter *c;
 
@@ -105,12 +132,13 @@ static void start_counter(struct vcpu_pmu *pmu, unsigned int counter, pmu_raw_re
 		pmu->fw[counter - PMU_FW_BASE].started = true;
 		return;
 	}
-	c = &pmu->hw[counter];
-	c->value = raw(counter) - c->value; /* count from here on */
+	c = hw_counter(pmu, counter);
+	c->value = host->read(c->csr) - c->value; /* count from here on */
 	c->started = true;
+	pmu->hw_started |= 1ULL << counter;
 }
 
-static void stop_counter(struct vcpu_pmu *pmu, unsigned int counter, pmu_raw_read_fn raw)
+static void stop_counter(struct vcpu_pmu *pmu, unsigned int counter, const struct pmu_host *host)
 {
 	struct pmu_hw_counter *c;
 
@@ -118,15 +146,35 @@ static void stop_counter(struct vcpu_pmu *pmu, unsigned int counter, pmu_raw_rea
 		pmu->fw[counter - PMU_FW_BASE].started = false;
 		return;
 	}
-	c = &pmu->hw[counter];
-	c->value = raw(counter) - c->value; /* freeze */
+	c = hw_counter(pmu, counter);
+	c->value = (host->read(c->csr) - c->value) & pmu_width_mask(c->width); /* freeze */
 	c->started = false;
+	pmu->hw_started &= ~(1ULL << counter);
 }
 
-long pmu_counter_info(unsigned long counter, unsigned long *info)
+/* A configured counter is released: a host-backed one gives its host counter back */
+static void unconfigure(struct vcpu_pmu *pmu, unsigned int counter, const struct pmu_host *host)
+{
+	if (counter >= PMU_HPM_BASE && (pmu->in_use >> counter & 1)) {
+		struct pmu_hpm_counter *h = &pmu->hpm[counter - PMU_HPM_BASE];
+
+		host->release(h->backing.host_ctr);
+		*h = (struct pmu_hpm_counter){ 0 };
+	}
+	pmu->in_use &= ~(1ULL << counter);
+	pmu->hw_started &= ~(1ULL << counter);
+}
+
+void pmu_release_host(struct vcpu_pmu *pmu, const struct pmu_host *host)
+{
+	for (uint64_t left = pmu->in_use >> PMU_HPM_BASE; left; left &= left - 1)
+		unconfigure(pmu, PMU_HPM_BASE + __builtin_ctzll(left), host);
+}
+
+long pmu_counter_info(const struct pmu_host *host, unsigned long counter, unsigned long *info)
 {
 	*info = 0;
-	if (is_hw(counter)) {
+	if (is_fixed_hw(counter)) {
 		/* cycle and instret are 64 bits wide: width - 1 = 63 */
 		*info = (PMU_CSR_COUNTER_BASE + counter) | (63UL << SBI_PMU_CTR_INFO_WIDTH_SHIFT);
 		return SBI_SUCCESS;
@@ -140,70 +188,147 @@ long pmu_counter_info(unsigned long counter, unsigned long *info)
 		*info = SBI_PMU_CTR_INFO_TYPE_FW | (63UL << SBI_PMU_CTR_INFO_WIDTH_SHIFT);
 		return SBI_SUCCESS;
 	}
+	if (is_hpm(host, counter)) {
+		/*
+		 * The CSR the guest reads it with (Keel answers the trapped
+		 * read), and the host's hpmcounters' width: the count wraps
+		 * where the host counter behind it wraps.
+		 */
+		*info = (PMU_CSR_COUNTER_BASE + PMU_HPM_CSR_FIRST + (counter - PMU_HPM_BASE)) |
+			((unsigned long)(host->hpm_width - 1) << SBI_PMU_CTR_INFO_WIDTH_SHIFT);
+		return SBI_SUCCESS;
+	}
 	return SBI_ERR_INVALID_PARAM;
 }
+
+/* SBI v2.0: a raw event's event_data is the 48-bit value for mhpmeventX */
+#define RAW_EVENT_DATA_BITS 0xffffffffffffULL
 
 int pmu_event_counter(unsigned long event_idx, uint64_t event_data)
 {
 	unsigned long type = (event_idx & SBI_PMU_EVENT_IDX_TYPE_MASK) >> SBI_PMU_EVENT_IDX_TYPE_SHIFT;
 	unsigned long code = event_idx & SBI_PMU_EVENT_IDX_CODE_MASK;
 
-	/* event_idx is 20 bits; event_data is reserved (must be 0) for these types */
-	if (event_idx & ~EVENT_IDX_BITS || event_data)
+	/* event_idx is 20 bits */
+	if (event_idx & ~EVENT_IDX_BITS)
 		return -1;
 	switch (type) {
 	case SBI_PMU_EVENT_TYPE_HW:
+		/* event_data is reserved (must be 0) for types 0, 1 and 15 */
+		if (event_data || code == SBI_PMU_HW_NO_EVENT)
+			return -1;
 		if (code == SBI_PMU_HW_CPU_CYCLES)
 			return PMU_CTR_CYCLE;
 		if (code == SBI_PMU_HW_INSTRUCTIONS)
 			return PMU_CTR_INSTRET;
-		return -1;
+		return PMU_EVENT_HOST;
+	case SBI_PMU_EVENT_TYPE_CACHE:
+		return event_data ? -1 : PMU_EVENT_HOST;
+	case SBI_PMU_EVENT_TYPE_RAW:
+		/* the code must be 0, the value 48 bits */
+		return code || (event_data & ~RAW_EVENT_DATA_BITS) ? -1 : PMU_EVENT_HOST;
 	case SBI_PMU_EVENT_TYPE_FW:
 		/* 22-255 reserved, 256-65534 implementation events, 65535 platform: none */
-		return code < SBI_PMU_FW_MAX ? (int)(PMU_FW_BASE + code) : -1;
+		return !event_data && code < SBI_PMU_FW_MAX ? (int)(PMU_FW_BASE + code) : -1;
 	default:
-		/* cache events, raw events: Keel cannot program mhpmeventX */
+		/* type 3 (raw v2) is SBI v3.0; Keel reports v2.0 */
 		return -1;
 	}
 }
 
+/*
+ * A host-backed counter for an event only the host can count: the set's
+ * first free one (with SKIP_MATCH: the set's first, which must be one),
+ * then a host counter for it. Returns the counter or a negative SBI error.
+ */
+static long match_host(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
+		       unsigned long flags, unsigned long event_idx, uint64_t event_data,
+		       const struct pmu_host *host)
+{
+	struct pmu_hpm_counter *h;
+	struct pmu_backing b;
+	long ctr = -1;
+
+	if (flags & SBI_PMU_CFG_FLAG_SKIP_MATCH) {
+		ctr = (long)(base + (unsigned long)__builtin_ctzl(mask));
+		if (!is_hpm(host, (unsigned long)ctr))
+			return SBI_ERR_NOT_SUPPORTED;
+		h = &pmu->hpm[ctr - PMU_HPM_BASE];
+		/* already counting this event: kept as it is, value included */
+		if ((pmu->in_use >> ctr & 1) && h->event_idx == event_idx &&
+		    h->event_data == event_data)
+			return ctr;
+	} else {
+		for (unsigned int i = 0; i < 64 && ctr < 0; i++)
+			if ((mask >> i & 1) && is_hpm(host, base + i) &&
+			    !(pmu->in_use >> (base + i) & 1))
+				ctr = (long)(base + i);
+		if (ctr < 0)
+			return SBI_ERR_NOT_SUPPORTED;
+	}
+	if (host->claim(event_idx, event_data, &b) != SBI_SUCCESS)
+		return SBI_ERR_NOT_SUPPORTED; /* nothing on this hart can count it now */
+	/* SKIP_MATCH over another event: that one's host counter goes back */
+	unconfigure(pmu, (unsigned int)ctr, host);
+	h = &pmu->hpm[ctr - PMU_HPM_BASE];
+	h->backing = b;
+	h->event_idx = event_idx;
+	h->event_data = event_data;
+	/* it wraps where the guest was told (counter_get_info), or sooner if the host's does */
+	h->c = (struct pmu_hw_counter){
+		.width = (uint8_t)(b.width < host->hpm_width ? b.width : host->hpm_width),
+		.csr = (uint8_t)b.csr,
+	};
+	pmu->in_use |= 1ULL << ctr;
+	return ctr;
+}
+
 long pmu_cfg_match(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
 		   unsigned long flags, unsigned long event_idx, uint64_t event_data,
-		   pmu_raw_read_fn raw, unsigned long *counter)
+		   const struct pmu_host *host, unsigned long *counter)
 {
-	int ctr;
+	long ctr;
 	bool configured;
 
 	*counter = 0;
-	if (!set_valid(base, mask) || (flags & ~CFG_FLAGS_KNOWN))
+	if (!set_valid(host, base, mask) || (flags & ~CFG_FLAGS_KNOWN))
 		return SBI_ERR_INVALID_PARAM;
 	ctr = pmu_event_counter(event_idx, event_data);
-	if (ctr < 0)
+	if (ctr == PMU_EVENT_HOST) {
+		ctr = match_host(pmu, base, mask, flags, event_idx, event_data, host);
+		if (ctr < 0)
+			return ctr;
+		configured = true; /* fresh from the host: counting from 0 */
+	} else if (ctr < 0) {
 		return SBI_ERR_NOT_SUPPORTED;
-	if (flags & SBI_PMU_CFG_FLAG_SKIP_MATCH) {
-		/* the first counter of the set, unconditionally: it must fit */
-		if (base + (unsigned long)__builtin_ctzl(mask) != (unsigned long)ctr)
-			return SBI_ERR_NOT_SUPPORTED;
 	} else {
-		/* the one counter for this event, if the set has it and it is free */
-		if ((unsigned long)ctr < base || (unsigned long)ctr - base >= 64 ||
-		    !(mask >> (ctr - base) & 1) || (pmu->in_use >> ctr & 1))
-			return SBI_ERR_NOT_SUPPORTED;
+		if (flags & SBI_PMU_CFG_FLAG_SKIP_MATCH) {
+			/* the first counter of the set, unconditionally: it must fit */
+			if (base + (unsigned long)__builtin_ctzl(mask) != (unsigned long)ctr)
+				return SBI_ERR_NOT_SUPPORTED;
+		} else {
+			/* the one counter for this event, if the set has it and it is free */
+			if ((unsigned long)ctr < base || (unsigned long)ctr - base >= 64 ||
+			    !(mask >> (ctr - base) & 1) || (pmu->in_use >> ctr & 1))
+				return SBI_ERR_NOT_SUPPORTED;
+		}
+		configured = pmu->in_use >> ctr & 1;
+		pmu->in_use |= 1ULL << ctr;
 	}
-	configured = pmu->in_use >> ctr & 1;
-	pmu->in_use |= 1U << ctr;
 	/*
 	 * A hardware counter nobody had configured reads as the raw CSR;
 	 * configured and stopped, it holds that value until started.
 	 */
-	if (!configured && is_hw(ctr))
-		pmu->hw[ctr] = (struct pmu_hw_counter){ .value = raw(ctr) };
+	if (!configured && is_fixed_hw((unsigned long)ctr))
+		pmu->hw[ctr] = (struct pmu_hw_counter){ .value = host->read((unsigned int)ctr),
+							.width = 64,
+							.csr = (uint8_t)ctr };
 	/* The privilege filters (flags 3-7) are hints: ignored, see docs/pmu.md. */
 	if (flags & SBI_PMU_CFG_FLAG_CLEAR_VALUE)
-		set_value(pmu, ctr, 0, raw);
-	if ((flags & SBI_PMU_CFG_FLAG_AUTO_START) && !is_started(pmu, ctr))
-		start_counter(pmu, ctr, raw);
-	*counter = ctr;
+		set_value(pmu, (unsigned int)ctr, 0, host);
+	if ((flags & SBI_PMU_CFG_FLAG_AUTO_START) && !is_started(pmu, (unsigned int)ctr))
+		start_counter(pmu, (unsigned int)ctr, host);
+	*counter = (unsigned long)ctr;
 	return SBI_SUCCESS;
 }
 
@@ -227,11 +352,11 @@ static void *snapshot_value(const void *snapshot, unsigned int i)
 
 long pmu_start(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
 	       unsigned long flags, uint64_t initial_value, const void *snapshot,
-	       pmu_raw_read_fn raw)
+	       const struct pmu_host *host)
 {
 	long err = SBI_SUCCESS;
 
-	if (!set_valid(base, mask) || (flags & ~START_FLAGS_KNOWN) ||
+	if (!set_valid(host, base, mask) || (flags & ~START_FLAGS_KNOWN) ||
 	    (flags & START_FLAGS_KNOWN) == START_FLAGS_KNOWN || !set_in_use(pmu, base, mask))
 		return SBI_ERR_INVALID_PARAM;
 	if ((flags & SBI_PMU_START_FLAG_INIT_SNAPSHOT) && !snapshot)
@@ -247,20 +372,20 @@ long pmu_start(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
 			continue;
 		}
 		if (flags & SBI_PMU_START_FLAG_SET_INIT_VALUE)
-			set_value(pmu, ctr, initial_value, raw);
+			set_value(pmu, ctr, initial_value, host);
 		else if (flags & SBI_PMU_START_FLAG_INIT_SNAPSHOT)
-			set_value(pmu, ctr, get_u64(snapshot_value(snapshot, i)), raw);
-		start_counter(pmu, ctr, raw);
+			set_value(pmu, ctr, get_u64(snapshot_value(snapshot, i)), host);
+		start_counter(pmu, ctr, host);
 	}
 	return err;
 }
 
 long pmu_stop(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
-	      unsigned long flags, void *snapshot, pmu_raw_read_fn raw)
+	      unsigned long flags, void *snapshot, const struct pmu_host *host)
 {
 	long err = SBI_SUCCESS;
 
-	if (!set_valid(base, mask) || (flags & ~STOP_FLAGS_KNOWN) || !set_in_use(pmu, base, mask))
+	if (!set_valid(host, base, mask) || (flags & ~STOP_FLAGS_KNOWN) || !set_in_use(pmu, base, mask))
 		return SBI_ERR_INVALID_PARAM;
 	if ((flags & SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT) && !snapshot)
 		return SBI_ERR_NO_SHMEM;
@@ -270,13 +395,13 @@ long pmu_stop(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
 		if (!(mask >> i & 1))
 			continue;
 		if (is_started(pmu, ctr))
-			stop_counter(pmu, ctr, raw);
+			stop_counter(pmu, ctr, host);
 		else
 			err = SBI_ERR_ALREADY_STOPPED; /* still reset and snapshotted */
 		if (flags & SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT)
-			put_u64(snapshot_value(snapshot, i), pmu_counter_value(pmu, ctr, raw));
+			put_u64(snapshot_value(snapshot, i), pmu_counter_value(pmu, ctr, host));
 		if (flags & SBI_PMU_STOP_FLAG_RESET)
-			pmu->in_use &= ~(1U << ctr); /* may be matched again */
+			unconfigure(pmu, ctr, host); /* may be matched again */
 	}
 	/* no Sscofpmf, no overflow: the bitmap must read zero */
 	if (flags & SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT)
@@ -357,7 +482,7 @@ static uint32_t entry_word(const uint8_t *entry, unsigned int offset)
 	return w;
 }
 
-long pmu_event_info(void *entries, unsigned long num)
+long pmu_event_info(const struct pmu_host *host, void *entries, unsigned long num)
 {
 	uint8_t *e = __builtin_assume_aligned(entries, 8);
 
@@ -375,7 +500,18 @@ long pmu_event_info(void *entries, unsigned long num)
 		if ((idx >> SBI_PMU_EVENT_IDX_TYPE_SHIFT) == SBI_PMU_EVENT_TYPE_HW ||
 		    (idx >> SBI_PMU_EVENT_IDX_TYPE_SHIFT) == SBI_PMU_EVENT_TYPE_CACHE)
 			data = 0;
-		output = pmu_event_counter(idx, data) >= 0;
+		switch (pmu_event_counter(idx, data)) {
+		case -1:
+			output = 0;
+			break;
+		case PMU_EVENT_HOST:
+			/* what the host's counters can count (host_pmu.c found out at boot) */
+			output = host->nr_hpm && host->can_count(idx, data);
+			break;
+		default:
+			output = 1;
+			break;
+		}
 		__builtin_memcpy(__builtin_assume_aligned(entry + 4, 4), &output, sizeof(output));
 	}
 	return SBI_SUCCESS;
@@ -405,9 +541,21 @@ unsigned long pmu_uncounted_traps(const struct vcpu_pmu *pmu)
 	return causes;
 }
 
-bool pmu_emulates_read(const struct vcpu_pmu *pmu, unsigned int counter)
+int pmu_csr_counter(unsigned int csr)
 {
-	return pmu_emulates_read_inline(pmu, counter);
+	if (is_fixed_hw(csr))
+		return (int)csr;
+	if (csr >= PMU_HPM_CSR_FIRST && csr < PMU_HPM_CSR_FIRST + PMU_HPM_MAX)
+		return (int)(PMU_HPM_BASE + csr - PMU_HPM_CSR_FIRST);
+	return -1; /* time */
+}
+
+bool pmu_emulates_read(const struct vcpu_pmu *pmu, unsigned int csr)
+{
+	int counter = pmu_csr_counter(csr);
+
+	/* configured: a host-backed counter exists only while it is */
+	return counter >= 0 && (pmu->in_use >> counter & 1);
 }
 
 #define INSN_OPCODE_SYSTEM 0x73

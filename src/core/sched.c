@@ -34,7 +34,7 @@ void sched_put_if_current(struct vcpu *v)
 	if (!vcpu_loaded_here(v))
 		return;
 	fw_events_sync(v);
-	pmu_hw_switch(&v->pmu, arch_pmu_read_raw);
+	pmu_hw_switch(&v->pmu, &host_pmu);
 	arch_vcpu_save(v);
 	v->hart->current = NULL;
 }
@@ -104,7 +104,7 @@ static void load(struct hart *h, struct vcpu *v, uint64_t now)
 	}
 	h->current = v;
 	arch_vcpu_load(v, v->vm->hgatp);
-	pmu_hw_switch(&v->pmu, arch_pmu_read_raw);
+	pmu_hw_switch(&v->pmu, &host_pmu);
 	fw_events_begin(v);
 	steal_switch_in(v, now);
 }
@@ -127,6 +127,8 @@ void sched_park(struct vcpu *v)
 	if (vcpu_loaded_here(v))
 		hart_kick(v->hart);
 	sched_put_if_current(v);
+	/* stopped or restarting: its host counters go back to this hart's pool */
+	pmu_release_host(&v->pmu, &host_pmu);
 	vcpu_go_off(v);
 	v->wait_since = 0; /* not runnable: not waiting */
 	v->system_suspended = false;

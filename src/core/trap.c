@@ -24,7 +24,7 @@ typedef void (*exception_handler)(struct vcpu *v, struct trap_info *t);
 /* ---- exceptions that go through vcpu_redirect(), counted first ---- */
 
 /*
- * Seed 000: each of these is counted in the vCPU's SBI PMU firmware
+ * As in KVM's illegal-instruction and misaligned handlers: each of these is counted in the vCPU's SBI PMU firmware
  * counter for the event, then redirected. Instruction access faults have
  * no firmware event of their own (as in KVM) and are only redirected.
  */
@@ -186,18 +186,20 @@ struct vcpu_context *trap_guest_page_fault(struct vcpu_context *ctx)
  */
 static bool emulate_counter_read(struct vcpu *v, const struct trap_info *t, uint32_t insn)
 {
-	unsigned int counter, rd;
+	unsigned int csr, rd;
+	int counter;
 
-	if (pmu_decode_counter_csr(insn, &counter, &rd) != PMU_CSR_READ ||
-	    !pmu_emulates_read(&v->pmu, counter))
+	if (pmu_decode_counter_csr(insn, &csr, &rd) != PMU_CSR_READ ||
+	    !pmu_emulates_read(&v->pmu, csr))
 		return false;
 	/* from VU-mode the guest kernel's scounteren must allow it as well */
-	if (!(t->hstatus & HSTATUS_SPVP) && !(arch_guest_scounteren() >> counter & 1))
+	if (!(t->hstatus & HSTATUS_SPVP) && !(arch_guest_scounteren() >> csr & 1))
 		return false;
+	counter = pmu_csr_counter(csr);
 	if (rd)
-		v->ctx.x[rd] = pmu_counter_value(&v->pmu, counter, arch_pmu_read_raw);
+		v->ctx.x[rd] = pmu_counter_value(&v->pmu, (unsigned int)counter, &host_pmu);
 	vcpu_skip_insn(v, 4);
-	trace_exit(v, t, "csr 0x%x read: PMU counter %u emulated", PMU_CSR_COUNTER_BASE + counter,
+	trace_exit(v, t, "csr 0x%x read: PMU counter %d emulated", PMU_CSR_COUNTER_BASE + csr,
 		   counter);
 	return true;
 }

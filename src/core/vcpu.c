@@ -1,6 +1,6 @@
 /*
- * vCPU life: reset, redirecting traps into the guest (seed 000's
- * vcpu_redirect), injected exceptions, timer and interrupt lines, and
+ * vCPU life: reset, redirecting traps into the guest (the redirect of
+ * KVM's kvm_riscv_vcpu_trap_redirect), injected exceptions, timer and interrupt lines, and
  * idling in wfi.
  */
 #include <stddef.h>
@@ -61,6 +61,12 @@ static void vcpu_entry_state(struct vcpu *v, unsigned long pc, unsigned long a0,
 	v->timer_nudge = UINT64_MAX;
 	v->fault_loop = 0;
 	v->resume_fresh = false;
+	/*
+	 * SBI FWFT: a hart reset drops local features' values and locks (so
+	 * henvcfg.ADUE is clear above). A non-retentive suspend keeps them:
+	 * vcpu_resume_state() does not come here.
+	 */
+	memset(&v->fwft, 0, sizeof(v->fwft));
 	vcpu_fast_paths_update(v);
 	vcpu_delegation_update(v);
 }
@@ -70,18 +76,30 @@ void vcpu_delegation_update(struct vcpu *v)
 	/*
 	 * Counted events come to Keel, which counts them (handle_*() in
 	 * trap.c); so does everything while tracing, since a traced exit is
-	 * printed. The rest goes to the guest's handler through the
+	 * printed, but the misaligned causes the guest asked for with SBI
+	 * FWFT (vcpu_delegation_of). The rest goes to the guest's handler through the
 	 * firmware's redirect alone: no exit, and no fault-loop watch
 	 * (docs/trap-path.md, "Delegated while nobody counts").
 	 */
-	v->csrs.delegated = v->trace ? 0 : pmu_uncounted_traps(&v->pmu);
+	v->csrs.delegated = vcpu_delegation_of(v);
 	if (vcpu_loaded_here(v))
 		arch_set_guest_delegation(v->csrs.delegated);
 }
 
+void vcpu_henvcfg_update(struct vcpu *v)
+{
+	if (vcpu_loaded_here(v))
+		arch_set_henvcfg(v->csrs.henvcfg);
+}
+
 void vcpu_reset(struct vcpu *v, unsigned long entry, unsigned long dtb_gpa)
 {
-	/* the PMU first: the entry state's hcounteren follows it */
+	/*
+	 * The PMU first: the entry state's hcounteren follows it. Host
+	 * counters it still holds go back (on its own hart: vm_create's
+	 * vCPUs hold none, sched.c resets a vCPU on its hart).
+	 */
+	pmu_release_host(&v->pmu, &host_pmu);
 	memset(&v->pmu, 0, sizeof(v->pmu));
 	vcpu_entry_state(v, entry, v->id, dtb_gpa);
 	memset(v->exit_count, 0, sizeof(v->exit_count));

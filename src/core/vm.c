@@ -115,6 +115,7 @@ static int vm_load(struct vm *vm)
 		.nr_vcpus = vm->nr_vcpus,
 		.host_isa = platform.isa,
 		.guest_has_sstc = vm->guest_sstc,
+		.guest_has_svadu = vm->guest_svadu,
 		.mmu_type = platform.mmu_type,
 		.timebase_freq = platform.timebase_freq,
 		.bootargs = cfg->bootargs,
@@ -169,6 +170,8 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	 * multiplexes the host timer and injects VSTIP.
 	 */
 	vm->guest_sstc = host.sstc && !cfg->no_sstc;
+	/* SBI FWFT PTE_AD_HW_UPDATING: each vCPU switches its own henvcfg.ADUE */
+	vm->guest_svadu = host.svadu;
 	vm->ram_base = VM_RAM_BASE;
 	vm->ram_size = cfg->mem_size;
 	vm->nr_vcpus = cfg->nr_vcpus;

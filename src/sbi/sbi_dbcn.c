@@ -9,7 +9,7 @@
  * DBCN; Linux's earlycon and hvc_riscv_sbi loop on the count, and so do
  * Keel's guests). Without that bound one 12 MiB write held its hart for
  * 3.5 s to 30 s on QEMU, and every vCPU sharing the hart, every fence and
- * reset waiting for it, and `vm stop` waited as long (issue 12).
+ * reset waiting for it, and `vm stop` waited as long.
  *
  * Why 32: the physical console is a UART whose driver waits for each byte
  * to go (src/core/hw_uart.c). At 115200 baud, 8N1, a byte takes 86.8 us,

@@ -71,7 +71,7 @@ static void event_get_info(struct vcpu *v, const struct sbi_call *call, struct s
 		res->error = SBI_ERR_INVALID_ADDRESS;
 		return;
 	}
-	res->error = pmu_event_info(entries, call->arg[2]);
+	res->error = pmu_event_info(&host_pmu, entries, call->arg[2]);
 }
 
 static void pmu_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
@@ -85,22 +85,22 @@ static void pmu_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_r
 	fw_events_sync(v);
 	switch (call->fid) {
 	case SBI_EXT_PMU_NUM_COUNTERS:
-		res->value = PMU_NUM_COUNTERS;
+		res->value = pmu_num_counters(&host_pmu);
 		break;
 	case SBI_EXT_PMU_COUNTER_GET_INFO:
-		res->error = pmu_counter_info(a[0], &res->value);
+		res->error = pmu_counter_info(&host_pmu, a[0], &res->value);
 		break;
 	case SBI_EXT_PMU_COUNTER_CFG_MATCH:
-		res->error = pmu_cfg_match(pmu, a[0], a[1], a[2], a[3], a[4], arch_pmu_read_raw,
+		res->error = pmu_cfg_match(pmu, a[0], a[1], a[2], a[3], a[4], &host_pmu,
 					   &res->value);
 		sync_counteren(v);
 		break;
 	case SBI_EXT_PMU_COUNTER_START:
 		res->error = pmu_start(pmu, a[0], a[1], a[2], a[3], snapshot_area(v),
-				       arch_pmu_read_raw);
+				       &host_pmu);
 		break;
 	case SBI_EXT_PMU_COUNTER_STOP:
-		res->error = pmu_stop(pmu, a[0], a[1], a[2], snapshot_area(v), arch_pmu_read_raw);
+		res->error = pmu_stop(pmu, a[0], a[1], a[2], snapshot_area(v), &host_pmu);
 		sync_counteren(v);
 		break;
 	case SBI_EXT_PMU_COUNTER_FW_READ:

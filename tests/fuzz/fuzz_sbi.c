@@ -7,7 +7,8 @@
  * VM's state.
  *
  * The input: one byte for the number of vCPUs (1..8, bits 2:0), TRACE=1
- * (bit 3) and the VM's profiler-control (bit 4), then operations
+ * (bit 3), the VM's profiler-control (bit 4) and Svadu for its guests (bit
+ * 5: FWFT PTE_AD_HW_UPDATING offered), then operations
  * until it runs out, each an opcode byte and its operands:
  *
  *   ecall      caller, eid, fid, a0..a5 (each a kind byte, sometimes a
@@ -32,7 +33,13 @@
  *     truth, the PMU's configured counters and snapshot area are valid;
  *   - Keel's test hooks (KEEL fids 0 and 5) are refused: test_hooks is
  *     off; its profiler calls are refused and reach nothing unless the
- *     VM has profiler-control.
+ *     VM has profiler-control;
+ *   - FWFT: a failed call changes no vCPU's features (and returns value
+ *     0); a set sets exactly the low 32 bits' feature, with the lock its
+ *     flags say; get answers the value; every value is 0 or 1, PTE A/D
+ *     updating only on a VM with Svadu and mirrored in henvcfg.ADUE; each
+ *     vCPU's delegation is what vcpu_delegation_of() says of its trace,
+ *     PMU counters and MISALIGNED_EXC_DELEG, after every call.
  */
 #include <string.h>
 
@@ -58,7 +65,8 @@ static const unsigned long eids[] = {
 	SBI_EXT_0_1_CLEAR_IPI, SBI_EXT_0_1_SEND_IPI, SBI_EXT_0_1_REMOTE_FENCE_I,
 	SBI_EXT_0_1_REMOTE_SFENCE_VMA, SBI_EXT_0_1_REMOTE_SFENCE_VMA_ASID, SBI_EXT_0_1_SHUTDOWN,
 	SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM, SBI_EXT_SRST,
-	SBI_EXT_PMU, SBI_EXT_DBCN, SBI_EXT_KEEL, SBI_EXT_SUSP, SBI_EXT_STA, SBI_EXT_CPPC,
+	SBI_EXT_PMU, SBI_EXT_DBCN, SBI_EXT_KEEL, SBI_EXT_SUSP, SBI_EXT_STA, SBI_EXT_FWFT,
+	SBI_EXT_CPPC,
 	SBI_EXT_FIRMWARE_START, SBI_EXT_FIRMWARE_END, 0x9, 0x11,
 };
 #define NR_EIDS (sizeof(eids) / sizeof(eids[0]))
@@ -66,11 +74,11 @@ static const unsigned long eids[] = {
 static const struct sbi_extension *const extensions[] = {
 	&sbi_ext_base, &sbi_ext_legacy, &sbi_ext_time, &sbi_ext_ipi, &sbi_ext_rfence,
 	&sbi_ext_hsm,  &sbi_ext_srst,   &sbi_ext_dbcn, &sbi_ext_pmu, &sbi_ext_keel,
-	&sbi_ext_susp, &sbi_ext_sta,
+	&sbi_ext_susp, &sbi_ext_sta, &sbi_ext_fwft,
 };
 
 /* A freshly booted VM: vCPU 0 running, the others STOPPED, RAM zero. */
-static void boot(unsigned int nr, bool trace, bool profiler_control)
+static void boot(unsigned int nr, bool trace, bool profiler_control, bool svadu)
 {
 	memset(&vm, 0, sizeof(vm));
 	memset(ram, 0, RAM_SIZE);
@@ -82,6 +90,7 @@ static void boot(unsigned int nr, bool trace, bool profiler_control)
 	vm.state = VM_RUNNING;
 	vm.profiler_control = profiler_control; /* test_hooks stays off */
 	vm.cfg = &cfg; /* SUSP names the VM when it suspends */
+	vm.guest_svadu = svadu;
 	for (unsigned int i = 0; i < nr; i++) {
 		struct vcpu *v = &vm.vcpus[i];
 
@@ -94,6 +103,7 @@ static void boot(unsigned int nr, bool trace, bool profiler_control)
 		for (unsigned int r = 1; r < 32; r++)
 			v->ctx.x[r] = REG_PATTERN | r;
 		v->ctx.sepc = PC;
+		v->csrs.delegated = vcpu_delegation_of(v); /* as vcpu_entry_state() */
 	}
 }
 
@@ -126,7 +136,7 @@ static unsigned long arg(struct fuzz_input *in)
 
 static bool is_sbi_error(long e)
 {
-	return e <= SBI_SUCCESS && e >= SBI_ERR_NO_SHMEM;
+	return e <= SBI_SUCCESS && e >= SBI_ERR_DENIED_LOCKED;
 }
 
 /* Guest RAM [start, start + len) from the host's point of view, or false. */
@@ -172,7 +182,7 @@ static void check_ram(uint64_t start, uint64_t len)
 
 static void check_state(void)
 {
-	unsigned int not_stopped = 0;
+	unsigned int not_stopped = 0, hpm_held = 0;
 
 	for (unsigned int i = 0; i < vm.nr_vcpus; i++) {
 		const struct vcpu *v = &vm.vcpus[i];
@@ -199,17 +209,74 @@ static void check_state(void)
 		/* a start or a non-retentive resume goes to RAM */
 		if (v->hsm_state == SBI_HSM_STATE_START_PENDING || v->resume_fresh)
 			FUZZ_CHECK(vm_gpa_to_hva(&vm, v->resume_addr, 4));
-		/* configured counters: 0, 2 and the firmware ones; never time */
-		FUZZ_CHECK(!(v->pmu.in_use & ~((1UL << PMU_NUM_COUNTERS) - 1)));
+		/* configured counters: 0, 2, the firmware and host-backed ones; never time */
+		FUZZ_CHECK(!(v->pmu.in_use & ~((1UL << pmu_num_counters(&host_pmu)) - 1)));
+		hpm_held += __builtin_popcountll(v->pmu.in_use >> PMU_HPM_BASE);
 		FUZZ_CHECK(!(v->pmu.in_use & (1UL << PMU_CTR_TIME)));
 		if (v->pmu.snapshot_set) {
 			FUZZ_CHECK(!(v->pmu.snapshot_gpa & (SBI_PMU_SNAPSHOT_SIZE - 1)));
 			FUZZ_CHECK(vm_gpa_to_hva(&vm, v->pmu.snapshot_gpa, SBI_PMU_SNAPSHOT_SIZE));
 		}
+		/* FWFT: 0 or 1; PTE A/D updating only with Svadu, and in henvcfg */
+		for (unsigned int f = 0; f < FWFT_SLOTS; f++)
+			FUZZ_CHECK(v->fwft.f[f].value <= 1);
+		if (!vm.guest_svadu)
+			FUZZ_CHECK(!v->fwft.f[FWFT_SLOT_PTE_AD_HW_UPDATING].value &&
+				   !v->fwft.f[FWFT_SLOT_PTE_AD_HW_UPDATING].locked);
+		FUZZ_CHECK(!!(v->csrs.henvcfg & ENVCFG_ADUE) ==
+			   v->fwft.f[FWFT_SLOT_PTE_AD_HW_UPDATING].value);
+		/* the delegation follows trace, counters and FWFT at once */
+		FUZZ_CHECK(v->csrs.delegated == vcpu_delegation_of(v));
 	}
+	/*
+	 * every host counter claimed is held by exactly one host-backed
+	 * counter until it is given back, and none is given back twice
+	 */
+	FUZZ_CHECK(fake_pmu.releases < 1000);
+	FUZZ_CHECK(fake_pmu.claims - fake_pmu.releases == hpm_held);
 	/* the last vCPU to stop takes its VM down with it */
 	if (vm.state == VM_RUNNING)
 		FUZZ_CHECK(not_stopped > 0);
+}
+
+/*
+ * An FWFT call that returned: what it did to the caller's features, and
+ * that it did nothing to any other vCPU's, nor anything when it failed.
+ */
+static void check_fwft(const struct vcpu *v, unsigned long fid, const unsigned long a[6],
+		       long err, const struct vcpu_fwft *before)
+{
+	uint32_t feature = (uint32_t)a[0];
+	unsigned int slot = feature == SBI_FWFT_MISALIGNED_EXC_DELEG ? FWFT_SLOT_MISALIGNED_EXC_DELEG
+		: feature == SBI_FWFT_PTE_AD_HW_UPDATING ? FWFT_SLOT_PTE_AD_HW_UPDATING
+							 : FWFT_SLOTS;
+
+	for (unsigned int i = 0; i < vm.nr_vcpus; i++)
+		if (&vm.vcpus[i] != v || err || fid != SBI_EXT_FWFT_SET)
+			FUZZ_CHECK(!memcmp(&before[i], &vm.vcpus[i].fwft, sizeof(before[i])));
+	if (err) {
+		FUZZ_CHECK(v->ctx.x[11] == 0);
+		return;
+	}
+	/* success: one of the features Keel offers, on this VM */
+	FUZZ_CHECK(slot < FWFT_SLOTS);
+	FUZZ_CHECK(slot != FWFT_SLOT_PTE_AD_HW_UPDATING || vm.guest_svadu);
+	if (slot >= FWFT_SLOTS)
+		return;
+	if (fid == SBI_EXT_FWFT_SET) {
+		for (unsigned int s = 0; s < FWFT_SLOTS; s++)
+			if (s != slot)
+				FUZZ_CHECK(!memcmp(&before[v->id].f[s], &v->fwft.f[s],
+						   sizeof(v->fwft.f[s])));
+		FUZZ_CHECK(!before[v->id].f[slot].locked);
+		FUZZ_CHECK(v->fwft.f[slot].value == a[1]);
+		FUZZ_CHECK(v->fwft.f[slot].locked == (a[2] == SBI_FWFT_SET_FLAG_LOCK));
+		FUZZ_CHECK(a[2] <= SBI_FWFT_SET_FLAG_LOCK);
+		FUZZ_CHECK(v->ctx.x[11] == 0);
+	} else {
+		FUZZ_CHECK(fid == SBI_EXT_FWFT_GET);
+		FUZZ_CHECK(v->ctx.x[11] == v->fwft.f[slot].value);
+	}
 }
 
 /* The running vCPU the caller byte names, or the next one; NULL if none. */
@@ -235,11 +302,14 @@ static void ecall(struct fuzz_input *in)
 	unsigned int prof_starts = fake.prof_starts, prof_marks = fake.prof_marks,
 		     prof_dumps = fake.prof_dumps;
 	struct vcpu_context *next;
+	struct vcpu_fwft fwft_before[KEEL_MAX_VCPUS];
 
 	for (int i = 0; i < 6; i++)
 		a[i] = arg(in);
 	if (!v)
 		return;
+	for (unsigned int i = 0; i < vm.nr_vcpus; i++)
+		fwft_before[i] = vm.vcpus[i].fwft;
 	for (unsigned int i = 0; i < vm.nr_vcpus; i++)
 		others[i] = vm.vcpus[i].ctx;
 	write_window(v, eid, fid, a, &win_start, &win_len);
@@ -285,6 +355,8 @@ static void ecall(struct fuzz_input *in)
 				   (unsigned long)vm.vcpus[a[0]].hsm_state);
 		if (eid == SBI_EXT_PMU && err)
 			FUZZ_CHECK(v->ctx.x[11] == 0); /* an error returns no value */
+		if (eid == SBI_EXT_FWFT)
+			check_fwft(v, fid, a, err, fwft_before);
 		/* bounded work per exit: one chunk of the console at most */
 		if (eid == SBI_EXT_DBCN && (fid == SBI_EXT_DBCN_CONSOLE_WRITE ||
 					    fid == SBI_EXT_DBCN_CONSOLE_READ) && !err)
@@ -311,7 +383,7 @@ static void ecall(struct fuzz_input *in)
 
 		/* vm_reboot: the VM boots again from its image */
 		fake.reboots = 0;
-		boot(nr, trace, vm.profiler_control);
+		boot(nr, trace, vm.profiler_control, vm.guest_svadu);
 	}
 }
 
@@ -352,12 +424,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ram = malloc(RAM_SIZE);
 	fake_reset();
 	fake_pmu_reset();
+	/* a host with 4 hpmcounters, 3 of them free, 48 bits, counting codes below 0x20 */
+	host_pmu.nr_hpm = 4;
+	host_pmu.hpm_width = 48;
+	fake_pmu.hpm_free = 3;
+	fake_pmu.hpm_events = 0x20;
+	fake_pmu.hpm_width = 48;
 	fake.console_in = typed;
 	fake_guest_vm = &vm;
 	host = (struct host_features){ .mvendorid = 0x5b7, .marchid = 0x8000000000000007UL,
 				       .mimpid = 0x20181004 };
 	first = fuzz_u8(&in);
-	boot(1 + first % KEEL_MAX_VCPUS, first & 8, first & 16);
+	boot(1 + first % KEEL_MAX_VCPUS, first & 8, first & 16, first & 32);
 	while (fuzz_more(&in) && vm.state != VM_STOPPED) {
 		uint8_t op = fuzz_u8(&in);
 
@@ -369,7 +447,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (op & 8)
 				wake_all();
 			else
-				fake_pmu.raw[(op >> 4) % 3] += fuzz_u32(&in);
+				fake_pmu.raw[(op >> 4) % 7] += fuzz_u32(&in); /* up to hpmcounter6 */
 			break;
 		case 7: {
 			unsigned long off = fuzz_bytes(&in, 2) % (RAM_SIZE - 7);

@@ -59,7 +59,7 @@ def mmio_seeds():
 # ---- fuzz_sbi: nr of vCPUs, then operations (see fuzz_sbi.c) --------------
 EIDS = ["set_timer", "putchar", "getchar", "clear_ipi", "send_ipi", "fence_i",
         "sfence_vma", "sfence_vma_asid", "shutdown", "BASE", "TIME", "IPI", "RFENCE",
-        "HSM", "SRST", "PMU", "DBCN", "KEEL"]
+        "HSM", "SRST", "PMU", "DBCN", "KEEL", "SUSP", "STA", "FWFT"]
 # argument kinds (fuzz_sbi.c's arg()): a kind byte, sometimes a value after it
 Z = b"\x00"
 M1 = b"\x20"  # -1
@@ -143,6 +143,19 @@ def sbi_seeds():
     write("fuzz_sbi", "keel-profiler", bytes([16]) + call(0, "KEEL", 1, Z, small(1))
           + call(0, "KEEL", 3, small(5)) + call(0, "KEEL", 2) + call(0, "KEEL", 2)
           + call(0, "KEEL", 1, u64(5), Z) + call(0, "KEEL", 4) + call(0, "KEEL", 5, small(1)))
+    # first byte bit 5: Svadu for the guests, so PTE_AD_HW_UPDATING is offered
+    fwft = [call(0, "FWFT", 1, Z), call(0, "FWFT", 0, Z, small(1), Z),
+            call(0, "FWFT", 0, small(4), small(1), small(1)), call(0, "FWFT", 0, small(4), Z, Z),
+            call(0, "FWFT", 1, small(4)), call(0, "FWFT", 0, Z, small(2), small(2)),
+            call(0, "FWFT", 0, u64(0xffffffff00000000), Z, small(1)),
+            call(0, "FWFT", 0, Z, small(1), Z), call(0, "FWFT", 1, u64(0x100000000)),
+            call(0, "FWFT", 1, small(5)), call(0, "FWFT", 1, b"\xa0" + struct.pack("<I", 0x40000000)),
+            call(0, "FWFT", 1, b"\xf3"), call(0, "FWFT", 2, Z),
+            call(0, "PMU", 2, small(3), mask(0xff), b"\x14", fw_event(0)),
+            call(0, "FWFT", 0, Z, small(1), Z), call(0, "PMU", 4, small(3), small(1), small(1)),
+            call(1, "FWFT", 0, small(4), small(1), Z)]
+    write("fuzz_sbi", "fwft-svadu", bytes([32 | 1]) + b"".join(fwft))
+    w("fwft", 2, *fwft)
     w("keel", 1, call(0, "KEEL", 0), call(0, "KEEL", 1, Z, small(1)), call(0, "KEEL", 3, small(5)),
       call(0, "KEEL", 2), call(0, "KEEL", 2), call(0, "KEEL", 4), call(0, "KEEL", 5, small(2)),
       call(0, "KEEL", 9))

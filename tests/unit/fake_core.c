@@ -140,9 +140,10 @@ static void kick_all_vcpus(struct vm *vm)
 
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg)
 {
-	(void)msg;
 	fake.stops++;
+	fake.stopped_vm = vm;
 	fake.stop_reason = why;
+	snprintf(fake.stop_msg, sizeof(fake.stop_msg), "%s", msg);
 	vm->state = VM_STOPPED;
 	kick_all_vcpus(vm);
 }
@@ -150,6 +151,7 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg)
 int vm_reboot(struct vm *vm)
 {
 	fake.reboots++;
+	fake.rebooted_vm = vm;
 	kick_all_vcpus(vm);
 	return 0;
 }
@@ -218,7 +220,15 @@ void fw_events_sync(struct vcpu *v)
 void vcpu_delegation_update(struct vcpu *v)
 {
 	fake.delegation_updates++;
-	fake.delegated = pmu_uncounted_traps(&v->pmu);
+	v->csrs.delegated = vcpu_delegation_of(v);
+	fake.delegated = v->csrs.delegated;
+}
+
+/* The real one (vcpu.c) writes henvcfg when v is loaded */
+void vcpu_henvcfg_update(struct vcpu *v)
+{
+	fake.henvcfg_updates++;
+	fake.henvcfg = v->csrs.henvcfg;
 }
 
 /* console.c's kprintf: SUSP says when a VM suspends; the last line is kept */

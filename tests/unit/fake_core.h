@@ -57,11 +57,14 @@ struct fake_core {
 	unsigned int clear_irq_calls;
 	unsigned int cleared_irq;
 	/* vm_stop: state STOPPED, and every vCPU's hart gets work (as the
-	 * real one kicks them all) */
+	 * real one kicks them all); the VM, reason and message it was given */
 	unsigned int stops;
+	struct vm *stopped_vm;
 	enum vm_stop_reason stop_reason;
+	char stop_msg[96];
 	/* vm_reboot: every vCPU's hart gets work, the VM stays RUNNING */
 	unsigned int reboots;
+	struct vm *rebooted_vm;
 	/* trace_exit_print */
 	unsigned int traces;
 	char trace_line[256];
@@ -69,9 +72,12 @@ struct fake_core {
 	unsigned int prof_starts, prof_marks, prof_dumps;
 	unsigned long prof_hz, prof_mark_value;
 	bool prof_callchain, prof_on;
-	/* vcpu_delegation_update: calls, and pmu_uncounted_traps() then */
+	/* vcpu_delegation_update: calls, and vcpu_delegation_of() then */
 	unsigned int delegation_updates;
 	unsigned long delegated;
+	/* vcpu_henvcfg_update: calls, and the vCPU's henvcfg then */
+	unsigned int henvcfg_updates;
+	unsigned long henvcfg;
 };
 
 extern struct fake_core fake;

@@ -235,6 +235,18 @@ TEST(dt_sstc_reaches_the_guest_only_when_virtualised)
 		      "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"));
 }
 
+TEST(dt_svadu_reaches_the_guest_only_when_offered)
+{
+	struct guest_fdt_params p = params();
+
+	p.host_isa = "rv64imafdch_zicsr_sstc_svadu";
+	CHECK_EQ(build(&p), 0);
+	CHECK(prop_is(node("/cpus/cpu@0"), "riscv,isa", "rv64imafdc_zicsr"));
+	p.guest_has_svadu = true;
+	CHECK_EQ(build(&p), 0);
+	CHECK(prop_is(node("/cpus/cpu@0"), "riscv,isa", "rv64imafdc_zicsr_svade_svadu"));
+}
+
 TEST(dt_chosen_bootargs_stdout_and_initrd)
 {
 	struct guest_fdt_params p = params();
@@ -450,7 +462,7 @@ static char isa[256];
 static const char *guest_isa(const char *host, bool sstc)
 {
 	memset(isa, 'X', sizeof(isa));
-	guest_isa_string(host, sstc, isa, sizeof(isa));
+	guest_isa_string(host, sstc, false, isa, sizeof(isa));
 	return isa;
 }
 
@@ -518,6 +530,47 @@ TEST(isa_hypervisor_level_multi_letter_extensions_are_removed)
 	CHECK_ISA("rv64imac_hfoo_zba", false, "rv64imac_zba");
 }
 
+static const char *guest_isa_svadu(const char *host)
+{
+	memset(isa, 'X', sizeof(isa));
+	guest_isa_string(host, false, true, isa, sizeof(isa));
+	return isa;
+}
+
+#define CHECK_ISA_SVADU(host, want)                                     \
+	do {                                                            \
+		const char *got_ = guest_isa_svadu(host);               \
+		if (strcmp(got_, (want))) {                             \
+			CHECK(!strcmp(got_, (want)));                   \
+			printf("\tguest_isa_string(\"%s\", svadu) = \"%s\"\n\twanted \"%s\"\n", \
+			       (host), got_, (want));                   \
+		}                                                       \
+	} while (0)
+
+TEST(isa_svadu_dropped_unless_the_guest_gets_it)
+{
+	CHECK_ISA("rv64imac_zicsr_svadu_svinval", false, "rv64imac_zicsr_svinval");
+	CHECK_ISA("rv64imac_svadu", true, "rv64imac");
+	/* Svade is what a guest without ADUE has: it stays */
+	CHECK_ISA("rv64imac_svade_svadu", false, "rv64imac_svade");
+	CHECK_ISA("rv64imac_svade", false, "rv64imac_svade");
+}
+
+TEST(isa_svadu_comes_with_svade_when_the_guest_gets_it)
+{
+	/* the pair: updating off at boot, on through SBI FWFT (the DT binding) */
+	CHECK_ISA_SVADU("rv64imac_zicsr_svadu_svinval", "rv64imac_zicsr_svade_svadu_svinval");
+	CHECK_ISA_SVADU("rv64imac_svade_svadu", "rv64imac_svade_svadu");
+	CHECK_ISA_SVADU("rv64imac_svade_zba_svadu", "rv64imac_svade_zba_svadu");
+	/* the hart has it but its DT does not say: at the end */
+	CHECK_ISA_SVADU("rv64imac_zicsr", "rv64imac_zicsr_svade_svadu");
+	CHECK_ISA_SVADU("rv64imac_svade_zicsr", "rv64imac_svade_zicsr_svadu");
+	CHECK_ISA_SVADU("rv64imac", "rv64imac_svade_svadu");
+	CHECK_ISA_SVADU("", "");
+	/* names that only start like them are other extensions */
+	CHECK_ISA_SVADU("rv64imac_svadux", "rv64imac_svadux_svade_svadu");
+}
+
 TEST(isa_empty_and_base_only)
 {
 	CHECK_ISA("", false, "");
@@ -529,7 +582,7 @@ TEST(isa_outlen_0_writes_nothing)
 {
 	char out[4] = { 'a', 'b', 'c', 'd' };
 
-	guest_isa_string(QEMU_ISA, false, out, 0);
+	guest_isa_string(QEMU_ISA, false, false, out, 0);
 	CHECK(!memcmp(out, "abcd", 4));
 }
 
@@ -562,19 +615,19 @@ static bool safe_cut(const char *got, const char *full)
 	return true;
 }
 
-static void check_every_outlen(const char *host, bool sstc)
+static void check_every_outlen_svadu(const char *host, bool sstc, bool svadu)
 {
 	char full[256];
 	size_t len;
 	unsigned int bad = 0;
 
-	guest_isa_string(host, sstc, full, sizeof(full));
+	guest_isa_string(host, sstc, svadu, full, sizeof(full));
 	len = strlen(full);
 	for (size_t n = 1; n <= len + 1; n++) {
 		char *out = malloc(n); /* exactly n bytes: ASan catches overruns */
 
 		memset(out, 'X', n);
-		guest_isa_string(host, sstc, out, n);
+		guest_isa_string(host, sstc, svadu, out, n);
 		if (!memchr(out, 0, n) || !safe_cut(out, full) ||
 		    (n == len + 1 && strcmp(out, full))) {
 			if (bad++ < 3)
@@ -586,8 +639,16 @@ static void check_every_outlen(const char *host, bool sstc)
 	CHECK_EQ(bad, 0);
 }
 
+static void check_every_outlen(const char *host, bool sstc)
+{
+	check_every_outlen_svadu(host, sstc, false);
+}
+
 TEST(isa_every_output_size_is_safe)
 {
+	check_every_outlen_svadu(QEMU_ISA "_svadu_svinval", true, true);
+	check_every_outlen_svadu("rv64imac_svade_zicsr_svadu", false, true);
+	check_every_outlen_svadu("rv64imac_zicsr_zba", false, true);
 	check_every_outlen(QEMU_ISA, false);
 	check_every_outlen(QEMU_ISA, true);
 	check_every_outlen("rv64imafdch_zicsr_sstc_zifencei_h_x_zicbom_zicboz", false);
@@ -598,13 +659,13 @@ TEST(isa_cut_never_leaves_half_an_extension_name)
 {
 	char full[128], out[21];
 
-	guest_isa_string(QEMU_ISA, false, full, sizeof(full));
+	guest_isa_string(QEMU_ISA, false, false, full, sizeof(full));
 	/* "rv64imafdc_zicsr" is 16 characters: "_zifencei" does not fit in 21 */
-	guest_isa_string(QEMU_ISA, false, out, sizeof(out));
+	guest_isa_string(QEMU_ISA, false, false, out, sizeof(out));
 	CHECK(!strncmp(out, "rv64imafdc_zicsr", 16));
 	CHECK(!strstr(out, "_zif"));
 	CHECK(safe_cut(out, full));
 	/* single letters are cut where the buffer ends */
-	guest_isa_string(QEMU_ISA, false, out, 6);
+	guest_isa_string(QEMU_ISA, false, false, out, 6);
 	CHECK(!strcmp(out, "rv64i"));
 }

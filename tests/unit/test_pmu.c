@@ -23,11 +23,14 @@
 static uint64_t raw_now[3];
 static unsigned int raw_calls;
 
-static uint64_t raw(unsigned int counter)
+static uint64_t raw(unsigned int csr)
 {
 	raw_calls++;
-	return counter < 3 ? raw_now[counter] : 0;
+	return csr < 3 ? raw_now[csr] : 0;
 }
+
+/* The machine of the direct tests: cycle and instret, no host counters */
+static const struct pmu_host hw_host = { .read = raw };
 
 static struct vcpu_pmu pmu;
 static uint8_t snap[SBI_PMU_SNAPSHOT_SIZE] __attribute__((aligned(4096)));
@@ -66,7 +69,7 @@ static unsigned long match_fw(unsigned int e, unsigned long flags)
 {
 	unsigned long ctr = ~0UL;
 
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, flags, FW(e), 0, raw, &ctr), SBI_SUCCESS);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, flags, FW(e), 0, &hw_host, &ctr), SBI_SUCCESS);
 	return ctr;
 }
 
@@ -92,12 +95,12 @@ TEST(counter_info_encodes_csr_width_and_type)
 {
 	unsigned long info = 0xdead;
 
-	CHECK_EQ(pmu_counter_info(0, &info), SBI_SUCCESS);
+	CHECK_EQ(pmu_counter_info(&hw_host, 0, &info), SBI_SUCCESS);
 	CHECK_EQ(info, 0xc00UL | 63UL << 12);	/* cycle, 64 bits wide */
-	CHECK_EQ(pmu_counter_info(2, &info), SBI_SUCCESS);
+	CHECK_EQ(pmu_counter_info(&hw_host, 2, &info), SBI_SUCCESS);
 	CHECK_EQ(info, 0xc02UL | 63UL << 12);	/* instret */
 	for (unsigned long c = PMU_FW_BASE; c < PMU_NUM_COUNTERS; c++) {
-		CHECK_EQ(pmu_counter_info(c, &info), SBI_SUCCESS);
+		CHECK_EQ(pmu_counter_info(&hw_host, c, &info), SBI_SUCCESS);
 		/* type bit 63; width 63 so Linux 6.1 does not mask counts to 1 bit */
 		CHECK_EQ(info, 1UL << 63 | 63UL << 12);
 	}
@@ -110,7 +113,7 @@ TEST(counter_info_of_time_and_missing_counters_is_invalid)
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		info = 0xdead;
-		CHECK_EQ(pmu_counter_info(bad[i], &info), SBI_ERR_INVALID_PARAM);
+		CHECK_EQ(pmu_counter_info(&hw_host, bad[i], &info), SBI_ERR_INVALID_PARAM);
 		CHECK_EQ(info, 0);
 	}
 }
@@ -118,14 +121,13 @@ TEST(counter_info_of_time_and_missing_counters_is_invalid)
 TEST(events_keel_cannot_count)
 {
 	static const unsigned long events[] = {
-		HW(SBI_PMU_HW_NO_EVENT), HW(3), HW(4), HW(7), HW(SBI_PMU_HW_REF_CPU_CYCLES), HW(11),
-		HW(0xffff),
-		SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_CACHE, 0),	/* L1D read access */
-		SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_RAW, 0),
-		SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_RAW_V2, 0),
+		HW(SBI_PMU_HW_NO_EVENT),
+		SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_RAW, 1),	/* a raw event's code must be 0 */
+		SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_RAW_V2, 0),	/* SBI v3.0 */
 		SBI_PMU_EVENT_IDX(4, 1), SBI_PMU_EVENT_IDX(14, 4),
 		FW(SBI_PMU_FW_MAX), FW(255), FW(256), FW(65534), FW(65535),
 		FW(4) | 1UL << 20,	/* event_idx is 20 bits */
+		HW(3) | 1UL << 20,
 		1UL << 63 | 4,		/* Linux's perf config, not an event_idx */
 	};
 
@@ -133,7 +135,31 @@ TEST(events_keel_cannot_count)
 		CHECK_EQ(pmu_event_counter(events[i], 0), -1);
 	/* event_data is reserved for these events: nonzero is not something Keel knows */
 	CHECK_EQ(pmu_event_counter(FW(4), 1), -1);
+	CHECK_EQ(pmu_event_counter(HW(3), 1), -1);
+	CHECK_EQ(pmu_event_counter(SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_CACHE, 0x19), 1), -1);
+	/* a raw event's value is 48 bits (SBI v2.0) */
+	CHECK_EQ(pmu_event_counter(SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_RAW, 0), 1ULL << 48), -1);
 	CHECK_EQ(pmu_event_counter(HW(SBI_PMU_HW_CPU_CYCLES), 1UL << 40), -1);
+}
+
+TEST(events_only_the_host_can_count)
+{
+	static const unsigned long events[] = {
+		HW(3), HW(4), HW(7), HW(SBI_PMU_HW_REF_CPU_CYCLES), HW(11), HW(0xffff),
+		SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_CACHE, 0),	/* L1D read access */
+		SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_CACHE, 0x19),	/* DTLB read miss */
+		SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_RAW, 0),
+	};
+
+	for (unsigned int i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+		CHECK_EQ(pmu_event_counter(events[i], 0), PMU_EVENT_HOST);
+	CHECK_EQ(pmu_event_counter(SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_RAW, 0), 0xffffffffffffULL),
+		 PMU_EVENT_HOST);
+	/* without host counters (hw_host), cfg_match refuses them as before */
+	fresh();
+	unsigned long ctr;
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(3), 0, &hw_host, &ctr), SBI_ERR_NOT_SUPPORTED);
+	CHECK_EQ(pmu.in_use, 0);
 }
 
 TEST(cfg_match_every_firmware_event_gets_its_own_counter)
@@ -153,10 +179,10 @@ TEST(cfg_match_with_the_set_given_from_another_base)
 
 	fresh();
 	/* base 7, bit 0 = counter 7 = event 4 */
-	CHECK_EQ(pmu_cfg_match(&pmu, 7, 0x1, 0, FW(SBI_PMU_FW_ILLEGAL_INSN), 0, raw, &ctr), 0);
+	CHECK_EQ(pmu_cfg_match(&pmu, 7, 0x1, 0, FW(SBI_PMU_FW_ILLEGAL_INSN), 0, &hw_host, &ctr), 0);
 	CHECK_EQ(ctr, 7);
 	/* base 20, bit 4 = counter 24 = event 21 */
-	CHECK_EQ(pmu_cfg_match(&pmu, 20, 0x10, 0, FW(21), 0, raw, &ctr), 0);
+	CHECK_EQ(pmu_cfg_match(&pmu, 20, 0x10, 0, FW(21), 0, &hw_host, &ctr), 0);
 	CHECK_EQ(ctr, 24);
 	CHECK_EQ(pmu.in_use, 1U << 7 | 1U << 24);
 }
@@ -184,10 +210,10 @@ TEST(cfg_match_bad_counter_sets_are_invalid)
 		unsigned int before = unit_failures();
 
 		ctr = 0xdead;
-		CHECK_EQ(pmu_cfg_match(&pmu, sets[i][0], sets[i][1], 0, FW(4), 0, raw, &ctr),
+		CHECK_EQ(pmu_cfg_match(&pmu, sets[i][0], sets[i][1], 0, FW(4), 0, &hw_host, &ctr),
 			 SBI_ERR_INVALID_PARAM);
 		/* an invalid set outranks an unknown event */
-		CHECK_EQ(pmu_cfg_match(&pmu, sets[i][0], sets[i][1], 0, FW(99), 0, raw, &ctr),
+		CHECK_EQ(pmu_cfg_match(&pmu, sets[i][0], sets[i][1], 0, FW(99), 0, &hw_host, &ctr),
 			 SBI_ERR_INVALID_PARAM);
 		CHECK_EQ(ctr, 0);
 		if (unit_failures() != before)
@@ -201,9 +227,9 @@ TEST(cfg_match_reserved_flags_are_invalid)
 	unsigned long ctr;
 
 	fresh();
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 1UL << 8, FW(4), 0, raw, &ctr),
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 1UL << 8, FW(4), 0, &hw_host, &ctr),
 		 SBI_ERR_INVALID_PARAM);
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 1UL << 63, FW(4), 0, raw, &ctr),
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 1UL << 63, FW(4), 0, &hw_host, &ctr),
 		 SBI_ERR_INVALID_PARAM);
 	CHECK_EQ(pmu.in_use, 0);
 }
@@ -213,13 +239,13 @@ TEST(cfg_match_unknown_event_is_not_supported)
 	unsigned long ctr = 0xdead;
 
 	fresh();
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, FW(22), 0, raw, &ctr), SBI_ERR_NOT_SUPPORTED);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, FW(22), 0, &hw_host, &ctr), SBI_ERR_NOT_SUPPORTED);
 	CHECK_EQ(ctr, 0);
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(3), 0, raw, &ctr), SBI_ERR_NOT_SUPPORTED);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(3), 0, &hw_host, &ctr), SBI_ERR_NOT_SUPPORTED);
 	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0,
-			       SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_RAW, 0), 0x12, raw, &ctr),
+			       SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_RAW, 0), 0x12, &hw_host, &ctr),
 		 SBI_ERR_NOT_SUPPORTED);
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, FW(4), 7, raw, &ctr), SBI_ERR_NOT_SUPPORTED);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, FW(4), 7, &hw_host, &ctr), SBI_ERR_NOT_SUPPORTED);
 	CHECK_EQ(pmu.in_use, 0);
 }
 
@@ -229,15 +255,15 @@ TEST(cfg_match_when_the_events_counter_is_not_in_the_set)
 
 	fresh();
 	/* counters 3..6, but ILLEGAL_INSN lives in counter 7 */
-	CHECK_EQ(pmu_cfg_match(&pmu, 3, 0xf, 0, FW(SBI_PMU_FW_ILLEGAL_INSN), 0, raw, &ctr),
+	CHECK_EQ(pmu_cfg_match(&pmu, 3, 0xf, 0, FW(SBI_PMU_FW_ILLEGAL_INSN), 0, &hw_host, &ctr),
 		 SBI_ERR_NOT_SUPPORTED);
 	/* base past the counter */
-	CHECK_EQ(pmu_cfg_match(&pmu, 8, 0x1, 0, FW(SBI_PMU_FW_ILLEGAL_INSN), 0, raw, &ctr),
+	CHECK_EQ(pmu_cfg_match(&pmu, 8, 0x1, 0, FW(SBI_PMU_FW_ILLEGAL_INSN), 0, &hw_host, &ctr),
 		 SBI_ERR_NOT_SUPPORTED);
 	/* cycles only on counter 0 */
-	CHECK_EQ(pmu_cfg_match(&pmu, 2, 0x1, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, raw, &ctr),
+	CHECK_EQ(pmu_cfg_match(&pmu, 2, 0x1, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, &hw_host, &ctr),
 		 SBI_ERR_NOT_SUPPORTED);
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, 0x1, 0, HW(SBI_PMU_HW_INSTRUCTIONS), 0, raw, &ctr),
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, 0x1, 0, HW(SBI_PMU_HW_INSTRUCTIONS), 0, &hw_host, &ctr),
 		 SBI_ERR_NOT_SUPPORTED);
 	CHECK_EQ(pmu.in_use, 0);
 }
@@ -248,11 +274,11 @@ TEST(cfg_match_a_counter_in_use_is_not_matched_again)
 
 	fresh();
 	match_fw(SBI_PMU_FW_SET_TIMER, 0);
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, FW(SBI_PMU_FW_SET_TIMER), 0, raw, &ctr),
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, FW(SBI_PMU_FW_SET_TIMER), 0, &hw_host, &ctr),
 		 SBI_ERR_NOT_SUPPORTED);
 	/* released with RESET, it can be matched again */
 	CHECK_EQ(pmu_stop(&pmu, PMU_FW_BASE + SBI_PMU_FW_SET_TIMER, 1, SBI_PMU_STOP_FLAG_RESET,
-			  NULL, raw), SBI_ERR_ALREADY_STOPPED);
+			  NULL, &hw_host), SBI_ERR_ALREADY_STOPPED);
 	CHECK_EQ(match_fw(SBI_PMU_FW_SET_TIMER, 0), PMU_FW_BASE + SBI_PMU_FW_SET_TIMER);
 }
 
@@ -264,29 +290,29 @@ TEST(cfg_match_skip_match_takes_the_first_counter_of_the_set)
 	fresh();
 	/* not in use yet: SKIP_MATCH configures it anyway */
 	CHECK_EQ(pmu_cfg_match(&pmu, c, 0x5, SBI_PMU_CFG_FLAG_SKIP_MATCH, FW(SBI_PMU_FW_IPI_SENT), 0,
-			       raw, &ctr), SBI_SUCCESS);
+			       &hw_host, &ctr), SBI_SUCCESS);
 	CHECK_EQ(ctr, c);
 	CHECK_EQ(pmu.in_use, 1U << c);
 	/* in use: still selected (the caller knows it is its own) */
 	pmu.fw[SBI_PMU_FW_IPI_SENT].value = 9;
 	CHECK_EQ(pmu_cfg_match(&pmu, c - 2, 0x4, SBI_PMU_CFG_FLAG_SKIP_MATCH,
-			       FW(SBI_PMU_FW_IPI_SENT), 0, raw, &ctr), SBI_SUCCESS);
+			       FW(SBI_PMU_FW_IPI_SENT), 0, &hw_host, &ctr), SBI_SUCCESS);
 	CHECK_EQ(ctr, c);
 	CHECK_EQ(fw_value(c), 9);	/* no CLEAR_VALUE: kept */
 	/* the first counter of the set counts another event: not supported */
 	CHECK_EQ(pmu_cfg_match(&pmu, c, 0x3, SBI_PMU_CFG_FLAG_SKIP_MATCH,
-			       FW(SBI_PMU_FW_IPI_RCVD), 0, raw, &ctr), SBI_ERR_NOT_SUPPORTED);
+			       FW(SBI_PMU_FW_IPI_RCVD), 0, &hw_host, &ctr), SBI_ERR_NOT_SUPPORTED);
 	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, SBI_PMU_CFG_FLAG_SKIP_MATCH,
-			       FW(SBI_PMU_FW_IPI_SENT), 0, raw, &ctr), SBI_ERR_NOT_SUPPORTED);
+			       FW(SBI_PMU_FW_IPI_SENT), 0, &hw_host, &ctr), SBI_ERR_NOT_SUPPORTED);
 	/* with CLEAR_VALUE and AUTO_START */
 	CHECK_EQ(pmu_cfg_match(&pmu, c, 1, SBI_PMU_CFG_FLAG_SKIP_MATCH | SBI_PMU_CFG_FLAG_CLEAR_VALUE |
-			       SBI_PMU_CFG_FLAG_AUTO_START, FW(SBI_PMU_FW_IPI_SENT), 0, raw, &ctr),
+			       SBI_PMU_CFG_FLAG_AUTO_START, FW(SBI_PMU_FW_IPI_SENT), 0, &hw_host, &ctr),
 		 SBI_SUCCESS);
 	CHECK_EQ(fw_value(c), 0);
 	CHECK(pmu.fw[SBI_PMU_FW_IPI_SENT].started);
 	/* AUTO_START on a started counter: it stays started, no error */
 	CHECK_EQ(pmu_cfg_match(&pmu, c, 1, SBI_PMU_CFG_FLAG_SKIP_MATCH | SBI_PMU_CFG_FLAG_AUTO_START,
-			       FW(SBI_PMU_FW_IPI_SENT), 0, raw, &ctr), SBI_SUCCESS);
+			       FW(SBI_PMU_FW_IPI_SENT), 0, &hw_host, &ctr), SBI_SUCCESS);
 	CHECK(pmu.fw[SBI_PMU_FW_IPI_SENT].started);
 }
 
@@ -298,7 +324,7 @@ TEST(cfg_match_clear_value_zeroes_a_firmware_count)
 	pmu.fw[SBI_PMU_FW_ACCESS_LOAD].value = 41;	/* left from an earlier use */
 	c = match_fw(SBI_PMU_FW_ACCESS_LOAD, 0);
 	CHECK_EQ(fw_value(c), 41);	/* without CLEAR_VALUE the count is kept */
-	CHECK_EQ(pmu_stop(&pmu, c, 1, SBI_PMU_STOP_FLAG_RESET, NULL, raw), SBI_ERR_ALREADY_STOPPED);
+	CHECK_EQ(pmu_stop(&pmu, c, 1, SBI_PMU_STOP_FLAG_RESET, NULL, &hw_host), SBI_ERR_ALREADY_STOPPED);
 	c = match_fw(SBI_PMU_FW_ACCESS_LOAD, SBI_PMU_CFG_FLAG_CLEAR_VALUE);
 	CHECK_EQ(fw_value(c), 0);
 }
@@ -314,7 +340,7 @@ TEST(cfg_match_auto_start_counts_at_once)
 	pmu_incr_fw(&pmu, SBI_PMU_FW_ILLEGAL_INSN);
 	CHECK_EQ(fw_value(c), 2);
 	/* AUTO_START has no effect on the value (spec note) */
-	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, raw), SBI_ERR_ALREADY_STARTED);
+	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, &hw_host), SBI_ERR_ALREADY_STARTED);
 	CHECK_EQ(fw_value(c), 2);
 }
 
@@ -344,20 +370,20 @@ TEST(incr_fw_counts_only_while_started)
 	c = match_fw(SBI_PMU_FW_SET_TIMER, SBI_PMU_CFG_FLAG_CLEAR_VALUE);
 	pmu_incr_fw(&pmu, SBI_PMU_FW_SET_TIMER);	/* configured, not started */
 	CHECK_EQ(fw_value(c), 0);
-	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, raw), SBI_SUCCESS);
+	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, &hw_host), SBI_SUCCESS);
 	for (int i = 0; i < 5; i++)
 		pmu_incr_fw(&pmu, SBI_PMU_FW_SET_TIMER);
-	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, raw), SBI_SUCCESS);
+	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, &hw_host), SBI_SUCCESS);
 	pmu_incr_fw(&pmu, SBI_PMU_FW_SET_TIMER);	/* stopped: frozen */
 	CHECK_EQ(fw_value(c), 5);
 	/* started again without SET_INIT_VALUE: counts on from 5 */
-	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 1000, NULL, raw), SBI_SUCCESS);
+	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 1000, NULL, &hw_host), SBI_SUCCESS);
 	pmu_incr_fw(&pmu, SBI_PMU_FW_SET_TIMER);
 	CHECK_EQ(fw_value(c), 6);
 	/* counted follows the events, whatever start value the guest chose */
 	CHECK_EQ(pmu.fw[SBI_PMU_FW_SET_TIMER].counted, 6);
-	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, raw), SBI_SUCCESS);
-	CHECK_EQ(pmu_start(&pmu, c, 1, SBI_PMU_START_FLAG_SET_INIT_VALUE, 1UL << 63, NULL, raw),
+	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, &hw_host), SBI_SUCCESS);
+	CHECK_EQ(pmu_start(&pmu, c, 1, SBI_PMU_START_FLAG_SET_INIT_VALUE, 1UL << 63, NULL, &hw_host),
 		 SBI_SUCCESS);
 	pmu_incr_fw(&pmu, SBI_PMU_FW_SET_TIMER);
 	CHECK_EQ(fw_value(c), (1UL << 63) + 1);
@@ -398,9 +424,9 @@ TEST(uncounted_traps_follow_the_started_counters)
 		fresh();
 		c = match_fw(pairs[i].event, 0);
 		CHECK_EQ(pmu_uncounted_traps(&pmu), COUNTED_CAUSES);	/* configured only */
-		CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, raw), SBI_SUCCESS);
+		CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, &hw_host), SBI_SUCCESS);
 		CHECK_EQ(pmu_uncounted_traps(&pmu), COUNTED_CAUSES & ~(1UL << pairs[i].cause));
-		CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, raw), SBI_SUCCESS);
+		CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, &hw_host), SBI_SUCCESS);
 		CHECK_EQ(pmu_uncounted_traps(&pmu), COUNTED_CAUSES);
 	}
 	/* every other firmware event started: still all delegable */
@@ -430,12 +456,12 @@ TEST(start_with_set_init_value)
 	fresh();
 	c = match_fw(SBI_PMU_FW_IPI_RCVD, 0);
 	CHECK_EQ(pmu_start(&pmu, c, 1, SBI_PMU_START_FLAG_SET_INIT_VALUE, 0xC000000000000001UL, NULL,
-			   raw), SBI_SUCCESS);
+			   &hw_host), SBI_SUCCESS);
 	pmu_incr_fw(&pmu, SBI_PMU_FW_IPI_RCVD);
 	CHECK_EQ(fw_value(c), 0xC000000000000002UL);
 	/* the count wraps at 64 bits */
-	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, raw), SBI_SUCCESS);
-	CHECK_EQ(pmu_start(&pmu, c, 1, SBI_PMU_START_FLAG_SET_INIT_VALUE, ~0UL, NULL, raw), 0);
+	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, &hw_host), SBI_SUCCESS);
+	CHECK_EQ(pmu_start(&pmu, c, 1, SBI_PMU_START_FLAG_SET_INIT_VALUE, ~0UL, NULL, &hw_host), 0);
 	pmu_incr_fw(&pmu, SBI_PMU_FW_IPI_RCVD);
 	CHECK_EQ(fw_value(c), 0);
 }
@@ -446,7 +472,7 @@ TEST(start_many_with_one_initial_value)
 	match_fw(SBI_PMU_FW_FENCE_I_SENT, 0);
 	match_fw(SBI_PMU_FW_FENCE_I_RCVD, 0);
 	CHECK_EQ(pmu_start(&pmu, PMU_FW_BASE + SBI_PMU_FW_FENCE_I_SENT, 0x3,
-			   SBI_PMU_START_FLAG_SET_INIT_VALUE, 100, NULL, raw), SBI_SUCCESS);
+			   SBI_PMU_START_FLAG_SET_INIT_VALUE, 100, NULL, &hw_host), SBI_SUCCESS);
 	CHECK_EQ(pmu.fw[SBI_PMU_FW_FENCE_I_SENT].value, 100);
 	CHECK_EQ(pmu.fw[SBI_PMU_FW_FENCE_I_RCVD].value, 100);
 	CHECK(pmu.fw[SBI_PMU_FW_FENCE_I_SENT].started && pmu.fw[SBI_PMU_FW_FENCE_I_RCVD].started);
@@ -459,23 +485,23 @@ TEST(start_errors)
 	fresh();
 	c = match_fw(SBI_PMU_FW_ILLEGAL_INSN, 0);
 	/* a counter nobody configured, an invalid set, reserved flags */
-	CHECK_EQ(pmu_start(&pmu, c + 1, 1, 0, 0, NULL, raw), SBI_ERR_INVALID_PARAM);
-	CHECK_EQ(pmu_start(&pmu, c, 3, 0, 0, NULL, raw), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_start(&pmu, c + 1, 1, 0, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_start(&pmu, c, 3, 0, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);
 	CHECK(!pmu.fw[SBI_PMU_FW_ILLEGAL_INSN].started);	/* all or nothing */
-	CHECK_EQ(pmu_start(&pmu, 0, 0, 0, 0, NULL, raw), SBI_ERR_INVALID_PARAM);
-	CHECK_EQ(pmu_start(&pmu, 1, 1, 0, 0, NULL, raw), SBI_ERR_INVALID_PARAM);
-	CHECK_EQ(pmu_start(&pmu, 25, 1, 0, 0, NULL, raw), SBI_ERR_INVALID_PARAM);
-	CHECK_EQ(pmu_start(&pmu, c, 1, 1UL << 2, 0, NULL, raw), SBI_ERR_INVALID_PARAM);
-	CHECK_EQ(pmu_start(&pmu, c, 1, 1UL << 63, 0, NULL, raw), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_start(&pmu, 0, 0, 0, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_start(&pmu, 1, 1, 0, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_start(&pmu, 25, 1, 0, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_start(&pmu, c, 1, 1UL << 2, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_start(&pmu, c, 1, 1UL << 63, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);
 	/* SET_INIT_VALUE and INIT_SNAPSHOT exclude each other */
 	CHECK_EQ(pmu_start(&pmu, c, 1, SBI_PMU_START_FLAG_SET_INIT_VALUE |
-			   SBI_PMU_START_FLAG_INIT_SNAPSHOT, 0, snap, raw), SBI_ERR_INVALID_PARAM);
+			   SBI_PMU_START_FLAG_INIT_SNAPSHOT, 0, snap, &hw_host), SBI_ERR_INVALID_PARAM);
 	/* INIT_SNAPSHOT with no snapshot area */
-	CHECK_EQ(pmu_start(&pmu, c, 1, SBI_PMU_START_FLAG_INIT_SNAPSHOT, 0, NULL, raw),
+	CHECK_EQ(pmu_start(&pmu, c, 1, SBI_PMU_START_FLAG_INIT_SNAPSHOT, 0, NULL, &hw_host),
 		 SBI_ERR_NO_SHMEM);
 	CHECK(!pmu.fw[SBI_PMU_FW_ILLEGAL_INSN].started);
-	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, raw), SBI_SUCCESS);
-	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, raw), SBI_ERR_ALREADY_STARTED);
+	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, &hw_host), SBI_SUCCESS);
+	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, &hw_host), SBI_ERR_ALREADY_STARTED);
 }
 
 TEST(start_a_set_with_one_already_started_starts_the_rest)
@@ -485,8 +511,8 @@ TEST(start_a_set_with_one_already_started_starts_the_rest)
 	fresh();
 	match_fw(SBI_PMU_FW_SFENCE_VMA_SENT, 0);
 	match_fw(SBI_PMU_FW_SFENCE_VMA_RCVD, 0);
-	CHECK_EQ(pmu_start(&pmu, base, 1, SBI_PMU_START_FLAG_SET_INIT_VALUE, 5, NULL, raw), 0);
-	CHECK_EQ(pmu_start(&pmu, base, 3, SBI_PMU_START_FLAG_SET_INIT_VALUE, 7, NULL, raw),
+	CHECK_EQ(pmu_start(&pmu, base, 1, SBI_PMU_START_FLAG_SET_INIT_VALUE, 5, NULL, &hw_host), 0);
+	CHECK_EQ(pmu_start(&pmu, base, 3, SBI_PMU_START_FLAG_SET_INIT_VALUE, 7, NULL, &hw_host),
 		 SBI_ERR_ALREADY_STARTED);
 	CHECK(pmu.fw[SBI_PMU_FW_SFENCE_VMA_RCVD].started);
 	CHECK_EQ(pmu.fw[SBI_PMU_FW_SFENCE_VMA_RCVD].value, 7);
@@ -503,7 +529,7 @@ TEST(start_init_snapshot_reads_values_relative_to_the_base)
 	set_snap_value(0, 1111);
 	set_snap_value(1, 2222);
 	set_snap_value(2, 3333);
-	CHECK_EQ(pmu_start(&pmu, base, 0x5, SBI_PMU_START_FLAG_INIT_SNAPSHOT, 0, snap, raw), 0);
+	CHECK_EQ(pmu_start(&pmu, base, 0x5, SBI_PMU_START_FLAG_INIT_SNAPSHOT, 0, snap, &hw_host), 0);
 	CHECK_EQ(pmu.fw[SBI_PMU_FW_IPI_SENT].value, 1111);
 	CHECK_EQ(pmu.fw[SBI_PMU_FW_FENCE_I_SENT].value, 3333);
 	CHECK_EQ(pmu.fw[SBI_PMU_FW_IPI_RCVD].value, 0);
@@ -515,16 +541,16 @@ TEST(stop_errors)
 
 	fresh();
 	c = match_fw(SBI_PMU_FW_ACCESS_STORE, SBI_PMU_CFG_FLAG_AUTO_START);
-	CHECK_EQ(pmu_stop(&pmu, c + 1, 1, 0, NULL, raw), SBI_ERR_INVALID_PARAM);	/* unconfigured */
-	CHECK_EQ(pmu_stop(&pmu, c, 3, 0, NULL, raw), SBI_ERR_INVALID_PARAM);
-	CHECK_EQ(pmu_stop(&pmu, 0, 0, 0, NULL, raw), SBI_ERR_INVALID_PARAM);
-	CHECK_EQ(pmu_stop(&pmu, 0, 2, 0, NULL, raw), SBI_ERR_INVALID_PARAM);	/* time */
-	CHECK_EQ(pmu_stop(&pmu, c, 1, 1UL << 2, NULL, raw), SBI_ERR_INVALID_PARAM);
-	CHECK_EQ(pmu_stop(&pmu, c, 1, SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT, NULL, raw), SBI_ERR_NO_SHMEM);
+	CHECK_EQ(pmu_stop(&pmu, c + 1, 1, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);	/* unconfigured */
+	CHECK_EQ(pmu_stop(&pmu, c, 3, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_stop(&pmu, 0, 0, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_stop(&pmu, 0, 2, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);	/* time */
+	CHECK_EQ(pmu_stop(&pmu, c, 1, 1UL << 2, NULL, &hw_host), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_stop(&pmu, c, 1, SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT, NULL, &hw_host), SBI_ERR_NO_SHMEM);
 	CHECK(pmu.fw[SBI_PMU_FW_ACCESS_STORE].started);	/* none of those stopped it */
-	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, raw), SBI_SUCCESS);
+	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, &hw_host), SBI_SUCCESS);
 	CHECK(!pmu.fw[SBI_PMU_FW_ACCESS_STORE].started);
-	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, raw), SBI_ERR_ALREADY_STOPPED);
+	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, &hw_host), SBI_ERR_ALREADY_STOPPED);
 	CHECK_EQ(pmu.in_use, 1U << c);	/* stopped, still configured */
 }
 
@@ -535,15 +561,15 @@ TEST(stop_reset_releases_even_an_already_stopped_counter)
 	fresh();
 	c = match_fw(SBI_PMU_FW_ILLEGAL_INSN, SBI_PMU_CFG_FLAG_AUTO_START);
 	pmu_incr_fw(&pmu, SBI_PMU_FW_ILLEGAL_INSN);
-	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, raw), SBI_SUCCESS);
+	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, &hw_host), SBI_SUCCESS);
 	/* Linux stops, reads, then stops again with RESET (riscv_pmu_del) */
-	CHECK_EQ(pmu_stop(&pmu, c, 1, SBI_PMU_STOP_FLAG_RESET, NULL, raw), SBI_ERR_ALREADY_STOPPED);
+	CHECK_EQ(pmu_stop(&pmu, c, 1, SBI_PMU_STOP_FLAG_RESET, NULL, &hw_host), SBI_ERR_ALREADY_STOPPED);
 	CHECK_EQ(pmu.in_use, 0);
 	CHECK_EQ(pmu_fw_read(&pmu, c, &v), SBI_ERR_INVALID_PARAM);
-	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, raw), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_start(&pmu, c, 1, 0, 0, NULL, &hw_host), SBI_ERR_INVALID_PARAM);
 	/* and a started one is stopped and released at once */
 	c = match_fw(SBI_PMU_FW_ILLEGAL_INSN, SBI_PMU_CFG_FLAG_AUTO_START);
-	CHECK_EQ(pmu_stop(&pmu, c, 1, SBI_PMU_STOP_FLAG_RESET, NULL, raw), SBI_SUCCESS);
+	CHECK_EQ(pmu_stop(&pmu, c, 1, SBI_PMU_STOP_FLAG_RESET, NULL, &hw_host), SBI_SUCCESS);
 	CHECK(!pmu.fw[SBI_PMU_FW_ILLEGAL_INSN].started);
 	CHECK_EQ(pmu.in_use, 0);
 	pmu_incr_fw(&pmu, SBI_PMU_FW_ILLEGAL_INSN);
@@ -557,7 +583,7 @@ TEST(stop_a_set_with_one_already_stopped_stops_the_rest)
 	fresh();
 	match_fw(SBI_PMU_FW_MISALIGNED_LOAD, 0);
 	match_fw(SBI_PMU_FW_MISALIGNED_STORE, SBI_PMU_CFG_FLAG_AUTO_START);
-	CHECK_EQ(pmu_stop(&pmu, base, 3, 0, NULL, raw), SBI_ERR_ALREADY_STOPPED);
+	CHECK_EQ(pmu_stop(&pmu, base, 3, 0, NULL, &hw_host), SBI_ERR_ALREADY_STOPPED);
 	CHECK(!pmu.fw[SBI_PMU_FW_MISALIGNED_STORE].started);
 }
 
@@ -572,7 +598,7 @@ TEST(stop_take_snapshot_writes_the_values_relative_to_the_base)
 	for (int i = 0; i < 3; i++)
 		pmu_incr_fw(&pmu, SBI_PMU_FW_IPI_SENT);
 	pmu_incr_fw(&pmu, SBI_PMU_FW_FENCE_I_SENT);
-	CHECK_EQ(pmu_stop(&pmu, base, 0x5, SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT, snap, raw), 0);
+	CHECK_EQ(pmu_stop(&pmu, base, 0x5, SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT, snap, &hw_host), 0);
 	CHECK_EQ(snap_overflow(), 0);	/* no Sscofpmf: never an overflow */
 	CHECK_EQ(snap_value(0), 3);	/* counter base + 0 */
 	CHECK_EQ(snap_value(2), 1);	/* counter base + 2 */
@@ -584,7 +610,7 @@ TEST(stop_take_snapshot_writes_the_values_relative_to_the_base)
 	/* already stopped: still written, and the error says so */
 	pmu.fw[SBI_PMU_FW_IPI_SENT].value = 77;
 	CHECK_EQ(pmu_stop(&pmu, base, 1, SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT | SBI_PMU_STOP_FLAG_RESET,
-			  snap, raw), SBI_ERR_ALREADY_STOPPED);
+			  snap, &hw_host), SBI_ERR_ALREADY_STOPPED);
 	CHECK_EQ(snap_value(0), 77);
 	CHECK_EQ(pmu.in_use, 1U << (base + 2));
 }
@@ -595,7 +621,7 @@ TEST(snapshot_index_is_relative_to_base_0)
 	/* base 0, counters up to 24: values[24] is the last that can be written */
 	match_fw(21, SBI_PMU_CFG_FLAG_AUTO_START);
 	pmu.fw[21].value = 5;
-	CHECK_EQ(pmu_stop(&pmu, 0, 1UL << 24, SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT, snap, raw), 0);
+	CHECK_EQ(pmu_stop(&pmu, 0, 1UL << 24, SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT, snap, &hw_host), 0);
 	CHECK_EQ(snap_value(24), 5);
 }
 
@@ -622,7 +648,7 @@ TEST(fw_read_errors_and_read_hi)
 		CHECK_EQ(v, 0);
 	}
 	/* cycle configured: still not a firmware counter */
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, 1, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, raw, &c), 0);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, 1, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, &hw_host, &c), 0);
 	CHECK_EQ(pmu_fw_read(&pmu, 0, &v), SBI_ERR_INVALID_PARAM);
 }
 
@@ -633,12 +659,12 @@ TEST(hw_counters_match_only_their_fixed_event)
 	unsigned long c = 9;
 
 	fresh();
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, raw, &c), 0);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, &hw_host, &c), 0);
 	CHECK_EQ(c, PMU_CTR_CYCLE);
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_INSTRUCTIONS), 0, raw, &c), 0);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_INSTRUCTIONS), 0, &hw_host, &c), 0);
 	CHECK_EQ(c, PMU_CTR_INSTRET);
 	/* a second cycles event finds counter 0 busy */
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, raw, &c),
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, &hw_host, &c),
 		 SBI_ERR_NOT_SUPPORTED);
 	CHECK_EQ(pmu.in_use, 0x5);
 }
@@ -649,18 +675,18 @@ TEST(hw_counter_configured_is_frozen_at_the_raw_value_until_started)
 
 	fresh();
 	raw_now[0] = 1000;
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, 1, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, raw, &c), 0);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, 1, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, &hw_host, &c), 0);
 	raw_now[0] = 1500;
-	CHECK_EQ(pmu_counter_value(&pmu, 0, raw), 1000);
-	CHECK_EQ(pmu_start(&pmu, 0, 1, 0, 0, NULL, raw), 0);
+	CHECK_EQ(pmu_counter_value(&pmu, 0, &hw_host), 1000);
+	CHECK_EQ(pmu_start(&pmu, 0, 1, 0, 0, NULL, &hw_host), 0);
 	raw_now[0] = 1600;
-	CHECK_EQ(pmu_counter_value(&pmu, 0, raw), 1100);	/* counted 100 since start */
-	CHECK_EQ(pmu_stop(&pmu, 0, 1, 0, NULL, raw), 0);
+	CHECK_EQ(pmu_counter_value(&pmu, 0, &hw_host), 1100);	/* counted 100 since start */
+	CHECK_EQ(pmu_stop(&pmu, 0, 1, 0, NULL, &hw_host), 0);
 	raw_now[0] = 5000;
-	CHECK_EQ(pmu_counter_value(&pmu, 0, raw), 1100);	/* frozen */
-	CHECK_EQ(pmu_start(&pmu, 0, 1, 0, 0, NULL, raw), 0);
+	CHECK_EQ(pmu_counter_value(&pmu, 0, &hw_host), 1100);	/* frozen */
+	CHECK_EQ(pmu_start(&pmu, 0, 1, 0, 0, NULL, &hw_host), 0);
 	raw_now[0] = 5010;
-	CHECK_EQ(pmu_counter_value(&pmu, 0, raw), 1110);	/* resumed */
+	CHECK_EQ(pmu_counter_value(&pmu, 0, &hw_host), 1110);	/* resumed */
 }
 
 TEST(hw_counter_with_clear_value_auto_start_and_init_value)
@@ -670,21 +696,21 @@ TEST(hw_counter_with_clear_value_auto_start_and_init_value)
 	fresh();
 	raw_now[2] = 777;
 	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, SBI_PMU_CFG_FLAG_CLEAR_VALUE |
-			       SBI_PMU_CFG_FLAG_AUTO_START, HW(SBI_PMU_HW_INSTRUCTIONS), 0, raw, &c), 0);
-	CHECK_EQ(pmu_counter_value(&pmu, 2, raw), 0);
+			       SBI_PMU_CFG_FLAG_AUTO_START, HW(SBI_PMU_HW_INSTRUCTIONS), 0, &hw_host, &c), 0);
+	CHECK_EQ(pmu_counter_value(&pmu, 2, &hw_host), 0);
 	raw_now[2] = 800;
-	CHECK_EQ(pmu_counter_value(&pmu, 2, raw), 23);
+	CHECK_EQ(pmu_counter_value(&pmu, 2, &hw_host), 23);
 	/* CLEAR_VALUE on the started counter (SKIP_MATCH): counts from 0 again */
 	CHECK_EQ(pmu_cfg_match(&pmu, 2, 1, SBI_PMU_CFG_FLAG_SKIP_MATCH | SBI_PMU_CFG_FLAG_CLEAR_VALUE,
-			       HW(SBI_PMU_HW_INSTRUCTIONS), 0, raw, &c), 0);
+			       HW(SBI_PMU_HW_INSTRUCTIONS), 0, &hw_host, &c), 0);
 	raw_now[2] = 810;
-	CHECK_EQ(pmu_counter_value(&pmu, 2, raw), 10);
-	CHECK_EQ(pmu_stop(&pmu, 2, 1, 0, NULL, raw), 0);
+	CHECK_EQ(pmu_counter_value(&pmu, 2, &hw_host), 10);
+	CHECK_EQ(pmu_stop(&pmu, 2, 1, 0, NULL, &hw_host), 0);
 	/* Linux starts with SET_INIT_VALUE = -(2^62 - 1), half the 64-bit range */
 	CHECK_EQ(pmu_start(&pmu, 2, 1, SBI_PMU_START_FLAG_SET_INIT_VALUE, 0xC000000000000001UL,
-			   NULL, raw), 0);
+			   NULL, &hw_host), 0);
 	raw_now[2] = 1810;
-	CHECK_EQ(pmu_counter_value(&pmu, 2, raw), 0xC000000000000001UL + 1000);
+	CHECK_EQ(pmu_counter_value(&pmu, 2, &hw_host), 0xC000000000000001UL + 1000);
 }
 
 TEST(hw_counter_wraps_like_the_raw_csr)
@@ -694,9 +720,9 @@ TEST(hw_counter_wraps_like_the_raw_csr)
 	fresh();
 	raw_now[0] = ~0UL - 5;
 	CHECK_EQ(pmu_cfg_match(&pmu, 0, 1, SBI_PMU_CFG_FLAG_CLEAR_VALUE | SBI_PMU_CFG_FLAG_AUTO_START,
-			       HW(SBI_PMU_HW_CPU_CYCLES), 0, raw, &c), 0);
+			       HW(SBI_PMU_HW_CPU_CYCLES), 0, &hw_host, &c), 0);
 	raw_now[0] = 10;	/* the raw counter wrapped */
-	CHECK_EQ(pmu_counter_value(&pmu, 0, raw), 16);
+	CHECK_EQ(pmu_counter_value(&pmu, 0, &hw_host), 16);
 }
 
 TEST(hw_counter_snapshot_and_reset)
@@ -707,13 +733,13 @@ TEST(hw_counter_snapshot_and_reset)
 	raw_now[0] = 100;
 	raw_now[2] = 50;
 	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, SBI_PMU_CFG_FLAG_CLEAR_VALUE |
-			       SBI_PMU_CFG_FLAG_AUTO_START, HW(SBI_PMU_HW_CPU_CYCLES), 0, raw, &c), 0);
+			       SBI_PMU_CFG_FLAG_AUTO_START, HW(SBI_PMU_HW_CPU_CYCLES), 0, &hw_host, &c), 0);
 	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, SBI_PMU_CFG_FLAG_CLEAR_VALUE |
-			       SBI_PMU_CFG_FLAG_AUTO_START, HW(SBI_PMU_HW_INSTRUCTIONS), 0, raw, &c), 0);
+			       SBI_PMU_CFG_FLAG_AUTO_START, HW(SBI_PMU_HW_INSTRUCTIONS), 0, &hw_host, &c), 0);
 	raw_now[0] = 130;
 	raw_now[2] = 60;
 	CHECK_EQ(pmu_stop(&pmu, 0, 0x5, SBI_PMU_STOP_FLAG_TAKE_SNAPSHOT | SBI_PMU_STOP_FLAG_RESET,
-			  snap, raw), 0);
+			  snap, &hw_host), 0);
 	CHECK_EQ(snap_value(0), 30);
 	CHECK_EQ(snap_value(2), 10);
 	CHECK_EQ(pmu.in_use, 0);
@@ -729,18 +755,18 @@ TEST(counteren_traps_configured_hw_counters_only)
 	match_fw(SBI_PMU_FW_ILLEGAL_INSN, SBI_PMU_CFG_FLAG_AUTO_START);
 	CHECK_EQ(pmu_counteren_trapped(&pmu), 0);
 	CHECK(!pmu_emulates_read(&pmu, 0));
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, raw, &c), 0);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, &hw_host, &c), 0);
 	CHECK_EQ(pmu_counteren_trapped(&pmu), COUNTEREN_CY);
 	CHECK(pmu_emulates_read(&pmu, 0));
 	CHECK(!pmu_emulates_read(&pmu, 2));
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_INSTRUCTIONS), 0, raw, &c), 0);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_INSTRUCTIONS), 0, &hw_host, &c), 0);
 	CHECK_EQ(pmu_counteren_trapped(&pmu), COUNTEREN_CY | COUNTEREN_IR);
 	CHECK(pmu_emulates_read(&pmu, 2));
 	/* never time, never hpmcounters, never a firmware counter */
 	CHECK(!pmu_emulates_read(&pmu, 1));
 	CHECK(!pmu_emulates_read(&pmu, 3));
 	CHECK(!pmu_emulates_read(&pmu, 7));
-	CHECK_EQ(pmu_stop(&pmu, 0, 1, SBI_PMU_STOP_FLAG_RESET, NULL, raw), SBI_ERR_ALREADY_STOPPED);
+	CHECK_EQ(pmu_stop(&pmu, 0, 1, SBI_PMU_STOP_FLAG_RESET, NULL, &hw_host), SBI_ERR_ALREADY_STOPPED);
 	CHECK_EQ(pmu_counteren_trapped(&pmu), COUNTEREN_IR);
 }
 
@@ -751,15 +777,15 @@ TEST(hcounteren_follows_the_configured_counters)
 	/* what a vCPU's (re)start and every PMU call set hcounteren to */
 	fresh();
 	CHECK_EQ(pmu_hcounteren(&pmu), COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_INSTRUCTIONS), 0, raw, &c), 0);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_INSTRUCTIONS), 0, &hw_host, &c), 0);
 	CHECK_EQ(pmu_hcounteren(&pmu), COUNTEREN_CY | COUNTEREN_TM);
-	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, raw, &c), 0);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, &hw_host, &c), 0);
 	CHECK_EQ(pmu_hcounteren(&pmu), COUNTEREN_TM);
 	/* stopped is still configured: still trapped */
-	CHECK_EQ(pmu_start(&pmu, 2, 1, 0, 0, NULL, raw), 0);
-	CHECK_EQ(pmu_stop(&pmu, 2, 1, 0, NULL, raw), 0);
+	CHECK_EQ(pmu_start(&pmu, 2, 1, 0, 0, NULL, &hw_host), 0);
+	CHECK_EQ(pmu_stop(&pmu, 2, 1, 0, NULL, &hw_host), 0);
 	CHECK_EQ(pmu_hcounteren(&pmu), COUNTEREN_TM);
-	CHECK_EQ(pmu_stop(&pmu, 0, 0x5, SBI_PMU_STOP_FLAG_RESET, NULL, raw), SBI_ERR_ALREADY_STOPPED);
+	CHECK_EQ(pmu_stop(&pmu, 0, 0x5, SBI_PMU_STOP_FLAG_RESET, NULL, &hw_host), SBI_ERR_ALREADY_STOPPED);
 	CHECK_EQ(pmu_hcounteren(&pmu), COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
 }
 
@@ -885,7 +911,7 @@ TEST(event_info_says_which_events_keel_counts)
 		{ SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_RAW, 0), 0xffffffff, 0x12 },
 	};
 
-	CHECK_EQ(pmu_event_info(e, sizeof(e) / sizeof(e[0])), SBI_SUCCESS);
+	CHECK_EQ(pmu_event_info(&hw_host, e, sizeof(e) / sizeof(e[0])), SBI_SUCCESS);
 	CHECK_EQ(e[0].output, 1);
 	CHECK_EQ(e[1].output, 1);
 	CHECK_EQ(e[2].output, 0);
@@ -905,10 +931,10 @@ TEST(event_info_reserved_event_idx_bits_change_nothing)
 		{ FW(4) | 1U << 20, 0x77, 0 },
 	};
 
-	CHECK_EQ(pmu_event_info(e, 2), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_event_info(&hw_host, e, 2), SBI_ERR_INVALID_PARAM);
 	CHECK_EQ(e[0].output, 0x77);
 	CHECK_EQ(e[1].output, 0x77);
-	CHECK_EQ(pmu_event_info(e, 0), SBI_SUCCESS);
+	CHECK_EQ(pmu_event_info(&hw_host, e, 0), SBI_SUCCESS);
 }
 
 /* ---- names and the console dump ------------------------------------------- */
@@ -1123,7 +1149,7 @@ TEST(sbi_hw_counter_clears_and_restores_hcounteren)
 	CHECK_RET(ecall(SBI_EXT_PMU_COUNTER_START, 0, 0x5, 0, 0, 0), 0, 0);
 	CHECK_EQ(fake_pmu.hcounteren_writes, 2);	/* start changes nothing there */
 	fake_pmu.raw[0] = 1300;
-	CHECK_EQ(pmu_counter_value(&v->pmu, 0, arch_pmu_read_raw), 300);
+	CHECK_EQ(pmu_counter_value(&v->pmu, 0, &host_pmu), 300);
 	/* stop without RESET: still configured, reads still trap (frozen) */
 	CHECK_RET(ecall(SBI_EXT_PMU_COUNTER_STOP, 0, 0x5, 0, 0, 0), 0, 0);
 	CHECK_EQ(v->csrs.hcounteren, COUNTEREN_TM);
@@ -1243,4 +1269,217 @@ TEST(sbi_event_get_info_in_guest_memory)
 		  SBI_ERR_INVALID_PARAM, 0);
 	CHECK_RET(ecall(SBI_EXT_PMU_EVENT_GET_INFO, RAM_BASE + 0x3000, 0, 3, 1, 0),
 		  SBI_ERR_INVALID_PARAM, 0);
+}
+
+/* ---- counting only while the vCPU is on its hart ---------------------------- */
+
+/*
+ * pmu_hw_switch() at switch-out and switch-in (sched.c): what the raw
+ * counters move while the vCPU is off the hart (another vCPU, another VM,
+ * the idle loop) is not the vCPU's.
+ */
+TEST(hw_counter_stands_still_while_switched_out)
+{
+	unsigned long ctr;
+
+	fresh();
+	raw_now[2] = 5000;
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, SBI_PMU_CFG_FLAG_CLEAR_VALUE |
+			       SBI_PMU_CFG_FLAG_AUTO_START, HW(SBI_PMU_HW_INSTRUCTIONS), 0,
+			       &hw_host, &ctr), SBI_SUCCESS);
+	CHECK_EQ(ctr, PMU_CTR_INSTRET);
+	raw_now[2] = 5100;			/* 100 of its own */
+	CHECK_EQ(pmu_counter_value(&pmu, 2, &hw_host), 100);
+	pmu_hw_switch(&pmu, &hw_host);		/* out */
+	raw_now[2] = 905100;			/* another vCPU runs 900000 */
+	CHECK_EQ(pmu_counter_value(&pmu, 2, &hw_host) == 100, false); /* only meaningful loaded */
+	pmu_hw_switch(&pmu, &hw_host);		/* in */
+	CHECK_EQ(pmu_counter_value(&pmu, 2, &hw_host), 100);
+	raw_now[2] = 905130;
+	CHECK_EQ(pmu_counter_value(&pmu, 2, &hw_host), 130);
+	/* stopped while loaded, then switched: frozen, no raw read */
+	CHECK_EQ(pmu_stop(&pmu, 2, 1, 0, NULL, &hw_host), SBI_SUCCESS);
+	raw_calls = 0;
+	pmu_hw_switch(&pmu, &hw_host);
+	pmu_hw_switch(&pmu, &hw_host);
+	CHECK_EQ(raw_calls, 0);
+	raw_now[2] = 999999999;
+	CHECK_EQ(pmu_counter_value(&pmu, 2, &hw_host), 130);
+}
+
+TEST(switch_with_nothing_started_reads_nothing)
+{
+	unsigned long ctr;
+
+	fresh();
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, 0, HW(SBI_PMU_HW_CPU_CYCLES), 0, &hw_host, &ctr),
+		 SBI_SUCCESS);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_MASK, SBI_PMU_CFG_FLAG_AUTO_START,
+			       FW(SBI_PMU_FW_ILLEGAL_INSN), 0, &hw_host, &ctr), SBI_SUCCESS);
+	CHECK_EQ(pmu.hw_started, 0);
+	raw_calls = 0;
+	pmu_hw_switch(&pmu, &hw_host);
+	CHECK_EQ(raw_calls, 0);
+}
+
+/* ---- host-backed counters (the fake host of fake_pmu_arch.c) ---------------- */
+
+#define CACHE(code) SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_CACHE, (code))
+#define HPM(i) (PMU_HPM_BASE + (i))
+/* counters 0, 2 .. 24 and n host-backed ones, with base 0 */
+#define ALL_WITH_HPM(n) (((1UL << (PMU_HPM_BASE + (n))) - 1) & ~2UL)
+
+/* n host counters that count events with codes below 0x20, 64 bits wide */
+static void host_with(unsigned int n, unsigned int width)
+{
+	fresh();
+	fake_pmu_reset();
+	host_pmu.nr_hpm = n;
+	host_pmu.hpm_width = width;
+	fake_pmu.hpm_free = n;
+	fake_pmu.hpm_events = 0x20;
+	fake_pmu.hpm_width = width;
+}
+
+TEST(hpm_counters_are_described_after_the_firmware_ones)
+{
+	unsigned long info;
+
+	host_with(4, 64);
+	CHECK_EQ(pmu_num_counters(&host_pmu), 29);
+	CHECK_EQ(pmu_counter_info(&host_pmu, 24, &info), SBI_SUCCESS); /* still firmware */
+	CHECK_EQ(info >> 63, 1);
+	for (unsigned int i = 0; i < 4; i++) {
+		CHECK_EQ(pmu_counter_info(&host_pmu, HPM(i), &info), SBI_SUCCESS);
+		CHECK_EQ(info, (0xc03UL + i) | 63UL << 12);	/* hpmcounter(3 + i), 64 bits */
+	}
+	CHECK_EQ(pmu_counter_info(&host_pmu, HPM(4), &info), SBI_ERR_INVALID_PARAM);
+	CHECK_EQ(pmu_csr_counter(3), HPM(0));
+	CHECK_EQ(pmu_csr_counter(31), HPM(28));
+	CHECK_EQ(pmu_csr_counter(1), -1);
+}
+
+TEST(hpm_event_gets_a_host_counter_and_counts_only_while_loaded)
+{
+	unsigned long ctr;
+
+	host_with(2, 64);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_WITH_HPM(2), SBI_PMU_CFG_FLAG_AUTO_START,
+			       CACHE(0x19), 0, &host_pmu, &ctr), SBI_SUCCESS);
+	CHECK_EQ(ctr, HPM(0));
+	CHECK_EQ(fake_pmu.claims, 1);
+	CHECK_EQ(pmu.hpm[0].backing.csr, 3);
+	CHECK(pmu_emulates_read(&pmu, 3));
+	CHECK(!pmu_emulates_read(&pmu, 4));
+	fake_pmu.raw[3] = 40;
+	CHECK_EQ(pmu_counter_value(&pmu, HPM(0), &host_pmu), 40);
+	pmu_hw_switch(&pmu, &host_pmu);		/* out */
+	fake_pmu.raw[3] = 1040;			/* moves while others run */
+	pmu_hw_switch(&pmu, &host_pmu);		/* in */
+	fake_pmu.raw[3] = 1045;
+	CHECK_EQ(pmu_counter_value(&pmu, HPM(0), &host_pmu), 45);
+	/* stop freezes, start with a value counts on from it */
+	CHECK_EQ(pmu_stop(&pmu, HPM(0), 1, 0, NULL, &host_pmu), SBI_SUCCESS);
+	fake_pmu.raw[3] = 5000;
+	CHECK_EQ(pmu_counter_value(&pmu, HPM(0), &host_pmu), 45);
+	CHECK_EQ(pmu_start(&pmu, HPM(0), 1, SBI_PMU_START_FLAG_SET_INIT_VALUE, 7, NULL, &host_pmu),
+		 SBI_SUCCESS);
+	fake_pmu.raw[3] = 5003;
+	CHECK_EQ(pmu_counter_value(&pmu, HPM(0), &host_pmu), 10);
+	/* reset gives the host counter back; the counter is no longer read */
+	CHECK_EQ(pmu_stop(&pmu, HPM(0), 1, SBI_PMU_STOP_FLAG_RESET, NULL, &host_pmu), SBI_SUCCESS);
+	CHECK_EQ(fake_pmu.releases, 1);
+	CHECK_EQ(pmu.in_use, 0);
+	CHECK_EQ(pmu.hw_started, 0);
+	CHECK(!pmu_emulates_read(&pmu, 3));
+}
+
+TEST(hpm_counters_run_out_with_not_supported)
+{
+	unsigned long ctr, all = ALL_WITH_HPM(4);
+
+	host_with(4, 64);
+	/* a set that names a counter past the last one is invalid */
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, ALL_WITH_HPM(5), 0, HW(3), 0, &host_pmu, &ctr),
+		 SBI_ERR_INVALID_PARAM);
+	fake_pmu.hpm_free = 2;	/* the other two are another vCPU's on this hart */
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, all, 0, HW(3), 0, &host_pmu, &ctr), SBI_SUCCESS);
+	CHECK_EQ(ctr, HPM(0));
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, all, 0, HW(4), 0, &host_pmu, &ctr), SBI_SUCCESS);
+	CHECK_EQ(ctr, HPM(1));
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, all, 0, HW(5), 0, &host_pmu, &ctr), SBI_ERR_NOT_SUPPORTED);
+	CHECK_EQ(pmu.in_use, 1ULL << HPM(0) | 1ULL << HPM(1));
+	/* an event the host cannot count at all */
+	CHECK_EQ(pmu_stop(&pmu, HPM(1), 1, SBI_PMU_STOP_FLAG_RESET, NULL, &host_pmu),
+		 SBI_ERR_ALREADY_STOPPED);
+	CHECK_EQ(pmu_cfg_match(&pmu, 0, all, 0, HW(0x20), 0, &host_pmu, &ctr),
+		 SBI_ERR_NOT_SUPPORTED);
+	/* a set without a free host-backed counter */
+	CHECK_EQ(pmu_cfg_match(&pmu, HPM(0), 1, 0, HW(5), 0, &host_pmu, &ctr),
+		 SBI_ERR_NOT_SUPPORTED);
+	CHECK_EQ(fake_pmu.claims, 2);
+	pmu_release_host(&pmu, &host_pmu);
+	CHECK_EQ(fake_pmu.releases, 2);
+	CHECK_EQ(pmu.in_use, 0);
+}
+
+TEST(hpm_skip_match_keeps_the_same_event_and_reprograms_another)
+{
+	unsigned long ctr;
+
+	host_with(2, 64);
+	CHECK_EQ(pmu_cfg_match(&pmu, HPM(1), 1, SBI_PMU_CFG_FLAG_SKIP_MATCH, HW(3), 0, &host_pmu,
+			       &ctr), SBI_SUCCESS);
+	CHECK_EQ(ctr, HPM(1));
+	CHECK_EQ(pmu_cfg_match(&pmu, HPM(1), 1, SBI_PMU_CFG_FLAG_SKIP_MATCH, HW(3), 0, &host_pmu,
+			       &ctr), SBI_SUCCESS);
+	CHECK_EQ(fake_pmu.claims, 1);	/* the same event: kept */
+	CHECK_EQ(pmu_cfg_match(&pmu, HPM(1), 1, SBI_PMU_CFG_FLAG_SKIP_MATCH, HW(4), 0, &host_pmu,
+			       &ctr), SBI_SUCCESS);
+	CHECK_EQ(fake_pmu.claims, 2);
+	CHECK_EQ(fake_pmu.releases, 1);	/* the old host counter went back */
+	CHECK_EQ(pmu.hpm[1].event_idx, HW(4));
+	/* SKIP_MATCH on a counter that is not host-backed: not for this event */
+	CHECK_EQ(pmu_cfg_match(&pmu, 3, 1, SBI_PMU_CFG_FLAG_SKIP_MATCH, HW(4), 0, &host_pmu, &ctr),
+		 SBI_ERR_NOT_SUPPORTED);
+}
+
+TEST(hpm_counter_narrower_than_64_bits_wraps_in_its_width)
+{
+	unsigned long ctr;
+
+	host_with(1, 48);
+	CHECK_EQ(pmu_cfg_match(&pmu, HPM(0), 1, SBI_PMU_CFG_FLAG_AUTO_START, HW(3), 0, &host_pmu,
+			       &ctr), SBI_SUCCESS);
+	fake_pmu.raw[3] = 0xfffffffffff0ULL;	/* near the top of 48 bits */
+	pmu_hw_switch(&pmu, &host_pmu);
+	pmu_hw_switch(&pmu, &host_pmu);
+	fake_pmu.raw[3] = 0x10;			/* wrapped: 0x20 later */
+	CHECK_EQ(pmu_counter_value(&pmu, HPM(0), &host_pmu), 0x10);
+	/* which the guest was told: 48 bits */
+	CHECK_EQ(pmu_counter_info(&host_pmu, HPM(0), &ctr), SBI_SUCCESS);
+	CHECK_EQ(ctr, 0xc03UL | 47UL << 12);
+}
+
+TEST(sbi_hpm_counters_through_the_extension)
+{
+	host_with(3, 64);
+	setup();		/* resets the fake: the host again */
+	host_pmu.nr_hpm = 3;
+	host_pmu.hpm_width = 64;
+	fake_pmu.hpm_free = 3;
+	fake_pmu.hpm_events = 0x20;
+	fake_pmu.hpm_width = 64;
+	CHECK_RET(ecall(SBI_EXT_PMU_NUM_COUNTERS, 0, 0, 0, 0, 0), 0, 28);
+	CHECK_RET(ecall(SBI_EXT_PMU_COUNTER_GET_INFO, 27, 0, 0, 0, 0), 0, 0xc05UL | 63UL << 12);
+	CHECK_RET(ecall(SBI_EXT_PMU_COUNTER_CFG_MATCH, 0, ALL_WITH_HPM(3), SBI_PMU_CFG_FLAG_AUTO_START,
+			CACHE(0x19), 0), 0, HPM(0));
+	/* every hpmcounter read still traps: hcounteren has only cycle, time, instret */
+	CHECK_EQ(v->csrs.hcounteren & ~7UL, 0);
+	CHECK_RET(ecall(SBI_EXT_PMU_COUNTER_STOP, HPM(0), 1, SBI_PMU_STOP_FLAG_RESET, 0, 0), 0, 0);
+	CHECK_EQ(fake_pmu.releases, 1);
+	fake_pmu.hpm_free = 0;
+	CHECK_RET(ecall(SBI_EXT_PMU_COUNTER_CFG_MATCH, 0, ALL_WITH_HPM(3), 0, CACHE(0x19), 0),
+		  SBI_ERR_NOT_SUPPORTED, 0);
+	host_pmu.nr_hpm = 0;
 }

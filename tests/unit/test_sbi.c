@@ -169,6 +169,7 @@ TEST(find_extension_by_eid)
 	CHECK(sbi_find_extension(SBI_EXT_PMU) == &sbi_ext_pmu);
 	CHECK(sbi_find_extension(SBI_EXT_SUSP) == &sbi_ext_susp);
 	CHECK(sbi_find_extension(SBI_EXT_STA) == &sbi_ext_sta);
+	CHECK(sbi_find_extension(SBI_EXT_FWFT) == &sbi_ext_fwft);
 	CHECK(sbi_find_extension(-1UL) == NULL);
 }
 
@@ -205,6 +206,7 @@ TEST(every_call_is_counted_by_extension)
 TEST(exit_slot_names)
 {
 	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_TIME), "TIME"));
+	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_FWFT), "FWFT"));
 	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_LEGACY), "legacy"));
 	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_UNKNOWN), "unknown"));
 	CHECK(!strcmp(sbi_stat_slot_name(99), "unknown"));
@@ -357,6 +359,7 @@ TEST(base_probe_present_extensions)
 	static const unsigned long present[] = {
 		SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM,
 		SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_PMU, SBI_EXT_KEEL, SBI_EXT_SUSP, SBI_EXT_STA,
+		SBI_EXT_FWFT,
 		SBI_EXT_0_1_SET_TIMER,
 		SBI_EXT_0_1_SHUTDOWN,
 		SBI_EXT_0_1_CONSOLE_PUTCHAR,
@@ -462,10 +465,11 @@ TEST(srst_shutdown_stops_the_vm)
 	setup(1);
 	srst(SBI_SRST_RESET_TYPE_SHUTDOWN, SBI_SRST_RESET_REASON_NONE);
 	CHECK_EQ(fake.stops, 1);
+	CHECK(fake.stopped_vm == &vm);
 	CHECK_EQ(fake.stop_reason, VM_STOP_SHUTDOWN);
+	CHECK_STR(fake.stop_msg, "the guest shut down");
 	CHECK_EQ(fake.reboots, 0);
-	/* vm_stop kicked the hart: it goes to the scheduler, not the guest */
-	CHECK_EQ(fake_hart.work, 1);
+	/* the stop gave the hart work: the exit ends in the scheduler, not the guest */
 	CHECK(next == SCHEDULED);
 }
 
@@ -475,6 +479,7 @@ TEST(srst_shutdown_with_system_failure)
 	srst(SBI_SRST_RESET_TYPE_SHUTDOWN, SBI_SRST_RESET_REASON_SYSFAIL);
 	CHECK_EQ(fake.stops, 1);
 	CHECK_EQ(fake.stop_reason, VM_STOP_FAILURE);
+	CHECK_STR(fake.stop_msg, "the guest shut down reporting a system failure");
 	CHECK_EQ(fake.reboots, 0);
 }
 
@@ -508,9 +513,9 @@ TEST(srst_cold_and_warm_reboot_reset_the_vm)
 	setup(1);
 	srst(SBI_SRST_RESET_TYPE_COLD_REBOOT, SBI_SRST_RESET_REASON_NONE);
 	CHECK_EQ(fake.reboots, 1);
+	CHECK(fake.rebooted_vm == &vm);
 	CHECK_EQ(fake.stops, 0);
-	/* vm_reboot kicked the hart: the scheduler resets this vCPU there */
-	CHECK_EQ(fake_hart.work, 1);
+	/* the reboot gave the hart work: the scheduler resets this vCPU there */
 	CHECK(next == SCHEDULED);
 	setup(1);
 	srst(SBI_SRST_RESET_TYPE_WARM_REBOOT, SBI_SRST_RESET_REASON_SYSFAIL);
@@ -523,11 +528,11 @@ TEST(legacy_shutdown_stops_the_vm_without_returning)
 	setup(1);
 	ecall(SBI_EXT_0_1_SHUTDOWN, 0, UNTOUCHED, UNTOUCHED, 0);
 	CHECK_EQ(fake.stops, 1);
+	CHECK(fake.stopped_vm == &vm);
 	CHECK_EQ(fake.stop_reason, VM_STOP_SHUTDOWN);
 	CHECK_EQ(A0, UNTOUCHED);
 	CHECK_EQ(A1, UNTOUCHED);
 	CHECK_EQ(v->ctx.sepc, PC);
-	CHECK_EQ(fake_hart.work, 1);
 	CHECK(next == SCHEDULED);
 }
 
@@ -859,15 +864,13 @@ TEST(hsm_start_of_a_stopped_hart)
 	CHECK_EQ(fake.requests, 1);
 	CHECK(fake.request[0].to == &vm.vcpus[1]);
 	CHECK_EQ(fake.request[0].bits, VCPU_REQ_START);
-	CHECK_EQ(vm.vcpus[1].requests, VCPU_REQ_START);
 	/* only its home hart changes its run state and registers */
 	CHECK_EQ(vm.vcpus[1].run_state, VCPU_OFF);
 	CHECK_EQ(vm.vcpus[1].ctx.sepc, 0);
 	CHECK(!vm.vcpus[1].resume_fresh);
-	/* the caller is untouched; both live on fake_hart, which now has work */
+	/* the caller is untouched; both live on fake_hart, which the request kicked */
 	CHECK_EQ(v->hsm_state, SBI_HSM_STATE_STARTED);
 	CHECK_EQ(v->run_state, VCPU_RUNNABLE);
-	CHECK_EQ(fake_hart.work, 1);
 	CHECK(next == SCHEDULED);
 }
 
@@ -880,7 +883,9 @@ TEST(hsm_start_of_a_hart_homed_elsewhere_kicks_that_hart_only)
 	vm.vcpus[2].hart = &other;
 	ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 2, RAM_BASE, 7);
 	CHECK_RETURNED(SBI_SUCCESS, 0);	/* the caller's hart has no work: same guest */
-	CHECK_EQ(other.work, 1);
+	CHECK_EQ(fake.requests, 1);
+	CHECK(fake.request[0].to == &vm.vcpus[2]);
+	CHECK_EQ(fake.kicks, 0);
 	CHECK_EQ(fake_hart.work, 0);
 	CHECK_EQ(vm.vcpus[2].hsm_state, SBI_HSM_STATE_START_PENDING);
 	CHECK_EQ(vm.vcpus[1].hsm_state, SBI_HSM_STATE_STOPPED);
@@ -1003,7 +1008,6 @@ TEST(hsm_stop_takes_the_caller_off_its_hart)
 	/* its hart was kicked, and goes to the scheduler */
 	CHECK_EQ(fake.kicks, 1);
 	CHECK(fake.kicked[0] == &fake_hart);
-	CHECK_EQ(fake_hart.work, 1);
 	CHECK(next == SCHEDULED);
 	/* nothing else: no VM stop, no request, the other vCPU untouched */
 	CHECK_EQ(fake.stops + fake.reboots + fake.requests, 0);
@@ -1104,7 +1108,7 @@ TEST(hsm_suspend_non_retentive_resumes_at_the_address)
 	CHECK_EQ(v->resume_addr, RAM_BASE + 0x3000);
 	CHECK_EQ(v->resume_opaque, 0xabcdef);
 	CHECK_EQ(fake.kicks, 1);
-	CHECK_EQ(fake_hart.work, 1);
+	CHECK(fake.kicked[0] == &fake_hart);
 	CHECK(next == SCHEDULED);
 }
 
