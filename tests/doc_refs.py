@@ -46,6 +46,7 @@ import argparse
 import os
 import re
 import shlex
+import signal
 import sys
 
 TOP_DIRS = ("src", "include", "scripts", "tests", "guests", "configs", "tools", "docs")
@@ -1107,6 +1108,7 @@ def default_docs(repo):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quietly, into head or less
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--root", default=os.path.join(os.path.dirname(__file__), ".."))
     ap.add_argument("--run", help="make bench's output (scripts/bench.sh, or -b's table): "
