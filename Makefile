@@ -1,16 +1,28 @@
 # Keel: a bare-metal type-1 hypervisor for RISC-V (H extension).
 #
-#   make run      build Keel and the demo guest, boot them in QEMU
-#   make test     build everything, run unit and system tests
-#   make bench    instruction counts: guests on OpenSBI directly vs under Keel
-#   make budget   make test's instruction budgets alone (tests/budgets.txt)
-#   make debug    QEMU waiting for gdb-multiarch, with Keel's symbols
-#   make fuzz-host libFuzzer (clang) on the MMIO decoder, the SBI, the bundle
-#                 parser and the vPLIC, FUZZ_SECONDS (60) each (tests/fuzz)
+#   make run          build Keel and the guests, boot a VM config in QEMU
+#                     (configs/default.dts: Linux and the demo guest)
+#   make test         build everything, run the whole suite (tests/run-all.sh)
+#   make bench        instruction counts: guests on OpenSBI directly vs under Keel
+#   make budget       make test's instruction budgets alone (tests/budgets.txt)
+#   make debug        make run's QEMU waiting for gdb-multiarch on :1234
+#   make keel         build/keel.bin (make keel-debug: build/keel-debug.bin,
+#                     with the lock-order checks make test boots)
+#   make keel-builtin Keel with a bundle inside (CONFIG= or BUNDLE=)
+#   make guests       the bare-metal test guests (guests/), into build/guests
+#   make linux        the Linux 6.1 guest (guests/linux), into build/linux
+#   make linux612     the Linux 6.12 guest, into build/linux612
+#   make unit         the host unit tests' binaries (tests/unit)
+#   make fuzz         the SBI fuzz guest, long (FUZZ_SEED=, FUZZ_CALLS=)
+#   make fuzz-host    libFuzzer (clang) on the MMIO decoder, the SBI, the bundle
+#                     parser and the vPLIC, FUZZ_SECONDS (60) each (tests/fuzz)
+#   make clean        remove build/
 #
-# See README.md for the options (GUEST=, MEM=, VCPUS=, BOOTARGS=, INITRD=,
-# TRACE=1, SSTC=0, NAME=, HARTS=, PIN=, PROFILE=1, CONSOLE=raw, QEMU_MEM=,
-# QEMU_EXTRA=, CONFIG=), and make linux (Linux 6.1), make linux612 (6.12).
+# make run's options are in README.md (GUEST=, MEM=, VCPUS=, BOOTARGS=,
+# INITRD=, TRACE=1, SSTC=0, HARTS=, PROFILE=1, PROFILE_HZ=, PROFILE_CHAIN=1,
+# CONSOLE=raw, PIN=, QEMU_MEM=, QEMU_EXTRA=, NAME=, CONFIG=, BOOT=uboot,
+# UBOOT=, STACK=, LOAD_ADDR=); tests/doc-refs.sh checks that this list and
+# README.md's agree with what the Makefile uses.
 
 BUILD := build
 CROSS ?= riscv64-unknown-elf-
@@ -125,7 +137,7 @@ KEEL_OBJS := $(patsubst src/%,$(KOBJ)/%.o,$(KEEL_SRCS))
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c
 LIBFDT_OBJS := $(patsubst %.c,$(KOBJ)/libfdt/%.o,$(LIBFDT_SRCS))
 
-.PHONY: all keel keel-debug keel-builtin FORCE guests linux linux612 run test unit system bench budget debug clean fuzz fuzz-host
+.PHONY: all keel keel-debug keel-builtin FORCE guests linux linux612 run test unit bench budget debug clean fuzz fuzz-host
 
 all: keel guests
 

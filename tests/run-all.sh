@@ -79,6 +79,13 @@ bc_skip=$(grep -c '^SKIP ' "$bc_log")
 [ "$bc_skip" -gt 0 ] && skipped=$((skipped + bc_skip)) &&
 	skip_why+=("$bc_skip budgets: $(grep -m1 '^SKIP ' "$bc_log" | sed 's/^SKIP [^:]*: //')")
 
+# the documents against the tree: files, functions, file:line, make goals
+# and options, heading links, make bench's figures against tests/budgets.txt
+# and the budget check's run just made (docs/testing.md)
+dr_log=build/test-doc-refs.log
+tests/doc-refs.sh >"$dr_log" 2>&1
+tally doc-refs "$dr_log" $? '^PASS ' '^FAIL ' '^(FAIL |    )'
+
 # system NAME [VAR=VALUE...]: the system suite (tests/system/run.sh) with
 # those settings, its PASS/FAIL lines counted
 system() {
