@@ -4,7 +4,7 @@
 # The Makefile runs it before it builds anything (see "Set-up" there).
 #   - as root: installs what is missing with apt-get;
 #   - otherwise: prints the exact apt-get line and fails.
-# Usage: scripts/setup.sh [build|linux|run|test|bench|debug|fuzz|uboot|stack]...
+# Usage: scripts/setup.sh [build|linux|linux612|run|test|bench|debug|fuzz|uboot|stack]...
 # (several kinds at once: the union of their packages; default: test)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +21,20 @@ esac
 build_pkgs=(make gcc libc6-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 	binutils-riscv64-linux-gnu device-tree-compiler "linux-source-$linux_version" xz-utils)
 linux_pkgs=(gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu flex bison bc)
+# The two Linux guests, Linux 6.1 (make linux) and 6.12 (make linux612),
+# scripts/linux-guest.sh: the one this release ships the sources of is
+# built here, with linux_pkgs; the other in a chroot of the other release's
+# build root, which debootstrap makes (scripts/debian-root.sh N build; it
+# names the packages debootstrap installs into that root, the same
+# linux_pkgs and that release's linux-source, make, gcc, libc6-dev,
+# xz-utils).
+guest_pkgs() { # guest_pkgs VERSION
+	if [ "$1" = "$linux_version" ]; then
+		echo "${linux_pkgs[@]}"
+	else
+		echo debootstrap
+	fi
+}
 run_pkgs=("$qemu_pkg" opensbi python3)
 # the U-Boot flow: Debian's qemu-riscv64_smode U-Boot, and mke2fs for its
 # disk image (scripts/uboot-boot.sh); Debian 12 installs e2fsprogs always,
@@ -35,12 +49,14 @@ pkgs=()
 for want in "$@"; do
 	case "$want" in
 	build) pkgs+=("${build_pkgs[@]}") ;;
-	linux) pkgs+=("${build_pkgs[@]}" "${linux_pkgs[@]}") ;;
+	linux) pkgs+=("${build_pkgs[@]}" $(guest_pkgs 6.1)) ;;
+	linux612) pkgs+=("${build_pkgs[@]}" $(guest_pkgs 6.12)) ;;
 	run|bench) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}") ;;
 	uboot) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" "${uboot_pkgs[@]}") ;;
 	# another stack than debian12 (make ... STACK=): its Debian 13 root
 	stack) pkgs+=(debootstrap) ;;
-	test) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" "${linux_pkgs[@]}" "${test_pkgs[@]}") ;;
+	test) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" $(guest_pkgs 6.1) $(guest_pkgs 6.12)
+		"${test_pkgs[@]}") ;;
 	debug) pkgs+=("${build_pkgs[@]}" "${run_pkgs[@]}" gdb-multiarch) ;;
 	# make fuzz-host: clang and its libFuzzer/sanitizer runtimes
 	fuzz) pkgs+=("${build_pkgs[@]}" clang "libclang-rt-$( [ "$codename" = bookworm ] && echo 14 || echo 19)-dev") ;;

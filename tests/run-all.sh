@@ -79,14 +79,27 @@ bc_skip=$(grep -c '^SKIP ' "$bc_log")
 [ "$bc_skip" -gt 0 ] && skipped=$((skipped + bc_skip)) &&
 	skip_why+=("$bc_skip budgets: $(grep -m1 '^SKIP ' "$bc_log" | sed 's/^SKIP [^:]*: //')")
 
+# the documents against the tree: files, functions, file:line, make goals
+# and options, heading links, make bench's figures against tests/budgets.txt
+# and the budget check's run just made (docs/testing.md)
+dr_log=build/test-doc-refs.log
+tests/doc-refs.sh >"$dr_log" 2>&1
+tally doc-refs "$dr_log" $? '^PASS ' '^FAIL ' '^(FAIL |    )'
+
 # system NAME [VAR=VALUE...]: the system suite (tests/system/run.sh) with
 # those settings, its PASS/FAIL lines counted
 system() {
-	local log=build/test-system${1:+-$1}.log
+	local log=build/test-system${1:+-$1}.log run=$1 n
 	shift
 	env "$@" tests/system/run.sh | tee "$log"
 	passed=$((passed + $(grep -c '^PASS ' "$log")))
 	failed=$((failed + $(grep -c '^FAIL ' "$log")))
+	# cases of a Linux guest make could not build without root
+	n=$(grep -c '^SKIP ' "$log")
+	if [ "$n" -gt 0 ]; then
+		skipped=$((skipped + n))
+		skip_why+=("$n system cases${run:+ on $run}: $(grep -m1 '^SKIP ' "$log" | sed 's/^SKIP [^:]*: //')")
+	fi
 }
 
 # The test matrix (docs/boards.md): the whole system suite on each stack,
@@ -104,7 +117,7 @@ else
 			system "$stack" KEEL_STACK="$stack" KEEL_TEST_TAG="$stack"
 		done
 	else
-		n=$(grep -cE '^(QEMU_ARGS="[^"]*" )?sys_(case|check|script) ' tests/system/cases.sh)
+		n=$(grep -cE '^(QEMU_ARGS="[^"]*" )?(sys_needs [^ ]+ )?sys_(case|check|script) ' tests/system/cases.sh)
 		skipped=$((skipped + 2 * n))
 		skip_why+=("the two stacks other than $host, $n cases each: ${root_msg//$'\n'/ }")
 	fi

@@ -14,6 +14,14 @@
  *   keel.shell    do not power off: offer a small read-eval loop instead
  *   keel.cpus=N   FAIL unless exactly N CPUs show up in /proc/cpuinfo
  *   keel.icount   QEMU runs with -icount shift=0: cycles and instructions exact
+ *   keel.kernel=V FAIL unless the kernel is Linux V (6.1, 6.12)
+ *   keel.checks=a,b,c  also run these checks, in this order (each prints
+ *                 its own PASS or FAIL line; one the kernel cannot do FAILs):
+ *     steal       /proc/stat's steal rises while two CPUs share a hart
+ *                 (SBI STA, Linux 6.8+)
+ *     suspend     echo mem > /sys/power/state sleeps until a key wakes it
+ *                 (SBI SUSP, Linux 6.6+); keel.suspend-ms=N: at least N ms
+ *     perf        check_pmu_hw()'s verdict (it runs at every boot) as an asked check
  */
 
 typedef unsigned long size_t;
@@ -364,10 +372,13 @@ static void power(unsigned long cmd)
 	}
 }
 
+static void console_echo(int on);
+
 static void shell(void)
 {
 	char line[128];
 
+	console_echo(1);
 	say("shell: commands: help cpus uptime cmdline poweroff reboot", "");
 	for (;;) {
 		long n;
@@ -486,6 +497,8 @@ static unsigned long read_counter(long fd)
  * stretches at will: then only "both count" and "instructions at most
  * 4 times cycles" hold.
  */
+static const char *pmu_hw_failed; /* check_pmu_hw's verdict, for keel.checks=perf */
+
 static void check_pmu_hw(const char **fail)
 {
 	unsigned long counts[2][2]; /* [10M, 40M loop][cycles, instructions] */
@@ -504,8 +517,8 @@ static void check_pmu_hw(const char **fail)
 	}
 	if (fd[0] < 0 || fd[1] < 0) {
 		out("keel-linux: pmu-hw: perf_event_open of cycles/instructions failed\n");
-		if (!*fail)
-			*fail = "pmu-hw: no cycles/instructions";
+		pmu_hw_failed = "pmu-hw: no cycles/instructions";
+		first(fail, pmu_hw_failed);
 		return;
 	}
 	for (int run = 0; run < 2; run++) {
@@ -538,8 +551,10 @@ static void check_pmu_hw(const char **fail)
 	out(" ");
 	out_num(counts[1][1]);
 	out(icount ? " (10M and 40M loop iterations, -icount)\n" : " (10M and 40M loop iterations)\n");
-	if (!ok && !*fail)
-		*fail = "pmu-hw: cycles/instructions implausible";
+	if (!ok) {
+		pmu_hw_failed = "pmu-hw: cycles/instructions implausible";
+		first(fail, pmu_hw_failed);
+	}
 	SC(SYS_close, fd[0], 0, 0, 0, 0, 0);
 	SC(SYS_close, fd[1], 0, 0, 0, 0, 0);
 }
@@ -1384,6 +1399,396 @@ static void check_smp(int cpus, const char **fail)
 	}
 }
 
+/* ---- checks asked for on the command line: keel.checks=a,b,c ---------- */
+
+/*
+ * Each check named in keel.checks= runs after the ones above and prints
+ * "keel-linux: NAME: PASS ..." or "keel-linux: NAME: FAIL: why". One the
+ * kernel cannot do (Linux 6.1 has no SBI STA, no SBI SUSP) fails, saying
+ * why: a check asked for is never skipped. They are what the 6.12 guest
+ * adds (docs/testing.md, the linux612-* cases), but any kernel may be asked.
+ */
+
+/* "keel.NAME=N" on the command line, or dflt */
+static unsigned long cmdline_num(const char *name, unsigned long dflt)
+{
+	const char *p = find_word(cmdline, name);
+	unsigned long n = 0;
+
+	if (!p || *p != '=' || p[1] < '0' || p[1] > '9')
+		return dflt;
+	for (p++; *p >= '0' && *p <= '9'; p++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	return n;
+}
+
+/* Writes s to a (sysfs) file: what write returned, or -errno. */
+static long write_file(const char *path, const char *s)
+{
+	long fd = SC(SYS_openat, AT_FDCWD, path, O_WRONLY, 0, 0, 0);
+	long r;
+
+	if (fd < 0)
+		return fd;
+	r = SC(SYS_write, fd, s, slen(s), 0, 0, 0);
+	SC(SYS_close, fd, 0, 0, 0, 0, 0);
+	return r;
+}
+
+/* The kernel's log (its last 8 KiB) in scratch; does it contain s? */
+static int kernel_said(const char *s)
+{
+	long n = SC(SYS_syslog, SYSLOG_ACTION_READ_ALL, scratch, sizeof(scratch) - 1, 0, 0, 0);
+
+	scratch[n > 0 ? n : 0] = 0;
+	return contains(scratch, s);
+}
+
+/* The time CSR's frequency from the device tree (QEMU virt: 10 MHz). */
+static unsigned long timebase_hz(void)
+{
+	unsigned char be[4];
+	long fd = SC(SYS_openat, AT_FDCWD, "/sys/firmware/devicetree/base/cpus/timebase-frequency",
+		     O_RDONLY, 0, 0, 0);
+	long r;
+
+	if (fd < 0)
+		return 10000000;
+	r = SC(SYS_read, fd, be, sizeof(be), 0, 0, 0);
+	SC(SYS_close, fd, 0, 0, 0, 0, 0);
+	if (r != sizeof(be))
+		return 10000000;
+	return ((unsigned long)be[0] << 24) | ((unsigned long)be[1] << 16) |
+	       ((unsigned long)be[2] << 8) | be[3];
+}
+
+static unsigned long ticks_to_ms(unsigned long ticks)
+{
+	return ticks / (timebase_hz() / 1000);
+}
+
+/* One check's verdict line; the first failure also fails the whole run. */
+static void verdict(const char *check, const char *why, const char **fail)
+{
+	out("keel-linux: ");
+	out(check);
+	if (why) {
+		out(": FAIL: ");
+		out(why);
+		out("\n");
+		first(fail, why);
+	} else {
+		out(": PASS\n");
+	}
+}
+
+/* -- steal: /proc/stat's steal column while two CPUs share one hart ----- */
+
+#define STEAL_SPIN_MS 2000
+#define STAT_FIELDS 8 /* user nice system idle iowait irq softirq steal */
+#define STAT_STEAL 7
+
+/* The fields of /proc/stat's line for "cpu " (all) or "cpuN ". */
+static int read_stat(const char *label, unsigned long f[STAT_FIELDS])
+{
+	const char *p;
+
+	if (read_file("/proc/stat", scratch, sizeof(scratch)) < 0)
+		return -1;
+	for (p = scratch; *p; p++) {
+		if ((p == scratch || p[-1] == '\n') && starts_with(p, label)) {
+			p += slen(label);
+			for (int i = 0; i < STAT_FIELDS; i++)
+				p = parse_num(p, &f[i]);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* every column: the ticks that passed on the cpus the line covers */
+static unsigned long stat_total(const unsigned long f[STAT_FIELDS])
+{
+	unsigned long t = 0;
+
+	for (int i = 0; i < STAT_FIELDS; i++)
+		t += f[i];
+	return t;
+}
+
+static void spin_until(unsigned long deadline)
+{
+	while (rdtime() < deadline)
+		;
+}
+
+static unsigned long steal_deadline;
+
+static void steal_spinner(void)
+{
+	pin(1);
+	spin_until(steal_deadline);
+}
+
+/*
+ * Two busy CPUs on one hart (the case gives QEMU one hart, or pins both
+ * vCPUs to it): each runs about half the time, and Linux 6.8+ accounts the
+ * other half, which Keel's SBI STA record reports, as steal. Of the busy
+ * time (2 cpus x STEAL_SPIN_MS) at least a quarter must show up as steal in
+ * /proc/stat (an even share gives half), on both cpus, and no more than
+ * the time that passed. /proc/stat counts in USER_HZ (100) ticks of 10 ms.
+ */
+static void check_steal(int cpus, const char **fail)
+{
+	unsigned long a[STAT_FIELDS], b[STAT_FIELDS], a0[STAT_FIELDS], b0[STAT_FIELDS];
+	unsigned long a1[STAT_FIELDS], b1[STAT_FIELDS];
+	unsigned long steal, total, s0, s1, t0, passed, busy = 2 * STEAL_SPIN_MS / 10;
+	const char *why = 0;
+	long pid;
+	int status;
+
+	if (cpus < 2) {
+		verdict("steal", "two cpus needed (keel.checks=steal on one)", fail);
+		return;
+	}
+	pin(0);
+	t0 = rdtime();
+	steal_deadline = t0 + STEAL_SPIN_MS * (timebase_hz() / 1000);
+	if (read_stat("cpu ", a) < 0 || read_stat("cpu0 ", a0) < 0 || read_stat("cpu1 ", a1) < 0) {
+		verdict("steal", "cannot read /proc/stat", fail);
+		return;
+	}
+	pid = SC(SYS_clone, SIGCHLD, 0, 0, 0, 0, 0);
+	if (pid == 0) {
+		steal_spinner();
+		SC(SYS_exit, 0, 0, 0, 0, 0, 0);
+	}
+	spin_until(steal_deadline);
+	if (pid > 0)
+		SC(SYS_wait4, pid, &status, 0, 0, 0, 0);
+	if (pid < 0 || read_stat("cpu ", b) < 0 || read_stat("cpu0 ", b0) < 0 ||
+	    read_stat("cpu1 ", b1) < 0) {
+		verdict("steal", pid < 0 ? "clone failed" : "cannot read /proc/stat", fail);
+		return;
+	}
+	passed = ticks_to_ms(rdtime() - t0) / 10;
+	steal = b[STAT_STEAL] - a[STAT_STEAL];
+	total = stat_total(b) - stat_total(a);
+	s0 = b0[STAT_STEAL] - a0[STAT_STEAL];
+	s1 = b1[STAT_STEAL] - a1[STAT_STEAL];
+	out("keel-linux: steal: cpu0 and cpu1 busy ");
+	out_num(STEAL_SPIN_MS);
+	out(" ms each (");
+	out_num(busy);
+	out(" ticks of 10 ms, ");
+	out_num(passed);
+	out(" passed): /proc/stat steal +");
+	out_num(steal);
+	out(" ticks (");
+	out_num(steal * 100 / busy);
+	out("% of the busy time; all columns +");
+	out_num(total);
+	out("), cpu0 +");
+	out_num(s0);
+	out(", cpu1 +");
+	out_num(s1);
+	out("\n");
+	if (!steal && !kernel_said("SBI STA extension detected"))
+		why = "no steal: the kernel found no SBI STA (Linux 6.8+ with CONFIG_PARAVIRT)";
+	else if (steal * 4 < busy)
+		why = "steal below a quarter of the busy time";
+	else if (steal > 2 * passed + 2)
+		why = "more steal than the time that passed on two cpus";
+	else if (!s0 || !s1)
+		why = "a cpu saw no steal";
+	verdict("steal", why, fail);
+}
+
+/* -- suspend: echo mem > /sys/power/state, woken by a key ---------------- */
+
+/* The console's termios (asm-generic/termbits.h), for its ECHO bit */
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TERMIOS_ECHO 0x8
+struct termios {
+	unsigned int c_iflag, c_oflag, c_cflag, c_lflag;
+	unsigned char c_line, c_cc[19];
+};
+
+/* Turns the console's echo of typed input on or off. */
+static void console_echo(int on)
+{
+	struct termios t;
+
+	if (SC(SYS_ioctl, 0, TCGETS, &t, 0, 0, 0) < 0)
+		return;
+	t.c_lflag = on ? t.c_lflag | TERMIOS_ECHO : t.c_lflag & ~TERMIOS_ECHO;
+	SC(SYS_ioctl, 0, TCSETS, &t, 0, 0, 0);
+}
+
+/*
+ * Linux (6.6+) stops the other CPUs (SBI HSM hart_stop, as SBI SUSP
+ * requires), suspends its devices and calls SBI SUSP system_suspend; Keel
+ * keeps the VM asleep until an interrupt it enabled is pending. The test
+ * types a key on ttyS0: its receive interrupt (armed as a wake-up source
+ * through power/wakeup) wakes it. The write returns after the resume.
+ * keel.suspend-ms=N: at least N ms must have passed (the test waits that
+ * long before it types); the CPUs online before must be online after.
+ */
+static void check_suspend(const char **fail)
+{
+	char state[128], before[64], after[64];
+	unsigned long on_before, on_after, min_ms = cmdline_num("keel.suspend-ms", 0);
+	unsigned long t0, t1, ms;
+	long r, m0, m1;
+	const char *why = 0;
+
+	if (read_file("/sys/power/state", state, sizeof(state)) < 0) {
+		verdict("suspend", "no /sys/power/state (CONFIG_PM_SLEEP)", fail);
+		return;
+	}
+	say("suspend: /sys/power/state: ", state);
+	if (!find_word(state, "mem")) {
+		verdict("suspend",
+			"no mem in /sys/power/state: no suspend to RAM (SBI SUSP, Linux 6.6+)",
+			fail);
+		return;
+	}
+	if (contains(cmdline, "console=ttyS0")) {
+		r = write_file("/sys/class/tty/ttyS0/power/wakeup", "enabled");
+		if (r < 0) {
+			verdict("suspend", "cannot make ttyS0 a wake-up source (power/wakeup)",
+				fail);
+			return;
+		}
+	}
+	/* the key that wakes it is not echoed into the middle of a line (the
+	 * shell, keel.shell, turns echo back on) */
+	console_echo(0);
+	pin(0);
+	on_before = read_cpu_list("/sys/devices/system/cpu/online", before, sizeof(before));
+	out("keel-linux: suspend: suspending (echo mem > /sys/power/state) with cpus ");
+	out(before);
+	out(" online; a key on the console wakes it\n");
+	SC(SYS_ioctl, 1, TCSBRK, 1, 0, 0, 0);
+	t0 = rdtime();
+	m0 = monotonic_ms();
+	r = write_file("/sys/power/state", "mem");
+	t1 = rdtime();
+	m1 = monotonic_ms();
+	ms = ticks_to_ms(t1 - t0);
+	on_after = read_cpu_list("/sys/devices/system/cpu/online", after, sizeof(after));
+	out("keel-linux: suspend: resumed: the write returned ");
+	if (r < 0) {
+		out("-");
+		out_num((unsigned long)-r);
+	} else {
+		out_num((unsigned long)r);
+	}
+	out(" after ");
+	out_num(ms);
+	out(" ms (time CSR; monotonic clock +");
+	out_num((unsigned long)(m1 - m0));
+	out(" ms), cpus online ");
+	out(after);
+	out(", ");
+	out_num((unsigned long)count_cpus());
+	out(" in cpuinfo\n");
+	if (r != 3)
+		why = "the write of mem to /sys/power/state failed";
+	else if (ms < min_ms)
+		why = "it came back sooner than keel.suspend-ms: it did not sleep";
+	else if (on_after != on_before)
+		why = "the cpus online after the resume are not those before";
+	else if (on_before != 1 && !kernel_said("Disabling non-boot CPUs"))
+		why = "the kernel log does not say the other cpus were stopped first";
+	verdict("suspend", why, fail);
+}
+
+/* The checks of keel.checks= that passed, for the final PASS line */
+static char passed_checks[64];
+
+/* Runs each check of keel.checks=a,b,c in order. */
+static void run_asked_checks(int cpus, const char **fail)
+{
+	const char *p = find_word(cmdline, "keel.checks");
+
+	if (!p || *p != '=')
+		return;
+	for (p++; *p && *p != ' ';) {
+		char name[32];
+		size_t n = 0;
+
+		while (*p && *p != ' ' && *p != ',')
+			if (n < sizeof(name) - 1)
+				name[n++] = *p++;
+			else
+				p++;
+		name[n] = 0;
+		if (*p == ',')
+			p++;
+		const char *before = *fail;
+
+		if (str_eq(name, "steal"))
+			check_steal(cpus, fail);
+		else if (str_eq(name, "suspend"))
+			check_suspend(fail);
+		else if (str_eq(name, "perf"))
+			verdict("perf", pmu_hw_failed, fail); /* check_pmu_hw() ran */
+		else if (n) {
+			out("keel-linux: keel.checks: unknown check '");
+			out(name);
+			out("' (known: steal suspend perf)\n");
+			first(fail, "keel.checks names an unknown check");
+		}
+		if (n && *fail == before) {
+			size_t len = slen(passed_checks);
+
+			if (len + n + 2 < sizeof(passed_checks)) {
+				if (len)
+					passed_checks[len++] = ',';
+				memcpy(passed_checks + len, name, n + 1);
+			}
+		}
+	}
+}
+
+/* -- which kernel: uname, and keel.kernel=V ------------------------------ */
+
+#define SYS_uname 160
+struct utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+/* Prints the kernel release; with keel.kernel=V it must be V or V.x. */
+static void check_kernel(const char **fail)
+{
+	static struct utsname u;
+	const char *want = find_word(cmdline, "keel.kernel");
+	char v[16];
+	size_t n = 0;
+
+	if (SC(SYS_uname, &u, 0, 0, 0, 0, 0) < 0) {
+		first(fail, "uname failed");
+		return;
+	}
+	say("kernel: Linux ", u.release);
+	if (!want || *want != '=')
+		return;
+	for (want++; *want && *want != ' ' && n < sizeof(v) - 1;)
+		v[n++] = *want++;
+	v[n] = 0;
+	if (!starts_with(u.release, v) ||
+	    (u.release[n] != 0 && u.release[n] != '.' && u.release[n] != '-')) {
+		out("keel-linux: kernel: keel.kernel=");
+		out(v);
+		out(" asked for, but this is ");
+		out(u.release);
+		out("\n");
+		first(fail, "kernel: not the version keel.kernel= names");
+	}
+}
+
 static void init_main(void)
 {
 	const char *fail = 0;
@@ -1464,15 +1869,23 @@ static void init_main(void)
 		}
 	}
 
+	check_kernel(&fail);
 	check_pmu(&fail);
 	check_pmu_hw(&fail);
 	check_serial_irq(&fail);
 	check_smp(cpus, &fail);
+	run_asked_checks(cpus, &fail);
 
-	if (fail)
+	if (fail) {
 		say("FAIL: ", fail);
-	else
+	} else if (passed_checks[0]) {
+		/* "PASS (keel.checks passed: steal)": the asked checks ran */
+		out("keel-linux: PASS (keel.checks passed: ");
+		out(passed_checks);
+		out(")\n");
+	} else {
 		say("PASS", "");
+	}
 
 	if (find_word(cmdline, "keel.shell"))
 		shell();

@@ -1,18 +1,45 @@
 #!/bin/sh
-# Usage: verify-config.sh FRAGMENT DOTCONFIG
+# Usage: verify-config.sh FRAGMENT DOTCONFIG [LINUX_VERSION]
 #
 # Checks that every option FRAGMENT sets ended up in DOTCONFIG exactly as
 # asked. merge_config.sh -m plus olddefconfig silently drop or change options
 # whose dependencies are not met; this catches that.
 #   CONFIG_X=value          DOTCONFIG must hold that exact line
 #   # CONFIG_X is not set   DOTCONFIG must not set CONFIG_X (off or absent)
+# Then, given LINUX_VERSION, that the options the init's checks need from
+# that version on are set (below), whatever the fragment says: a fragment
+# that lost one of them fails here, not as a check that cannot run.
 # Prints every mismatch and exits 1 if there is any.
 set -eu
 
 frag=$1
 conf=$2
+version=${3:-}
 bad=0
 n=0
+
+# at_least V: is LINUX_VERSION V or later?
+at_least() {
+	[ -n "$version" ] && [ "$(printf '%s\n%s\n' "$1" "$version" | sort -V | head -n1)" = "$1" ]
+}
+
+# What init.c's checks need, and from which Linux on RISC-V offers it:
+#   perf (PERF_TYPE_HARDWARE through the SBI PMU)   any
+#   steal (/proc/stat's steal from SBI STA)          6.8
+#   suspend (mem in /sys/power/state: SBI SUSP)      6.6
+required="CONFIG_PERF_EVENTS=y CONFIG_RISCV_PMU_SBI=y"
+at_least 6.8 && required="$required CONFIG_PARAVIRT=y CONFIG_PARAVIRT_TIME_ACCOUNTING=y"
+at_least 6.6 && required="$required CONFIG_SUSPEND=y CONFIG_PM_SLEEP=y"
+if [ -n "$version" ]; then
+	for line in $required; do
+		n=$((n + 1))
+		if ! grep -qxF -- "$line" "$conf"; then
+			got=$(grep -E "^${line%%=*}=|^# ${line%%=*} is not set" "$conf" || true)
+			echo "verify-config: Linux $version's guest needs '$line' (init.c's checks), got '${got:-<absent>}'" >&2
+			bad=1
+		fi
+	done
+fi
 
 while IFS= read -r line; do
 	case $line in
@@ -41,4 +68,4 @@ if [ "$bad" -ne 0 ]; then
 	echo "verify-config: FAILED: $conf does not match $frag (see above)" >&2
 	exit 1
 fi
-echo "  VERIFY  all $n options of $(basename "$frag") are set as asked"
+echo "  VERIFY  all $n options of $(basename "$frag")${version:+ and Linux $version's checks} are set as asked"

@@ -4,6 +4,11 @@
 #   [QEMU_ARGS="..."] sys_case NAME GUEST_ELF "MKBUNDLE OPTIONS" EXPECT_RC "REGEX THAT MUST APPEAR" \
 #            ["REGEX THAT MUST NOT"] ["TEXT TYPED ON THE CONSOLE, EVERY 0.5 s"]
 #
+# A Linux guest's Image make test could not build (no root for the other
+# release's build root: scripts/linux-guest.sh) skips the cases that boot
+# it: sys_case and sys_script see it among their arguments; sys_needs
+# IMAGE names it for a case that boots it from a config or script.
+#
 # EXPECT_RC is run-qemu.sh's exit code: 0 every VM shut down, 1 failure.
 G=build/guests
 
@@ -82,7 +87,7 @@ QEMU_ARGS="-smp 2" sys_case one-vm-reboots - "-F tests/system/data/reboot-and-pm
 sys_check one-vm-reboots-alone one-vm-reboots grep -q '^\[reboot\] KEEL-TEST: PASS reboot'
 # Keel's monitor shell (Ctrl-A h): every command answered while Linux and
 # the demo guest run; the demo VM stopped, started and reset from it.
-sys_script monitor tests/system/monitor.sh
+sys_needs build/linux/Image sys_script monitor tests/system/monitor.sh
 # The monitor under load: VMs that poll their UART, sleep in wfi, flood
 # DBCN and take interrupts are stopped, started and reset round after
 # round; every command answered, every VM goes on (docs/isolation.md).
@@ -101,7 +106,7 @@ sys_script builtin-bundle tests/system/builtin-bundle.sh
 # of docs/bundle.md typed at its prompt load keel.bin and the bundle (its
 # header makes it a raw ramdisk to booti) from a virtio disk; Linux (1 vCPU)
 # and the demo guest run, and the machine powers off cleanly.
-sys_script uboot tests/system/uboot.sh
+sys_needs build/linux/Image sys_script uboot tests/system/uboot.sh
 # Keel loaded elsewhere (the same bytes, its ELF's load address moved):
 # 0x90200000 with -m 1G, hello then two VMs, also 0xa0000000 and 0x80400000;
 # no VM gets Keel's image as RAM; a non-2 MiB address is refused; at
@@ -142,7 +147,7 @@ sys_case linux-ttyS0  $L "-b 'console=ttyS0 keel.cpus=1'" 0 'keel-linux: PASS' '
 # ttyS0 on the virtual PLIC: the shell answers what is typed (received
 # through the UART's RX interrupt; a polled 8250 would not see it) and
 # /proc/uptime's line comes back.
-sys_script linux-shell tests/system/linux-shell.sh
+sys_needs build/linux/Image sys_script linux-shell tests/system/linux-shell.sh
 sys_case linux-hvc0-no-sstc $L "-s 0 -b console=hvc0" 0 'keel-linux: PASS' 'keel-linux: FAIL'
 # SMP Linux (docs/smp.md): 4 vCPUs on 4 harts, and 4 vCPUs sharing 2 harts
 # with Keel's SBI timer. The init checks that it sees exactly 4 CPUs, that
@@ -304,3 +309,33 @@ QEMU_ARGS="-smp 2" sys_case fwft-smp2 $G/fwft.elf "-c 2 -b fwft.svadu=${fwft_sva
 QEMU_ARGS="-smp 2" sys_case fwft-pinned $G/fwft.elf "-c 2 -p 1,0 -b fwft.svadu=${fwft_svadu:-}" 0 'KEEL-TEST: PASS fwft' 'not ok'
 # Keel's boot probe (henvcfg.ADUE, src/arch/hart.c) agrees with QEMU's device tree
 sys_check fwft-keel-svadu fwft sh -c 'grep -q "^\[keel\] H extension: .*Svadu for guests $([ "$0" = 1 ] && echo yes || echo no)" "$1"' "${fwft_svadu:-}"
+
+# The second Linux guest: Linux 6.12 (build/linux612, make linux612: the
+# same guests/linux built from Debian 13's linux-source-6.12), which knows
+# SBI STA and SUSP. keel.kernel=6.12: the init fails on any other kernel;
+# keel.checks=...: the init's checks for what 6.12 adds, each with its own
+# PASS/FAIL line, and the final line names those that passed.
+L612=build/linux612/Image
+# It boots to its init on 2 vCPUs and passes the 6.1 guest's checks (CPUs,
+# timers, IPIs, remote fences, hotplug, SBI PMU firmware events, ttyS0 on
+# its interrupt).
+QEMU_ARGS="-smp 2" sys_case linux612-boot $L612 "-c 2 -b 'console=ttyS0 keel.cpus=2 keel.kernel=6.12'" 0 'keel-linux: PASS' 'keel-linux: FAIL'
+# Steal time (SBI STA): its two vCPUs on QEMU's one hart, both CPUs busy
+# for 2 s; /proc/stat's steal must rise by at least a quarter of that busy
+# time, on both CPUs. The init prints the figures; Keel's own, per vCPU,
+# at VM stop.
+QEMU_ARGS="-smp 1" sys_case linux612-steal $L612 "-c 2 -b 'console=ttyS0 keel.cpus=2 keel.kernel=6.12 keel.checks=steal'" 0 'keel-linux: PASS \(keel.checks passed: steal\)' 'keel-linux: FAIL|: FAIL'
+sys_check linux612-steal-keel-says linux612-steal grep -Eq '^\[keel\] steal linux612-steal/vcpu1 [1-9][0-9]{8,} ns'
+# System suspend (SBI SUSP): echo mem > /sys/power/state; Keel and its
+# monitor show the VM asleep, a key typed on the console wakes it, the
+# write returns, at least 1.5 s passed and both CPUs are back.
+sys_script linux612-suspend tests/system/linux-suspend.sh $L612
+# perf_event_open's PERF_TYPE_HARDWARE cycles and instructions (SBI PMU
+# hardware counters) around loops of 2*10^7 and 8*10^7 instructions, each
+# count within 2% of the loop's under -icount (check_pmu_hw()).
+QEMU_ARGS="-icount shift=0" sys_case linux612-perf $L612 "-b 'console=ttyS0 keel.kernel=6.12 keel.icount keel.checks=perf'" 0 'keel-linux: PASS \(keel.checks passed: perf\)' 'keel-linux: FAIL|: FAIL'
+# The same checks asked of Linux 6.1 (two vCPUs on one hart): perf passes;
+# steal and suspend fail and say why (no SBI STA, no suspend to RAM): a
+# check the kernel cannot do is a FAIL, never skipped.
+QEMU_ARGS="-smp 1" sys_case linux-6.1-asked-checks $L "-c 2 -b 'console=ttyS0 keel.cpus=2 keel.kernel=6.1 keel.checks=perf,steal,suspend'" 0 'keel-linux: FAIL: no steal: the kernel found no SBI STA' 'keel-linux: PASS'
+sys_check linux-6.1-asked-checks-each linux-6.1-asked-checks sh -c 'grep -q "^keel-linux: perf: PASS" "$0" && grep -q "^keel-linux: suspend: FAIL: no /sys/power/state" "$0"'

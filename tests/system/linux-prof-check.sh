@@ -5,7 +5,7 @@
 # Usage: linux-prof-check.sh LOG
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-map=build/linux/kbuild/System.map
+map=build/linux/System.map
 report=$(tools/keel-prof "$1" --keel "$(k=${KEEL_BIN:-build/keel.bin}; echo "${k%.bin}.elf")" --guest "$map" --top 40) || exit 1
 echo "$report" | sed -n '/Where the time went/,/^$/p'
 echo "$report" | sed -n '/Top functions/,/^$/p' | head -20

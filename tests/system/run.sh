@@ -19,16 +19,53 @@ TAG=${KEEL_TEST_TAG:-}
 ONLY=${KEEL_TEST_ONLY:-}
 out=build/system${TAG:+/$TAG}
 mkdir -p "$out"
-pass=0 fail=0
+pass=0 fail=0 skip=0
+declare -A skipped_case
 
 # Is this case in the run? (every case, unless KEEL_TEST_ONLY names some)
 wanted() {
 	[ -z "$ONLY" ] || grep -qxF -- "$1" "$ONLY"
 }
 
+# A Linux guest Image make test could not build without root
+# (scripts/linux-guest.sh wrote why beside it): its cases are skipped.
+# unavailable PATH...: is one of them such an Image? (the reason in $why_skip)
+unavailable() {
+	local p
+	for p; do
+		case "$p" in */Image) ;; *) continue ;; esac
+		if [ ! -e "$p" ] && [ -f "$(dirname "$p")/UNAVAILABLE" ]; then
+			why_skip=$(cat "$(dirname "$p")/UNAVAILABLE")
+			return 0
+		fi
+	done
+	return 1
+}
+
+# sys_needs IMAGE sys_case|sys_script NAME ...: a case that boots IMAGE
+# without naming it (a script, a config): skipped as above when it is
+# unavailable, else run as it is
+sys_needs() {
+	local image=$1
+	shift
+	if wanted "$2" && unavailable "$image"; then
+		sys_skip "$2" "$why_skip"
+		return 0
+	fi
+	"$@"
+}
+
+# sys_skip NAME WHY: one SKIP line, counted
+sys_skip() {
+	echo "SKIP system/$1${TAG:+@$TAG}: $2"
+	skipped_case[$1]=1
+	skip=$((skip + 1))
+}
+
 sys_case() {
 	local name=$1 guest=$2 opts=$3 want_rc=$4 want=$5 reject=${6:-} typed=${7:-}
 	wanted "$name" || return 0
+	unavailable "$guest" && { sys_skip "$name" "$why_skip"; return 0; }
 	# the options as the shell would split them: -b 'a b' is one value
 	local -a args
 	eval "args=($opts)"
@@ -68,6 +105,7 @@ sys_check() {
 	local name=$1 from=$2 log=$out/$1.log
 	shift 2
 	wanted "$name" || return 0
+	[ -n "${skipped_case[$from]:-}" ] && { sys_skip "$name" "$from was skipped"; return 0; }
 	[ -f "$out/$from.log" ] && "$@" "$out/$from.log" >"$log" 2>&1
 	verdict $? "$name" "$* $out/$from.log" "$log"
 }
@@ -91,11 +129,12 @@ sys_script() {
 	local name=$1 log=$out/$1.log
 	shift
 	wanted "$name" || return 0
+	unavailable "$@" && { sys_skip "$name" "$why_skip"; return 0; }
 	timeout "$TIMEOUT" "$@" "$log" >"$log.out" 2>&1
 	verdict $? "$name" "$* $log" "$log.out"
 }
 
 # shellcheck source=cases.sh
 . tests/system/cases.sh
-echo "system${TAG:+@$TAG}: $pass passed, $fail failed"
+echo "system${TAG:+@$TAG}: $pass passed, $fail failed$([ "$skip" -eq 0 ] || echo ", $skip skipped")"
 exit "$fail"

@@ -650,14 +650,18 @@ TEST(unreadable_virtual_instruction_is_illegal_with_no_tval)
 }
 
 /* A counter the guest configured through the SBI PMU: its own count, stopped here */
+/* The cycle counter as counter_config_matching leaves it (pmu.c): stopped at value */
+static void configure_cycle(uint64_t value)
+{
+	v->pmu.in_use = 1U << PMU_CTR_CYCLE;
+	v->pmu.hw[PMU_CTR_CYCLE] = (struct pmu_hw_counter){ .value = value, .width = 64,
+							    .csr = PMU_CTR_CYCLE };
+}
+
 TEST(counter_read_is_emulated_from_the_guests_pmu)
 {
 	setup();
-	v->pmu.in_use = 1U << PMU_CTR_CYCLE;
-	/* as pmu_cfg_match() configures it: 64 bits wide, read as CSR 0xc00 */
-	v->pmu.hw[PMU_CTR_CYCLE].width = 64;
-	v->pmu.hw[PMU_CTR_CYCLE].csr = PMU_CTR_CYCLE;
-	v->pmu.hw[PMU_CTR_CYCLE].value = 1234; /* stopped: the value itself */
+	configure_cycle(1234); /* stopped: the value itself */
 	vinsn(CSRR_A0_CYCLE, true);
 	CHECK_EQ(v->ctx.x[10], 1234);
 	CHECK_EQ(v->ctx.sepc, PC + 4);
@@ -685,14 +689,12 @@ TEST(counter_read_not_configured_is_illegal)
 TEST(counter_read_from_vu_needs_the_guest_kernels_scounteren)
 {
 	setup();
-	v->pmu.in_use = 1U << PMU_CTR_CYCLE;
-	v->pmu.hw[PMU_CTR_CYCLE].value = 7;
+	configure_cycle(7);
 	vinsn(CSRR_A0_CYCLE, false);
 	CHECK_EQ(cpu->vs_traps, 1);
 	CHECK_EQ(cpu->csrs.vscause, EXC_INST_ILLEGAL);
 	setup();
-	v->pmu.in_use = 1U << PMU_CTR_CYCLE;
-	v->pmu.hw[PMU_CTR_CYCLE].value = 7;
+	configure_cycle(7);
 	fake_pmu.scounteren = COUNTEREN_CY;
 	vinsn(CSRR_A0_CYCLE, false);
 	CHECK_EQ(cpu->vs_traps, 0);
@@ -703,8 +705,7 @@ TEST(counter_read_from_vu_needs_the_guest_kernels_scounteren)
 TEST(counter_read_into_a_callee_saved_register_asks_for_them_all)
 {
 	setup();
-	v->pmu.in_use = 1U << PMU_CTR_CYCLE;
-	v->pmu.hw[PMU_CTR_CYCLE].value = 99;
+	configure_cycle(99);
 	v->ctx.x[8] = 0x88;
 	vinsn(CSRR_S0_CYCLE, true);
 	CHECK(next == NEED_ALL_REGS(v));
