@@ -9,6 +9,7 @@
 #include <libfdt.h>
 
 #include "arch.h"
+#include "boot_report.h"
 #include "fw_events.h"
 #include "bundle.h"
 #include "console.h"
@@ -26,8 +27,6 @@
 #include "vm.h"
 
 extern char _image_start[], _image_end[], hart_stacks[];
-/* src/boot/entry.S: where Keel runs minus where it was linked (KEEL_LINK_ADDR) */
-extern unsigned long keel_load_offset;
 
 struct platform platform;
 struct hart harts[KEEL_MAX_HARTS];
@@ -113,68 +112,6 @@ static bool hart_has_h(unsigned long hartid)
 	return h && h->has_h;
 }
 
-static void print_banner(unsigned long boot_hartid)
-{
-	unsigned int nh = 0;
-	uint64_t ram = 0;
-
-	for (unsigned int i = 0; i < platform.nr_ram; i++)
-		ram += platform.ram[i].size;
-	for (unsigned int i = 0; i < platform.nr_harts; i++)
-		nh += platform.harts[i].has_h;
-	kprintf("\n[keel] Keel %s, a RISC-V hypervisor, on %s\n", KEEL_VERSION_STRING,
-		platform.model);
-	kprintf("[keel] harts: %u in the device tree (%u with H), booting on hart %lu%s\n",
-		platform.nr_harts, nh, boot_hartid,
-		platform.nr_harts_ignored ? " (some beyond KEEL_MAX_HARTS ignored)" : "");
-	kprintf("[keel] RAM: %llu MiB in %u range(s), timebase %llu Hz\n",
-		(unsigned long long)(ram >> 20), platform.nr_ram,
-		(unsigned long long)platform.timebase_freq);
-	/* at the link address this line is left out, as before relocation */
-	if (keel_load_offset)
-		kprintf("[keel] image: 0x%lx-0x%lx, linked at 0x%lx: relocated by %c0x%lx\n",
-			(unsigned long)_image_start, (unsigned long)_image_end,
-			(unsigned long)KEEL_LINK_ADDR,
-			(long)keel_load_offset < 0 ? '-' : '+',
-			(long)keel_load_offset < 0 ? -keel_load_offset : keel_load_offset);
-	kprintf("[keel] H extension: G-stage %s, %u VMID bits, Sstc for HS %s, Svadu for "
-		"guests %s\n",
-		host.gstage_levels == 4 ? "Sv48x4" : "Sv39x4", host.vmid_bits,
-		host.sstc ? "yes" : "no (timer through SBI)",
-		!host.svadu ? "no" : host.svadu_from_fw ? "yes (asked of the firmware's FWFT)"
-							: "yes");
-	kprintf("[keel] firmware: SBI %lu.%lu, implementation %lu\n",
-		host.fw_spec_version >> 24, host.fw_spec_version & 0xffffff, host.fw_impl_id);
-	if (host.fw_redirect_broken)
-		kprintf("[keel] firmware: its redirect of a guest trap to HS returns to VS "
-			"(scause %lu; docs/boards.md): illegal-instruction, misaligned and "
-			"access faults go to guests directly, counted by the firmware\n",
-			host.fw_redirect_cause);
-	/* tests/system/cases.sh (sbi-stip-host) reads this line */
-	if (!host.vsip_shows_hvip_vstip || (host.sstc && !host.vsip_shows_vstimecmp))
-		kprintf("[keel] this hart hides a pending VS timer interrupt from a guest's sip "
-			"(raised through hvip: %s, by vstimecmp: %s; QEMU before 8.0): delivered, "
-			"but sip.STIP reads 0\n",
-			host.vsip_shows_hvip_vstip ? "shown" : "hidden",
-			!host.sstc ? "no Sstc" : host.vsip_shows_vstimecmp ? "shown" : "hidden");
-}
-
-/* "[keel] harts: 4 running; VM 'linux' vCPUs on harts 0 1 2 3" */
-static void print_placement(void)
-{
-	char line[160];
-	int n;
-
-	pr_info("harts: Keel runs on %u\n", nr_harts);
-	for (unsigned int i = 0; i < nr_vms; i++) {
-		n = snprintf(line, sizeof(line), "VM '%s': vCPU homes (hart ids):", vms[i].cfg->name);
-		for (unsigned int k = 0; k < vms[i].nr_vcpus && n > 0 && (size_t)n < sizeof(line); k++)
-			n += snprintf(line + n, sizeof(line) - (size_t)n, " %lu",
-				      vms[i].vcpus[k].hart->hartid);
-		pr_info("%s\n", line);
-	}
-}
-
 static void setup_memory(const void *fdt)
 {
 	mem_pool_init(&keel_mem);
@@ -218,15 +155,6 @@ static void load_bundle(void)
 /* What the firmware handed Keel, kept for a boot that moves (boot_move.c) */
 static const void *boot_fdt;
 
-/* One line per hart Keel leaves out: on a board, the first thing to read. */
-static void print_left_out(void)
-{
-	for (unsigned int i = 0; i < platform.nr_harts; i++)
-		if (!platform.harts[i].usable)
-			pr_info("hart %lu: %s: left out\n", platform.harts[i].hartid,
-				platform.harts[i].why_not);
-}
-
 /*
  * Keel needs a hart with H to run on: this one, or else it moves there.
  * Without any, it stops (tests/system/cases.sh, no-h-extension, looks for
@@ -237,7 +165,7 @@ static void check_boot_hart(unsigned long boot_hartid)
 	const struct platform_hart *first = platform_first_usable(&platform, boot_hartid);
 
 	if (!first) {
-		print_left_out();
+		boot_report_left_out();
 		kprintf("[keel] error: no hart Keel can run on; boot hart %lu %s (riscv,isa "
 			"\"%s\"). Keel needs the H extension: on QEMU use a CPU with h=true.\n",
 			boot_hartid,
@@ -364,15 +292,15 @@ static void boot_on_h_hart(unsigned long hartid)
 	struct hart *h = &harts[0];
 
 	probe_boot_hart(h, hartid);
-	print_banner(hartid);
-	print_left_out();
+	boot_report_machine(hartid);
+	boot_report_left_out();
 	setup_memory(boot_fdt);
 	load_bundle();
 	create_vms();
 	smp_start_secondaries();
 	if (smp_place_vcpus())
 		power_off(true, "bad vCPU placement");
-	print_placement();
+	boot_report_placement();
 	setup_console_input(h);
 	start_profiler();
 	pr_info("%llu MiB left free; entering the guest\n\n",
