@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "must_check.h"
+#include "sbi_defs.h"
 #include "vcpu.h"
 
 struct host_features {
@@ -62,8 +64,12 @@ void arch_probe_host(struct host_features *h);
  * when it reaches HS-mode (seen_cause: the scause Keel saw). Boot hart only.
  */
 bool arch_firmware_redirects_to_hs(unsigned long *seen_cause);
-/* Per-hart hypervisor setup: stvec, trap delegation, interrupt enables. */
-void arch_hart_init(void);
+/*
+ * Per-hart hypervisor setup: stvec, trap delegation, interrupt enables.
+ * 0, or -1 when this hart cannot give guests what the boot hart's probe
+ * found and promised them (Svadu: the firmware's FWFT refused it here).
+ */
+int arch_hart_init(void) MUST_CHECK;
 
 /* Host time and the host timer (stimecmp with Sstc, else SBI TIME). */
 uint64_t arch_time_now(void);
@@ -144,14 +150,14 @@ unsigned long arch_guest_scounteren(void);
  * cause in *cause.
  */
 int arch_guest_read_insn(const struct trap_info *t, unsigned long gva, uint32_t *insn,
-			 unsigned long *cause);
+			 unsigned long *cause) MUST_CHECK;
 
 /*
  * Read a 64-bit value at guest virtual address gva of the loaded vCPU, as
  * the guest's own load would see it (HLV.D, with the guest's translation
  * and privilege). Returns 0, or -1 when the guest could not read it there.
  */
-int arch_guest_load_u64(unsigned long gva, uint64_t *value);
+int arch_guest_load_u64(unsigned long gva, uint64_t *value) MUST_CHECK;
 
 /* TLB maintenance */
 void arch_hfence_gvma_vmid(unsigned int vmid);
@@ -163,16 +169,55 @@ void arch_fence_i(void);
 /* First entry into a guest context on this hart; never returns. */
 void guest_enter(struct vcpu_context *ctx) __attribute__((noreturn));
 
-/* SBI calls from Keel to the firmware below it (OpenSBI). */
+/*
+ * SBI calls from Keel to the firmware below it (OpenSBI): the firmware's
+ * SBI error code in error, which every caller looks at (docs/errors.md,
+ * "Calls to the firmware").
+ */
 struct sbiret {
 	long error;
 	unsigned long value;
 };
 struct sbiret fw_sbi_call(unsigned long eid, unsigned long fid, unsigned long a0,
-			  unsigned long a1, unsigned long a2, unsigned long a3);
+			  unsigned long a1, unsigned long a2, unsigned long a3) MUST_CHECK;
 /* The same with a fifth argument (a4): SBI PMU counter_config_matching's event_data */
 struct sbiret fw_sbi_call5(unsigned long eid, unsigned long fid, unsigned long a0,
-			   unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4);
+			   unsigned long a1, unsigned long a2, unsigned long a3,
+			   unsigned long a4) MUST_CHECK;
+/* Power the machine off (SRST, or else the legacy call); never returns */
 void fw_system_reset(unsigned long type, unsigned long reason) __attribute__((noreturn));
+/* Give this hart back to the firmware (HSM hart_stop); never returns */
+void fw_hart_stop(void) __attribute__((noreturn));
+
+/*
+ * The three calls whose result Keel does not look at: the only errors the
+ * SBI specification gives them name arguments Keel never passes, and none
+ * leaves anything to undo. Inline: the IPI is on the exits' paths.
+ */
+static inline void fw_call_unchecked(unsigned long eid, unsigned long fid, unsigned long a0,
+				     unsigned long a1)
+{
+	struct sbiret r = fw_sbi_call(eid, fid, a0, a1, 0, 0);
+
+	(void)r;
+}
+
+/* IPI send_ipi: fails only for a hart mask naming a hart the firmware did not start */
+static inline void fw_send_ipi(unsigned long hartid)
+{
+	fw_call_unchecked(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 1, hartid);
+}
+
+/* TIME set_timer: the specification gives it no error */
+static inline void fw_set_timer(uint64_t deadline)
+{
+	fw_call_unchecked(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, deadline, 0);
+}
+
+/* Legacy console_putchar, the console before Keel has its own: nowhere to say it failed */
+static inline void fw_console_putchar(char c)
+{
+	fw_call_unchecked(SBI_EXT_0_1_CONSOLE_PUTCHAR, 0, (unsigned char)c, 0);
+}
 
 #endif

@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "boot_config.h"
+#include "must_check.h"
 
 #define BUNDLE_VERSION 1
 #define VM_NAME_MAX 32
@@ -91,7 +92,7 @@ struct bundle {
  * 0 and *dtb, *dtb_size set, or -1 and a message in err.
  */
 int bundle_unwrap(const void *blob, uint64_t size, const void **dtb, uint64_t *dtb_size,
-		  char *err, unsigned long errlen);
+		  char *err, unsigned long errlen) MUST_CHECK;
 
 /*
  * The device tree of `size` bytes at fdt is one libfdt can read: a valid
@@ -100,12 +101,12 @@ int bundle_unwrap(const void *blob, uint64_t size, const void **dtb, uint64_t *d
  * length that wraps). 0, or -1 and a message in err. (bundle_blob.c, with
  * bundle_unwrap.)
  */
-int bundle_check_tree(const void *fdt, uint64_t size, char *err, unsigned long errlen);
+int bundle_check_tree(const void *fdt, uint64_t size, char *err, unsigned long errlen) MUST_CHECK;
 
 /*
  * Unwraps (bundle_unwrap), checks the tree (bundle_check_tree) and reads
  * the bundle: either form. 0, or -1 and a message in err. (bundle.c)
  */
-int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, unsigned long errlen);
+int bundle_parse(const void *fdt, uint64_t size, struct bundle *b, char *err, unsigned long errlen) MUST_CHECK;
 
 #endif

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "must_check.h"
+
 #define GSTAGE_ROOT_SIZE 16384
 #define GSTAGE_PAGE_4K (1UL << 12)
 #define GSTAGE_PAGE_2M (1UL << 21)
@@ -47,7 +49,7 @@ uint64_t gstage_gpa_limit(const struct gstage *g);
  * aligned. Returns 0, or -1 on bad arguments, overlap with an existing
  * mapping, or when a table cannot be allocated.
  */
-int gstage_map(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size, unsigned int prot);
+int gstage_map(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size, unsigned int prot) MUST_CHECK;
 
 /*
  * Mapping later, on a hart that must not allocate (guest RAM mapped a
@@ -59,17 +61,17 @@ int gstage_map(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size, unsi
  * any was not there, after clearing the others. Same arguments and
  * checks as gstage_map.
  */
-int gstage_prepare(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size);
+int gstage_prepare(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size) MUST_CHECK;
 int gstage_map_prepared(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size,
-			unsigned int prot);
-int gstage_unmap(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size);
+			unsigned int prot) MUST_CHECK;
+int gstage_unmap(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size) MUST_CHECK;
 
 /*
  * Translate one guest physical address. Returns 0 and fills hpa, prot and
  * the leaf's page size, or -1 when unmapped.
  */
 int gstage_translate(const struct gstage *g, uint64_t gpa, uint64_t *hpa,
-		     unsigned int *prot, uint64_t *page_size);
+		     unsigned int *prot, uint64_t *page_size) MUST_CHECK;
 
 /* hgatp value for this table: mode, VMID, root PPN. */
 uint64_t gstage_hgatp(const struct gstage *g, unsigned int vmid);

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "must_check.h"
+
 struct guest_fdt_params {
 	const char *vm_name;
 	uint64_t ram_base, ram_size;
@@ -35,8 +37,12 @@ struct guest_fdt_params {
 	uint64_t entry_instret;
 };
 
-/* Writes the DT into buf. Returns 0 or a negative libfdt error. */
-int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p);
+/*
+ * Writes the DT into buf. 0, or -1 with a message in err that names the VM
+ * and libfdt's error (docs/errors.md: libfdt's codes stay in guest_fdt.c).
+ */
+int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p, char *err,
+		    unsigned long errlen) MUST_CHECK;
 
 /*
  * The guest's riscv,isa: the host's, without 'h' (Keel does not offer
@@ -47,7 +53,8 @@ int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p);
  * "_svadu" only when guest_has_svadu, and then with "_svade" (added before
  * it when the host names no Svade; both at the end when the host names
  * neither): hardware A/D updating off at boot, on through SBI FWFT, as the
- * DT binding reads the pair. Cut at whole extensions to fit outlen.
+ * DT binding reads the pair. Cut at whole extensions to fit outlen: the
+ * first one that does not fit ends the string.
  */
 void guest_isa_string(const char *host_isa, bool guest_has_sstc, bool guest_has_svadu,
 		      char *out, unsigned long outlen);

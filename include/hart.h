@@ -13,6 +13,7 @@
 
 #include "boot_config.h"
 #include "fw_events.h"
+#include "must_check.h"
 #include "prof.h"
 #include "spinlock.h"
 
@@ -47,6 +48,7 @@ struct hart {
 	unsigned long hartid;    /* the platform's hart id */
 	unsigned long stack_top;
 	bool online;             /* running Keel's scheduler */
+	bool refused;            /* its set-up failed: it said why and stopped (smp.c) */
 	struct vcpu *current;    /* the vCPU loaded on this hart, or NULL */
 	uint64_t timer_deadline; /* what the host timer is set to */
 	uint64_t slice_end;      /* when current's time slice ends */
@@ -120,9 +122,10 @@ void keel_shutdown(const char *why) __attribute__((noreturn));
 
 /*
  * Booted on a hart Keel cannot run on: start hart `to` as harts[0] and stop
- * this one (boot_move.c). Returns only if that failed (-1).
+ * this one (boot_move.c). Returns only if that failed: -1 with a message
+ * in err (docs/errors.md).
  */
-int boot_move(unsigned long from, unsigned long to);
+int boot_move(unsigned long from, unsigned long to, char *err, unsigned long errlen) MUST_CHECK;
 /* On the new hart, first thing: the old one may stop now. */
 void boot_move_arrived(void);
 /* The boot, carried on by the hart boot_move started (main.c). */
@@ -130,7 +133,7 @@ void keel_boot_moved(unsigned long hartid) __attribute__((noreturn));
 
 /* Secondary harts: started by the boot hart through the firmware's HSM. */
 void smp_start_secondaries(void);
-/* Where each vCPU of every VM lives; 0, or -1 after printing why not. */
-int smp_place_vcpus(void);
+/* Where each vCPU of every VM lives; 0, or -1 with a message in err. */
+int smp_place_vcpus(char *err, unsigned long errlen) MUST_CHECK;
 
 #endif

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "must_check.h"
+
 #define IMAGE_MAX_SEGMENTS 8
 /* Where QEMU virt + OpenSBI put an S-mode payload: RAM base + 2 MiB. */
 #define IMAGE_DEFAULT_OFFSET 0x200000UL
@@ -35,6 +37,6 @@ const char *image_kind_name(enum image_kind kind);
  * is [ram_base, ram_base + ram_size). Returns 0, or -1 with a message in err.
  */
 int image_plan(const void *data, uint64_t size, uint64_t ram_base, uint64_t ram_size,
-	       struct image_plan *plan, char *err, unsigned long errlen);
+	       struct image_plan *plan, char *err, unsigned long errlen) MUST_CHECK;
 
 #endif

@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "must_check.h"
+
 #define MEM_POOL_MAX_RANGES 64
 
 struct mem_pool {
@@ -28,18 +30,18 @@ void mem_pool_init(struct mem_pool *pool);
  * range is empty, wraps past the top of the address space, or overlaps RAM
  * already added.
  */
-int mem_pool_add(struct mem_pool *pool, uint64_t base, uint64_t size);
+int mem_pool_add(struct mem_pool *pool, uint64_t base, uint64_t size) MUST_CHECK;
 /* Remove [base, base+size) from the free ranges, wherever it overlaps. */
-int mem_pool_reserve(struct mem_pool *pool, uint64_t base, uint64_t size);
+int mem_pool_reserve(struct mem_pool *pool, uint64_t base, uint64_t size) MUST_CHECK;
 /* First fit; align must be a power of two. Returns 0 when nothing fits. */
-uint64_t mem_pool_alloc(struct mem_pool *pool, uint64_t size, uint64_t align);
+uint64_t mem_pool_alloc(struct mem_pool *pool, uint64_t size, uint64_t align) MUST_CHECK;
 /* Give a range back (it is merged with its neighbours). */
-int mem_pool_free(struct mem_pool *pool, uint64_t base, uint64_t size);
+int mem_pool_free(struct mem_pool *pool, uint64_t base, uint64_t size) MUST_CHECK;
 uint64_t mem_pool_free_bytes(const struct mem_pool *pool);
 
 /* Keel's own pool, over the machine's RAM (set up in keel_main). */
 extern struct mem_pool keel_mem;
 /* Zeroed pages from keel_mem, or NULL. */
-void *page_alloc(uint64_t size, uint64_t align);
+void *page_alloc(uint64_t size, uint64_t align) MUST_CHECK;
 
 #endif

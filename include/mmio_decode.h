@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "must_check.h"
+
 struct mmio_access {
 	unsigned int insn_len; /* 2 or 4: how far to advance sepc */
 	unsigned int width;    /* bytes accessed: 1, 2, 4 or 8 */
@@ -37,7 +39,7 @@ unsigned int insn_length(uint32_t low_bits);
  * the low 16 bits alone, so a 32-bit fetch that ran into the next
  * instruction is fine. On -1, *out is left untouched.
  */
-int mmio_decode_insn(uint32_t insn, struct mmio_access *out);
+int mmio_decode_insn(uint32_t insn, struct mmio_access *out) MUST_CHECK;
 
 /*
  * Decode htinst as written by the hardware on a guest page fault. Returns 0
@@ -47,7 +49,7 @@ int mmio_decode_insn(uint32_t insn, struct mmio_access *out);
  * values with bits 63:32 set, and transformed non-basic accesses (FP, AMO,
  * LR/SC, HLV/HSV). Bit 1 clear means a compressed original: insn_len 2.
  */
-int mmio_decode_htinst(uint64_t htinst, struct mmio_access *out);
+int mmio_decode_htinst(uint64_t htinst, struct mmio_access *out) MUST_CHECK;
 
 /*
  * True when htinst is one of the pseudoinstructions above: the guest page

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "must_check.h"
+
 struct placement {
 	const unsigned long *hartids; /* the harts Keel runs vCPUs on */
 	unsigned int nr_harts;
@@ -21,6 +23,6 @@ struct placement {
  * err that names the VM, the vCPU and the hart.
  */
 int placement_place_vm(struct placement *p, const char *vm_name, const int *pins,
-		       unsigned int nr, unsigned int *home, char *err, unsigned long errlen);
+		       unsigned int nr, unsigned int *home, char *err, unsigned long errlen) MUST_CHECK;
 
 #endif

@@ -11,6 +11,7 @@
 #include "boot_config.h"
 #include "console.h"
 #include "hart_isa.h"
+#include "must_check.h"
 
 #define PLATFORM_MAX_RANGES 16
 
@@ -77,7 +78,7 @@ extern struct platform platform;
  * names the node/property that was wrong).
  */
 int platform_parse(const void *fdt, unsigned long boot_hartid, struct platform *p,
-		   char *err, unsigned long errlen);
+		   char *err, unsigned long errlen) MUST_CHECK;
 
 /* The first usable hart (the boot hart if it is), or NULL if none is. */
 const struct platform_hart *platform_first_usable(const struct platform *p,

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "fw_events.h"
+#include "must_check.h"
 #include "riscv.h"
 #include "sbi_defs.h"
 
@@ -230,27 +231,27 @@ static inline unsigned long pmu_num_counters(const struct pmu_host *host)
  * gives Keel's reading of every case. pmu.c, but fw_read and fw_read_hi
  * (pmu_fw.c), event_get_info's two (pmu_event.c).
  */
-long pmu_counter_info(const struct pmu_host *host, unsigned long counter, unsigned long *info);
+long pmu_counter_info(const struct pmu_host *host, unsigned long counter, unsigned long *info) MUST_CHECK;
 long pmu_cfg_match(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
 		   unsigned long flags, unsigned long event_idx, uint64_t event_data,
-		   const struct pmu_host *host, unsigned long *counter);
+		   const struct pmu_host *host, unsigned long *counter) MUST_CHECK;
 /*
  * snapshot: the 4 KiB snapshot area, or NULL when none is set (then
  * INIT_SNAPSHOT / TAKE_SNAPSHOT get SBI_ERR_NO_SHMEM).
  */
 long pmu_start(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
 	       unsigned long flags, uint64_t initial_value, const void *snapshot,
-	       const struct pmu_host *host);
+	       const struct pmu_host *host) MUST_CHECK;
 long pmu_stop(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
-	      unsigned long flags, void *snapshot, const struct pmu_host *host);
-long pmu_fw_read(const struct vcpu_pmu *pmu, unsigned long counter, unsigned long *value);
-long pmu_fw_read_hi(const struct vcpu_pmu *pmu, unsigned long counter, unsigned long *value);
+	      unsigned long flags, void *snapshot, const struct pmu_host *host) MUST_CHECK;
+long pmu_fw_read(const struct vcpu_pmu *pmu, unsigned long counter, unsigned long *value) MUST_CHECK;
+long pmu_fw_read_hi(const struct vcpu_pmu *pmu, unsigned long counter, unsigned long *value) MUST_CHECK;
 /*
  * snapshot_set_shmem's argument checks: SBI_SUCCESS with *disable set for
  * -1/-1, else with *gpa to be checked against guest RAM by the caller.
  */
 long pmu_snapshot_args(unsigned long lo, unsigned long hi, unsigned long flags, uint64_t *gpa,
-		       bool *disable);
+		       bool *disable) MUST_CHECK;
 /*
  * event_get_info (SBI v3.0, FID 8): argument checks, then the entries
  * (16 bytes each: u32 event_idx, u32 output, u64 event_data) in place.
@@ -265,9 +266,9 @@ long pmu_snapshot_args(unsigned long lo, unsigned long hi, unsigned long flags, 
 #define PMU_EVENT_INFO_MAX 256
 
 long pmu_event_info_args(unsigned long lo, unsigned long hi, unsigned long num,
-			 unsigned long flags, uint64_t *gpa, uint64_t *len);
+			 unsigned long flags, uint64_t *gpa, uint64_t *len) MUST_CHECK;
 /* entries: 8-byte aligned at least (the guest's are 16-byte aligned) */
-long pmu_event_info(const struct pmu_host *host, void *entries, unsigned long num);
+long pmu_event_info(const struct pmu_host *host, void *entries, unsigned long num) MUST_CHECK;
 
 /*
  * The fixed counter that counts this event (cycle, instret, a firmware

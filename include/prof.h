@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "must_check.h"
 #include "riscv.h"
 
 #define PROF_CHAIN_MAX 8         /* guest return addresses per sample */
@@ -103,8 +104,15 @@ void exit_slot_name(unsigned int slot, const char **kind, const char **name);
 
 /* ---- sampling control (any hart) ---- */
 
-/* Start sampling on every hart at hz (0: the default). SBI error code. */
-long prof_start(unsigned long hz, bool callchain);
+/*
+ * Start sampling on every hart at hz (0: the default). An SBI error code
+ * (it answers SBI KEEL's call too): SBI_ERR_INVALID_PARAM for a rate
+ * outside PROF_HZ_MIN..PROF_HZ_MAX, SBI_ERR_ALREADY_STARTED, or
+ * SBI_ERR_FAILED when a hart has no sample buffer (prof_init).
+ */
+long prof_start(unsigned long hz, bool callchain) MUST_CHECK;
+/* What prof_start()'s error means, for a message ("a profile runs already") */
+const char *prof_start_problem(long err);
 void prof_stop(void);
 bool prof_running(void);
 /* The settings of the current (or last) profile */
@@ -117,8 +125,11 @@ void prof_mark(struct vcpu *v, unsigned long value);
 
 /* ---- hooks for the hart's timer and scheduler ---- */
 
-/* Set up the buffers once the harts are known (boot hart). */
-void prof_init(void);
+/*
+ * Set up the buffers once the harts are known (boot hart). 0, or -1 with a
+ * message in err when a hart got none: Keel runs on without a profiler.
+ */
+int prof_init(char *err, unsigned long errlen) MUST_CHECK;
 /* When this hart's next sample is due, or UINT64_MAX. */
 uint64_t prof_next_due(const struct hart *h);
 /* A sample due now on this hart: a guest running v, or Keel. */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "hart.h"
+#include "must_check.h"
 #include "sbi_defs.h"
 #include "vcpu.h"
 
@@ -95,7 +96,7 @@ extern const struct sbi_extension sbi_ext_base, sbi_ext_legacy, sbi_ext_time, sb
  * the mask names a hart the VM does not have. Pure logic.
  */
 long sbi_hart_mask_to_vcpus(unsigned long hart_mask, unsigned long hart_mask_base,
-			    unsigned int nr_vcpus, unsigned long *vcpu_bitmap);
+			    unsigned int nr_vcpus, unsigned long *vcpu_bitmap) MUST_CHECK;
 
 /*
  * Deliver an IPI / a remote fence to every vCPU in the bitmap, counting
@@ -115,14 +116,14 @@ void sbi_remote_fences(struct vcpu *v, unsigned long targets, enum fence_kind ki
  */
 bool sbi_is_entry_address(struct vm *vm, unsigned long addr);
 long sbi_hsm_suspend(struct vcpu *v, uint32_t type, unsigned long addr, unsigned long opaque,
-		     struct sbi_result *res);
+		     struct sbi_result *res) MUST_CHECK;
 
 /*
  * SUSP system_suspend's checks, in KVM's order: the sleep type (only
  * SUSPEND_TO_RAM), then the resume address, then the other harts (all
  * STOPPED). SBI_SUCCESS or the error to return. Pure logic.
  */
-long sbi_susp_check(uint32_t sleep_type, bool resume_addr_ok, bool others_stopped);
+long sbi_susp_check(uint32_t sleep_type, bool resume_addr_ok, bool others_stopped) MUST_CHECK;
 
 /*
  * SBI STA: the steal-time record a vCPU registers in its RAM (64 bytes,

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "must_check.h"
+
 /* The features Keel offers, one slot of vCPU state each */
 enum fwft_slot {
 	FWFT_SLOT_MISALIGNED_EXC_DELEG, /* SBI_FWFT_MISALIGNED_EXC_DELEG */
@@ -39,7 +41,7 @@ struct vcpu_fwft {
  *   0xbfffffff) or a platform-specific one (0x40000000-0x7fffffff,
  *   0xc0000000-0xffffffff; Keel implements none): SBI_ERR_DENIED.
  */
-long sbi_fwft_slot(uint32_t feature, bool svadu, unsigned int *slot);
+long sbi_fwft_slot(uint32_t feature, bool svadu, unsigned int *slot) MUST_CHECK;
 
 /*
  * set's checks once the feature is known to be served, in KVM's and
@@ -49,6 +51,6 @@ long sbi_fwft_slot(uint32_t feature, bool svadu, unsigned int *slot);
  * SBI_SUCCESS when the set may go ahead.
  */
 long sbi_fwft_set_check(const struct vcpu_fwft *fw, unsigned int slot, unsigned long value,
-			unsigned long flags);
+			unsigned long flags) MUST_CHECK;
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "must_check.h"
 #include "vcpu.h"
 
 struct vm;
@@ -23,7 +24,7 @@ enum mmio_result {
  * MMIO_NEED_ALL_REGS asks to be called again with all of them.
  */
 enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_t gpa,
-			      bool all_regs);
+			      bool all_regs) MUST_CHECK;
 
 /*
  * Interrupt lines (src/vdev/vdev_irq.c). A device changed state, with the

@@ -14,11 +14,12 @@
 #include "gstage.h"
 #include "mem_blocks.h"
 #include "mmio_cache.h"
+#include "must_check.h"
 #include "spinlock.h"
 #include "uart16550.h"
-#include "vplic.h"
-#include "vm_console.h"
 #include "vcpu.h"
+#include "vm_console.h"
+#include "vplic.h"
 
 #define VM_RAM_BASE 0x80000000UL
 #define VM_UART_BASE 0x10000000UL
@@ -108,14 +109,18 @@ struct vm {
 extern struct vm vms[KEEL_MAX_VMS];
 extern unsigned int nr_vms;
 
-/* Create a VM from its bundle entry. Returns 0, or -1 after printing why. */
-int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const struct bundle *b);
+/*
+ * Create a VM from its bundle entry. 0, or -1 with a message in err that
+ * names the VM (docs/errors.md: a boot step).
+ */
+int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const struct bundle *b,
+	      char *err, unsigned long errlen) MUST_CHECK;
 /*
  * SRST reboot, from a vCPU of the VM on this hart: the VM goes RESETTING
  * and this hart restarts it (vm_reset_work); vCPU 0 then runs again, the
  * others are STOPPED. Returns what vm_restart() does.
  */
-int vm_reboot(struct vm *vm);
+int vm_reboot(struct vm *vm) MUST_CHECK;
 enum vm_restart_result {
 	VM_RESTART_STARTED = 0,
 	VM_RESTART_WRONG_STATE = -1, /* not running (reset) / not stopped (start) */
@@ -129,7 +134,7 @@ enum vm_restart_result {
  * zeroing the VM's RAM. A stop that comes meanwhile wins: the VM then
  * stays stopped.
  */
-int vm_restart(struct vm *vm, bool stopped);
+int vm_restart(struct vm *vm, bool stopped) MUST_CHECK;
 /*
  * On hart h, from its scheduler loop with no lock held: the next step of
  * each restart this hart carries out (wait until every other vCPU is
@@ -164,7 +169,7 @@ void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
  * started, by the guest (a guest page fault) or by Keel (vm_gpa_to_hva).
  */
 /* At vm_create: the bitmap and every G-stage table, nothing mapped. 0 or -1. */
-int vm_ram_setup(struct vm *vm);
+int vm_ram_setup(struct vm *vm) MUST_CHECK;
 /* Zero and map every block of RAM bytes [off, off+len) not zeroed yet. */
 void vm_ram_make_ready(struct vm *vm, uint64_t off, uint64_t len);
 /*
@@ -173,8 +178,13 @@ void vm_ram_make_ready(struct vm *vm, uint64_t off, uint64_t len);
  * when it is not RAM at all.
  */
 bool vm_ram_fault(struct vm *vm, uint64_t gpa);
-/* A restart, every vCPU parked: every block unmapped and to be zeroed again. */
-void vm_ram_forget(struct vm *vm);
+/*
+ * A restart, every vCPU parked: every block unmapped and to be zeroed
+ * again. -1 when a block it had zeroed was not mapped as it maps one (a
+ * bug in Keel: what the guest left there may still be mapped), after
+ * unmapping all the others.
+ */
+int vm_ram_forget(struct vm *vm) MUST_CHECK;
 
 
 #endif

@@ -38,11 +38,31 @@ struct sbiret fw_sbi_call5(unsigned long eid, unsigned long fid, unsigned long a
 	return (struct sbiret){ (long)r_a0, r_a1 };
 }
 
+/*
+ * SRST reset and HSM hart_stop return only when they failed: what the
+ * caller does next is the handling, so their error says nothing more.
+ */
+static void fw_call_that_returns_on_failure(unsigned long eid, unsigned long fid,
+					    unsigned long a0, unsigned long a1)
+{
+	struct sbiret r = fw_sbi_call(eid, fid, a0, a1, 0, 0);
+
+	(void)r;
+}
+
 void fw_system_reset(unsigned long type, unsigned long reason)
 {
-	fw_sbi_call(SBI_EXT_SRST, SBI_EXT_SRST_RESET, type, reason, 0, 0);
+	fw_call_that_returns_on_failure(SBI_EXT_SRST, SBI_EXT_SRST_RESET, type, reason);
 	/* SRST absent (very old firmware): the legacy shutdown call */
-	fw_sbi_call(SBI_EXT_0_1_SHUTDOWN, 0, 0, 0, 0, 0);
+	fw_call_that_returns_on_failure(SBI_EXT_0_1_SHUTDOWN, 0, 0, 0);
+	for (;;)
+		__asm__ __volatile__("wfi");
+}
+
+void fw_hart_stop(void)
+{
+	fw_call_that_returns_on_failure(SBI_EXT_HSM, SBI_EXT_HSM_HART_STOP, 0, 0);
+	/* refused: the hart sleeps here instead, in Keel, doing nothing */
 	for (;;)
 		__asm__ __volatile__("wfi");
 }

@@ -207,8 +207,10 @@ void arch_probe_host(struct host_features *h)
 	probe_svadu(h);
 }
 
-void arch_hart_init(void)
+int arch_hart_init(void)
 {
+	int r = 0;
+
 	csr_write(CSR_STVEC, (unsigned long)trap_entry);
 	csr_write(CSR_SSCRATCH, 0);
 	/* a vCPU adds its own share when it is loaded (arch_vcpu_load) */
@@ -230,9 +232,13 @@ void arch_hart_init(void)
 	 */
 	if (host.smstateen)
 		csr_write(CSR_HSTATEEN0, HSTATEEN0_ENVCFG);
-	/* menvcfg.ADUE is each hart's own: the boot hart asked in probe_svadu() */
-	if (host.svadu_from_fw && !adue_sticks())
-		fw_enable_svadu();
+	/*
+	 * menvcfg.ADUE is each hart's own: the boot hart asked in
+	 * probe_svadu(), and every VM was promised Svadu (FWFT
+	 * PTE_AD_HW_UPDATING) from what it found.
+	 */
+	if (host.svadu_from_fw && !adue_sticks() && (!fw_enable_svadu() || !adue_sticks()))
+		r = -1;
 	/* Keel's timer and IPIs; interrupts are taken only while a guest runs */
 	csr_write(CSR_SIE, MIP_STIP | MIP_SSIP);
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
@@ -248,6 +254,7 @@ void arch_hart_init(void)
 	 */
 	csr_clear(CSR_SSTATUS, SSTATUS_VS);
 	arch_host_timer_set(UINT64_MAX);
+	return r;
 }
 
 uint64_t arch_time_now(void)
@@ -260,7 +267,7 @@ void arch_host_timer_set(uint64_t deadline)
 	if (host.sstc)
 		csr_write(CSR_STIMECMP, deadline);
 	else
-		fw_sbi_call(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, deadline, 0, 0, 0);
+		fw_set_timer(deadline);
 }
 
 unsigned long arch_host_pending(void)

@@ -11,6 +11,8 @@
  * KEEL_MAX_HARTS - 1 are usable and secondaries take slots 1 to
  * KEEL_MAX_HARTS - 2.
  */
+#include <stdio.h>
+
 #include "arch.h"
 #include "console.h"
 #include "hart.h"
@@ -32,7 +34,7 @@ void boot_move_arrived(void)
 	__atomic_store_n(&arrived, 1, __ATOMIC_RELEASE);
 }
 
-int boot_move(unsigned long from, unsigned long to)
+int boot_move(unsigned long from, unsigned long to, char *err, unsigned long errlen)
 {
 	struct hart *h = &harts[0];
 	struct sbiret r;
@@ -49,18 +51,17 @@ int boot_move(unsigned long from, unsigned long to)
 			(unsigned long)h, 0);
 	if (r.error) {
 		hart_ptrs[0] = NULL;
-		pr_err("the firmware did not start hart %lu (SBI error %ld)\n", to, r.error);
+		snprintf(err, errlen, "the firmware did not start hart %lu (SBI error %ld)", to,
+			 r.error);
 		return -1;
 	}
 	deadline = arch_time_now() + ticks_from_us(platform.timebase_freq, BOOT_MOVE_TIMEOUT_US);
 	while (!__atomic_load_n(&arrived, __ATOMIC_ACQUIRE))
 		if (arch_time_now() > deadline) {
-			pr_err("hart %lu did not reach Keel within %u ms\n", to,
-			       BOOT_MOVE_TIMEOUT_US / 1000);
+			snprintf(err, errlen, "hart %lu did not reach Keel within %u ms", to,
+				 BOOT_MOVE_TIMEOUT_US / 1000);
 			return -1;
 		}
 	/* from here on the new hart owns harts[0] and the console: say nothing */
-	fw_sbi_call(SBI_EXT_HSM, SBI_EXT_HSM_HART_STOP, 0, 0, 0, 0);
-	for (;;)
-		arch_wait_for_interrupt();
+	fw_hart_stop();
 }

@@ -32,7 +32,7 @@ void console_init(const struct hw_uart *uart)
 static void raw_putc(char c)
 {
 	if (use_firmware_console)
-		fw_sbi_call(SBI_EXT_0_1_CONSOLE_PUTCHAR, 0, (unsigned char)c, 0, 0, 0);
+		fw_console_putchar(c);
 	else
 		hw_uart_putc(c);
 }

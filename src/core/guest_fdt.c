@@ -109,17 +109,24 @@ void guest_isa_string(const char *host_isa, bool guest_has_sstc, bool guest_has_
 		if (is_ext(p, len, "svadu")) {
 			drop = true;
 			/* where the host names it, with Svade before it if the host had none */
-			if (guest_has_svadu)
+			if (guest_has_svadu) {
 				svadu_written = svade ? append(out, &o, outlen, p, len)
 						      : append(out, &o, outlen, ad_pair,
 							       sizeof(ad_pair) - 1);
+				if (!svadu_written)
+					break; /* the cut: nothing after what does not fit */
+			}
 		}
-		if (!drop)
-			append(out, &o, outlen, p, len);
+		if (!drop && !append(out, &o, outlen, p, len))
+			break;
 		p += len;
 	}
-	/* a hart with Svadu whose DT does not say so: at the end */
-	if (guest_has_svadu && !svadu_written && *host_isa)
+	/*
+	 * A hart with Svadu whose DT does not say so: at the end, unless the
+	 * string was cut before (!*p: the whole host string was read). Last,
+	 * so if it does not fit, that is the cut.
+	 */
+	if (guest_has_svadu && !svadu_written && !*p && *host_isa)
 		append(out, &o, outlen, svade ? ad_pair + 6 : ad_pair,
 		       svade ? sizeof(ad_pair) - 7 : sizeof(ad_pair) - 1);
 	out[o] = 0;
@@ -225,7 +232,8 @@ static int build_soc(void *fdt, const struct guest_fdt_params *p)
 	return 0;
 }
 
-int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p)
+/* The whole tree; libfdt's error code (negative) stays inside this file */
+static int build_tree(void *buf, int bufsize, const struct guest_fdt_params *p)
 {
 	void *fdt = buf;
 	char name[40];
@@ -270,5 +278,18 @@ int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p)
 	CHECK(build_soc(fdt, p));
 	CHECK(fdt_end_node(fdt));
 	CHECK(fdt_finish(fdt));
+	return 0;
+}
+
+int guest_fdt_build(void *buf, int bufsize, const struct guest_fdt_params *p, char *err,
+		    unsigned long errlen)
+{
+	int r = build_tree(buf, bufsize, p);
+
+	if (r < 0) {
+		snprintf(err, errlen, "VM '%s': building its device tree failed (libfdt error %d, %s)",
+			 p->vm_name, r, fdt_strerror(r));
+		return -1;
+	}
 	return 0;
 }

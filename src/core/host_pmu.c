@@ -29,20 +29,31 @@ static struct sbiret cfg_match(unsigned long mask, unsigned long flags, unsigned
 			    event_data);
 }
 
+/*
+ * Stopped and reset: the firmware's again. A stop it refuses leaves the
+ * counter claimed at the firmware, which then never hands it out again:
+ * nothing counts twice, Keel only has one counter fewer. So the result
+ * changes nothing here.
+ */
 static void release(unsigned int host_ctr)
 {
-	fw_sbi_call(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_STOP, host_ctr, 1, SBI_PMU_STOP_FLAG_RESET, 0);
+	struct sbiret r = fw_sbi_call(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_STOP, host_ctr, 1,
+				      SBI_PMU_STOP_FLAG_RESET, 0);
+
+	(void)r;
 }
 
 /*
  * Started from 0. cfg_match's AUTO_START is not enough: on QEMU with
  * OpenSBI 1.1 and 1.6 the hpmcounter stayed inhibited (a later stop said
- * ALREADY_STOPPED, and that stop did not free it).
+ * ALREADY_STOPPED, and that stop did not free it). False if the firmware
+ * would not start it: then it counts nothing for anyone.
  */
-static void start_from_zero(unsigned long host_ctr)
+static bool start_from_zero(unsigned long host_ctr)
 {
-	fw_sbi_call(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_START, host_ctr, 1,
-		    SBI_PMU_START_FLAG_SET_INIT_VALUE, 0);
+	return fw_sbi_call(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_START, host_ctr, 1,
+			   SBI_PMU_START_FLAG_SET_INIT_VALUE, 0)
+		       .error == SBI_SUCCESS;
 }
 
 /*
@@ -69,7 +80,10 @@ static long claim(unsigned long event_idx, uint64_t event_data, struct pmu_backi
 		give_back_unasked(r.value);
 		return SBI_ERR_NOT_SUPPORTED;
 	}
-	start_from_zero(r.value);
+	if (!start_from_zero(r.value)) {
+		release((unsigned int)r.value);
+		return SBI_ERR_NOT_SUPPORTED; /* a counter that will not count is none */
+	}
 	*b = (struct pmu_backing){ .host_ctr = (unsigned int)r.value,
 				   .csr = hpm.csr[r.value],
 				   .width = hpm.width[r.value] };
@@ -100,6 +114,7 @@ struct pmu_host host_pmu = {
 static bool probe_event(unsigned long event_idx)
 {
 	struct sbiret r = cfg_match(hpm.hpm_mask, 0, event_idx, 0);
+	bool counts;
 
 	if (r.error)
 		return false;
@@ -107,9 +122,10 @@ static bool probe_event(unsigned long event_idx)
 		give_back_unasked(r.value);
 		return false;
 	}
-	start_from_zero(r.value); /* a stop frees only a started counter */
+	/* a stop frees only a started counter; one that will not start counts nothing */
+	counts = start_from_zero(r.value);
 	release((unsigned int)r.value);
-	return true;
+	return counts;
 }
 
 static void find_counters(unsigned long n)

@@ -49,6 +49,16 @@ static void __attribute__((noreturn)) power_off(bool failure, const char *why)
 			failure ? SBI_SRST_RESET_REASON_SYSFAIL : SBI_SRST_RESET_REASON_NONE);
 }
 
+/*
+ * A boot step failed (docs/errors.md): its message, then the power-off
+ * naming the step. Every boot step reports this way.
+ */
+static void __attribute__((noreturn)) boot_fail(const char *step, const char *err)
+{
+	pr_err("%s\n", err);
+	power_off(true, step);
+}
+
 /* An orderly end: a profile that runs (PROFILE=1) is printed first */
 static void __attribute__((noreturn)) power_off_orderly(bool failure, const char *why)
 {
@@ -112,19 +122,55 @@ static bool hart_has_h(unsigned long hartid)
 	return h && h->has_h;
 }
 
-static void setup_memory(const void *fdt)
+/*
+ * Keep a range out of keel_mem. A reserve the pool cannot complete (one
+ * free range too many to split) may have left part of the range free:
+ * Keel could then hand out the firmware's memory or its own image, so the
+ * boot stops.
+ */
+static int reserve(const char *what, uint64_t base, uint64_t size, char *err,
+		   unsigned long errlen)
+{
+	if (!mem_pool_reserve(&keel_mem, base, size))
+		return 0;
+	snprintf(err, errlen, "memory: cannot keep %s (0x%llx-0x%llx) out of Keel's pool: "
+			      "more than %d free ranges", what, (unsigned long long)base,
+		 (unsigned long long)(base + size), MEM_POOL_MAX_RANGES);
+	return -1;
+}
+
+/* so a RAM range the pool refuses is a bad one, never one too many */
+_Static_assert(PLATFORM_MAX_RANGES <= MEM_POOL_MAX_RANGES, "every RAM range fits the pool");
+
+/* keel_mem: the device tree's RAM, less everything Keel must not hand out */
+static int setup_memory(const void *fdt, char *err, unsigned long errlen)
 {
 	mem_pool_init(&keel_mem);
-	for (unsigned int i = 0; i < platform.nr_ram; i++)
-		mem_pool_add(&keel_mem, platform.ram[i].base, platform.ram[i].size);
+	for (unsigned int i = 0; i < platform.nr_ram; i++) {
+		const struct mem_range *r = &platform.ram[i];
+
+		if (!r->size)
+			continue; /* an empty reg adds nothing */
+		if (mem_pool_add(&keel_mem, r->base, r->size)) {
+			snprintf(err, errlen, "memory: RAM 0x%llx-0x%llx in the device tree runs past "
+					      "the top of the address space or overlaps other RAM",
+				 (unsigned long long)r->base, (unsigned long long)(r->base + r->size));
+			return -1;
+		}
+	}
 	for (unsigned int i = 0; i < platform.nr_reserved; i++)
-		mem_pool_reserve(&keel_mem, platform.reserved[i].base, platform.reserved[i].size);
-	mem_pool_reserve(&keel_mem, (uintptr_t)_image_start,
-			 (uintptr_t)_image_end - (uintptr_t)_image_start);
-	mem_pool_reserve(&keel_mem, (uintptr_t)fdt, fdt_totalsize(fdt));
-	if (platform.initrd_end > platform.initrd_start)
-		mem_pool_reserve(&keel_mem, platform.initrd_start,
-				 platform.initrd_end - platform.initrd_start);
+		if (reserve("a reserved range of the device tree", platform.reserved[i].base,
+			    platform.reserved[i].size, err, errlen))
+			return -1;
+	if (reserve("Keel's image", (uintptr_t)_image_start,
+		    (uintptr_t)_image_end - (uintptr_t)_image_start, err, errlen) ||
+	    reserve("the platform device tree", (uintptr_t)fdt, fdt_totalsize(fdt), err, errlen))
+		return -1;
+	if (platform.initrd_end > platform.initrd_start &&
+	    reserve("the bundle", platform.initrd_start,
+		    platform.initrd_end - platform.initrd_start, err, errlen))
+		return -1;
+	return 0;
 }
 
 /* src/boot/builtin_bundle.S: empty unless built with make keel-builtin */
@@ -146,10 +192,8 @@ static void load_bundle(void)
 					"keel-builtin; see README)");
 		pr_info("bundle: built into Keel's image (%llu bytes)\n", (unsigned long long)size);
 	}
-	if (bundle_parse(blob, size, &bundle, err, sizeof(err))) {
-		pr_err("%s\n", err);
-		power_off(true, "bad bundle");
-	}
+	if (bundle_parse(blob, size, &bundle, err, sizeof(err)))
+		boot_fail("bad bundle", err);
 }
 
 /* What the firmware handed Keel, kept for a boot that moves (boot_move.c) */
@@ -163,30 +207,23 @@ static const void *boot_fdt;
 static void check_boot_hart(unsigned long boot_hartid)
 {
 	const struct platform_hart *first = platform_first_usable(&platform, boot_hartid);
+	char err[256];
 
 	if (!first) {
 		boot_report_left_out();
-		kprintf("[keel] error: no hart Keel can run on; boot hart %lu %s (riscv,isa "
-			"\"%s\"). Keel needs the H extension: on QEMU use a CPU with h=true.\n",
-			boot_hartid,
-			hart_has_h(boot_hartid) ? "has H but cannot run Keel" : "has no H extension",
-			platform.isa);
-		power_off(true, "no H extension");
+		snprintf(err, sizeof(err), "no hart Keel can run on; boot hart %lu %s (riscv,isa "
+			 "\"%s\"). Keel needs the H extension: on QEMU use a CPU with h=true.",
+			 boot_hartid,
+			 hart_has_h(boot_hartid) ? "has H but cannot run Keel" : "has no H extension",
+			 platform.isa);
+		boot_fail("no H extension", err);
 	}
-	if (first->hartid != boot_hartid) {
-		boot_move(boot_hartid, first->hartid);
-		power_off(true, "the boot could not move to a hart with H");
-	}
+	/* boot_move() returns only when the boot could not move */
+	if (first->hartid != boot_hartid && boot_move(boot_hartid, first->hartid, err, sizeof(err)))
+		boot_fail("the boot could not move to a hart with H", err);
 }
 
 static void __attribute__((noreturn)) boot_on_h_hart(unsigned long hartid);
-
-/* A device tree Keel cannot read: say what is wrong, and stop */
-static void __attribute__((noreturn)) bad_platform(const char *err)
-{
-	kprintf("[keel] error: %s\n", err);
-	power_off(true, "bad platform device tree");
-}
 
 /* harts[0] is the boot hart's, and this_hart() finds it through tp from here on */
 static void boot_hart_init(unsigned long hartid)
@@ -210,7 +247,7 @@ void keel_main(unsigned long hartid, const void *fdt)
 	if (platform_parse(fdt, hartid, &platform, err, sizeof(err))) {
 		/* no console yet: say it through the firmware's console */
 		console_init(&(struct hw_uart){ .kind = HW_UART_NONE });
-		bad_platform(err);
+		boot_fail("bad platform device tree", err);
 	}
 	console_init(&platform.uart);
 	boot_fdt = fdt;
@@ -226,7 +263,7 @@ void keel_boot_moved(unsigned long hartid)
 	boot_move_arrived();
 	/* again, for this hart: its ISA for the guests, its PLIC context */
 	if (platform_parse(boot_fdt, hartid, &platform, err, sizeof(err)))
-		bad_platform(err);
+		boot_fail("bad platform device tree", err);
 	boot_on_h_hart(hartid);
 }
 
@@ -241,27 +278,31 @@ static void probe_boot_hart(struct hart *h, unsigned long hartid)
 	host.vsiselect = platform_hart(hartid)->has_siselect;
 	arch_probe_host(&host);
 	host.fpu = isa_has_extension(platform.isa, "d");
-	arch_hart_init();
+	/* the probe asked for what arch_hart_init() sets: it fails only on other harts */
+	if (arch_hart_init())
+		boot_fail("the boot hart's set-up failed",
+			  "the boot hart lost Svadu between the probe and its set-up");
 	fw_events_hart_init(h);
 	host_pmu_probe();
 	sbi_base_fast_init();
 }
 
-/* Every VM of the bundle, each with its line of the console; one that fails stops the boot */
-static void create_vms(void)
+/* Every VM of the bundle, each with its line of the console */
+static int create_vms(char *err, unsigned long errlen)
 {
 	vm_console_setup(bundle.console_color);
 	sched_boot_hart_service = vm_console_service;
 	for (unsigned int i = 0; i < bundle.nr_vms; i++) {
 		const struct vm_config *c = &bundle.vms[i];
-		if (vm_create(&vms[i], i, c, &bundle))
-			power_off(true, "a VM could not be created");
+		if (vm_create(&vms[i], i, c, &bundle, err, errlen))
+			return -1;
 		nr_vms++;
 		pr_info("VM '%s': %s, %llu MiB at host 0x%llx, %u vCPU(s), entry 0x%llx%s\n",
 			c->name, vms[i].image_kind, (unsigned long long)(c->mem_size >> 20),
 			(unsigned long long)(uintptr_t)vms[i].ram, c->nr_vcpus,
 			(unsigned long long)vms[i].entry, bundle.trace ? ", tracing exits" : "");
 	}
+	return 0;
 }
 
 /* Typed input on the UART's interrupt, or else polled every 20 ms */
@@ -278,28 +319,41 @@ static void setup_console_input(struct hart *h)
 	}
 }
 
-/* The profiler's buffers, and with PROFILE=1 a profile of the whole run */
+/*
+ * The profiler's buffers, and with PROFILE=1 a profile of the whole run.
+ * Keel runs without a profiler: a failure here is said, not fatal.
+ */
 static void start_profiler(void)
 {
-	prof_init();
-	if (bundle.profile_hz && prof_start(bundle.profile_hz, bundle.profile_callchain))
-		pr_err("profiling could not start\n");
+	char err[160];
+	long r;
+
+	if (prof_init(err, sizeof(err)))
+		pr_err("%s\n", err);
+	if (!bundle.profile_hz)
+		return;
+	r = prof_start(bundle.profile_hz, bundle.profile_callchain);
+	if (r != SBI_SUCCESS)
+		pr_err("profiling could not start: %s\n", prof_start_problem(r));
 }
 
 /* The rest of the boot, on harts[0] (tp) with H. */
 static void boot_on_h_hart(unsigned long hartid)
 {
 	struct hart *h = &harts[0];
+	char err[192];
 
 	probe_boot_hart(h, hartid);
 	boot_report_machine(hartid);
 	boot_report_left_out();
-	setup_memory(boot_fdt);
+	if (setup_memory(boot_fdt, err, sizeof(err)))
+		boot_fail("no memory pool", err);
 	load_bundle();
-	create_vms();
+	if (create_vms(err, sizeof(err)))
+		boot_fail("a VM could not be created", err);
 	smp_start_secondaries();
-	if (smp_place_vcpus())
-		power_off(true, "bad vCPU placement");
+	if (smp_place_vcpus(err, sizeof(err)))
+		boot_fail("bad vCPU placement", err);
 	boot_report_placement();
 	setup_console_input(h);
 	start_profiler();

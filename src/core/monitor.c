@@ -169,6 +169,7 @@ static void execute(char *text)
 	const char *names[KEEL_MAX_VMS];
 	struct monitor_parsed p;
 	int vm = -1;
+	long err;
 
 	for (unsigned int i = 0; i < nr_vms; i++)
 		names[i] = vms[i].cfg->name;
@@ -202,9 +203,9 @@ static void execute(char *text)
 				kprintf("  %s/vcpu%u: no firmware counter used\n", names[vm], k);
 		break;
 	case MON_PROF_START:
-		if (prof_start(p.hz, true) != SBI_SUCCESS)
-			kprintf("  prof: not started (running already, or hz outside %d..%d)\n",
-				PROF_HZ_MIN, PROF_HZ_MAX);
+		err = prof_start(p.hz, true);
+		if (err != SBI_SUCCESS)
+			kprintf("  prof: not started: %s\n", prof_start_problem(err));
 		break;
 	case MON_PROF_STOP:
 		prof_stop();

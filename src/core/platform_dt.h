@@ -11,6 +11,7 @@
 
 #include <libfdt.h>
 
+#include "must_check.h"
 #include "platform.h"
 
 /* ---- platform.c ---- */
@@ -27,9 +28,9 @@ int platform_cells_of(const void *fdt, int node, const char *name, int dflt);
  * instructions of Keel's boot (docs/boot.md). 0, or -1 when there is none.
  */
 int platform_read_reg_in(const void *fdt, int parent, int node, int idx, uint64_t *base,
-			 uint64_t *size);
+			 uint64_t *size) MUST_CHECK;
 /* The same, the parent found by libfdt's walk */
-int platform_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size);
+int platform_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size) MUST_CHECK;
 /* status is "okay" or "ok", or absent */
 bool platform_node_is_okay(const void *fdt, int node);
 
@@ -41,7 +42,7 @@ bool platform_node_is_okay(const void *fdt, int node);
  * a message in err.
  */
 int platform_parse_cpus(const void *fdt, int cpus, unsigned long boot_hartid, struct platform *p,
-			int *boot_cpu, char *err, unsigned long errlen);
+			int *boot_cpu, char *err, unsigned long errlen) MUST_CHECK;
 
 /* ---- platform_console.c ---- */
 
@@ -51,6 +52,6 @@ int platform_parse_cpus(const void *fdt, int cpus, unsigned long boot_hartid, st
  * when there is no UART Keel can drive: not an error for the parse.
  */
 int platform_parse_console(const void *fdt, int chosen, int boot_cpu, unsigned long boot_hartid,
-			   struct platform *p);
+			   struct platform *p) MUST_CHECK;
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef KEEL_PMU_HW_H
 #define KEEL_PMU_HW_H
 
+#include "must_check.h"
 #include "pmu.h"
 
 /*
@@ -15,7 +16,7 @@
  */
 long pmu_hw_match_host(struct vcpu_pmu *pmu, unsigned long base, unsigned long mask,
 		       unsigned long flags, unsigned long event_idx, uint64_t event_data,
-		       const struct pmu_host *host);
+		       const struct pmu_host *host) MUST_CHECK;
 /* A configured counter is released: a host-backed one gives its host counter back */
 void pmu_unconfigure(struct vcpu_pmu *pmu, unsigned int counter, const struct pmu_host *host);
 

@@ -38,7 +38,13 @@ void keel_secondary_main(unsigned long hartid, struct hart *h)
 	/* harts[0] is started only by boot_move(): it carries on the boot */
 	if (h == &harts[0])
 		keel_boot_moved(hartid);
-	arch_hart_init();
+	if (arch_hart_init()) {
+		/* guests placed here would lack what their VM was promised */
+		pr_err("hart %lu: the firmware did not give it Svadu as it did the boot hart "
+		       "(SBI FWFT PTE_AD_HW_UPDATING): no vCPU runs here\n", hartid);
+		__atomic_store_n(&h->refused, true, __ATOMIC_RELEASE);
+		fw_hart_stop();
+	}
 	fw_events_hart_init(h);
 	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
 	/* asleep, not spinning: on a host with fewer CPUs than harts it shows */
@@ -88,9 +94,11 @@ void smp_start_secondaries(void)
 	deadline = arch_time_now() + ticks_from_us(platform.timebase_freq, HART_START_TIMEOUT_US);
 	for (unsigned int i = 1; i < nr_harts; i++) {
 		while (!__atomic_load_n(&harts[i].online, __ATOMIC_ACQUIRE) &&
+		       !__atomic_load_n(&harts[i].refused, __ATOMIC_ACQUIRE) &&
 		       arch_time_now() < deadline)
 			;
-		if (!harts[i].online)
+		/* a hart that refused has said why */
+		if (!harts[i].online && !harts[i].refused)
 			pr_info("hart %lu did not reach Keel within %u ms; no vCPU runs there\n",
 				harts[i].hartid, HART_START_TIMEOUT_US / 1000);
 	}
@@ -105,12 +113,11 @@ static void home_vcpu(struct vcpu *v, struct hart *h)
 	h->vcpus[h->nr_vcpus++] = v;
 }
 
-int smp_place_vcpus(void)
+int smp_place_vcpus(char *err, unsigned long errlen)
 {
 	unsigned long hartids[KEEL_MAX_HARTS];
 	struct hart *online[KEEL_MAX_HARTS];
 	struct placement p = { .hartids = hartids };
-	char err[192];
 
 	for (unsigned int i = 0; i < nr_harts; i++) {
 		if (i && !harts[i].online)
@@ -123,10 +130,8 @@ int smp_place_vcpus(void)
 		unsigned int home[KEEL_MAX_VCPUS];
 
 		if (placement_place_vm(&p, vm->cfg->name, vm->cfg->vcpu_pin, vm->nr_vcpus, home, err,
-				       sizeof(err))) {
-			pr_err("%s\n", err);
+				       errlen))
 			return -1;
-		}
 		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 			home_vcpu(&vm->vcpus[i], online[home[i]]);
 	}

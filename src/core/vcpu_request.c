@@ -28,7 +28,7 @@ void hart_kick(struct hart *h)
 		return;
 	/* the request must be visible before the IPI can be */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	fw_sbi_call(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, 1, h->hartid, 0, 0);
+	fw_send_ipi(h->hartid);
 }
 
 void vcpu_post_request(struct vcpu *v, unsigned long bits)

@@ -80,7 +80,7 @@ static void vm_init(struct vm *vm, unsigned int id, const struct vm_config *cfg,
 }
 
 /* Guest RAM, one block from Keel's pool, and the G-stage tables that will map it */
-static int vm_alloc_memory(struct vm *vm)
+static int vm_alloc_memory(struct vm *vm, char *err, unsigned long errlen)
 {
 	const char *name = vm->cfg->name;
 	uint64_t root;
@@ -88,14 +88,14 @@ static int vm_alloc_memory(struct vm *vm)
 	/* 2 MiB alignment lets the G-stage use 2 MiB (or 1 GiB) pages */
 	vm->ram = (uint8_t *)(uintptr_t)mem_pool_alloc(&keel_mem, vm->ram_size, GSTAGE_PAGE_2M);
 	if (!vm->ram) {
-		pr_err("VM '%s': cannot allocate %llu MiB of RAM (%llu MiB free)\n", name,
-		       (unsigned long long)(vm->ram_size >> 20),
-		       (unsigned long long)(mem_pool_free_bytes(&keel_mem) >> 20));
+		snprintf(err, errlen, "VM '%s': cannot allocate %llu MiB of RAM (%llu MiB free)",
+			 name, (unsigned long long)(vm->ram_size >> 20),
+			 (unsigned long long)(mem_pool_free_bytes(&keel_mem) >> 20));
 		return -1;
 	}
 	root = (uint64_t)(uintptr_t)page_alloc(GSTAGE_ROOT_SIZE, GSTAGE_ROOT_SIZE);
 	if (!root) {
-		pr_err("VM '%s': no memory for its G-stage table\n", name);
+		snprintf(err, errlen, "VM '%s': no memory for its G-stage table", name);
 		return -1;
 	}
 	vm->gstage = (struct gstage){
@@ -105,7 +105,7 @@ static int vm_alloc_memory(struct vm *vm)
 	};
 	/* its tables only: a block is mapped when it is first touched */
 	if (vm_ram_setup(vm)) {
-		pr_err("VM '%s': no memory for its G-stage tables\n", name);
+		snprintf(err, errlen, "VM '%s': no memory for its G-stage tables", name);
 		return -1;
 	}
 	vm->hgatp = gstage_hgatp(&vm->gstage, vm->vmid);
@@ -124,10 +124,11 @@ static void vcpus_power_on(struct vm *vm)
 	}
 }
 
-int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const struct bundle *b)
+int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const struct bundle *b,
+	      char *err, unsigned long errlen)
 {
 	vm_init(vm, id, cfg, b);
-	if (vm_alloc_memory(vm) || vm_load(vm))
+	if (vm_alloc_memory(vm, err, errlen) || vm_load(vm, err, errlen))
 		return -1;
 	vm_devices_reset(vm);
 	vcpus_power_on(vm);

@@ -9,6 +9,7 @@
 #include "monitor.h"
 #include "platform.h"
 #include "prof.h"
+#include "sbi_defs.h"
 #include "timebase.h"
 #include "vdev.h"
 #include "vm.h"
@@ -296,6 +297,22 @@ void vm_console_poll(void)
 	}
 }
 
+/* Ctrl-A p: start a profile, or stop the one that runs */
+static void prof_toggle(void)
+{
+	long r;
+
+	if (prof_running()) {
+		prof_stop();
+		pr_info("profiling stopped (Ctrl-A d prints it)\n");
+		return;
+	}
+	/* started: prof_start() says so itself */
+	r = prof_start(0, true);
+	if (r != SBI_SUCCESS)
+		pr_info("profiling not started: %s\n", prof_start_problem(r));
+}
+
 /* The boot hart, from its scheduler loop: what was typed for Keel. */
 void vm_console_service(void)
 {
@@ -308,12 +325,7 @@ void vm_console_service(void)
 			monitor_set_open(ev == EV_MONITOR_OPEN);
 			break;
 		case EV_PROF_TOGGLE:
-			if (prof_running()) {
-				prof_stop();
-				pr_info("profiling stopped (Ctrl-A d prints it)\n");
-			} else {
-				prof_start(0, true);
-			}
+			prof_toggle();
 			break;
 		case EV_PROF_DUMP:
 			prof_dump();

@@ -3,6 +3,8 @@
  * its image, initrd and device tree in guest RAM, and its emulated devices
  * in their reset state.
  */
+#include <stdio.h>
+
 #include <libfdt.h>
 
 #include "arch.h"
@@ -38,19 +40,18 @@ void vm_devices_reset(struct vm *vm)
  * segment's bss) read zero; the blocks nothing lands in stay untouched
  * until the guest touches them.
  */
-int vm_load(struct vm *vm)
+int vm_load(struct vm *vm, char *err, unsigned long errlen)
 {
 	const struct vm_config *cfg = vm->cfg;
 	struct image_plan plan;
 	struct guest_fdt_params fp;
 	uint64_t initrd_start = 0, initrd_end = 0;
 	uint8_t *dtb;
-	char err[160];
-	int r;
+	char why[160];
 
-	if (image_plan(cfg->image, cfg->image_size, vm->ram_base, vm->ram_size, &plan, err,
-		       sizeof(err))) {
-		pr_err("VM '%s': image: %s\n", cfg->name, err);
+	if (image_plan(cfg->image, cfg->image_size, vm->ram_base, vm->ram_size, &plan, why,
+		       sizeof(why))) {
+		snprintf(err, errlen, "VM '%s': image: %s", cfg->name, why);
 		return -1;
 	}
 	for (unsigned int i = 0; i < plan.nr_seg; i++) {
@@ -67,19 +68,19 @@ int vm_load(struct vm *vm)
 		initrd_start = (vm->dtb_gpa - cfg->initrd_size) & ~(PAGE_SIZE - 1);
 		initrd_end = initrd_start + cfg->initrd_size;
 		if (initrd_start < plan.end || initrd_start > vm->dtb_gpa) {
-			pr_err("VM '%s': initrd of %llu bytes does not fit in %llu MiB of RAM "
-			       "above the image\n",
-			       cfg->name, (unsigned long long)cfg->initrd_size,
-			       (unsigned long long)(vm->ram_size >> 20));
+			snprintf(err, errlen, "VM '%s': initrd of %llu bytes does not fit in %llu MiB "
+					      "of RAM above the image",
+				 cfg->name, (unsigned long long)cfg->initrd_size,
+				 (unsigned long long)(vm->ram_size >> 20));
 			return -1;
 		}
 		mem_copy(vm_gpa_to_hva(vm, initrd_start, cfg->initrd_size), cfg->initrd,
 			 cfg->initrd_size);
 	}
 	if (plan.end > vm->dtb_gpa) {
-		pr_err("VM '%s': image ends at 0x%llx, over the device tree at 0x%llx: "
-		       "give the VM more memory\n",
-		       cfg->name, (unsigned long long)plan.end, (unsigned long long)vm->dtb_gpa);
+		snprintf(err, errlen, "VM '%s': image ends at 0x%llx, over the device tree at 0x%llx: "
+				      "give the VM more memory",
+			 cfg->name, (unsigned long long)plan.end, (unsigned long long)vm->dtb_gpa);
 		return -1;
 	}
 
@@ -107,11 +108,8 @@ int vm_load(struct vm *vm)
 		.entry_instret = keel_entry_instret,
 	};
 	dtb = vm_gpa_to_hva(vm, vm->dtb_gpa, VM_DTB_MAX);
-	r = guest_fdt_build(dtb, VM_DTB_MAX, &fp);
-	if (r) {
-		pr_err("VM '%s': building its device tree failed (libfdt error %d)\n", cfg->name, r);
+	if (guest_fdt_build(dtb, VM_DTB_MAX, &fp, err, errlen))
 		return -1;
-	}
 	/*
 	 * libfdt builds the strings block at the end of the buffer and moves
 	 * it down when it finishes: what it leaves behind the tree is not

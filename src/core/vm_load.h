@@ -5,13 +5,16 @@
 #ifndef KEEL_VM_LOAD_H
 #define KEEL_VM_LOAD_H
 
+#include "must_check.h"
+
 struct vm;
 
 /*
  * The image, initrd and device tree into guest RAM, and vm->entry,
- * vm->dtb_gpa, vm->image_kind. 0, or -1 after printing why.
+ * vm->dtb_gpa, vm->image_kind. 0, or -1 with a message in err that names
+ * the VM (docs/errors.md).
  */
-int vm_load(struct vm *vm);
+int vm_load(struct vm *vm, char *err, unsigned long errlen) MUST_CHECK;
 /* Power-on state of the emulated devices and the lines they drive */
 void vm_devices_reset(struct vm *vm);
 

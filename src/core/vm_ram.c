@@ -91,9 +91,10 @@ bool vm_ram_fault(struct vm *vm, uint64_t gpa)
 	return true;
 }
 
-void vm_ram_forget(struct vm *vm)
+int vm_ram_forget(struct vm *vm)
 {
 	struct mem_blocks *b = &vm->ram_blocks;
+	int r = 0;
 
 	spin_lock(&vm->ram_lock);
 	for (uint64_t i = 0; i < b->nr; i++) {
@@ -102,7 +103,9 @@ void vm_ram_forget(struct vm *vm)
 		if (!mem_block_ready(b, i))
 			continue;
 		mem_block_extent(b, i, &off, &len);
-		gstage_unmap(&vm->gstage, vm->ram_base + off, (uintptr_t)vm->ram + off, len);
+		/* a ready block not mapped as vm_ram_fault() maps one: Keel's own bug */
+		if (gstage_unmap(&vm->gstage, vm->ram_base + off, (uintptr_t)vm->ram + off, len))
+			r = -1;
 	}
 	/*
 	 * No hfence here: every vCPU of the VM is parked, off its hart, and
@@ -111,4 +114,5 @@ void vm_ram_forget(struct vm *vm)
 	 */
 	mem_blocks_forget_all(b);
 	spin_unlock(&vm->ram_lock);
+	return r;
 }

@@ -5,6 +5,7 @@
  * parked, forget guest RAM, load the image again, let the VM run. A stop
  * that comes meanwhile wins (docs/smp.md).
  */
+#include "console.h"
 #include "hart.h"
 #include "sbi_defs.h"
 #include "sched.h"
@@ -65,12 +66,15 @@ static void reset_abandon(struct vm *vm)
 }
 
 /* Every vCPU parked and RAM unmapped: load the image, then let it run. */
-static void reset_finish(struct vm *vm)
+/* noinline: its message buffer stays off the stack of every scheduler pass */
+static __attribute__((noinline)) void reset_finish(struct vm *vm)
 {
 	bool running = false;
+	char err[192];
 
 	vm->reboots++; /* the guest reads it as /chosen/keel,boot-count */
-	if (vm_load(vm)) {
+	if (vm_load(vm, err, sizeof(err))) {
+		pr_err("%s\n", err);
 		vm_stop(vm, VM_STOP_FAILURE, "its image could not be loaded");
 		reset_abandon(vm);
 		return;
@@ -120,8 +124,14 @@ static bool reset_step(struct vm *vm)
 	/*
 	 * The guest left its data in RAM: every block is unmapped and will
 	 * be zeroed again on its first touch, as at the VM's first start.
+	 * If Keel cannot be sure of that, the VM does not run again.
 	 */
-	vm_ram_forget(vm);
+	if (vm_ram_forget(vm)) {
+		vm_stop(vm, VM_STOP_FAILURE, "its RAM could not be unmapped for the restart "
+					     "(a G-stage leaf Keel did not make)");
+		reset_abandon(vm);
+		return false;
+	}
 	reset_finish(vm);
 	return false;
 }

@@ -4,6 +4,7 @@
  * and writes only its own buffer, so the hot path takes no lock.
  */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "arch.h"
 #include "console.h"
@@ -22,9 +23,10 @@ static bool prof_callchain;
 static struct spinlock prof_lock = SPINLOCK_INIT(LOCK_PROFILER); /* start, stop, dump */
 
 
-void prof_init(void)
+int prof_init(char *err, unsigned long errlen)
 {
 	uint64_t bytes = PROF_BUFFER_SAMPLES * sizeof(struct prof_sample);
+	int r = 0;
 
 	for (unsigned int i = 0; i < nr_harts; i++) {
 		struct prof_buffer *b = &harts[i].prof;
@@ -33,6 +35,40 @@ void prof_init(void)
 					PAGE_SIZE);
 		b->capacity = b->samples ? PROF_BUFFER_SAMPLES : 0;
 		b->next = UINT64_MAX;
+		if (!b->samples && !r) {
+			snprintf(err, errlen, "profiler: no memory for hart %lu's samples (%llu KiB): "
+					      "profiling cannot start", harts[i].hartid,
+				 (unsigned long long)(bytes >> 10));
+			r = -1;
+		}
+	}
+	return r;
+}
+
+/* Every hart Keel runs on has its buffer: a profile would miss none */
+static bool buffers_ready(void)
+{
+	for (unsigned int i = 0; i < nr_harts; i++)
+		if (!harts[i].prof.capacity)
+			return false;
+	return true;
+}
+
+#define HZ_DIGITS(n) #n
+#define HZ_TEXT(n) HZ_DIGITS(n)
+
+const char *prof_start_problem(long err)
+{
+	switch (err) {
+	case SBI_ERR_INVALID_PARAM:
+		return "the rate is outside " HZ_TEXT(PROF_HZ_MIN) ".." HZ_TEXT(PROF_HZ_MAX)
+		       " samples per second";
+	case SBI_ERR_ALREADY_STARTED:
+		return "a profile runs already";
+	case SBI_ERR_FAILED:
+		return "no memory for the sample buffers (see the boot)";
+	default:
+		return "unexpected";
 	}
 }
 
@@ -221,7 +257,7 @@ long prof_start(unsigned long hz, bool callchain)
 	if (hz < PROF_HZ_MIN || hz > PROF_HZ_MAX)
 		return SBI_ERR_INVALID_PARAM;
 	spin_lock(&prof_lock);
-	if (prof_on || !harts[0].prof.capacity) {
+	if (prof_on || !buffers_ready()) {
 		spin_unlock(&prof_lock);
 		return prof_on ? SBI_ERR_ALREADY_STARTED : SBI_ERR_FAILED;
 	}

@@ -76,8 +76,7 @@ void prof_dump(void)
 		unsigned int len = __atomic_load_n(&b->len, __ATOMIC_ACQUIRE);
 
 		for (unsigned int i = 0; i < len; i++) {
-			prof_format_sample(line, h, &b->samples[i]);
-			console_write(line, __builtin_strlen(line));
+			console_write(line, prof_format_sample(line, h, &b->samples[i]));
 			samples += b->samples[i].kind != PROF_MARK; /* marks are no samples */
 		}
 		kprintf("@prof drops %u %lu\n", h, b->drops);

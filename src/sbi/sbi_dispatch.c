@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 
+#include "console.h"
 #include "exit_stats.h"
 #include "sbi.h"
 #include "vcpu_request.h"
@@ -44,6 +45,22 @@ const struct sbi_extension *sbi_find_extension(unsigned long eid)
 	return NULL;
 }
 
+/*
+ * The guest's SRST reboot. A stop, or another vCPU's reboot, that got
+ * there first wins (vm_restart): this vCPU's hart was kicked by it and
+ * parks this vCPU with the rest, so the guest does not return from the
+ * call either way. Said, since the guest asked for something else.
+ */
+static void reboot(struct vcpu *v)
+{
+	int r = vm_reboot(v->vm);
+
+	if (r != VM_RESTART_STARTED)
+		pr_info("VM '%s': vCPU %u's SBI reboot not started: %s\n", v->vm->cfg->name, v->id,
+			r == VM_RESTART_BUSY ? "the VM is restarting already"
+					     : "the VM was stopped meanwhile");
+}
+
 /* The guest does not return from the call: no a0/a1, no pc step. */
 static __attribute__((noinline)) struct vcpu_context *apply_action(struct vcpu *v,
 								   enum sbi_action action)
@@ -59,7 +76,7 @@ static __attribute__((noinline)) struct vcpu_context *apply_action(struct vcpu *
 		vm_stop(v->vm, VM_STOP_FAILURE, "the guest shut down reporting a system failure");
 		break;
 	case SBI_ACTION_VM_REBOOT:
-		vm_reboot(v->vm);
+		reboot(v);
 		break;
 	}
 	return vcpu_schedule(v);

@@ -153,7 +153,7 @@ int vm_reboot(struct vm *vm)
 	fake.reboots++;
 	fake.rebooted_vm = vm;
 	kick_all_vcpus(vm);
-	return 0;
+	return fake.reboot_result;
 }
 
 void trace_exit_print(struct vcpu *v, const struct trap_info *t, const char *fmt, ...)

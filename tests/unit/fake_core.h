@@ -62,9 +62,11 @@ struct fake_core {
 	struct vm *stopped_vm;
 	enum vm_stop_reason stop_reason;
 	char stop_msg[96];
-	/* vm_reboot: every vCPU's hart gets work, the VM stays RUNNING */
+	/* vm_reboot: every vCPU's hart gets work, the VM stays RUNNING; it
+	 * returns reboot_result (VM_RESTART_STARTED unless a test sets it) */
 	unsigned int reboots;
 	struct vm *rebooted_vm;
+	int reboot_result;
 	/* trace_exit_print */
 	unsigned int traces;
 	char trace_line[256];

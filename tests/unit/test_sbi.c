@@ -523,6 +523,40 @@ TEST(srst_cold_and_warm_reboot_reset_the_vm)
 	CHECK_EQ(fake.stops, 0);
 }
 
+/*
+ * A reboot a stop or another reboot overtook (vm_reboot() refused it): the
+ * vCPU still does not return from the call, its hart has work, and Keel
+ * says why the reboot did not start
+ */
+TEST(srst_reboot_overtaken_says_so_and_does_not_return)
+{
+	static const struct {
+		int result;
+		const char *why;
+	} rows[] = {
+		{ VM_RESTART_BUSY, "the VM is restarting already" },
+		{ VM_RESTART_WRONG_STATE, "the VM was stopped meanwhile" },
+	};
+
+	static const struct vm_config cfg = { .name = "vm0" };
+
+	for (unsigned int i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char want[128];
+
+		setup(1);
+		vm.cfg = &cfg;
+		fake.reboot_result = rows[i].result;
+		fake_kprintf_line[0] = 0;
+		srst(SBI_SRST_RESET_TYPE_COLD_REBOOT, SBI_SRST_RESET_REASON_NONE);
+		CHECK_EQ(fake.reboots, 1);
+		CHECK(next == SCHEDULED);
+		CHECK_EQ(v->ctx.sepc, PC);
+		snprintf(want, sizeof(want), "[keel] VM 'vm0': vCPU 0's SBI reboot not started: %s\n",
+			 rows[i].why);
+		CHECK_STR(fake_kprintf_line, want);
+	}
+}
+
 TEST(legacy_shutdown_stops_the_vm_without_returning)
 {
 	setup(1);
