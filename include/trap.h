@@ -1,6 +1,9 @@
 /*
- * The trap path (docs/trap-path.md). trap.S saves the guest's registers and
- * calls trap_from_guest(); traps in Keel itself go to trap_from_keel().
+ * The trap path (docs/trap-path.md), src/core/trap*.c. trap.S saves the
+ * guest's registers and calls trap_from_guest() and the others (trap.c,
+ * trap_page_fault.c, trap_virtual_insn.c); traps in Keel itself go to
+ * trap_from_keel() (trap.c) and end in hypervisor_fault() (trap_keel.c);
+ * the names of causes are trap_names.c's.
  */
 #ifndef KEEL_TRAP_H
 #define KEEL_TRAP_H
@@ -101,7 +104,7 @@ static inline struct vs_trap_entry vs_trap_entry(unsigned long vsstatus, unsigne
 	};
 }
 
-/* Print a hypervisor fault report and stop this hart. */
+/* Print a hypervisor fault report and stop this hart (trap_keel.c). */
 void hypervisor_fault(const struct trap_info *t, const char *what) __attribute__((noreturn));
 
 #endif

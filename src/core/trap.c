@@ -3,7 +3,8 @@
  * handler per cause. trap.S has saved the guest's registers in its vCPU.
  * Here: the dispatch, the redirected exceptions and interrupts, the
  * profiled exit, and traps in Keel itself. Guest page faults are
- * trap_page_fault.c's, virtual instructions trap_virtual_insn.c's.
+ * trap_page_fault.c's, virtual instructions trap_virtual_insn.c's, the
+ * report of a fault that is Keel's trap_keel.c's.
  *
  * Read this file with docs/trap-path.md beside it.
  */
