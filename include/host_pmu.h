@@ -7,6 +7,11 @@
 #ifndef KEEL_HOST_PMU_H
 #define KEEL_HOST_PMU_H
 
+#include "pmu.h"
+
+/* The machine's, for the PMU state machine (the unit tests' fake_pmu_arch.c) */
+extern struct pmu_host host_pmu;
+
 /*
  * Once, on the boot hart before any VM exists: ask the firmware for its
  * counters (counter_get_info) and which standard hardware and cache events

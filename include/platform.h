@@ -70,7 +70,7 @@ struct platform {
 	char model[64];
 };
 
-/* The machine Keel runs on (main.c fills it in at boot). */
+/* The machine Keel runs on (platform.c; main.c fills it in at boot). */
 extern struct platform platform;
 
 /*

@@ -84,9 +84,6 @@ struct pmu_host {
 	bool (*can_count)(unsigned long event_idx, uint64_t event_data);
 };
 
-/* The machine's (src/core/host_pmu.c; the unit tests' fake_pmu_arch.c) */
-extern struct pmu_host host_pmu;
-
 /* A firmware counter: the count of one firmware event while started. */
 struct pmu_fw_event {
 	uint64_t value;   /* what the guest reads: its start value + events */

@@ -28,7 +28,6 @@
 
 extern char _image_start[], _image_end[], hart_stacks[];
 
-struct platform platform;
 struct hart harts[KEEL_MAX_HARTS];
 static struct bundle bundle;
 

@@ -14,6 +14,9 @@
 #include "platform.h"
 #include "platform_dt.h"
 
+/* The machine Keel runs on: main.c fills it in with platform_parse() */
+struct platform platform;
+
 uint64_t platform_read_cells(const fdt32_t *p, int cells)
 {
 	uint64_t v = 0;

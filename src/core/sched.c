@@ -13,6 +13,7 @@
 #include "console.h"
 #include "fw_events.h"
 #include "hart.h"
+#include "host_pmu.h"
 #include "hw_irq.h"
 #include "platform.h"
 #include "prof.h"

@@ -10,6 +10,7 @@
 
 #include "arch.h"
 #include "exit_stats.h"
+#include "host_pmu.h"
 #include "sched.h"
 #include "trace.h"
 #include "trap.h"

@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "console.h"
 #include "hart.h"
+#include "host_pmu.h"
 #include "sched.h"
 #include "trace.h"
 #include "trap.h"

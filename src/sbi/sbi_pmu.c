@@ -10,6 +10,7 @@
  */
 #include "arch.h"
 #include "fw_events.h"
+#include "host_pmu.h"
 #include "riscv.h"
 #include "sbi.h"
 #include "vm.h"

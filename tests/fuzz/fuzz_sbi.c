@@ -47,6 +47,7 @@
 #include "fake_core.h"
 #include "fake_pmu_arch.h"
 #include "fuzz_check.h"
+#include "host_pmu.h"
 #include "sbi.h"
 #include "vcpu_request.h"
 

@@ -3,6 +3,7 @@
 
 #include "arch.h"
 #include "fake_pmu_arch.h"
+#include "host_pmu.h"
 #include "pmu.h"
 
 struct fake_pmu_arch fake_pmu;

@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "fake_core.h"
 #include "fake_pmu_arch.h"
+#include "host_pmu.h"
 #include "riscv.h"
 #include "sbi.h"
 #include "unit.h"
