@@ -33,6 +33,7 @@
 #include "csr.h"
 #include "fdt.h"
 #include "sbi.h"
+#include "sec_entry.h"
 #include "test.h"
 #include "trap.h"
 
@@ -497,8 +498,6 @@ struct seen {
 	unsigned long done;
 };
 static volatile struct seen seen[4];
-
-extern char sec_entry[];
 
 static struct sbiret hsm(unsigned long fid, unsigned long a0, unsigned long a1, unsigned long a2)
 {
