@@ -86,10 +86,20 @@ struct pmu_host {
 
 /* A firmware counter: the count of one firmware event while started. */
 struct pmu_fw_event {
-	uint64_t value;   /* what the guest reads: its start value + events */
-	uint64_t counted; /* events counted while started, since the VM booted */
+	uint64_t value; /* what the guest reads: its start value + events */
+	/*
+	 * value - offset is the events counted while started since the VM
+	 * booted (pmu_fw_counted): a guest's write of value moves offset with
+	 * it, so counting an event is one increment on the trap path.
+	 */
+	uint64_t offset;
 	bool started;
 };
+
+static inline uint64_t pmu_fw_counted(const struct pmu_fw_event *f)
+{
+	return f->value - f->offset;
+}
 
 /*
  * A hardware counter (cycle, instret, or a host-backed one) as the guest
@@ -129,6 +139,12 @@ struct vcpu_pmu {
 	uint64_t hw_started;
 	/* counter PMU_FW_BASE + e; pmu_incr_fw() touches only these */
 	struct pmu_fw_event fw[SBI_PMU_FW_MAX];
+	/*
+	 * Never started: the counter the redirect fast path
+	 * (arch_trap_redirect_fast) finds for a cause without an event, so
+	 * that one "started?" test serves every cause.
+	 */
+	struct pmu_fw_event no_event;
 	struct pmu_hw_counter hw[PMU_NUM_HW];
 	/* counter snapshot shared memory (guest physical), when set */
 	bool snapshot_set;
@@ -154,10 +170,8 @@ static inline void pmu_incr_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev)
 	if (!pmu || i >= SBI_PMU_FW_MAX)
 		return;
 	f = &pmu->fw[i];
-	if (f->started) {
+	if (f->started)
 		f->value++;
-		f->counted++;
-	}
 }
 
 /*
@@ -193,7 +207,6 @@ static inline void pmu_add_fw(struct vcpu_pmu *pmu, enum sbi_pmu_fw_event ev, ui
 {
 	if ((unsigned int)ev < SBI_PMU_FW_MAX && pmu->fw[ev].started) {
 		pmu->fw[ev].value += n;
-		pmu->fw[ev].counted += n;
 	}
 }
 

@@ -33,8 +33,10 @@
 #include "csr.h"
 #include "fdt.h"
 #include "sbi.h"
+#include "sec_entry.h"
 #include "test.h"
 #include "trap.h"
+#include "trap_count.h"
 
 #define MIS SBI_FWFT_MISALIGNED_EXC_DELEG
 #define PTE_AD SBI_FWFT_PTE_AD_HW_UPDATING
@@ -136,20 +138,6 @@ static void test_errors(void)
 /* ---- misaligned accesses -------------------------------------------------- */
 
 static unsigned long mis_buf[4];
-static volatile unsigned long by_cause[16];
-
-static void count_and_skip(struct trap_frame *tf)
-{
-	if (tf->scause < 16)
-		by_cause[tf->scause]++;
-	trap_record_skip(tf);
-}
-
-static void clear_causes(void)
-{
-	for (int i = 0; i < 16; i++)
-		by_cause[i] = 0;
-}
 
 /* Run the instruction at label 1 (operand %1 = addr), its address in pc. */
 #define AT(pc, insn, addr) \
@@ -184,7 +172,7 @@ static unsigned int misaligned(unsigned int rounds)
 	unsigned int wrong = 0;
 
 	trap_expect();
-	trap_set_hook(count_and_skip);
+	trap_set_hook(trap_count_and_skip);
 	while (rounds--) {
 		unsigned long before = trap_rec.count;
 
@@ -260,19 +248,19 @@ static void test_misaligned_counted(void)
 	}
 	load = pmu_start_event(all, SBI_PMU_FW_MISALIGNED_LOAD);
 	store = pmu_start_event(all, SBI_PMU_FW_MISALIGNED_STORE);
-	clear_causes();
+	trap_count_clear();
 	wrong = misaligned(4);
 	n_load = pmu_read(load);
 	n_store = pmu_read(store);
 	CHECK_EQ(wrong, 0, "MISALIGNED 1, both counters started: 12 misaligned LR/AMOs each "
 		 "trapped once into this guest's handler");
 	printf("# counted: MISALIGNED_LOAD %lu, MISALIGNED_STORE %lu; the handler saw scause 4 "
-	       "%lu times, 6 %lu times\n", n_load, n_store, by_cause[EXC_LOAD_MISALIGNED],
-	       by_cause[EXC_STORE_MISALIGNED]);
+	       "%lu times, 6 %lu times\n", n_load, n_store, traps_by_cause[EXC_LOAD_MISALIGNED],
+	       traps_by_cause[EXC_STORE_MISALIGNED]);
 	if (under_keel) {
-		CHECK_EQ(n_load, by_cause[EXC_LOAD_MISALIGNED],
+		CHECK_EQ(n_load, traps_by_cause[EXC_LOAD_MISALIGNED],
 			 "MISALIGNED_LOAD counted each load-misaligned trap the guest took");
-		CHECK_EQ(n_store, by_cause[EXC_STORE_MISALIGNED],
+		CHECK_EQ(n_store, traps_by_cause[EXC_STORE_MISALIGNED],
 			 "MISALIGNED_STORE counted each store-misaligned trap the guest took");
 		CHECK_EQ(n_load + n_store, 12, "12 misaligned traps counted in all");
 	} else {
@@ -280,13 +268,13 @@ static void test_misaligned_counted(void)
 		       "it to count it\n");
 	}
 	pmu_release(store);
-	clear_causes();
+	trap_count_clear();
 	wrong = misaligned(2);
 	n_load = pmu_read(load) - n_load;
 	CHECK_EQ(wrong, 0, "MISALIGNED 1, the load counter alone started: 6 LR/AMOs trapped "
 		 "once each into this guest's handler");
 	if (under_keel)
-		CHECK_EQ(n_load, by_cause[EXC_LOAD_MISALIGNED],
+		CHECK_EQ(n_load, traps_by_cause[EXC_LOAD_MISALIGNED],
 			 "MISALIGNED_LOAD counted %lu more, each load-misaligned trap the guest took",
 			 n_load);
 	pmu_release(load);
@@ -497,8 +485,6 @@ struct seen {
 	unsigned long done;
 };
 static volatile struct seen seen[4];
-
-extern char sec_entry[];
 
 static struct sbiret hsm(unsigned long fid, unsigned long a0, unsigned long a1, unsigned long a2)
 {

@@ -26,6 +26,7 @@
 #include "fdt.h"
 #include "hartcsr.h"
 #include "sbi.h"
+#include "sec_entry.h"
 #include "test.h"
 #include "trap.h"
 #include "user.h"
@@ -35,7 +36,7 @@
 #define ROUND_MS 10
 #define WAIT_MS 2000
 
-extern char sec_entry[], user_counters[], user_counters_end[];
+extern char user_counters[], user_counters_end[];	/* user_counters.S */
 
 static unsigned long timebase, side, rounds, preempted, sleeps;
 static unsigned char user_stack[4096] __attribute__((aligned(16)));
@@ -49,7 +50,7 @@ static unsigned long ms_ticks(unsigned long ms)
 
 static volatile unsigned long sec_done, sec_scounteren, sec_senvcfg;
 
-/* entry.S: hart_start lands here, on its own stack */
+/* hart_start lands here (common/sec_entry.S), on its own stack */
 void sec_main(unsigned long hartid, unsigned long opaque)
 {
 	(void)hartid;

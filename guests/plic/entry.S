@@ -1,30 +1,12 @@
 /*
- * The secondary vCPU's entry (the hart_start address) and its trap vector.
- * hart_start gives a0 = hart id and no stack, so the entry picks the
- * hart's own stack before any C runs.
+ * What the PLIC guest adds to common/sec_entry.S (the secondary vCPU's
+ * hart_start address): a _stray_hart that tells start_other() a hart came
+ * to _start instead, and the secondary's own trap vector.
  */
 #include "caller_saved.h"
-#include "plic.h"
 
 	.text
 	.balign 4
-	.globl sec_entry
-sec_entry:
-	li	t0, MAX_HARTS
-	bgeu	a0, t0, 2f
-	.option push
-	.option norelax
-	la	sp, sec_stacks
-	.option pop
-	addi	t0, a0, 1
-	slli	t0, t0, STACK_SHIFT
-	add	sp, sp, t0
-	call	sec_main
-2:	li	a7, 0x48534D		/* SBI_EXT_HSM: hart_stop */
-	li	a6, 1
-	ecall
-3:	wfi
-	j	3b
 
 /*
  * A hart that arrived at _start while the guest runs (common/entry.S):
@@ -36,7 +18,7 @@ _stray_hart:
 	li	t0, 1
 	la	t1, stray_start
 	amoswap.d zero, t0, (t1)
-	j	2b
+	j	sec_stop
 
 /*
  * Direct-mode vector of the secondary: the caller-saved registers around
@@ -53,8 +35,3 @@ sec_vector:
 	call	sec_trap
 	RESTORE_CALLER_SAVED
 	sret
-
-	.section .bss.sec_stacks, "aw", @nobits
-	.balign 16
-sec_stacks:
-	.space	MAX_HARTS << STACK_SHIFT

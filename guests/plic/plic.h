@@ -15,8 +15,10 @@
 #ifndef PLIC_H
 #define PLIC_H
 
-#define MAX_HARTS 8
-#define STACK_SHIFT 12		/* 4 KiB stack per secondary vCPU */
+#include "sec_entry.h"
+
+/* The harts common/sec_entry.S has stacks for (8: guests/Makefile) */
+#define MAX_HARTS SEC_MAX_HARTS
 
 #ifndef __ASSEMBLER__
 
@@ -148,7 +150,7 @@ void cpu_reset_counts(volatile struct cpu *c);
 void uart_quiet(void);
 
 /* cpu.c: the secondary vCPU, and the boot vCPU's side of its commands */
-extern char sec_entry[], sec_vector[];
+extern char sec_vector[];	/* entry.S */
 unsigned long post(unsigned long cmd, unsigned long arg);
 int wait_done(unsigned long seq, unsigned long ms);
 int end_idle(unsigned long seq);

@@ -21,6 +21,7 @@
 #include "sbi.h"
 #include "test.h"
 #include "trap.h"
+#include "trap_count.h"
 
 #define NO_HART 1000UL
 #define KEEL_COUNTERS 25
@@ -79,25 +80,9 @@ static const char *const names[SBI_PMU_FW_MAX] = SBI_PMU_FW_EVENT_NAMES;
 
 /* ---- triggering the events ---------------------------------------------- */
 
-static volatile unsigned long by_cause[16];
-
-/* Count each exception by cause, then skip the instruction. */
-static void count_and_skip(struct trap_frame *tf)
-{
-	if (tf->scause < 16)
-		by_cause[tf->scause]++;
-	trap_record_skip(tf);
-}
-
-static void clear_causes(void)
-{
-	for (int i = 0; i < 16; i++)
-		by_cause[i] = 0;
-}
-
 static void illegal(unsigned int n)
 {
-	trap_set_hook(count_and_skip);
+	trap_set_hook(trap_count_and_skip);
 	while (n--)
 		__asm__ volatile(".word 0x0000006b" ::: "memory");	/* reserved opcode */
 	trap_set_hook(0);
@@ -110,7 +95,7 @@ static void misaligned(unsigned int lr, unsigned int amo)
 	unsigned long a4 = (unsigned long)misaligned_buf + 4, a1 = (unsigned long)misaligned_buf + 1;
 	unsigned long rd;
 
-	trap_set_hook(count_and_skip);
+	trap_set_hook(trap_count_and_skip);
 	while (lr--)
 		__asm__ volatile("lr.d t0, (%0)" : : "r"(a4) : "t0", "memory");
 	while (amo--) {
@@ -126,7 +111,7 @@ static void access_faults(unsigned int loads, unsigned int stores)
 {
 	unsigned long hole = ram_end + 0x1000;
 
-	trap_set_hook(count_and_skip);
+	trap_set_hook(trap_count_and_skip);
 	for (unsigned int i = 0; i < loads; i++) {
 		if (i & 1)
 			__asm__ volatile("lbu t0, 0(%0)" : : "r"(hole) : "t0", "memory");
@@ -296,10 +281,10 @@ static void test_fw_events(void)
 		 "configured, not started: no counts");
 
 	CHECK_SBI_ERR(start(FW_BASE, ALL_FW, 0, 0), SBI_SUCCESS, "start all 22 at once");
-	clear_causes();
+	trap_count_clear();
 	illegal(7);
 	/* hpmcounter3 is not offered: an illegal instruction, through Keel */
-	trap_set_hook(count_and_skip);
+	trap_set_hook(trap_count_and_skip);
 	__asm__ volatile("csrr t0, hpmcounter3" ::: "t0", "memory");
 	trap_set_hook(0);
 	misaligned(3, 2);
@@ -310,17 +295,18 @@ static void test_fw_events(void)
 	CHECK_SBI_ERR(stop(FW_BASE, ALL_FW, 0), SBI_SUCCESS, "stop all 22 at once");
 
 	printf("# traps seen: illegal %lu, misaligned load %lu store %lu, access load %lu "
-	       "store %lu\n", by_cause[EXC_ILLEGAL_INSN], by_cause[EXC_LOAD_MISALIGNED],
-	       by_cause[EXC_STORE_MISALIGNED], by_cause[EXC_LOAD_ACCESS], by_cause[EXC_STORE_ACCESS]);
-	CHECK_EQ(by_cause[EXC_ILLEGAL_INSN], 8, "8 illegal instructions taken");
-	CHECK_EQ(by_cause[EXC_LOAD_MISALIGNED] + by_cause[EXC_STORE_MISALIGNED] >= 7, 1,
+	       "store %lu\n", traps_by_cause[EXC_ILLEGAL_INSN],
+	       traps_by_cause[EXC_LOAD_MISALIGNED], traps_by_cause[EXC_STORE_MISALIGNED],
+	       traps_by_cause[EXC_LOAD_ACCESS], traps_by_cause[EXC_STORE_ACCESS]);
+	CHECK_EQ(traps_by_cause[EXC_ILLEGAL_INSN], 8, "8 illegal instructions taken");
+	CHECK_EQ(traps_by_cause[EXC_LOAD_MISALIGNED] + traps_by_cause[EXC_STORE_MISALIGNED] >= 7, 1,
 		 "3 LR and 4 AMOs took misaligned traps (sc.d may not)");
-	CHECK_EQ(by_cause[EXC_LOAD_ACCESS], 4, "4 load access faults taken");
-	CHECK_EQ(by_cause[EXC_STORE_ACCESS], 5, "5 store access faults taken");
+	CHECK_EQ(traps_by_cause[EXC_LOAD_ACCESS], 4, "4 load access faults taken");
+	CHECK_EQ(traps_by_cause[EXC_STORE_ACCESS], 5, "5 store access faults taken");
 
 	expect[SBI_PMU_FW_ILLEGAL_INSN] = 8;
-	expect[SBI_PMU_FW_MISALIGNED_LOAD] = by_cause[EXC_LOAD_MISALIGNED];
-	expect[SBI_PMU_FW_MISALIGNED_STORE] = by_cause[EXC_STORE_MISALIGNED];
+	expect[SBI_PMU_FW_MISALIGNED_LOAD] = traps_by_cause[EXC_LOAD_MISALIGNED];
+	expect[SBI_PMU_FW_MISALIGNED_STORE] = traps_by_cause[EXC_STORE_MISALIGNED];
 	expect[SBI_PMU_FW_ACCESS_LOAD] = 4;
 	expect[SBI_PMU_FW_ACCESS_STORE] = 5;
 	expect[SBI_PMU_FW_SET_TIMER] = 8;

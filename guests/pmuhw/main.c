@@ -22,6 +22,7 @@
 #include "csr.h"
 #include "fdt.h"
 #include "sbi.h"
+#include "sec_entry.h"
 #include "test.h"
 
 #define HW(c) SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_HW, (c))
@@ -41,7 +42,6 @@ static unsigned char pages[PAGES][4096] __attribute__((aligned(4096)));
 /* what vCPU 0 asks of vCPU 1, and what vCPU 1 saw */
 enum job { JOB_NONE, JOB_SLEEPER_SPIN, JOB_BOTH_SPIN, JOB_CLAIM, JOB_QUIT };
 static volatile unsigned long job, req, ack, both_go, both_done[2], own[2], claim_err, claim_ctr;
-extern char sec_entry[];
 
 static struct sbiret pmu(unsigned long fid, unsigned long a0, unsigned long a1,
 			 unsigned long a2, unsigned long a3)

@@ -19,14 +19,14 @@
 #include "fdt.h"
 #include "ns16550.h"
 #include "sbi.h"
+#include "sec_entry.h"
 #include "test.h"
 #include "trap.h"
 
-#define MAX_VCPUS 4
+#define MAX_VCPUS SEC_MAX_HARTS	/* each has a stack: common/sec_entry.S */
 #define FLOOD_MAX 65536
 #define SIE_STIE (1UL << 5)
 
-extern char shapes_sec_entry[];
 
 enum shape { POLL_UART, WFI, DBCN, IRQ, SPIN };
 
@@ -99,7 +99,7 @@ static void start_shape(void)
 }
 
 /* The others run the shape too, but only vCPU 0 takes interrupts (irq) */
-void shapes_sec_main(void)
+void sec_main(void)
 {
 	if (shape != IRQ)
 		for (;;)
@@ -133,7 +133,7 @@ int main(unsigned long hartid, const void *dtb)
 		nr++;
 	for (int i = 1; i < nr; i++)
 		CHECK_SBI_ERR(sbi_call(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, (unsigned long)i,
-				       (unsigned long)shapes_sec_entry, 0, 0, 0, 0),
+				       (unsigned long)sec_entry, 0, 0, 0, 0),
 			      SBI_SUCCESS, "HSM hart_start(%d)", i);
 	start_shape();
 	next = rdtime() + beat_ticks;

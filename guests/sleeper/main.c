@@ -18,12 +18,12 @@
 #include "csr.h"
 #include "fdt.h"
 #include "sbi.h"
+#include "sec_entry.h"
 #include "test.h"
 
 #define CSR_STIMECMP 0x14d
 #define SIE_STIE (1UL << 5)
 
-extern char sleeper_sec_entry[];
 
 static unsigned long timebase, sleep_ticks;
 static int has_sstc;
@@ -51,7 +51,7 @@ static void sleep_until_timer(unsigned long ticks, int for_ever)
 	}
 }
 
-void sleeper_sec_main(unsigned long hartid, unsigned long mode)
+void sec_main(unsigned long hartid, unsigned long mode)
 {
 	(void)hartid;
 	if (mode == 1) {
@@ -91,7 +91,7 @@ int main(unsigned long hartid, const void *dtb)
 	if (!rebooting || boots % 100 == 0)
 		printf("# sleeper: boot %lu, %s timer, vCPU 1 asleep for %lu ms\n", boots,
 		       has_sstc ? "Sstc" : "SBI", sleep_ms);
-	r = sbi_call(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, (unsigned long)sleeper_sec_entry,
+	r = sbi_call(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, 1, (unsigned long)sec_entry,
 		     hsm_stop, 0, 0, 0);
 	if (!rebooting || r.error)
 		CHECK_SBI_ERR(r, SBI_SUCCESS, "HSM hart_start(1) on boot %lu", boots);

@@ -1,37 +1,13 @@
 /*
- * Secondary-hart entry points and the trap vector every hart uses.
- *
- * sec_entry is the hart_start address, resume_entry the non-retentive
- * hart_suspend resume address; both get a0 = hart id, a1 = opaque and
- * nothing else (no stack, satp = 0), so each sets up its hart's own stack
- * and calls sec_main(hartid, opaque, resumed). A hart id we have no stack
- * for stops itself: it cannot run C safely.
+ * What the SMP guest adds to common/sec_entry.S (its secondary harts'
+ * sec_entry and sec_resume_entry): a _stray_hart that notes which harts
+ * came to _start instead, and the trap vector every hart uses.
  */
 #include "caller_saved.h"
 #include "smp.h"
 
 	.text
 	.balign 4
-	.globl sec_entry
-sec_entry:
-	li	a2, 0
-	j	1f
-
-	.balign 4
-	.globl resume_entry
-resume_entry:
-	li	a2, 1
-1:	li	t0, MAX_HARTS
-	bgeu	a0, t0, 2f
-	.option push
-	.option norelax
-	la	sp, smp_stacks
-	.option pop
-	addi	t0, a0, 1
-	slli	t0, t0, STACK_SHIFT
-	add	sp, sp, t0
-	call	sec_main
-	j	2f
 
 /*
  * A hart that arrived at _start while the guest runs (common/entry.S): the
@@ -45,11 +21,7 @@ _stray_hart:
 	sll	t0, t0, a0
 	la	t1, stray_harts
 	amoor.d	zero, t0, (t1)
-2:	li	a7, 0x48534D		/* SBI_EXT_HSM */
-	li	a6, 1			/* hart_stop */
-	ecall
-3:	wfi
-	j	3b
+2:	j	sec_stop
 
 /*
  * Direct-mode vector: tp points at this hart's struct hart (set by
@@ -69,8 +41,3 @@ smp_vector:
 	call	smp_trap
 	RESTORE_CALLER_SAVED
 	sret
-
-	.section .bss.smp_stacks, "aw", @nobits
-	.balign 16
-smp_stacks:
-	.space	MAX_HARTS << STACK_SHIFT

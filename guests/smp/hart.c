@@ -131,10 +131,11 @@ static void do_cmd(volatile struct hart *h)
 }
 
 /*
- * A secondary hart's C entry, from sec_entry (hart_start) or resume_entry
- * (non-retentive resume). satp and sstatus are read first, as the SBI left
- * them. A pending command is finished by the entry itself: after a
- * non-retentive resume that is the CMD_SUSPEND that got us here.
+ * A secondary hart's C entry, from sec_entry (hart_start) or
+ * sec_resume_entry (non-retentive resume), both in common/sec_entry.S.
+ * satp and sstatus are read first, as the SBI left them. A pending
+ * command is finished by the entry itself: after a non-retentive resume
+ * that is the CMD_SUSPEND that got us here.
  */
 void sec_main(unsigned long hartid, unsigned long opaque, unsigned long resumed)
 {

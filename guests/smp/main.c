@@ -83,8 +83,8 @@ void check_entry(unsigned long hart, unsigned long opaque, int resumed,
 	      "hart %lu after %s: a0 %lu a1 0x%lx satp 0x%lx SIE %lu at %s "
 	      "(want a0 %lu a1 0x%lx satp 0 SIE 0 at %s)", hart, how, h->entry_a0,
 	      h->entry_a1, h->entry_satp, h->entry_sie,
-	      h->entry_resumed ? "resume_entry" : "sec_entry", hart, opaque,
-	      resumed ? "resume_entry" : "sec_entry");
+	      h->entry_resumed ? "sec_resume_entry" : "sec_entry", hart, opaque,
+	      resumed ? "sec_resume_entry" : "sec_entry");
 }
 
 static unsigned long opaque_for(unsigned long hart, unsigned long round)

@@ -6,8 +6,10 @@
 #ifndef SMP_H
 #define SMP_H
 
-#define MAX_HARTS 8
-#define STACK_SHIFT 12			/* 4 KiB stack per secondary hart */
+#include "sec_entry.h"
+
+/* The harts common/sec_entry.S has stacks for (8: guests/Makefile) */
+#define MAX_HARTS SEC_MAX_HARTS
 
 #ifndef __ASSEMBLER__
 
@@ -54,8 +56,7 @@ extern unsigned long nr_harts, boot_hart, timebase;
 extern int under_keel;
 extern unsigned long stray_harts;	/* harts that entered _start: entry.S */
 
-/* entry.S */
-extern char sec_entry[], resume_entry[], smp_vector[];
+extern char smp_vector[];	/* entry.S */
 
 static inline unsigned long ms_ticks(unsigned long ms)
 {

@@ -2,11 +2,12 @@
  * HSM hart_suspend on a secondary: reserved types refused; the default
  * retentive suspend woken by an IPI returns SUCCESS right after the ecall;
  * the default non-retentive suspend woken by an IPI resumes at
- * resume_entry as from a hart_start. OpenSBI 1.1 implements both defaults
- * with a WFI; should another SBI lack one, that is accepted (NOT_SUPPORTED)
- * unless under Keel, whose SBI must offer both. suspend_type is a uint32_t:
- * each is tried again with the upper half of a0 set (as an LP64 caller
- * passes 0x80000000, sign-extended), which must change nothing.
+ * sec_resume_entry as from a hart_start. OpenSBI 1.1 implements both
+ * defaults with a WFI; should another SBI lack one, that is accepted
+ * (NOT_SUPPORTED) unless under Keel, whose SBI must offer both.
+ * suspend_type is a uint32_t: each is tried again with the upper half of
+ * a0 set (as an LP64 caller passes 0x80000000, sign-extended), which must
+ * change nothing.
  */
 #include "console.h"
 #include "smp.h"
@@ -21,7 +22,7 @@ static unsigned long suspend_and_wake(unsigned long s, unsigned long type,
 {
 	unsigned long seq, t0 = rdtime(), t1;
 
-	seq = post(s, CMD_SUSPEND, type, (unsigned long)resume_entry, opaque);
+	seq = post(s, CMD_SUSPEND, type, (unsigned long)sec_resume_entry, opaque);
 	*suspended = wait_status(s, SBI_HSM_STATE_SUSPENDED, WAIT_LONG);
 	t1 = rdtime();
 	/* Give a suspend that returned at once time to say so. */
@@ -87,7 +88,7 @@ void test_suspend(void)
 
 	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
 		unsigned long seq = post(s, CMD_SUSPEND, reserved[i],
-					 (unsigned long)resume_entry, 0);
+					 (unsigned long)sec_resume_entry, 0);
 		int done = wait_done(s, seq, WAIT_LONG);
 
 		CHECK(done && h->ret == SBI_ERR_INVALID_PARAM, "hart_suspend(type 0x%lx) "

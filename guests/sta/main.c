@@ -23,6 +23,7 @@
 #include "csr.h"
 #include "fdt.h"
 #include "sbi.h"
+#include "sec_entry.h"
 #include "test.h"
 
 #define NR 3
@@ -51,7 +52,6 @@ static volatile struct seen seen[NR];
 static volatile unsigned long go, stop_at, phase;
 static unsigned long timebase, ram_base, ram_end;
 
-extern char sec_entry[];
 
 static unsigned long ms(unsigned long n)
 {

@@ -6,10 +6,10 @@
  * opaque: it notes a0, a1, satp and sstatus as they arrived, restores
  * the saved registers and returns 1 from susp_call.
  *
- * sec_entry is the second vCPU's hart_start address: its own stack, then
- * sec_main(hartid, opaque).
+ * This is not common/sec_entry.S's way in (which the second vCPU takes):
+ * a system suspend resumes the VM in the middle of susp_call, with the
+ * boot vCPU's own stack and registers, not at a fresh C entry.
  */
-#include "susp.h"
 
 	.text
 	.balign 4
@@ -68,21 +68,7 @@ resume_entry:
 	li	a0, 1
 	ret
 
-	.balign 4
-	.globl sec_entry
-sec_entry:
-	.option push
-	.option norelax
-	la	sp, sec_stack_top
-	.option pop
-	call	sec_main
-1:	wfi
-	j	1b
-
 	.bss
 	.balign 8
 saved:
 	.space	136
-	.balign 16
-	.space	SEC_STACK_SIZE
-sec_stack_top:

@@ -21,6 +21,7 @@
 #include "fdt.h"
 #include "ns16550.h"
 #include "sbi.h"
+#include "sec_entry.h"
 #include "susp.h"
 #include "test.h"
 

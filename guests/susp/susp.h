@@ -1,12 +1,11 @@
 /*
  * The SUSP guest's shared pieces: entry.S's suspend call and resume entry,
- * and the second vCPU's command loop (main.c), which lets the boot vCPU
+ * and the second vCPU's command loop (main.c; it starts at
+ * common/sec_entry.S), which lets the boot vCPU
  * hold it STARTED, SUSPENDED or STOPPED while it asks to suspend the VM.
  */
 #ifndef SUSP_H
 #define SUSP_H
-
-#define SEC_STACK_SIZE 4096
 
 #ifndef __ASSEMBLER__
 
@@ -24,7 +23,7 @@ struct resume_info {
  */
 long susp_call(unsigned long type, unsigned long addr, unsigned long opaque,
 	       struct resume_info *out);
-extern char resume_entry[], sec_entry[];
+extern char resume_entry[];
 
 #endif
 #endif

@@ -21,15 +21,16 @@
  * The causes vcpu_redirect() hands on as they are (trap.c's handle_*()),
  * by scause, each with the firmware counter it counts in (pmu_trap_event()):
  * where it sits in struct vcpu, so that one load both decides and finds it.
- * NOT_HERE (0) for a cause that is not a redirect, NO_EVENT (1) for an
- * instruction access fault, which has no event.
+ * NOT_HERE (0) for a cause that is not a redirect; an instruction access
+ * fault, which has no event, gets the PMU's never-started no_event.
  */
 #include <stddef.h>
 
 #define NOT_HERE 0
-#define NO_EVENT 1
 #define COUNTER(ev) offsetof(struct vcpu, pmu.fw[ev])
-_Static_assert(COUNTER(SBI_PMU_FW_MAX) <= UINT16_MAX, "counter offsets fit 16 bits");
+#define NO_EVENT offsetof(struct vcpu, pmu.no_event)
+_Static_assert(NO_EVENT <= UINT16_MAX, "counter offsets fit 16 bits");
+_Static_assert(COUNTER(SBI_PMU_FW_MAX - 1) < NO_EVENT, "counter offsets fit 16 bits");
 
 static const uint16_t redirect_counter[EXC_STORE_ACCESS + 1] = {
 	[EXC_INST_ACCESS] = NO_EVENT,
@@ -62,13 +63,11 @@ struct vcpu_context *arch_trap_redirect_fast(struct vcpu *v)
 	if (!(hstatus & HSTATUS_SPV))
 		return trap_by_cause(&v->ctx);
 	/* pmu_incr_fw(), its counter found by the table */
-	if (counter != NO_EVENT) {
+	{
 		struct pmu_fw_event *f = (struct pmu_fw_event *)((char *)v + counter);
 
-		if (__builtin_expect(f->started, 1)) {
+		if (__builtin_expect(f->started, 1))
 			f->value++;
-			f->counted++;
-		}
 	}
 	pc = v->ctx.sepc;
 	/*

@@ -76,7 +76,10 @@ static void set_value(struct vcpu_pmu *pmu, unsigned int counter, uint64_t value
 	struct pmu_hw_counter *c;
 
 	if (pmu_is_fw(counter)) {
-		pmu->fw[counter - PMU_FW_BASE].value = value;
+		struct pmu_fw_event *f = &pmu->fw[counter - PMU_FW_BASE];
+
+		f->offset += value - f->value; /* what was counted stays counted */
+		f->value = value;
 		return;
 	}
 	c = pmu_hw_counter(pmu, counter);
@@ -287,4 +290,3 @@ long pmu_snapshot_args(unsigned long lo, unsigned long hi, unsigned long flags, 
 	*gpa = lo;
 	return SBI_SUCCESS;
 }
-

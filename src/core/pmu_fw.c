@@ -57,7 +57,7 @@ unsigned int pmu_dump(const struct vcpu_pmu *pmu, const char *vm_name, unsigned 
 	for (unsigned int e = 0; e < SBI_PMU_FW_MAX; e++) {
 		const struct pmu_fw_event *f = &pmu->fw[e];
 
-		if (!f->counted && !f->value && !f->started)
+		if (!pmu_fw_counted(f) && !f->value && !f->started)
 			continue;
 		/*
 		 * counted is what happened; value is what the guest reads,
@@ -65,7 +65,7 @@ unsigned int pmu_dump(const struct vcpu_pmu *pmu, const char *vm_name, unsigned 
 		 * %lu: Keel's integer-only printf; RV64's long is 64 bits.
 		 */
 		snprintf(buf, sizeof(buf), "pmu %s/vcpu%u %s %lu (value %lu%s)", vm_name, vcpu_id,
-			 fw_event_names[e], (unsigned long)f->counted, (unsigned long)f->value,
+			 fw_event_names[e], (unsigned long)pmu_fw_counted(f), (unsigned long)f->value,
 			 f->started ? ", started" : "");
 		line(buf);
 		n++;

@@ -382,13 +382,13 @@ TEST(incr_fw_counts_only_while_started)
 	pmu_incr_fw(&pmu, SBI_PMU_FW_SET_TIMER);
 	CHECK_EQ(fw_value(c), 6);
 	/* counted follows the events, whatever start value the guest chose */
-	CHECK_EQ(pmu.fw[SBI_PMU_FW_SET_TIMER].counted, 6);
+	CHECK_EQ(pmu_fw_counted(&pmu.fw[SBI_PMU_FW_SET_TIMER]), 6);
 	CHECK_EQ(pmu_stop(&pmu, c, 1, 0, NULL, &hw_host), SBI_SUCCESS);
 	CHECK_EQ(pmu_start(&pmu, c, 1, SBI_PMU_START_FLAG_SET_INIT_VALUE, 1UL << 63, NULL, &hw_host),
 		 SBI_SUCCESS);
 	pmu_incr_fw(&pmu, SBI_PMU_FW_SET_TIMER);
 	CHECK_EQ(fw_value(c), (1UL << 63) + 1);
-	CHECK_EQ(pmu.fw[SBI_PMU_FW_SET_TIMER].counted, 7);
+	CHECK_EQ(pmu_fw_counted(&pmu.fw[SBI_PMU_FW_SET_TIMER]), 7);
 	/* the others never moved */
 	for (unsigned int e = 0; e < SBI_PMU_FW_MAX; e++)
 		if (e != SBI_PMU_FW_SET_TIMER)
@@ -967,12 +967,13 @@ TEST(dump_lists_counters_that_counted_or_are_started)
 	fresh();
 	dump_count = 0;
 	CHECK_EQ(pmu_dump(&pmu, "demo", 0, dump_line), 0);	/* nothing used: silent */
-	pmu.fw[SBI_PMU_FW_ILLEGAL_INSN] = (struct pmu_fw_event){ .value = 4, .counted = 4,
+	pmu.fw[SBI_PMU_FW_ILLEGAL_INSN] = (struct pmu_fw_event){ .value = 4, .offset = 0,
 								   .started = true };
 	pmu.fw[SBI_PMU_FW_SET_TIMER] = (struct pmu_fw_event){ .started = true };
-	pmu.fw[SBI_PMU_FW_IPI_RCVD] = (struct pmu_fw_event){ .value = 0xffffffffffffffffUL };
+	pmu.fw[SBI_PMU_FW_IPI_RCVD] = (struct pmu_fw_event){ .value = 0xffffffffffffffffUL,
+							      .offset = 0xffffffffffffffffUL };
 	pmu.fw[SBI_PMU_FW_IPI_SENT] = (struct pmu_fw_event){ .value = (1UL << 63) + 1,
-							      .counted = 7 };
+							      .offset = (1UL << 63) + 1 - 7 };
 	CHECK_EQ(pmu_dump(&pmu, "demo", 3, dump_line), 4);
 	CHECK_EQ(dump_count, 4);
 	CHECK(!strcmp(dump_lines[0], "pmu demo/vcpu3 ILLEGAL_INSN 4 (value 4, started)"));

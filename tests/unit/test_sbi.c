@@ -1486,7 +1486,7 @@ TEST(fast_paths_step_aside_for_trace_and_a_started_set_timer_counter)
 	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE | CTX_FAST_SSTC);
 	/* the C path counts what trap.S would not have */
 	ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, 1000, 0, 0);
-	CHECK_EQ(v->pmu.fw[SBI_PMU_FW_SET_TIMER].counted, 1);
+	CHECK_EQ(pmu_fw_counted(&v->pmu.fw[SBI_PMU_FW_SET_TIMER]), 1);
 	ecall(SBI_EXT_PMU, SBI_EXT_PMU_COUNTER_STOP, ctr, 1, 0);
 	CHECK_EQ(A0, SBI_SUCCESS);
 	CHECK_EQ(v->ctx.fast, CTX_FAST_BASE | CTX_FAST_SET_TIMER | CTX_FAST_SSTC);

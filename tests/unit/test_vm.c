@@ -232,7 +232,7 @@ TEST(stop_is_final_and_said_once)
 
 	setup(2, homes);
 	vm->vcpus[0].pmu.fw[SBI_PMU_FW_ILLEGAL_INSN].started = true;
-	vm->vcpus[0].pmu.fw[SBI_PMU_FW_ILLEGAL_INSN].counted = 3;
+	vm->vcpus[0].pmu.fw[SBI_PMU_FW_ILLEGAL_INSN].offset = 0; /* counted: value - offset = 3 */
 	vm->vcpus[0].pmu.fw[SBI_PMU_FW_ILLEGAL_INSN].value = 3;
 	vm->vcpus[1].sta_used = true;
 	vm_stop(vm, VM_STOP_SHUTDOWN, "the guest shut down");
