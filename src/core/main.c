@@ -31,15 +31,6 @@ extern char _image_start[], _image_end[], hart_stacks[];
 struct hart harts[KEEL_MAX_HARTS];
 static struct bundle bundle;
 
-void *page_alloc(uint64_t size, uint64_t align)
-{
-	uint64_t pa = mem_pool_alloc(&keel_mem, size, align);
-	if (!pa)
-		return NULL;
-	mem_zero((void *)(uintptr_t)pa, size);
-	return (void *)(uintptr_t)pa;
-}
-
 /* Stop the machine with a last line that scripts/run-qemu.sh reads. */
 static void __attribute__((noreturn)) power_off(bool failure, const char *why)
 {

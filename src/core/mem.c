@@ -6,8 +6,20 @@
 #include <string.h>
 
 #include "mem.h"
+#include "memops.h"
 
 struct mem_pool keel_mem;
+
+/* Keel runs with physical addresses (no paging in HS): a range is a pointer */
+void *page_alloc(uint64_t size, uint64_t align)
+{
+	uint64_t pa = mem_pool_alloc(&keel_mem, size, align);
+
+	if (!pa)
+		return NULL;
+	mem_zero((void *)(uintptr_t)pa, size);
+	return (void *)(uintptr_t)pa;
+}
 
 void mem_pool_init(struct mem_pool *pool)
 {

@@ -1,6 +1,6 @@
 /*
- * Tests for src/core/mem.c: the mem_pool_* free-range allocator
- * (include/mem.h). page_alloc() lives in main.c and is not tested here.
+ * Tests for src/core/mem.c: the mem_pool_* free-range allocator and
+ * page_alloc() over Keel's own pool (include/mem.h).
  */
 #include <string.h>
 
@@ -491,4 +491,27 @@ TEST(alloc_never_returns_address_0_as_a_block)
 	CHECK_EQ(mem_pool_add(&pool, 0, 4 * KiB), 0);
 	CHECK_EQ(mem_pool_alloc(&pool, 4 * KiB, 4 * KiB), 0);
 	CHECK_RANGES(0, 4 * KiB);
+}
+
+/* page_alloc: keel_mem's pages, aligned and zeroed, NULL once it is spent */
+TEST(page_alloc_gives_zeroed_aligned_pages_of_keel_mem)
+{
+	static uint8_t ram[64 * KiB] __attribute__((aligned(4096)));
+	uint64_t base = (uint64_t)(uintptr_t)ram;
+	uint8_t *p, *q;
+
+	memset(ram, 0xa5, sizeof(ram));
+	mem_pool_init(&keel_mem);
+	CHECK_EQ(mem_pool_add(&keel_mem, base, sizeof(ram)), 0);
+	p = page_alloc(8 * KiB, 4 * KiB);
+	CHECK(p != NULL);
+	CHECK_EQ((uintptr_t)p % (4 * KiB), 0);
+	for (unsigned int i = 0; i < 8 * KiB; i++)
+		if (p[i]) {
+			CHECK_EQ(p[i], 0);
+			break;
+		}
+	q = page_alloc(56 * KiB, 4 * KiB);
+	CHECK(q != NULL && q != p);
+	CHECK(page_alloc(4 * KiB, 4 * KiB) == NULL);
 }

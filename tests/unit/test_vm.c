@@ -33,18 +33,8 @@
 #define ENTRY (VM_RAM_BASE + IMAGE_DEFAULT_OFFSET)
 #define DTB (VM_RAM_BASE + RAM_SIZE - 0x200000)
 
-/* What main.c and src/boot/entry.S define */
+/* What src/boot/entry.S defines */
 uint64_t keel_entry_instret;
-
-void *page_alloc(uint64_t size, uint64_t align)
-{
-	uint64_t pa = mem_pool_alloc(&keel_mem, size, align);
-
-	if (!pa)
-		return NULL;
-	mem_zero((void *)(uintptr_t)pa, size);
-	return (void *)(uintptr_t)pa;
-}
 
 static uint8_t *pool;
 static const uint8_t image[64] = "KEEL test image: raw bytes, not ELF, not a Linux Image";
