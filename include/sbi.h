@@ -70,7 +70,6 @@ const char *sbi_stat_slot_name(unsigned int slot);
  * trap.S's fast path gives without C. sbi_base_fast_init() fills them from
  * the handler itself, once the host's ids are known.
  */
-#define SBI_BASE_FAST_FIDS 7
 extern unsigned long sbi_base_answers[SBI_BASE_FAST_FIDS];
 void sbi_base_fast_init(void);
 /* The extension serving eid, or NULL. BASE probe_extension uses it. */

@@ -19,6 +19,11 @@
  * Keel; the ASCII of "KEEL" keeps it clear of the small registered numbers.
  */
 #define SBI_IMPL_ID_KEEL 0x4B45454CUL
+/*
+ * BASE fids 0..6 are answered by trap.S's fast path from
+ * sbi_base_answers[] (sbi.h); here so that trap.S and C share the number.
+ */
+#define SBI_BASE_FAST_FIDS 7
 #define KEEL_VERSION_MAJOR 0
 #define KEEL_VERSION_MINOR 1
 #define KEEL_VERSION_STRING "0.1.0"

@@ -35,14 +35,12 @@
  * Either way the context is then complete, and guest_enter loads it all.
  */
 #include "boot_config.h"
+#include "csr.h"
 #include "riscv.h"
 #include "sbi_defs.h"
 #include "trap_return.h"
 #include "vcpu_context.h"
 
-#define CSR_VSTIMECMP 0x24d
-#define CSR_HVIP 0x645
-#define SBI_BASE_ANSWERS 7 /* SBI_BASE_FAST_FIDS (sbi.h): fids 0..6 */
 
 /*
  * SAVE_CALLER_SAVED: with sp = the guest's context and t0, t1, sp already
@@ -109,7 +107,7 @@ trap_entry:
 	/* BASE: every fid but probe_extension (3) has a constant answer */
 	andi	t1, t1, CTX_FAST_BASE
 	beqz	t1, sbi_slow
-	sltiu	t0, a6, SBI_BASE_ANSWERS
+	sltiu	t0, a6, SBI_BASE_FAST_FIDS
 	beqz	t0, sbi_slow
 	addi	t0, a6, -SBI_EXT_BASE_PROBE_EXT
 	beqz	t0, sbi_slow
