@@ -7,6 +7,15 @@
 #define KEEL_MAX_VMS 4
 #define KEEL_MAX_VCPUS 8
 
+/*
+ * The profiler's sample rates a config may ask for (bundle.c checks them,
+ * prof.c uses them): here, not in prof.h, so the bundle parser needs
+ * nothing from the profiler.
+ */
+#define PROF_HZ_DEFAULT 1000
+#define PROF_HZ_MIN 10
+#define PROF_HZ_MAX 20000
+
 /* Where linker.ld links Keel; entry.S relocates it to where it runs */
 #define KEEL_LINK_ADDR 0x80200000
 

@@ -17,14 +17,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "boot_config.h"
 #include "must_check.h"
 #include "riscv.h"
 
 #define PROF_CHAIN_MAX 8         /* guest return addresses per sample */
 #define PROF_BUFFER_SAMPLES 8192 /* per hart */
-#define PROF_HZ_DEFAULT 1000
-#define PROF_HZ_MIN 10
-#define PROF_HZ_MAX 20000
 
 /* What Keel was doing when a sample found it running (format: "part"). */
 enum prof_part {
@@ -97,7 +95,10 @@ struct vcpu;
 struct hart;
 struct vm;
 
-/* prof_exit(), at the end of every exit: include/exit_stats.h */
+/*
+ * Exits are counted by exit_count() (include/exit_stats.h) and, while a
+ * profile runs, measured by prof_exit_measured()
+ */
 
 /* A slot's kind ("exc", "irq", "sbi") and name ("illegal_instruction", "TIME") */
 void exit_slot_name(unsigned int slot, const char **kind, const char **name);

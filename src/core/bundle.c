@@ -9,8 +9,8 @@
 
 #include <libfdt.h>
 
+#include "boot_config.h"
 #include "bundle.h"
-#include "prof.h"
 
 static int get_u32(const void *fdt, int node, const char *prop, uint32_t *out)
 {
