@@ -9,7 +9,10 @@
 
 #include "must_check.h"
 #include "sbi_defs.h"
-#include "vcpu.h"
+/* pointers only: arch sits below the vCPU code and knows none of its fields */
+struct vcpu;
+struct vcpu_context;
+struct trap_info;
 
 struct host_features {
 	bool sstc;              /* stimecmp usable from HS */

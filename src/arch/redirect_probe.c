@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "riscv.h"
 #include "csr.h"
 
 unsigned long arch_redirect_probe_run(void);
