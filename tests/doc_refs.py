@@ -9,7 +9,8 @@ tools/README.md, and the Makefile's header comment. For each it checks:
   paths    every repository path named (src/..., tests/..., a link's target,
            a file named alone like `trap.S`) exists
   symbols  a symbol placed in a file (`func()` (`src/x.c`), `src/x.c`
-           `func()`, `a`, `b` in `src/x.S`, a call tree's "func()   src/x.c")
+           `func()`, `src/x.c:func()`, `a`, `b` in `src/x.S`, a call tree's
+           "func()   src/x.c")
            is defined there (a header may declare it); every `func()` named
            is defined somewhere in the repository, unless it is another
            project's (EXTERNAL) or an SBI function with an id in
@@ -652,6 +653,18 @@ class Checker:
                     files = [first] + [os.path.join(os.path.dirname(first), b.strip())
                                        for b in m.group(3).split(",") if b.strip()]
                     self.symbol_in(start + i, m.group(1), [self.resolve(f) or f for f in files])
+        # `src/x.c:func()`, `entry.S:label`: the file defines it (a number
+        # after the colon is a file:line, checked below)
+        for line, span, *_ in doc.spans():
+            m = re.fullmatch(r"([\w./+-]+\.(?:c|h|S)):([A-Za-z_]\w*)(?:\(\))?", span)
+            if not m:
+                continue
+            f = self.path_span(m.group(1))
+            if f:
+                self.symbol_in(line, m.group(2), [f])
+            else:
+                self.placed.add((line, m.group(2)))
+                self.bad("symbols", line, "%s: no such file for %s" % (m.group(1), m.group(2)))
         # every `func()` is somebody's
         for line, span, *_ in doc.spans():
             m = re.fullmatch(r"([A-Za-z_]\w*)\(.*\)", span)
