@@ -27,9 +27,7 @@ wait_for() { # wait_for REGEX: up to 40 s
 } | scripts/run-qemu.sh -k "${KEEL_BIN:-build/keel.bin}" -B "$bundle" >"$log" 2>&1
 rc=$?
 fail=0
-want() {
-	if grep -Eq -- "$1" "$log"; then echo "ok: $2"; else echo "FAILED: $2 (no /$1/)"; fail=1; fi
-}
+. tests/system/want.sh
 want 'keel-linux: PASS' "the init's checks pass"
 want "$uptime_re" 'uptime, typed at the prompt, is answered'
 want 'power off: shutdown' 'poweroff, typed after it, powers the machine off'

@@ -47,9 +47,7 @@ wait_for() {
 	sleep 2
 } | scripts/run-qemu.sh -k "${KEEL_BIN:-build/keel.bin}" -B "$bundle" -s 2 >"$log" 2>&1
 fail=0
-want() {
-	if grep -Eaq -- "$1" "$log"; then echo "ok: $2"; else echo "FAILED: $2 (no /$1/)"; fail=1; fi
-}
+. tests/system/want.sh
 want '^keel-linux: kernel: Linux 6\.12' 'the kernel is Linux 6.12'
 want '^keel-linux: suspend: suspending' 'the init began the suspend'
 want "VM '$name' suspends to RAM \(SBI SUSP\)" 'Keel says the VM suspends (the other vCPU was stopped first, or SUSP says DENIED)'

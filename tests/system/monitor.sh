@@ -25,9 +25,7 @@ scripts/mkbundle.sh -o "$bundle" -F tests/system/data/monitor.dts || exit 1
 	sleep 15
 } | scripts/run-qemu.sh -k "${KEEL_BIN:-build/keel.bin}" -B "$bundle" -s 2 >"$log" 2>&1
 fail=0
-want() {
-	if grep -Eq -- "$1" "$log"; then echo "ok: $2"; else echo "FAILED: $2 (no /$1/)"; fail=1; fi
-}
+. tests/system/want.sh
 want 'monitor: type help' 'Ctrl-A h opens the monitor'
 want 'help \| vms \| vcpus' 'help lists the commands'
 want '^ +1 +demo +running +1 +16' 'vms lists the demo VM as running'

@@ -26,9 +26,7 @@ scripts/mkbundle.sh -o "$bundle" -n susp-wake -i build/guests/susp.elf -c 2 \
 	sleep 5
 } | scripts/run-qemu.sh -k "${KEEL_BIN:-build/keel.bin}" -B "$bundle" >"$log" 2>&1
 fail=0
-want() {
-	if grep -Eaq -- "$1" "$log"; then echo "ok: $2"; else echo "FAILED: $2 (no /$1/)"; fail=1; fi
-}
+. tests/system/want.sh
 want '^ +0 +susp-wake +suspended ' 'vms shows the VM suspended'
 want "VM 'susp-wake': an IPI to vCPU 0, which wakes it" 'vm wake sends the IPI'
 want "VM 'susp-wake' resumes from suspend \(SBI SUSP\)" 'Keel says it resumed'
