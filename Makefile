@@ -131,8 +131,9 @@ KOBJ := $(BUILD)/keel
 KIMG := $(BUILD)/keel
 endif
 
-KEEL_SRCS := $(wildcard src/boot/*.S src/arch/*.S src/arch/*.c src/core/*.c \
-	src/sbi/*.c src/vdev/*.c src/prof/*.c)
+# one folder per subsystem (docs/layout.md); src/arch/riscv is the one
+# folder two deep
+KEEL_SRCS := $(sort $(wildcard src/arch/riscv/*.S src/arch/riscv/*.c src/*/*.S src/*/*.c))
 KEEL_OBJS := $(patsubst src/%,$(KOBJ)/%.o,$(KEEL_SRCS))
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c
 LIBFDT_OBJS := $(patsubst %.c,$(KOBJ)/libfdt/%.o,$(LIBFDT_SRCS))

@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "console.h"
+#include "lib/console.h"
 #include "console_escape.h"
 #include "spinlock.h"
 

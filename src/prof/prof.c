@@ -6,14 +6,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "arch.h"
-#include "console.h"
+#include "arch/riscv/arch.h"
+#include "lib/console.h"
 #include "hart.h"
-#include "mem.h"
-#include "platform.h"
+#include "mm/mem.h"
+#include "platform/platform.h"
 #include "prof.h"
 #include "sbi_defs.h"
-#include "vcpu_request.h"
+#include "vcpu/vcpu_request.h"
 #include "vm.h"
 
 unsigned int prof_on; /* each hart follows it on its next scheduler pass */

@@ -2,12 +2,12 @@
  * Writing a profile to the console in the format of docs/profiling.md:
  * samples from every hart's buffer, then every vCPU's exit statistics.
  */
-#include "console.h"
+#include "lib/console.h"
 #include "hart.h"
-#include "platform.h"
+#include "platform/platform.h"
 #include "prof.h"
-#include "sbi.h"
-#include "trap.h"
+#include "sbi/sbi.h"
+#include "trap/trap.h"
 #include "vm.h"
 
 extern char _image_start[], _text_end[];

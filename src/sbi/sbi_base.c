@@ -1,8 +1,8 @@
 /* SBI BASE (EID 0x10): versions, ids and extension probing. */
 #include <stddef.h>
 
-#include "arch.h"
-#include "sbi.h"
+#include "arch/riscv/arch.h"
+#include "sbi/sbi.h"
 
 static void base_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
 {

@@ -26,7 +26,7 @@
  */
 #include <string.h>
 
-#include "sbi.h"
+#include "sbi/sbi.h"
 #include "vm.h"
 
 static void *guest_buffer(struct vcpu *v, const struct sbi_call *call, unsigned long len)

@@ -5,12 +5,12 @@
  */
 #include <stddef.h>
 
-#include "console.h"
+#include "lib/console.h"
 #include "exit_stats.h"
-#include "sbi.h"
-#include "vcpu_request.h"
-#include "sched.h"
-#include "trace.h"
+#include "sbi/sbi.h"
+#include "vcpu/vcpu_request.h"
+#include "sched/sched.h"
+#include "vcpu/trace.h"
 #include "vm.h"
 
 _Static_assert(sizeof(struct sbi_call) == 8 * sizeof(unsigned long), "a0..a7");

@@ -14,7 +14,7 @@
  * The rest is the spec's errors (docs/sbi.md, "FWFT").
  */
 #include "riscv.h"
-#include "sbi.h"
+#include "sbi/sbi.h"
 #include "vm.h"
 
 long sbi_fwft_slot(uint32_t feature, bool svadu, unsigned int *slot)

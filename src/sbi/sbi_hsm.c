@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 #include "hart.h"
-#include "sbi.h"
-#include "vcpu_request.h"
+#include "sbi/sbi.h"
+#include "vcpu/vcpu_request.h"
 #include "vm.h"
 
 /*

@@ -1,6 +1,6 @@
 /* SBI IPI (EID "sPI"): software interrupts between the vCPUs of a VM. */
-#include "sbi.h"
-#include "vcpu_request.h"
+#include "sbi/sbi.h"
+#include "vcpu/vcpu_request.h"
 #include "vm.h"
 
 static void ipi_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "prof.h"
-#include "sbi.h"
+#include "sbi/sbi.h"
 #include "vm.h"
 
 extern char _image_start[], _image_end[]; /* linker.ld */

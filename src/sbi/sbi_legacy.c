@@ -3,9 +3,9 @@
  * which the dispatcher takes from res->error, and leave a1 as it was: the
  * handler hands the guest's a1 back as res->value.
  */
-#include "arch.h"
-#include "sbi.h"
-#include "vcpu_request.h"
+#include "arch/riscv/arch.h"
+#include "sbi/sbi.h"
+#include "vcpu/vcpu_request.h"
 #include "vm.h"
 
 /*

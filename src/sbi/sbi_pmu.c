@@ -8,11 +8,11 @@
  * started/stopped value.
  * docs/pmu.md describes the whole of it.
  */
-#include "arch.h"
+#include "arch/riscv/arch.h"
 #include "fw_events.h"
-#include "host_pmu.h"
+#include "pmu/host_pmu.h"
 #include "riscv.h"
-#include "sbi.h"
+#include "sbi/sbi.h"
 #include "vm.h"
 
 /* The snapshot area, when set: checked to lie in RAM when it was set. */

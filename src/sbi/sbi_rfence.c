@@ -3,8 +3,8 @@
  * VM. The HFENCE functions are for harts with the H extension; Keel's
  * guests have none, so those answer SBI_ERR_NOT_SUPPORTED as the spec says.
  */
-#include "sbi.h"
-#include "vcpu_request.h"
+#include "sbi/sbi.h"
+#include "vcpu/vcpu_request.h"
 #include "vm.h"
 
 static void rfence_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)

@@ -1,7 +1,7 @@
 /* SBI SRST (EID "SRST"): a guest's shutdown or reboot is its VM's alone. */
 #include <stdint.h>
 
-#include "sbi.h"
+#include "sbi/sbi.h"
 
 static void srst_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
 {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "sbi.h"
+#include "sbi/sbi.h"
 #include "vm.h"
 
 void sbi_sta_record_write(struct sbi_sta_record *r, uint64_t steal_ns, bool preempted)

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "console.h"
-#include "sbi.h"
+#include "lib/console.h"
+#include "sbi/sbi.h"
 #include "vm.h"
 
 long sbi_susp_check(uint32_t sleep_type, bool resume_addr_ok, bool others_stopped)

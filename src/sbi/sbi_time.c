@@ -1,5 +1,5 @@
 /* SBI TIME (EID "TIME"): the guest's one-shot timer. */
-#include "sbi.h"
+#include "sbi/sbi.h"
 
 static void time_handle(struct vcpu *v, const struct sbi_call *call, struct sbi_result *res)
 {

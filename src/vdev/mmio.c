@@ -3,12 +3,12 @@
  * back: find the device, learn the access from htinst or the instruction
  * itself, perform it, write a load's result to its register, step the pc.
  */
-#include "arch.h"
-#include "mmio_arch.h"
+#include "arch/riscv/arch.h"
+#include "arch/riscv/mmio_arch.h"
 #include "mmio_decode.h"
-#include "mmio_fast.h"
-#include "trace.h"
-#include "vdev.h"
+#include "vdev/mmio_fast.h"
+#include "vcpu/trace.h"
+#include "vdev/vdev.h"
 #include "vm.h"
 
 /* Register a load puts its value in, sign- or zero-extended to 64 bits. */

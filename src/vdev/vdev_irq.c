@@ -10,8 +10,8 @@
  * latest store wins, whatever order the requests are taken in.
  */
 #include "riscv.h"
-#include "vcpu_request.h"
-#include "vdev.h"
+#include "vcpu/vcpu_request.h"
+#include "vdev/vdev.h"
 #include "vm.h"
 
 void vdev_sync_ext_irq(struct vcpu *v)

@@ -43,13 +43,13 @@
  */
 #include <string.h>
 
-#include "arch.h"
+#include "arch/riscv/arch.h"
 #include "fake_core.h"
 #include "fake_pmu_arch.h"
 #include "fuzz_check.h"
-#include "host_pmu.h"
-#include "sbi.h"
-#include "vcpu_request.h"
+#include "pmu/host_pmu.h"
+#include "sbi/sbi.h"
+#include "vcpu/vcpu_request.h"
 
 #define RAM_BASE VM_RAM_BASE
 #define RAM_SIZE 0x4000UL /* four pages: room for the PMU snapshot area */

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "fake_arch.h"
-#include "mmio_arch.h"
+#include "arch/riscv/mmio_arch.h"
 #include "sbi_defs.h"
-#include "trap.h"
+#include "trap/trap.h"
 #include "vm.h"
 
 struct fake_arch fake_arch;

@@ -25,7 +25,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 
-#include "arch.h"
+#include "arch/riscv/arch.h"
 #include "hart.h"
 #include "vcpu.h"
 

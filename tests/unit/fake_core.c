@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arch.h"
+#include "arch/riscv/arch.h"
 #include "fake_core.h"
-#include "sbi.h"
-#include "trace.h"
+#include "sbi/sbi.h"
+#include "vcpu/trace.h"
 
 struct fake_core fake;
 struct hart fake_hart;

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "hart.h"
-#include "vcpu_request.h"
+#include "vcpu/vcpu_request.h"
 #include "vm.h"
 
 #define FAKE_MAX_CALLS 16

@@ -5,13 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "console.h"
+#include "lib/console.h"
 #include "fake_keel.h"
 #include "fw_events.h"
-#include "hw_irq.h"
-#include "platform.h"
-#include "trace.h"
-#include "vdev.h"
+#include "platform/hw_irq.h"
+#include "platform/platform.h"
+#include "vcpu/trace.h"
+#include "vdev/vdev.h"
 #include "vm.h"
 #include "vm_console.h"
 

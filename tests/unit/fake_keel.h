@@ -17,7 +17,7 @@
 
 #include "hart.h"
 #include "prof.h"
-#include "sbi.h"
+#include "sbi/sbi.h"
 #include "vcpu.h"
 
 #define FAKE_TIMEBASE_FREQ 10000000 /* 10 MHz, as QEMU virt */

@@ -1,9 +1,9 @@
 /* The fakes declared in fake_pmu_arch.h. */
 #include <string.h>
 
-#include "arch.h"
+#include "arch/riscv/arch.h"
 #include "fake_pmu_arch.h"
-#include "host_pmu.h"
+#include "pmu/host_pmu.h"
 #include "pmu.h"
 
 struct fake_pmu_arch fake_pmu;

@@ -10,8 +10,8 @@
 
 #include <libfdt.h>
 
-#include "platform.h"
-#include "timebase.h"
+#include "platform/platform.h"
+#include "lib/timebase.h"
 #include "unit.h"
 
 #ifndef DTB_DIR

@@ -1,5 +1,5 @@
 /* Tests for Keel's Ctrl-A console commands (src/core/console_keys.c). */
-#include "console_keys.h"
+#include "console/console_keys.h"
 #include "unit.h"
 
 static struct console_keys k;

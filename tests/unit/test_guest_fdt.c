@@ -8,7 +8,7 @@
 
 #include <libfdt.h>
 
-#include "guest_fdt.h"
+#include "vm/guest_fdt.h"
 #include "unit.h"
 
 #define QEMU_ISA "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "hart_isa.h"
+#include "platform/hart_isa.h"
 #include "unit.h"
 
 /* A string list as it sits in a DT property: NUL-separated. */

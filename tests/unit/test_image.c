@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "image.h"
+#include "vm/image.h"
 #include "unit.h"
 
 #define RAM_BASE 0x80000000ULL

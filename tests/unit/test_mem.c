@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "mem.h"
+#include "mm/mem.h"
 #include "unit.h"
 
 #define KiB 0x400ULL

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "memops.h"
+#include "lib/memops.h"
 #include "unit.h"
 
 #define BUF 4096

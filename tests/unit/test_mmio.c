@@ -18,9 +18,9 @@
 #include "fake_keel.h"
 #include "mmio_cache.h"
 #include "mmio_decode.h"
-#include "mmio_fast.h"
+#include "vdev/mmio_fast.h"
 #include "unit.h"
-#include "vdev.h"
+#include "vdev/vdev.h"
 #include "vm.h"
 
 #define PC 0x80001000UL

@@ -1,7 +1,7 @@
 /* Tests for the monitor's command-line parser (src/core/monitor_parse.c). */
 #include <string.h>
 
-#include "monitor.h"
+#include "monitor/monitor.h"
 #include "unit.h"
 
 static struct monitor_parsed p;

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "placement.h"
+#include "vcpu/placement.h"
 #include "unit.h"
 
 #define ANY (-1)

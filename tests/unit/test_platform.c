@@ -10,7 +10,7 @@
 
 #include <libfdt.h>
 
-#include "platform.h"
+#include "platform/platform.h"
 #include "unit.h"
 #include "fdt_check.h"
 

@@ -6,12 +6,12 @@
  */
 #include <string.h>
 
-#include "arch.h"
+#include "arch/riscv/arch.h"
 #include "fake_core.h"
 #include "fake_pmu_arch.h"
-#include "host_pmu.h"
+#include "pmu/host_pmu.h"
 #include "riscv.h"
-#include "sbi.h"
+#include "sbi/sbi.h"
 #include "unit.h"
 
 #define FW(e) SBI_PMU_EVENT_IDX(SBI_PMU_EVENT_TYPE_FW, (e))

@@ -10,9 +10,9 @@
  */
 #include <string.h>
 
-#include "arch.h"
+#include "arch/riscv/arch.h"
 #include "fake_core.h"
-#include "sbi.h"
+#include "sbi/sbi.h"
 #include "unit.h"
 
 #define RAM_BASE VM_RAM_BASE

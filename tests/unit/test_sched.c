@@ -17,10 +17,10 @@
 #include "fake_keel.h"
 #include "fake_pmu_arch.h"
 #include "fake_vm.h"
-#include "sched.h"
-#include "timebase.h"
+#include "sched/sched.h"
+#include "lib/timebase.h"
 #include "unit.h"
-#include "vcpu_request.h"
+#include "vcpu/vcpu_request.h"
 
 static struct vm vm, other;
 static struct hart *h;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fake_core.h"
-#include "sbi.h"
+#include "sbi/sbi.h"
 #include "unit.h"
 #include "vm.h"
 

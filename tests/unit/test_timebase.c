@@ -5,7 +5,7 @@
  */
 #include <stdint.h>
 
-#include "timebase.h"
+#include "lib/timebase.h"
 #include "unit.h"
 
 /* the reference: exact with 128-bit arithmetic (fine on the host) */

@@ -21,10 +21,10 @@
 #include "fake_pmu_arch.h"
 #include "fake_vm.h"
 #include "mmio_decode.h"
-#include "sched.h"
-#include "trap.h"
+#include "sched/sched.h"
+#include "trap/trap.h"
 #include "unit.h"
-#include "vdev.h"
+#include "vdev/vdev.h"
 
 #define PC 0x80001000UL     /* where the guest traps */
 #define VECTOR 0x80004000UL /* its stvec */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "riscv.h"
-#include "trap.h"
+#include "trap/trap.h"
 #include "unit.h"
 
 /* ---- vsstatus_after_trap ------------------------------------------------- */

@@ -15,7 +15,7 @@
 #include "fake_keel.h"
 #include "fake_pmu_arch.h"
 #include "fake_vm.h"
-#include "trap.h"
+#include "trap/trap.h"
 #include "unit.h"
 
 /* The causes a guest may take straight from the firmware while nobody counts them */

@@ -18,9 +18,9 @@
 #include "fake_keel.h"
 #include "fake_pmu_arch.h"
 #include "fake_vm.h"
-#include "sched.h"
+#include "sched/sched.h"
 #include "unit.h"
-#include "vcpu_request.h"
+#include "vcpu/vcpu_request.h"
 
 static struct vm vm, vm1;
 

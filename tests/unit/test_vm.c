@@ -20,12 +20,12 @@
 #include "fake_arch.h"
 #include "fake_keel.h"
 #include "fake_pmu_arch.h"
-#include "image.h"
-#include "mem.h"
-#include "memops.h"
-#include "sched.h"
+#include "vm/image.h"
+#include "mm/mem.h"
+#include "lib/memops.h"
+#include "sched/sched.h"
 #include "unit.h"
-#include "vcpu_request.h"
+#include "vcpu/vcpu_request.h"
 #include "vm.h"
 
 #define RAM_SIZE (8UL << 20) /* 4 blocks: the image at +2 MiB, the DT in the last */
