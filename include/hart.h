@@ -92,48 +92,4 @@ static inline struct hart *this_hart(void)
 struct hart *this_hart(void);
 #endif
 
-/* Ask hart h to look at its work: set the flag, then IPI it if remote. */
-void hart_kick(struct hart *h);
-/* Carry out the fences queued for this hart. */
-void hart_drain_fences(struct hart *h);
-/*
- * What every Keel busy-wait for other harts calls on each turn: the
- * fences queued for this hart, and the parking of its vCPUs whose VM left
- * RUNNING (sched_park). Two harts that wait for each other so both go on:
- * each answers what the other waits for. Call it holding no lock.
- */
-void hart_serve_while_waiting(struct hart *h);
-
-/* Recompute and program the host timer for the vCPUs this hart runs. */
-void hart_timer_update(struct hart *h);
-/*
- * One of the times the host timer serves moved from old to deadline: arm
- * it earlier if need be, rescan only if old was the time it is set to.
- */
-void hart_timer_moved(struct hart *h, uint64_t old, uint64_t deadline);
-/* Handle the host timer interrupt: guest timers, time slice. */
-void hart_timer_expired(struct hart *h);
-/* Stop this hart for good (after a fault report). */
-void keel_hart_halt(void) __attribute__((noreturn));
-/* Every scheduler pass: once every VM has stopped, power the machine off. */
-void keel_power_off_if_done(void);
-/* Power the machine off now, every VM with it (the monitor's poweroff). */
-void keel_shutdown(const char *why) __attribute__((noreturn));
-
-/*
- * Booted on a hart Keel cannot run on: start hart `to` as harts[0] and stop
- * this one (boot_move.c). Returns only if that failed: -1 with a message
- * in err (docs/errors.md).
- */
-int boot_move(unsigned long from, unsigned long to, char *err, unsigned long errlen) MUST_CHECK;
-/* On the new hart, first thing: the old one may stop now. */
-void boot_move_arrived(void);
-/* The boot, carried on by the hart boot_move started (main.c). */
-void keel_boot_moved(unsigned long hartid) __attribute__((noreturn));
-
-/* Secondary harts: started by the boot hart through the firmware's HSM. */
-void smp_start_secondaries(void);
-/* Where each vCPU of every VM lives; 0, or -1 with a message in err. */
-int smp_place_vcpus(char *err, unsigned long errlen) MUST_CHECK;
-
 #endif

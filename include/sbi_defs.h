@@ -286,4 +286,23 @@ enum sbi_pmu_fw_event {
 #define SBI_ERR_IO -13
 #define SBI_ERR_DENIED_LOCKED -14
 
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/*
+ * SBI STA: the steal-time record a vCPU registers in its RAM (64 bytes,
+ * 64-byte aligned, little-endian like the hart). Keel writes it each time
+ * the vCPU is switched in, and marks it preempted when it is switched out
+ * still runnable (vcpu_load.c).
+ */
+struct sbi_sta_record {
+	uint32_t sequence; /* odd while Keel writes */
+	uint32_t flags;    /* always 0 */
+	uint64_t steal;    /* ns runnable but not running */
+	uint8_t preempted;
+	uint8_t pad[47];
+};
+_Static_assert(sizeof(struct sbi_sta_record) == SBI_STA_SHMEM_SIZE, "the STA record is 64 bytes");
+#endif
+
 #endif /* KEEL_SBI_DEFS_H */

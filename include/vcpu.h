@@ -14,6 +14,8 @@
 #include "prof.h"
 #include "riscv.h"
 #include "sbi_fwft.h"
+#include "hart.h"
+#include "trap_return.h"
 #include "vcpu_context.h"
 
 struct vm;
@@ -231,5 +233,23 @@ static inline bool vcpu_saved_irq_pending(const struct vcpu_csrs *c, bool sstc, 
 void vcpu_go_off(struct vcpu *v);
 /* wfi: give the hart up until an interrupt for this vCPU arrives. */
 void vcpu_block(struct vcpu *v);
+
+/*
+ * The end of every exit handler: the vCPU that trapped goes on unless its
+ * hart has work, and then trap.S saves the rest of its registers and calls
+ * sched_after_exit (TRAP_RET_SCHEDULE, trap_return.h).
+ */
+static inline struct vcpu_context *vcpu_schedule(struct vcpu *v)
+{
+	if (__builtin_expect(!__atomic_load_n(&v->hart->work, __ATOMIC_RELAXED), 1))
+		return &v->ctx;
+	return (struct vcpu_context *)((unsigned long)&v->ctx | TRAP_RET_SCHEDULE);
+}
+
+/* Is v the vCPU loaded on this hart (its CSRs in the hardware, not in v)? */
+static inline bool vcpu_loaded_here(const struct vcpu *v)
+{
+	return v->hart == this_hart() && v->hart->current == v;
+}
 
 #endif

@@ -19,8 +19,9 @@
 #include "platform/platform.h"
 #include "sbi_defs.h"
 #include "lib/timebase.h"
+#include "boot/boot.h"
 
-extern char hart_stacks[], secondary_entry[];
+extern char secondary_entry[];
 extern struct hart *hart_ptrs[KEEL_MAX_HARTS];
 
 /* How long the new hart may take to reach Keel, in microseconds */

@@ -14,7 +14,6 @@
 
 extern char _image_start[], _image_end[];
 /* src/boot/entry.S: where Keel runs minus where it was linked (KEEL_LINK_ADDR) */
-extern unsigned long keel_load_offset;
 
 void boot_report_machine(unsigned long boot_hartid)
 {

@@ -161,18 +161,3 @@ stray_hart:
 	.balign	4
 boot_claimed:		/* in .data: the boot hart zeroes .bss after claiming */
 	.word	0
-
-	.balign	8
-	.globl	keel_load_offset
-keel_load_offset:	/* where Keel runs minus where it was linked (main.c) */
-	.dword	0
-
-	.globl	keel_entry_instret
-keel_entry_instret:	/* instret at boot_entry on the boot hart (vm.c) */
-	.dword	0
-
-	.bss
-	.balign	16
-	.globl hart_stacks
-hart_stacks:
-	.space	KEEL_STACK_SIZE * KEEL_MAX_HARTS

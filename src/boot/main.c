@@ -23,21 +23,15 @@
 #include "prof.h"
 #include "sbi/sbi.h"
 #include "sbi_defs.h"
+#include "sched/power.h"
 #include "sched/sched.h"
+#include "lib/power.h"
+#include "boot/boot.h"
 #include "vm.h"
 
-extern char _image_start[], _image_end[], hart_stacks[];
+extern char _image_start[], _image_end[];
 
-struct hart harts[KEEL_MAX_HARTS];
 static struct bundle bundle;
-
-/* Stop the machine with a last line that scripts/run-qemu.sh reads. */
-static void __attribute__((noreturn)) power_off(bool failure, const char *why)
-{
-	kprintf("[keel] power off: %s (%s)\n", failure ? "failure" : "shutdown", why);
-	fw_system_reset(SBI_SRST_RESET_TYPE_SHUTDOWN,
-			failure ? SBI_SRST_RESET_REASON_SYSFAIL : SBI_SRST_RESET_REASON_NONE);
-}
 
 /*
  * A boot step failed (docs/errors.md): its message, then the power-off
@@ -46,55 +40,7 @@ static void __attribute__((noreturn)) power_off(bool failure, const char *why)
 static void __attribute__((noreturn)) boot_fail(const char *step, const char *err)
 {
 	pr_err("%s\n", err);
-	power_off(true, step);
-}
-
-/* An orderly end: a profile that runs (PROFILE=1) is printed first */
-static void __attribute__((noreturn)) power_off_orderly(bool failure, const char *why)
-{
-	if (prof_running())
-		prof_dump();
-	power_off(failure, why);
-}
-
-void keel_shutdown(const char *why)
-{
-	power_off_orderly(false, why);
-}
-
-void keel_hart_halt(void)
-{
-	/* One hart stopped with a fault means this machine cannot be trusted. */
-	power_off(true, "hypervisor fault");
-}
-
-/*
- * Called by every hart's scheduler when it looks for work: once every VM
- * has stopped, the machine powers off (one hart says so, once).
- */
-void keel_power_off_if_done(void)
-{
-	static unsigned int done, announced;
-	bool failure = false;
-
-	for (unsigned int i = 0; i < nr_vms; i++) {
-		if (__atomic_load_n(&vms[i].state, __ATOMIC_ACQUIRE) != VM_STOPPED) {
-			__atomic_store_n(&announced, 0, __ATOMIC_RELAXED);
-			return;
-		}
-		failure |= vms[i].stop_reason == VM_STOP_FAILURE;
-	}
-	if (bundle.keep_running) {
-		/* on-last-vm-stop = "keep-running": the monitor can start them again */
-		if (!__atomic_exchange_n(&announced, 1, __ATOMIC_ACQ_REL))
-			pr_info("every VM has stopped; Keel keeps running (Ctrl-A h: monitor, "
-				"'vm start <vm>', 'poweroff')\n");
-		return;
-	}
-	if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
-		for (;;)
-			arch_wait_for_interrupt();
-	power_off_orderly(failure, failure ? "a VM failed" : "every VM has shut down");
+	keel_power_off(true, step);
 }
 
 static const struct platform_hart *platform_hart(unsigned long hartid)
@@ -177,13 +123,14 @@ static void load_bundle(void)
 		blob = builtin_bundle_start;
 		size = (uint64_t)(builtin_bundle_end - builtin_bundle_start);
 		if (!size)
-			power_off(true, "no bundle: /chosen has no linux,initrd-start/end and none "
+			keel_power_off(true, "no bundle: /chosen has no linux,initrd-start/end and none "
 					"is built in (load one with QEMU -initrd, or make "
 					"keel-builtin; see README)");
 		pr_info("bundle: built into Keel's image (%llu bytes)\n", (unsigned long long)size);
 	}
 	if (bundle_parse(blob, size, &bundle, err, sizeof(err)))
 		boot_fail("bad bundle", err);
+	power_keep_running = bundle.keep_running;
 }
 
 /* What the firmware handed Keel, kept for a boot that moves (boot_move.c) */

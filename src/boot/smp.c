@@ -20,10 +20,12 @@
 #include "sched/sched.h"
 #include "lib/timebase.h"
 #include "vm.h"
+#include "vcpu/vcpu_request.h"
+#include "boot/boot.h"
 
-extern char hart_stacks[], secondary_entry[];
+extern char secondary_entry[];
 
-unsigned int nr_harts;
+
 static unsigned int smp_ready;
 /* The harts being started, for a hart that arrives at _start (entry.S) */
 struct hart *hart_ptrs[KEEL_MAX_HARTS];

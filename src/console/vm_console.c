@@ -13,6 +13,7 @@
 #include "lib/timebase.h"
 #include "vdev/vdev.h"
 #include "vm.h"
+#include "vcpu/vcpu_request.h"
 
 static bool use_color;
 static unsigned int focus; /* the VM that gets what is typed */

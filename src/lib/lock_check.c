@@ -8,6 +8,7 @@
 #ifdef KEEL_LOCK_CHECK
 #include "lib/console.h"
 #include "hart.h"
+#include "lib/power.h"
 
 static void __attribute__((noreturn)) violation(struct hart *h, const char *what,
 						 enum lock_rank wanted, enum lock_rank held)

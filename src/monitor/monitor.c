@@ -14,6 +14,8 @@
 #include "trap/trap.h"
 #include "vcpu/vcpu_request.h"
 #include "vm.h"
+#include "sched/power.h"
+#include "vcpu/vcpu_load.h"
 
 /*
  * Only the boot hart runs the monitor (vm_console_service, from its
@@ -101,7 +103,7 @@ static void cmd_vcpus(void)
 			kprintf("  %-16s  %4lu  %-13s  %llu  %llu\n", who, v->hart->hartid,
 				hsm_name(__atomic_load_n(&v->hsm_state, __ATOMIC_RELAXED)),
 				(unsigned long long)total_exits(v),
-				(unsigned long long)sbi_sta_ticks_to_ns(
+				(unsigned long long)steal_ticks_to_ns(
 					__atomic_load_n(&v->steal_ticks, __ATOMIC_RELAXED),
 					platform.timebase_freq) / 1000);
 		}

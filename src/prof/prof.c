@@ -15,6 +15,7 @@
 #include "sbi_defs.h"
 #include "vcpu/vcpu_request.h"
 #include "vm.h"
+#include "vcpu/timer.h"
 
 unsigned int prof_on; /* each hart follows it on its next scheduler pass */
 static uint64_t prof_period;     /* timebase ticks between samples */

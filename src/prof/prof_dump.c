@@ -2,6 +2,7 @@
  * Writing a profile to the console in the format of docs/profiling.md:
  * samples from every hart's buffer, then every vCPU's exit statistics.
  */
+#include "arch/riscv/arch.h"
 #include "lib/console.h"
 #include "hart.h"
 #include "platform/platform.h"
@@ -11,7 +12,6 @@
 #include "vm.h"
 
 extern char _image_start[], _text_end[];
-extern unsigned long keel_load_offset; /* src/boot/entry.S */
 
 void exit_slot_name(unsigned int slot, const char **kind, const char **name)
 {

@@ -124,30 +124,6 @@ long sbi_hsm_suspend(struct vcpu *v, uint32_t type, unsigned long addr, unsigned
  */
 long sbi_susp_check(uint32_t sleep_type, bool resume_addr_ok, bool others_stopped) MUST_CHECK;
 
-/*
- * SBI STA: the steal-time record a vCPU registers in its RAM (64 bytes,
- * 64-byte aligned, little-endian like the hart). Keel writes it each time
- * the vCPU is switched in, and marks it preempted when it is switched out
- * still runnable (sched.c).
- */
-struct sbi_sta_record {
-	uint32_t sequence; /* odd while Keel writes */
-	uint32_t flags;    /* always 0 */
-	uint64_t steal;    /* ns runnable but not running */
-	uint8_t preempted;
-	uint8_t pad[47];
-};
-_Static_assert(sizeof(struct sbi_sta_record) == SBI_STA_SHMEM_SIZE, "the STA record is 64 bytes");
 
-/*
- * Write steal and preempted into r with the spec's sequence protocol: the
- * sequence goes to an odd value, then the fields, then to the next even
- * value, each store ordered before the next for a reader on another hart.
- * Pure logic: a guest that wrote the sequence itself still sees odd, then
- * even.
- */
-void sbi_sta_record_write(struct sbi_sta_record *r, uint64_t steal_ns, bool preempted);
-/* Timebase ticks in ns, exactly (floor), for any tick count a VM can reach */
-uint64_t sbi_sta_ticks_to_ns(uint64_t ticks, uint64_t freq);
 
 #endif

@@ -22,6 +22,10 @@
 #include "lib/timebase.h"
 #include "vcpu/vcpu_request.h"
 #include "vm.h"
+#include "vcpu/timer.h"
+#include "sched/power.h"
+#include "vcpu/vcpu_load.h"
+#include "vdev/vdev.h"
 
 void (*sched_boot_hart_service)(void);
 
@@ -30,113 +34,25 @@ static uint64_t slice_ticks(void)
 	return ticks_from_us(platform.timebase_freq, SCHED_SLICE_US);
 }
 
-void sched_put_if_current(struct vcpu *v)
+/* On v's home hart: carry out the requests posted to v (vcpu_request.h). */
+void vcpu_take_requests(struct vcpu *v)
 {
-	if (!vcpu_loaded_here(v))
-		return;
-	fw_events_sync(v);
-	pmu_hw_switch(&v->pmu, &host_pmu);
-	arch_vcpu_save(v);
-	v->hart->current = NULL;
-}
+	unsigned long r = __atomic_exchange_n(&v->requests, 0, __ATOMIC_ACQUIRE);
 
-/*
- * Steal time (docs/smp.md, "Steal time"): a vCPU waits from the moment it
- * is runnable but not running, and its wait is added up when it is
- * switched in: one subtraction per switch. A vCPU blocked in wfi or
- * suspended is not waiting, and neither is a stopped one.
- */
-static void steal_wait_begins(struct vcpu *v, uint64_t now)
-{
-	if (!v->wait_since)
-		v->wait_since = now;
-}
-
-static uint64_t steal_ns(const struct vcpu *v)
-{
-	return sbi_sta_ticks_to_ns(v->steal_ticks, platform.timebase_freq);
-}
-
-static void steal_switch_in(struct vcpu *v, uint64_t now)
-{
-	if (v->wait_since) {
-		v->steal_ticks += now - v->wait_since;
-		v->wait_since = 0;
+	if (r & VCPU_REQ_START &&
+	    __atomic_load_n(&v->hsm_state, __ATOMIC_ACQUIRE) == SBI_HSM_STATE_START_PENDING) {
+		vcpu_put(v);
+		vcpu_start_state(v, v->resume_addr, v->resume_opaque);
+		v->run_state = VCPU_RUNNABLE;
 	}
-	if (v->sta_record)
-		sbi_sta_record_write(v->sta_record, steal_ns(v), false);
-}
-
-/* Switched out while it could still run: it waits, and its record says so */
-static void steal_switch_out(struct vcpu *v, uint64_t now)
-{
-	if (v->run_state != VCPU_RUNNABLE)
-		return;
-	steal_wait_begins(v, now);
-	if (v->sta_record)
-		sbi_sta_record_write(v->sta_record, steal_ns(v), true);
-}
-
-void sched_steal_report(const struct vm *vm)
-{
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		if (vm->vcpus[i].sta_used)
-			pr_info("steal %s/vcpu%u %llu ns\n", vm->cfg->name, i,
-				(unsigned long long)steal_ns(&vm->vcpus[i]));
-}
-
-/* From a VM reset on, it has waited for nothing and registered no record */
-static void steal_reset(struct vcpu *v)
-{
-	v->steal_ticks = 0;
-	v->wait_since = 0;
-	v->sta_record = NULL;
-	v->sta_used = false;
-	v->system_suspended = false;
-}
-
-static void load(struct hart *h, struct vcpu *v, uint64_t now)
-{
-	if (h->current == v)
-		return;
-	if (h->current) {
-		steal_switch_out(h->current, now);
-		sched_put_if_current(h->current);
+	if (r & VCPU_REQ_DEVICES)
+		vdev_service(v);
+	if (r & VCPU_REQ_EXT_IRQ)
+		vdev_sync_ext_irq(v);
+	if (r & VCPU_REQ_IPI) {
+		pmu_incr_fw(&v->pmu, SBI_PMU_FW_IPI_RCVD);
+		vcpu_set_irq(v, IRQ_VS_SOFT);
 	}
-	h->current = v;
-	arch_vcpu_load(v, v->vm->hgatp);
-	pmu_hw_switch(&v->pmu, &host_pmu);
-	fw_events_begin(v);
-	steal_switch_in(v, now);
-}
-
-/*
- * Its VM stopped or is being reset: take the vCPU off this hart with
- * nothing left armed, then acknowledge. A vCPU parked while BLOCKED would
- * otherwise keep its vstimecmp in hart_timer_update(), and once that time
- * had passed, the host timer would fire at it again and again, and the
- * hart would never run another vCPU.
- */
-void sched_park(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-
-	/*
-	 * Parked inside its own exit (a wait that serves requests): that
-	 * exit must end in the scheduler, not back in the guest.
-	 */
-	if (vcpu_loaded_here(v))
-		hart_kick(v->hart);
-	sched_put_if_current(v);
-	/* stopped or restarting: its host counters go back to this hart's pool */
-	pmu_release_host(&v->pmu, &host_pmu);
-	vcpu_go_off(v);
-	v->wait_since = 0; /* not runnable: not waiting */
-	v->system_suspended = false;
-	if (v->hart->woken == v)
-		v->hart->woken = NULL;
-	__atomic_store_n(&v->requests, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&v->quiesce_ack, vm->quiesce_seq, __ATOMIC_RELEASE);
 }
 
 /*
@@ -147,7 +63,7 @@ static void catch_up_with_reset(struct vcpu *v, unsigned long generation)
 {
 	struct vm *vm = v->vm;
 
-	sched_put_if_current(v);
+	vcpu_put(v);
 	vcpu_reset(v, vm->entry, vm->dtb_gpa);
 	steal_reset(v);
 	v->generation = generation;
@@ -170,7 +86,7 @@ static void wake_if_interrupted(struct vcpu *v)
 		return;
 	if (v->resume_fresh) {
 		/* non-retentive suspend: back at resume_addr, satp and SIE off */
-		sched_put_if_current(v);
+		vcpu_put(v);
 		vcpu_resume_state(v, v->resume_addr, v->resume_opaque);
 	}
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
@@ -200,7 +116,7 @@ static unsigned int update_vcpus(struct hart *h)
 			 */
 			if (__atomic_load_n(&v->quiesce_ack, __ATOMIC_RELAXED) !=
 			    __atomic_load_n(&vm->quiesce_seq, __ATOMIC_ACQUIRE))
-				sched_park(v);
+				vcpu_park(v);
 			continue;
 		}
 		was = v->run_state;
@@ -249,7 +165,7 @@ static void run(struct hart *h, struct vcpu *next, unsigned int runnable, uint64
 	bool switched = h->current != next;
 
 	h->woken = NULL; /* the preference is spent, whoever runs */
-	load(h, next, now);
+	vcpu_load_on(h, next, now);
 	if (switched || now >= h->slice_end || (h->slice_end == UINT64_MAX && runnable > 1))
 		h->slice_end = runnable > 1 ? now + slice_ticks() : UINT64_MAX;
 	if (__atomic_load_n(&next->hsm_state, __ATOMIC_RELAXED) == SBI_HSM_STATE_START_PENDING)
@@ -310,7 +226,7 @@ static void idle(struct hart *h)
 	unsigned long pending;
 
 	if (h->current && (h->current->run_state != VCPU_BLOCKED))
-		sched_put_if_current(h->current);
+		vcpu_put(h->current);
 	h->slice_end = UINT64_MAX;
 	hart_timer_update(h);
 	if (h->current && vcpu_irq_pending(h->current))

@@ -20,6 +20,7 @@
 #include "vcpu/trace.h"
 #include "trap/trap.h"
 #include "vm.h"
+#include "vcpu/timer.h"
 
 typedef void (*exception_handler)(struct vcpu *v, struct trap_info *t);
 

@@ -10,8 +10,8 @@
 #include "hart.h"
 #include "trap/trap.h"
 #include "vcpu.h"
+#include "lib/power.h"
 
-extern unsigned long keel_load_offset; /* src/boot/entry.S */
 
 void hypervisor_fault(const struct trap_info *t, const char *what)
 {

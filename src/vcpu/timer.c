@@ -14,6 +14,7 @@
 #include "lib/timebase.h"
 #include "vcpu/vcpu_request.h"
 #include "vm.h"
+#include "vcpu/timer.h"
 
 void hart_timer_update(struct hart *h)
 {

@@ -14,6 +14,8 @@
 #include "vcpu/trace.h"
 #include "trap/trap.h"
 #include "vm.h"
+#include "vcpu/vcpu_request.h"
+#include "vcpu/timer.h"
 
 _Static_assert(offsetof(struct vcpu, ctx) == 0, "trap.S expects ctx first");
 _Static_assert(offsetof(struct vcpu_context, sepc) == CTX_SEPC, "CTX_SEPC");

@@ -8,8 +8,8 @@
 #include "sbi_defs.h"
 #include "sched/sched.h"
 #include "vcpu/vcpu_request.h"
-#include "vdev/vdev.h"
 #include "vm.h"
+#include "vcpu/vcpu_load.h"
 
 /* Past this many pages one full flush is cheaper than page by page. */
 #define FENCE_PAGE_LIMIT 64
@@ -35,26 +35,6 @@ void vcpu_post_request(struct vcpu *v, unsigned long bits)
 {
 	__atomic_fetch_or(&v->requests, bits, __ATOMIC_RELEASE);
 	hart_kick(v->hart);
-}
-
-void vcpu_take_requests(struct vcpu *v)
-{
-	unsigned long r = __atomic_exchange_n(&v->requests, 0, __ATOMIC_ACQUIRE);
-
-	if (r & VCPU_REQ_START &&
-	    __atomic_load_n(&v->hsm_state, __ATOMIC_ACQUIRE) == SBI_HSM_STATE_START_PENDING) {
-		sched_put_if_current(v);
-		vcpu_start_state(v, v->resume_addr, v->resume_opaque);
-		v->run_state = VCPU_RUNNABLE;
-	}
-	if (r & VCPU_REQ_DEVICES)
-		vdev_service(v);
-	if (r & VCPU_REQ_EXT_IRQ)
-		vdev_sync_ext_irq(v);
-	if (r & VCPU_REQ_IPI) {
-		pmu_incr_fw(&v->pmu, SBI_PMU_FW_IPI_RCVD);
-		vcpu_set_irq(v, IRQ_VS_SOFT);
-	}
 }
 
 void vcpu_send_ipi(struct vcpu *from, struct vcpu *to)
@@ -165,7 +145,7 @@ void hart_serve_while_waiting(struct hart *h)
 		if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_RUNNING &&
 		    __atomic_load_n(&v->quiesce_ack, __ATOMIC_RELAXED) !=
 			    __atomic_load_n(&vm->quiesce_seq, __ATOMIC_RELAXED))
-			sched_park(v);
+			vcpu_park(v);
 	}
 }
 

@@ -14,6 +14,7 @@
 
 #include "hart.h"
 #include "vcpu.h"
+#include "vcpu/vcpu_load.h"
 
 enum vcpu_request_bits {
 	VCPU_REQ_IPI = 1UL << 0,   /* raise the guest's SSIP (SBI IPI) */
@@ -23,11 +24,20 @@ enum vcpu_request_bits {
 	VCPU_REQ_DEVICES = 1UL << 4, /* console input came: feed the UART (vdev.h) */
 };
 
+/* Ask hart h to look at its work: set the flag, then IPI it if remote. */
+void hart_kick(struct hart *h);
+/* Carry out the fences queued for this hart. */
+void hart_drain_fences(struct hart *h);
+/*
+ * What every Keel busy-wait for other harts calls on each turn: the
+ * fences queued for this hart, and the parking of its vCPUs whose VM left
+ * RUNNING (vcpu_park). Two harts that wait for each other so both go on:
+ * each answers what the other waits for. Call it holding no lock.
+ */
+void hart_serve_while_waiting(struct hart *h);
+
 /* Post request bits to v and kick its home hart. */
 void vcpu_post_request(struct vcpu *v, unsigned long bits);
-/* On v's home hart: carry out the requests posted to v. */
-void vcpu_take_requests(struct vcpu *v);
-
 /* SBI IPI: the target gets SSIP (counted IPI_RCVD on its home hart). */
 void vcpu_send_ipi(struct vcpu *from, struct vcpu *to);
 /*

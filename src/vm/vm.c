@@ -25,6 +25,7 @@
 #include "vcpu/vcpu_request.h"
 #include "vm.h"
 #include "vm/vm_load.h"
+#include "vcpu/vcpu_load.h"
 
 struct vm vms[KEEL_MAX_VMS];
 unsigned int nr_vms;
@@ -169,6 +170,6 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *msg)
 		fw_events_sync(this_hart()->current);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		pmu_dump(&vm->vcpus[i].pmu, vm->cfg->name, i, pmu_dump_line);
-	sched_steal_report(vm); /* the steal time of the vCPUs that used SBI STA */
+	steal_time_report(vm); /* the steal time of the vCPUs that used SBI STA */
 	vm_kick_vcpus(vm);
 }

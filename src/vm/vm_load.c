@@ -17,7 +17,6 @@
 #include "vm/vm_load.h"
 
 /* src/boot/entry.S: instret at Keel's first instruction */
-extern uint64_t keel_entry_instret;
 
 static void uart_tx(void *ctx, uint8_t byte)
 {

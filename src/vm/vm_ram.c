@@ -17,6 +17,7 @@
 #include "mm/mem.h"
 #include "lib/memops.h"
 #include "vm.h"
+#include "lib/power.h"
 
 int vm_ram_setup(struct vm *vm)
 {

@@ -11,8 +11,10 @@
 #include "sched/sched.h"
 #include "vm.h"
 #include "vm/vm_load.h"
+#include "vcpu/vcpu_request.h"
+#include "vcpu/vcpu_load.h"
 
-/* Has the hart of every other vCPU taken it off (sched_park)? */
+/* Has the hart of every other vCPU taken it off (vcpu_park)? */
 static bool quiesced(const struct vm *vm, unsigned long seq)
 {
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {

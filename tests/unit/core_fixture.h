@@ -9,6 +9,7 @@
 #define KEEL_UNIT_CORE_FIXTURE_H
 
 #include "vm.h"
+#include "boot/boot.h"
 
 #define FIXTURE_ENTRY 0x80200000UL /* every vCPU's entry point */
 #define FIXTURE_DTB 0x87e00000UL   /* a1 at entry */

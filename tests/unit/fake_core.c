@@ -9,6 +9,7 @@
 #include "fake_core.h"
 #include "sbi/sbi.h"
 #include "vcpu/trace.h"
+#include "vcpu/vcpu_request.h"
 
 struct fake_core fake;
 struct hart fake_hart;

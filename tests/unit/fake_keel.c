@@ -14,6 +14,8 @@
 #include "vdev/vdev.h"
 #include "vm.h"
 #include "vm_console.h"
+#include "lib/power.h"
+#include "sched/power.h"
 
 struct fake_keel fake_keel;
 struct hart harts[KEEL_MAX_HARTS];

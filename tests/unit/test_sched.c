@@ -21,6 +21,7 @@
 #include "lib/timebase.h"
 #include "unit.h"
 #include "vcpu/vcpu_request.h"
+#include "vcpu/vcpu_load.h"
 
 static struct vm vm, other;
 static struct hart *h;
@@ -340,7 +341,7 @@ TEST(steal_time_is_the_wait_of_a_runnable_vcpu)
 	CHECK(schedule(100 + slice) == v1);
 	CHECK_EQ(v1->steal_ticks, slice);
 	CHECK_EQ(v1->wait_since, 0);
-	CHECK_EQ(rec1.steal, sbi_sta_ticks_to_ns(slice, FAKE_TIMEBASE_FREQ));
+	CHECK_EQ(rec1.steal, steal_ticks_to_ns(slice, FAKE_TIMEBASE_FREQ));
 	CHECK_EQ(rec1.preempted, 0);
 	CHECK_EQ(rec1.sequence % 2, 0);
 	/* vCPU 0 was switched out runnable: preempted, waiting from now */
@@ -350,7 +351,7 @@ TEST(steal_time_is_the_wait_of_a_runnable_vcpu)
 	CHECK(schedule(100 + 2 * slice) == v0);
 	CHECK_EQ(v0->steal_ticks, slice);
 	CHECK_EQ(rec0.preempted, 0);
-	CHECK_EQ(rec0.steal, sbi_sta_ticks_to_ns(slice, FAKE_TIMEBASE_FREQ));
+	CHECK_EQ(rec0.steal, steal_ticks_to_ns(slice, FAKE_TIMEBASE_FREQ));
 	/* steal time is in ns: 4 ms slices */
 	CHECK_EQ(rec0.steal, 4000000);
 }
@@ -383,7 +384,7 @@ TEST(steal_report_names_the_vcpus_that_used_sta)
 	vm.vcpus[1].sta_used = true;
 	vm.vcpus[1].steal_ticks = 25; /* 2.5 us at 10 MHz */
 	vm.vcpus[0].steal_ticks = 1000;
-	sched_steal_report(&vm);
+	steal_time_report(&vm);
 	CHECK(fake_printed("[keel] steal vm0/vcpu1 2500 ns\n"));
 	CHECK(!fake_printed("vm0/vcpu0"));
 }

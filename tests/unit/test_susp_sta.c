@@ -10,6 +10,7 @@
 #include "sbi/sbi.h"
 #include "unit.h"
 #include "vm.h"
+#include "vcpu/vcpu_load.h"
 
 #define RAM_BASE VM_RAM_BASE
 #define RAM_SIZE 0x10000UL
@@ -200,11 +201,11 @@ TEST(sta_record_write_goes_odd_then_even)
 	struct sbi_sta_record r;
 
 	memset(&r, 0, sizeof(r));
-	sbi_sta_record_write(&r, 123456789, false);
+	steal_record_write(&r, 123456789, false);
 	CHECK_EQ(r.sequence, 2);
 	CHECK_EQ(r.steal, 123456789);
 	CHECK_EQ(r.preempted, 0);
-	sbi_sta_record_write(&r, 200000000, true);
+	steal_record_write(&r, 200000000, true);
 	CHECK_EQ(r.sequence, 4);
 	CHECK_EQ(r.steal, 200000000);
 	CHECK_EQ(r.preempted, 1);
@@ -218,25 +219,25 @@ TEST(sta_record_write_after_the_guest_scribbled)
 
 	memset(&r, 0, sizeof(r));
 	r.sequence = 7;
-	sbi_sta_record_write(&r, 1, false);
+	steal_record_write(&r, 1, false);
 	CHECK_EQ(r.sequence, 10); /* odd 9 while writing */
 	r.sequence = 0xFFFFFFFF;
-	sbi_sta_record_write(&r, 2, false);
+	steal_record_write(&r, 2, false);
 	CHECK_EQ(r.sequence, 2); /* wraps: odd 1, then 2 */
 	r.sequence = 0xFFFFFFFE;
-	sbi_sta_record_write(&r, 3, false);
+	steal_record_write(&r, 3, false);
 	CHECK_EQ(r.sequence, 0); /* odd 0xFFFFFFFF, then 0 */
 	CHECK_EQ(r.steal, 3);
 }
 
 TEST(sta_ticks_to_ns_is_exact_and_does_not_overflow)
 {
-	CHECK_EQ(sbi_sta_ticks_to_ns(10000000, 10000000), 1000000000ULL);
-	CHECK_EQ(sbi_sta_ticks_to_ns(1, 10000000), 100);
-	CHECK_EQ(sbi_sta_ticks_to_ns(3, 32768), 91552);	/* floor(3e9 / 32768) */
+	CHECK_EQ(steal_ticks_to_ns(10000000, 10000000), 1000000000ULL);
+	CHECK_EQ(steal_ticks_to_ns(1, 10000000), 100);
+	CHECK_EQ(steal_ticks_to_ns(3, 32768), 91552);	/* floor(3e9 / 32768) */
 	/* a day at 10 MHz: 8.64e11 ticks, 8.64e13 ns; ticks * 1e9 would overflow */
-	CHECK_EQ(sbi_sta_ticks_to_ns(864000000000ULL, 10000000), 86400000000000ULL);
-	CHECK_EQ(sbi_sta_ticks_to_ns(864000000007ULL, 10000000), 86400000000700ULL);
+	CHECK_EQ(steal_ticks_to_ns(864000000000ULL, 10000000), 86400000000000ULL);
+	CHECK_EQ(steal_ticks_to_ns(864000000007ULL, 10000000), 86400000000700ULL);
 }
 
 /* ---- STA through the dispatcher ------------------------------------------ */

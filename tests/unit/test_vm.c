@@ -27,6 +27,7 @@
 #include "unit.h"
 #include "vcpu/vcpu_request.h"
 #include "vm.h"
+#include "boot/boot.h"
 
 #define RAM_SIZE (8UL << 20) /* 4 blocks: the image at +2 MiB, the DT in the last */
 #define POOL_SIZE (32UL << 20)

@@ -223,4 +223,13 @@ static inline void fw_console_putchar(char c)
 	fw_call_unchecked(SBI_EXT_0_1_CONSOLE_PUTCHAR, 0, (unsigned char)c, 0);
 }
 
+/*
+ * What boot's entry writes before C runs (boot_data.S): where Keel runs
+ * minus where it was linked, instret when the boot hart entered, and the
+ * per-hart stacks (KEEL_STACK_SIZE each).
+ */
+extern unsigned long keel_load_offset;
+extern uint64_t keel_entry_instret;
+extern char hart_stacks[];
+
 #endif

@@ -1,0 +1,42 @@
+/*
+ * Loading, putting and parking a hart's vCPU, and steal time
+ * (vcpu_load.c, docs/smp.md).
+ */
+#ifndef KEEL_VCPU_LOAD_H
+#define KEEL_VCPU_LOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hart.h"
+#include "sbi_defs.h"
+#include "vcpu.h"
+
+struct vm;
+
+/* Switch hart h (this hart) to v: the one loaded before is put first. */
+void vcpu_load_on(struct hart *h, struct vcpu *v, uint64_t now);
+/* If v is loaded on this hart, save it and leave the hart with none. */
+void vcpu_put(struct vcpu *v);
+/* Its VM stopped or restarts: take v off its hart with nothing armed, and acknowledge. */
+void vcpu_park(struct vcpu *v);
+
+/* Steal time: v, runnable, begins to wait (kept if it already waits). */
+void steal_wait_begins(struct vcpu *v, uint64_t now);
+/* From a VM reset on, it has waited for nothing and registered no record. */
+void steal_reset(struct vcpu *v);
+/* The steal time of a VM's vCPUs that used SBI STA, one line each. */
+void steal_time_report(const struct vm *vm);
+
+/*
+ * Write steal and preempted into r with the spec's sequence protocol: the
+ * sequence goes to an odd value, then the fields, then to the next even
+ * value, each store ordered before the next for a reader on another hart.
+ * Pure logic: a guest that wrote the sequence itself still sees odd, then
+ * even.
+ */
+void steal_record_write(struct sbi_sta_record *r, uint64_t steal_ns, bool preempted);
+/* Timebase ticks in ns, exactly (floor), for any tick count a VM can reach */
+uint64_t steal_ticks_to_ns(uint64_t ticks, uint64_t freq);
+
+#endif
