@@ -80,6 +80,23 @@ struct hart {
 extern struct hart harts[KEEL_MAX_HARTS];
 extern unsigned int nr_harts; /* harts Keel runs on (online or starting) */
 
+/* Ask hart h to look at its work: set the flag, then IPI it if remote (hart.c). */
+void hart_kick(struct hart *h);
+
+/* The profiler's switch (prof.c): each hart follows it on its next scheduler pass */
+extern unsigned int prof_on;
+
+/*
+ * When h's next profile sample is due, or UINT64_MAX: the profiler keeps
+ * it (prof.c), the hart's timer reads it (timer.c). Inline here so that
+ * the timer, below the profiler, calls nothing of it.
+ */
+static inline uint64_t prof_next_due(const struct hart *h)
+{
+	return h->prof.stamping && __atomic_load_n(&prof_on, __ATOMIC_RELAXED) ? h->prof.next
+									      : UINT64_MAX;
+}
+
 #ifndef KEEL_HOST_BUILD
 static inline struct hart *this_hart(void)
 {

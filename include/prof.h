@@ -101,6 +101,11 @@ struct vm;
  */
 
 /* A slot's kind ("exc", "irq", "sbi") and name ("illegal_instruction", "TIME") */
+/*
+ * Name an SBI extension's exit slot (0..EXIT_SBI_SLOTS-1): the SBI layer
+ * names its own at boot (sbi_name_exit_slots), so the profiler needs none of it.
+ */
+void exit_slot_name_sbi(unsigned int sbi_slot, const char *name);
 void exit_slot_name(unsigned int slot, const char **kind, const char **name);
 
 /* ---- sampling control (any hart) ---- */
@@ -131,8 +136,6 @@ void prof_mark(struct vcpu *v, unsigned long value);
  * message in err when a hart got none: Keel runs on without a profiler.
  */
 int prof_init(char *err, unsigned long errlen) MUST_CHECK;
-/* When this hart's next sample is due, or UINT64_MAX. */
-uint64_t prof_next_due(const struct hart *h);
 /* A sample due now on this hart: a guest running v, or Keel. */
 void prof_tick_guest(struct hart *h, struct vcpu *v, unsigned long hstatus);
 void prof_tick_host(struct hart *h, enum prof_part part, uintptr_t pc);

@@ -151,26 +151,6 @@ void vcpu_start_state(struct vcpu *v, unsigned long pc, unsigned long opaque);
  */
 void vcpu_resume_state(struct vcpu *v, unsigned long pc, unsigned long opaque);
 
-/*
- * The redirect of KVM's kvm_riscv_vcpu_trap_redirect(): hand the trap to the guest if it came from
- * one (hstatus.SPV), else report a hypervisor fault and stop this hart.
- */
-void vcpu_redirect(struct vcpu *v, const struct trap_info *t);
-/*
- * Make the guest take an exception other than the one that trapped (an
- * access fault for an unmapped guest-physical address, say), as if the
- * hardware had raised it at the same pc.
- */
-void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned long cause,
-			   unsigned long tval);
-
-/*
- * An exception was just entered at pc, the guest's own trap vector: one
- * more in a row there (vcpu->fault_loop), and the third stops the VM with
- * a report. Entering it anywhere else resets the count (fault_loop = 0).
- */
-void vcpu_fault_loop_hit(struct vcpu *v, unsigned long cause, unsigned long pc,
-			 unsigned long tval);
 
 /*
  * Which SBI calls trap.S may answer for v without C (ctx.fast,

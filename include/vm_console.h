@@ -23,7 +23,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/console.h"
 #include "console_escape.h"
 #include "spinlock.h"
 
@@ -48,8 +47,11 @@ struct vm_console {
 
 struct vm;
 
-/* Before the VMs run: colour the name prefixes (an ANSI terminal)? */
-void vm_console_setup(bool color);
+/*
+ * Before the VMs run: colour the name prefixes (an ANSI terminal)? and
+ * how many VMs share the console (a lone VM prints without a prefix).
+ */
+void vm_console_setup(bool color, unsigned int nr_vms);
 /* Guest output (from its UART or from SBI console calls) */
 void vm_console_write(struct vm *vm, const char *s, unsigned long len);
 /*
@@ -82,20 +84,6 @@ static inline bool vm_console_queued(const struct vm_console *c)
 	return __atomic_load_n(&c->in_head, __ATOMIC_RELAXED) !=
 	       __atomic_load_n(&c->in_tail, __ATOMIC_RELAXED);
 }
-/*
- * Read the physical console now: bytes for a VM go to its queue; Keel's
- * keys and the monitor's bytes wait for vm_console_service(). Guests'
- * polls call it, from any hart and inside their exits (it only moves
- * bytes), and the boot hart every VM_CONSOLE_POLL_MS, so Keel's keys work
- * while no guest reads.
- */
-void vm_console_poll(void);
-/*
- * On the boot hart, from its scheduler loop with no lock held: carry out
- * what was typed for Keel (monitor commands, Ctrl-A p / d). A poll that
- * queues something kicks the boot hart.
- */
-void vm_console_service(void);
 #define VM_CONSOLE_POLL_MS 20
 
 #endif

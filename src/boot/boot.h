@@ -5,6 +5,7 @@
 #ifndef KEEL_BOOT_H
 #define KEEL_BOOT_H
 
+#include "hart.h"
 #include "must_check.h"
 
 /*
@@ -18,6 +19,11 @@ void boot_move_arrived(void);
 /* The boot, carried on by the hart boot_move started (main.c). */
 void keel_boot_moved(unsigned long hartid) __attribute__((noreturn));
 
+/*
+ * A started hart's own set-up, then its scheduler (keel_secondary_main,
+ * main.c, sends every hart but a moved boot hart here).
+ */
+void smp_secondary_main(unsigned long hartid, struct hart *h) __attribute__((noreturn));
 /* Secondary harts: started by the boot hart through the firmware's HSM. */
 void smp_start_secondaries(void);
 /* Where each vCPU of every VM lives; 0, or -1 with a message in err. */

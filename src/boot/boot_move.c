@@ -22,7 +22,6 @@
 #include "boot/boot.h"
 
 extern char secondary_entry[];
-extern struct hart *hart_ptrs[KEEL_MAX_HARTS];
 
 /* How long the new hart may take to reach Keel, in microseconds */
 #define BOOT_MOVE_TIMEOUT_US 1000000

@@ -28,6 +28,7 @@
 #include "lib/power.h"
 #include "boot/boot.h"
 #include "vm.h"
+#include "monitor/console_input.h"
 
 extern char _image_start[], _image_end[];
 
@@ -205,6 +206,20 @@ void keel_boot_moved(unsigned long hartid)
 }
 
 /*
+ * A hart started through the firmware's HSM arrives here from entry.S:
+ * harts[0] is started only by boot_move() and carries on the boot; every
+ * other sets itself up and runs its scheduler (smp.c).
+ */
+void keel_secondary_main(unsigned long hartid, struct hart *h);
+
+void keel_secondary_main(unsigned long hartid, struct hart *h)
+{
+	if (h == &harts[0])
+		keel_boot_moved(hartid);
+	smp_secondary_main(hartid, h);
+}
+
+/*
  * What this hart offers HS-mode and the guests: the device tree's word
  * first, then what the probes find HS-mode can use; the firmware's
  * counters and the SBI fast path's constant answers with it.
@@ -222,12 +237,14 @@ static void probe_boot_hart(struct hart *h, unsigned long hartid)
 	fw_events_hart_init(h);
 	host_pmu_probe();
 	sbi_base_fast_init();
+	sbi_name_exit_slots();
 }
 
 /* Every VM of the bundle, each with its line of the console */
 static int create_vms(char *err, unsigned long errlen)
 {
-	vm_console_setup(bundle.console_color);
+	vm_console_setup(bundle.console_color, bundle.nr_vms);
+	console_input_setup();
 	sched_boot_hart_service = vm_console_service;
 	for (unsigned int i = 0; i < bundle.nr_vms; i++) {
 		const struct vm_config *c = &bundle.vms[i];

@@ -27,19 +27,12 @@ extern char secondary_entry[];
 
 
 static unsigned int smp_ready;
-/* The harts being started, for a hart that arrives at _start (entry.S) */
-struct hart *hart_ptrs[KEEL_MAX_HARTS];
 
 /* How long a started hart may take to reach Keel, in microseconds */
 #define HART_START_TIMEOUT_US 1000000
 
-void keel_secondary_main(unsigned long hartid, struct hart *h);
-
-void keel_secondary_main(unsigned long hartid, struct hart *h)
+void smp_secondary_main(unsigned long hartid, struct hart *h)
 {
-	/* harts[0] is started only by boot_move(): it carries on the boot */
-	if (h == &harts[0])
-		keel_boot_moved(hartid);
 	if (arch_hart_init()) {
 		/* guests placed here would lack what their VM was promised */
 		pr_err("hart %lu: the firmware did not give it Svadu as it did the boot hart "

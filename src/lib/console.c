@@ -17,6 +17,8 @@ void hw_uart_byte_regs(volatile uint8_t **lsr, volatile uint8_t **thr);
 void hw_uart_putc(char c);
 int hw_uart_getc(void);
 
+void (*console_input_poll)(void);
+
 struct console_out console_out = { .lock = SPINLOCK_INIT(LOCK_CONSOLE_OUT) };
 #define console_lock console_out.lock
 /* Without a UART Keel can drive, it borrows the firmware's console. */

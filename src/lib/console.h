@@ -66,4 +66,23 @@ int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define pr_info(fmt, ...) kprintf("[keel] " fmt, ##__VA_ARGS__)
 #define pr_err(fmt, ...) kprintf("[keel] error: " fmt, ##__VA_ARGS__)
 
+/*
+ * The console's input side, installed by the monitor
+ * (src/monitor/console_input.c): read the physical console now, bytes for
+ * a VM to its queue, Keel's keys and the monitor's bytes for the boot hart.
+ * Guests' polls call it, from any hart and inside their exits (it only
+ * moves bytes), and the boot hart every VM_CONSOLE_POLL_MS, so Keel's keys
+ * work while no guest reads. A hook, so that nothing below the monitor
+ * depends on it; NULL (nothing read) until the monitor installs it.
+ */
+extern void (*console_input_poll)(void);
+
+static inline void console_poll_input(void)
+{
+	void (*poll)(void) = console_input_poll;
+
+	if (poll)
+		poll();
+}
+
 #endif

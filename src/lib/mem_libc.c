@@ -21,7 +21,6 @@ NO_LIBCALL void *memset(void *dst, int c, size_t len)
 {
 	uint8_t *d = dst;
 
-	/* mem_zero leaves its last < 64 bytes to memset: they come back here */
 	if (!c && len >= 64)
 		return mem_zero(dst, len);
 	while (len--)

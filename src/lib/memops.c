@@ -1,8 +1,15 @@
-/* Word-at-a-time zeroing and copying, falling back to bytes at the edges. */
+/*
+ * Word-at-a-time zeroing and copying, falling back to bytes at the edges.
+ * Keel's memset and memcpy (mem_libc.c) call these for long runs; the
+ * edges here are byte loops of their own, not calls back into those.
+ */
 #include <stdint.h>
 #include <string.h>
 
 #include "lib/memops.h"
+
+/* The byte loops must stay loops: GCC would turn them into memset/memcpy calls. */
+#define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
 /* Spelt out: GCC does not unroll a loop of this many stores by itself */
 #define ZERO_4_WORDS(w) ((w)[0] = 0, (w)[1] = 0, (w)[2] = 0, (w)[3] = 0)
@@ -12,7 +19,7 @@
 	(ZERO_16_WORDS(w), ZERO_16_WORDS((w) + 16), ZERO_16_WORDS((w) + 32), \
 	 ZERO_16_WORDS((w) + 48))
 
-void *mem_zero(void *dst, size_t len)
+NO_LIBCALL void *mem_zero(void *dst, size_t len)
 {
 	uint8_t *d = dst;
 
@@ -35,11 +42,12 @@ void *mem_zero(void *dst, size_t len)
 		w[4] = 0, w[5] = 0, w[6] = 0, w[7] = 0;
 		d = (uint8_t *)(w + 8);
 	}
-	memset(d, 0, len);
+	while (len--)
+		*d++ = 0;
 	return dst;
 }
 
-void *mem_copy(void *dst, const void *src, size_t len)
+NO_LIBCALL void *mem_copy(void *dst, const void *src, size_t len)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
@@ -58,6 +66,7 @@ void *mem_copy(void *dst, const void *src, size_t len)
 			d += 64, s += 64, len -= 64;
 		}
 	}
-	memcpy(d, s, len);
+	while (len--)
+		*d++ = *s++;
 	return dst;
 }

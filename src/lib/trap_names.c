@@ -1,6 +1,6 @@
-/* Human names for trap causes and the pure vsstatus update of a trap. */
+/* Human names for trap causes (trap_names.h). */
 #include "riscv.h"
-#include "trap/trap.h"
+#include "lib/trap_names.h"
 
 static const char *const exception_names[EXC_COUNT] = {
 	[EXC_INST_MISALIGNED] = "instruction address misaligned",

@@ -60,7 +60,7 @@ void hw_irq_handle(void)
 	while ((src = *claim) != 0) {
 		if (src == platform.console_irq.source) {
 			/* reading the UART empty drops its line */
-			vm_console_poll();
+			console_poll_input();
 		} else {
 			/* enabled by someone else (the firmware?): not Keel's */
 			source_enable(src, false);

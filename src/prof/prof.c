@@ -17,7 +17,7 @@
 #include "vm.h"
 #include "vcpu/timer.h"
 
-unsigned int prof_on; /* each hart follows it on its next scheduler pass */
+
 static uint64_t prof_period;     /* timebase ticks between samples */
 static unsigned int prof_hz;
 static bool prof_callchain;
@@ -92,11 +92,6 @@ bool prof_with_callchain(void)
 static bool sampling(const struct hart *h)
 {
 	return h->prof.stamping && __atomic_load_n(&prof_on, __ATOMIC_RELAXED);
-}
-
-uint64_t prof_next_due(const struct hart *h)
-{
-	return sampling(h) ? h->prof.next : UINT64_MAX;
 }
 
 void prof_hart_sync(struct hart *h)

@@ -7,11 +7,19 @@
 #include "hart.h"
 #include "platform/platform.h"
 #include "prof.h"
-#include "sbi/sbi.h"
-#include "trap/trap.h"
 #include "vm.h"
+#include "lib/trap_names.h"
 
 extern char _image_start[], _text_end[];
+
+/* Each SBI extension's slot's name, given by the SBI layer at boot (sbi_name_exit_slots) */
+static const char *sbi_slot_names[EXIT_SBI_SLOTS];
+
+void exit_slot_name_sbi(unsigned int sbi_slot, const char *name)
+{
+	if (sbi_slot < EXIT_SBI_SLOTS)
+		sbi_slot_names[sbi_slot] = name;
+}
 
 void exit_slot_name(unsigned int slot, const char **kind, const char **name)
 {
@@ -23,7 +31,8 @@ void exit_slot_name(unsigned int slot, const char **kind, const char **name)
 		*name = trap_short_name(CAUSE_IRQ_FLAG | (slot - EXIT_SLOT_IRQ(0)));
 	} else {
 		*kind = "sbi";
-		*name = sbi_stat_slot_name(slot - EXIT_SLOT_SBI(0));
+		slot -= EXIT_SLOT_SBI(0);
+		*name = slot < EXIT_SBI_SLOTS && sbi_slot_names[slot] ? sbi_slot_names[slot] : "unknown";
 	}
 }
 

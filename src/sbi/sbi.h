@@ -65,6 +65,8 @@ struct sbi_extension {
 struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx);
 /* The name of an exit-statistics slot: the extension's, or "unknown". */
 const char *sbi_stat_slot_name(unsigned int slot);
+/* At boot: tell the profiler each extension's exit slot name (exit_slot_name_sbi). */
+void sbi_name_exit_slots(void);
 /*
  * BASE's constant answers, fid 0..6 but probe_extension (3), which
  * trap.S's fast path gives without C. sbi_base_fast_init() fills them from

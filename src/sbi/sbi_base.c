@@ -1,4 +1,9 @@
-/* SBI BASE (EID 0x10): versions, ids and extension probing. */
+/*
+ * SBI BASE (EID 0x10): versions, ids and extension probing, and the table
+ * of extensions the probe answers from, which the dispatcher
+ * (sbi_dispatch.c) serves calls from. One table, in the order guests call
+ * most often (TIME and the console before the rest).
+ */
 #include <stddef.h>
 
 #include "arch/riscv/arch.h"
@@ -61,3 +66,32 @@ const struct sbi_extension sbi_ext_base = {
 	.stat_slot = SBI_STAT_BASE,
 	.handle = base_handle,
 };
+
+static const struct sbi_extension *const extensions[] = {
+	&sbi_ext_time, &sbi_ext_ipi,  &sbi_ext_rfence, &sbi_ext_base,
+	&sbi_ext_dbcn, &sbi_ext_hsm,  &sbi_ext_srst,   &sbi_ext_pmu,
+	&sbi_ext_legacy, &sbi_ext_keel, &sbi_ext_susp, &sbi_ext_sta,
+	&sbi_ext_fwft,
+};
+
+const char *sbi_stat_slot_name(unsigned int slot)
+{
+	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		if (extensions[i]->stat_slot == slot)
+			return extensions[i]->name;
+	return "unknown";
+}
+
+void sbi_name_exit_slots(void)
+{
+	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		exit_slot_name_sbi(extensions[i]->stat_slot, extensions[i]->name);
+}
+
+const struct sbi_extension *sbi_find_extension(unsigned long eid)
+{
+	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		if (eid >= extensions[i]->eid_start && eid <= extensions[i]->eid_end)
+			return extensions[i];
+	return NULL;
+}

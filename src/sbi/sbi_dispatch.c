@@ -9,18 +9,11 @@
 #include "exit_stats.h"
 #include "sbi/sbi.h"
 #include "vcpu/vcpu_request.h"
-#include "sched/sched.h"
 #include "vcpu/trace.h"
 #include "vm.h"
 
 _Static_assert(sizeof(struct sbi_call) == 8 * sizeof(unsigned long), "a0..a7");
 
-static const struct sbi_extension *const extensions[] = {
-	&sbi_ext_time, &sbi_ext_ipi,  &sbi_ext_rfence, &sbi_ext_base,
-	&sbi_ext_dbcn, &sbi_ext_hsm,  &sbi_ext_srst,   &sbi_ext_pmu,
-	&sbi_ext_legacy, &sbi_ext_keel, &sbi_ext_susp, &sbi_ext_sta,
-	&sbi_ext_fwft,
-};
 
 /* the slots trap.S's fast path counts in */
 _Static_assert(VCPU_EXIT_COUNT_SBI_BASE ==
@@ -28,22 +21,6 @@ _Static_assert(VCPU_EXIT_COUNT_SBI_BASE ==
 _Static_assert(VCPU_EXIT_COUNT_SBI_TIME ==
 		       VCPU_EXIT_COUNT + 8 * EXIT_SLOT_SBI(SBI_STAT_TIME), "TIME's exit slot");
 _Static_assert(SBI_STAT_SLOTS <= EXIT_SBI_SLOTS, "room for every extension's exit statistics");
-
-const char *sbi_stat_slot_name(unsigned int slot)
-{
-	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
-		if (extensions[i]->stat_slot == slot)
-			return extensions[i]->name;
-	return "unknown";
-}
-
-const struct sbi_extension *sbi_find_extension(unsigned long eid)
-{
-	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
-		if (eid >= extensions[i]->eid_start && eid <= extensions[i]->eid_end)
-			return extensions[i];
-	return NULL;
-}
 
 /*
  * The guest's SRST reboot. A stop, or another vCPU's reboot, that got
@@ -142,51 +119,4 @@ struct vcpu_context *sbi_dispatch(struct vcpu_context *ctx)
 	ctx->sepc += 4;
 	/* an IPI, a fence or HSM may have given this hart work */
 	return vcpu_schedule(v);
-}
-
-long sbi_hart_mask_to_vcpus(unsigned long hart_mask, unsigned long hart_mask_base,
-			    unsigned int nr_vcpus, unsigned long *vcpu_bitmap)
-{
-	unsigned long all = nr_vcpus >= 64 ? ~0UL : (1UL << nr_vcpus) - 1;
-
-	if (hart_mask_base == (unsigned long)-1) {
-		*vcpu_bitmap = all; /* base -1: every hart, the mask is ignored */
-		return SBI_SUCCESS;
-	}
-	*vcpu_bitmap = 0;
-	for (unsigned int bit = 0; bit < 64; bit++) {
-		unsigned long hart;
-
-		if (!(hart_mask & (1UL << bit)))
-			continue;
-		hart = hart_mask_base + bit;
-		if (hart < hart_mask_base || hart >= nr_vcpus)
-			return SBI_ERR_INVALID_PARAM;
-		*vcpu_bitmap |= 1UL << hart;
-	}
-	return SBI_SUCCESS;
-}
-
-void sbi_send_ipis(struct vcpu *v, unsigned long targets)
-{
-	struct vm *vm = v->vm;
-
-	pmu_incr_fw(&v->pmu, SBI_PMU_FW_IPI_SENT);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		if (targets & (1UL << i))
-			vcpu_send_ipi(v, &vm->vcpus[i]);
-}
-
-void sbi_remote_fences(struct vcpu *v, unsigned long targets, enum fence_kind kind,
-		       unsigned long start, unsigned long size, unsigned long asid)
-{
-	static const enum sbi_pmu_fw_event sent[] = {
-		[FENCE_I] = SBI_PMU_FW_FENCE_I_SENT,
-		[FENCE_VMA] = SBI_PMU_FW_SFENCE_VMA_SENT,
-		[FENCE_VMA_ASID] = SBI_PMU_FW_SFENCE_VMA_ASID_SENT,
-	};
-
-	pmu_incr_fw(&v->pmu, sent[kind]);
-	if (targets)
-		vcpu_remote_fence(v, targets, kind, start, size, asid);
 }

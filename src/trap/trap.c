@@ -16,11 +16,11 @@
 #include "platform/hw_irq.h"
 #include "exit_stats.h"
 #include "sbi/sbi.h"
-#include "sched/sched.h"
 #include "vcpu/trace.h"
 #include "trap/trap.h"
 #include "vm.h"
 #include "vcpu/timer.h"
+#include "lib/trap_names.h"
 
 typedef void (*exception_handler)(struct vcpu *v, struct trap_info *t);
 

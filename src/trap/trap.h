@@ -61,48 +61,28 @@ void trap_from_keel(struct vcpu_context *frame) __attribute__((noreturn));
 void handle_guest_page_fault(struct vcpu *v, struct trap_info *t);
 void handle_virtual_insn(struct vcpu *v, struct trap_info *t);
 
-/* Names for the trace and for reports ("illegal instruction", ...). */
-const char *trap_cause_name(unsigned long scause);
-/* The same as one word ("illegal_instruction", "supervisor_timer"). */
-const char *trap_short_name(unsigned long scause);
+
 
 /*
- * vsstatus after the guest takes a trap, as hardware would write it:
- * SPP = the mode the trap came from, SPIE = SIE, SIE = 0. Pure logic,
- * inline: it is on the redirect's fast path (arch_trap_redirect_fast).
+ * The redirect of KVM's kvm_riscv_vcpu_trap_redirect(): hand the trap to the guest if it came from
+ * one (hstatus.SPV), else report a hypervisor fault and stop this hart.
  */
-static inline unsigned long vsstatus_after_trap(unsigned long vsstatus, bool from_vs)
-{
-	_Static_assert(SSTATUS_SPIE == SSTATUS_SIE << 4, "SPIE is SIE moved up by 4");
-	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE);
-	vsstatus |= (from_vs ? SSTATUS_SPP : 0) | (vsstatus & SSTATUS_SIE) << 4;
-	return vsstatus & ~SSTATUS_SIE;
-}
+void vcpu_redirect(struct vcpu *v, const struct trap_info *t);
+/*
+ * Make the guest take an exception other than the one that trapped (an
+ * access fault for an unmapped guest-physical address, say), as if the
+ * hardware had raised it at the same pc.
+ */
+void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned long cause,
+			   unsigned long tval);
 
 /*
- * What a trap into the guest's own handler writes, as hardware would had
- * the trap been delegated: vsepc = the pc that trapped, vscause, vstval,
- * vsstatus as above, and the guest goes on at the base of vstvec (even
- * in vectored mode: exceptions always go to the base). Pure logic, inline:
- * src/arch/ reads and writes the CSRs around it.
+ * An exception was just entered at pc, the guest's own trap vector: one
+ * more in a row there (vcpu->fault_loop), and the third stops the VM with
+ * a report. Entering it anywhere else resets the count (fault_loop = 0).
  */
-struct vs_trap_entry {
-	unsigned long vsstatus, vsepc, vscause, vstval;
-	unsigned long pc; /* where the guest goes on */
-};
-
-static inline struct vs_trap_entry vs_trap_entry(unsigned long vsstatus, unsigned long vstvec,
-						 unsigned long pc, unsigned long cause,
-						 unsigned long tval, bool from_vs)
-{
-	return (struct vs_trap_entry){
-		.vsstatus = vsstatus_after_trap(vsstatus, from_vs),
-		.vsepc = pc,
-		.vscause = cause,
-		.vstval = tval,
-		.pc = vstvec & ~3UL,
-	};
-}
+void vcpu_fault_loop_hit(struct vcpu *v, unsigned long cause, unsigned long pc,
+			 unsigned long tval);
 
 /* Print a hypervisor fault report and stop this hart (trap_keel.c). */
 void hypervisor_fault(const struct trap_info *t, const char *what) __attribute__((noreturn));

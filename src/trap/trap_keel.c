@@ -11,6 +11,7 @@
 #include "trap/trap.h"
 #include "vcpu.h"
 #include "lib/power.h"
+#include "lib/trap_names.h"
 
 
 void hypervisor_fault(const struct trap_info *t, const char *what)

@@ -10,7 +10,6 @@
 #include "lib/console.h"
 #include "exit_stats.h"
 #include "vdev/mmio_fast.h"
-#include "sched/sched.h"
 #include "vcpu/trace.h"
 #include "trap/trap.h"
 #include "vdev/vdev.h"

@@ -11,7 +11,6 @@
 #include "arch/riscv/arch.h"
 #include "exit_stats.h"
 #include "pmu/host_pmu.h"
-#include "sched/sched.h"
 #include "vcpu/trace.h"
 #include "trap/trap.h"
 #include "vm.h"

@@ -65,36 +65,3 @@ void hart_timer_moved(struct hart *h, uint64_t old, uint64_t deadline)
 		hart_timer_update(h);
 	}
 }
-
-void hart_timer_expired(struct hart *h)
-{
-	uint64_t now = arch_time_now();
-	bool look_again = now >= h->slice_end;
-
-	for (unsigned int i = 0; i < h->nr_vcpus; i++) {
-		struct vcpu *v = h->vcpus[i];
-
-		/* an OFF vCPU has nothing armed (vcpu_go_off) and nothing to wake */
-		if (v->run_state == VCPU_OFF)
-			continue;
-		if (v->timer_deadline <= now) {
-			v->timer_deadline = UINT64_MAX;
-			vcpu_set_irq(v, IRQ_VS_TIMER);
-			look_again |= v != h->current || v->run_state == VCPU_BLOCKED;
-		}
-		/* the exit itself was the point (vcpu_set_timer) */
-		if (v->timer_nudge <= now)
-			v->timer_nudge = UINT64_MAX;
-		look_again |= v->run_state == VCPU_BLOCKED;
-	}
-	if (h->index == 0 && now >= h->console_next) {
-		h->console_next = now + ticks_from_ms(platform.timebase_freq, VM_CONSOLE_POLL_MS);
-		vm_console_poll();
-	}
-	/* the scheduler wakes who is due and ends the slice */
-	if (look_again)
-		hart_kick(h);
-	/* Always re-arm: this also clears STIP when nothing is due. */
-	h->timer_deadline = 0;
-	hart_timer_update(h);
-}

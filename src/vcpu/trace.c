@@ -4,8 +4,8 @@
 
 #include "lib/console.h"
 #include "vcpu/trace.h"
-#include "trap/trap.h"
 #include "vm.h"
+#include "lib/trap_names.h"
 
 void trace_exit_print(struct vcpu *v, const struct trap_info *t, const char *fmt, ...)
 {

@@ -10,12 +10,13 @@
 #include "lib/console.h"
 #include "hart.h"
 #include "pmu/host_pmu.h"
-#include "sched/sched.h"
 #include "vcpu/trace.h"
-#include "trap/trap.h"
 #include "vm.h"
 #include "vcpu/vcpu_request.h"
 #include "vcpu/timer.h"
+#include "lib/trap_names.h"
+#include "lib/timebase.h"
+#include "platform/platform.h"
 
 _Static_assert(offsetof(struct vcpu, ctx) == 0, "trap.S expects ctx first");
 _Static_assert(offsetof(struct vcpu_context, sepc) == CTX_SEPC, "CTX_SEPC");
@@ -133,55 +134,6 @@ void vcpu_resume_state(struct vcpu *v, unsigned long pc, unsigned long opaque)
 	v->resume_fresh = false;
 }
 
-/*
- * A guest whose trap handler faults on its first instruction (no stvec set,
- * or stvec pointing nowhere) would be sent back to that handler forever.
- * Real hardware would spin silently; Keel stops the VM and says why.
- */
-#define FAULT_LOOP_LIMIT 3
-
-void vcpu_fault_loop_hit(struct vcpu *v, unsigned long cause, unsigned long pc,
-			 unsigned long tval)
-{
-	if (++v->fault_loop < FAULT_LOOP_LIMIT)
-		return;
-	pr_err("VM '%s' vCPU %u: %s at 0x%lx (tval 0x%lx), which is its own trap "
-	       "vector (stvec): it faults there again and again\n",
-	       v->vm->cfg->name, v->id, trap_cause_name(cause), pc, tval);
-	vm_stop(v->vm, VM_STOP_FAILURE, "its trap handler cannot run (fault loop)");
-}
-
-void vcpu_inject_exception(struct vcpu *v, const struct trap_info *t, unsigned long cause,
-			   unsigned long tval)
-{
-	unsigned long pc = v->ctx.sepc;
-
-	arch_vcpu_enter_vs_trap(v, cause, tval, t->sstatus & SSTATUS_SPP);
-	if (pc != v->ctx.sepc)
-		v->fault_loop = 0;
-	else
-		vcpu_fault_loop_hit(v, cause, pc, tval);
-}
-
-void vcpu_redirect(struct vcpu *v, const struct trap_info *t)
-{
-	/*
-	 * Two witnesses must agree that a guest caused the trap: it arrived
-	 * through the guest entry of trap.S (v is set: sscratch held a vCPU)
-	 * and the hardware says the hart was virtualised (hstatus.SPV). SPV
-	 * alone is not enough: OpenSBI 1.1 redirects illegal-instruction,
-	 * misaligned and access faults from HS-mode without clearing a stale
-	 * SPV = 1 left by the last guest exit.
-	 */
-	if (v && (t->hstatus & HSTATUS_SPV)) {
-		trace_exit(v, t, "redirected to the guest's handler");
-		vcpu_inject_exception(v, t, t->scause, t->stval);
-		return;
-	}
-	hypervisor_fault(t, v ? "hypervisor fault (hstatus.SPV = 0 on a guest exit)"
-			      : "hypervisor fault (a trap in Keel itself)");
-}
-
 void vcpu_set_irq(struct vcpu *v, unsigned int irq)
 {
 	if (vcpu_loaded_here(v))
@@ -259,4 +211,42 @@ void vcpu_block(struct vcpu *v)
 		return;
 	v->run_state = VCPU_BLOCKED;
 	hart_kick(v->hart);
+}
+
+/*
+ * The host timer fired (timer.h): every vCPU of this hart whose timer is
+ * due gets its timer interrupt, the boot hart reads the console when a
+ * poll is due, and the scheduler looks again if anyone woke or the slice ended.
+ */
+void hart_timer_expired(struct hart *h)
+{
+	uint64_t now = arch_time_now();
+	bool look_again = now >= h->slice_end;
+
+	for (unsigned int i = 0; i < h->nr_vcpus; i++) {
+		struct vcpu *v = h->vcpus[i];
+
+		/* an OFF vCPU has nothing armed (vcpu_go_off) and nothing to wake */
+		if (v->run_state == VCPU_OFF)
+			continue;
+		if (v->timer_deadline <= now) {
+			v->timer_deadline = UINT64_MAX;
+			vcpu_set_irq(v, IRQ_VS_TIMER);
+			look_again |= v != h->current || v->run_state == VCPU_BLOCKED;
+		}
+		/* the exit itself was the point (vcpu_set_timer) */
+		if (v->timer_nudge <= now)
+			v->timer_nudge = UINT64_MAX;
+		look_again |= v->run_state == VCPU_BLOCKED;
+	}
+	if (h->index == 0 && now >= h->console_next) {
+		h->console_next = now + ticks_from_ms(platform.timebase_freq, VM_CONSOLE_POLL_MS);
+		console_poll_input();
+	}
+	/* the scheduler wakes who is due and ends the slice */
+	if (look_again)
+		hart_kick(h);
+	/* Always re-arm: this also clears STIP when nothing is due. */
+	h->timer_deadline = 0;
+	hart_timer_update(h);
 }

@@ -6,30 +6,12 @@
 #include "arch/riscv/arch.h"
 #include "hart.h"
 #include "sbi_defs.h"
-#include "sched/sched.h"
 #include "vcpu/vcpu_request.h"
 #include "vm.h"
 #include "vcpu/vcpu_load.h"
 
 /* Past this many pages one full flush is cheaper than page by page. */
 #define FENCE_PAGE_LIMIT 64
-
-void hart_kick(struct hart *h)
-{
-	if (h == this_hart()) {
-		__atomic_store_n(&h->work, 1, __ATOMIC_RELAXED);
-		return;
-	}
-	/*
-	 * Already raised: the hart has not looked yet, and will see what was
-	 * posted before this exchange (the exchange orders it). No second IPI.
-	 */
-	if (__atomic_exchange_n(&h->work, 1, __ATOMIC_ACQ_REL))
-		return;
-	/* the request must be visible before the IPI can be */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	fw_send_ipi(h->hartid);
-}
 
 void vcpu_post_request(struct vcpu *v, unsigned long bits)
 {

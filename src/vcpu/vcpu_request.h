@@ -24,8 +24,6 @@ enum vcpu_request_bits {
 	VCPU_REQ_DEVICES = 1UL << 4, /* console input came: feed the UART (vdev.h) */
 };
 
-/* Ask hart h to look at its work: set the flag, then IPI it if remote. */
-void hart_kick(struct hart *h);
 /* Carry out the fences queued for this hart. */
 void hart_drain_fences(struct hart *h);
 /*

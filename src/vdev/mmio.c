@@ -10,6 +10,7 @@
 #include "vcpu/trace.h"
 #include "vdev/vdev.h"
 #include "vm.h"
+#include "lib/console.h"
 
 /* Register a load puts its value in, sign- or zero-extended to 64 bits. */
 static unsigned long extend(uint64_t value, const struct mmio_access *a)
@@ -95,7 +96,7 @@ static void uart_pull_input(struct vm *vm)
 	if (now >= vm->console_pull_at) {
 		__atomic_store_n(&vm->console_pull_at, now + vm->console_poll_ticks,
 				 __ATOMIC_RELAXED);
-		vm_console_poll();
+		console_poll_input();
 		vdev_uart_feed(vm);
 	} else if (vm_console_queued(&vm->console)) {
 		vdev_uart_feed(vm);

@@ -36,6 +36,7 @@
 #include "arch/riscv/mmio_arch.h"
 #include "mmio_cache.h"
 #include "vm.h"
+#include "lib/console.h"
 
 /*
  * What mmio_fast() did: nothing (the slow path handles the exit), a load

@@ -20,7 +20,6 @@
 #include "lib/memops.h"
 #include "platform/platform.h"
 #include "sbi_defs.h"
-#include "sched/sched.h"
 #include "lib/timebase.h"
 #include "vcpu/vcpu_request.h"
 #include "vm.h"

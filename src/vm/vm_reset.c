@@ -8,7 +8,6 @@
 #include "lib/console.h"
 #include "hart.h"
 #include "sbi_defs.h"
-#include "sched/sched.h"
 #include "vm.h"
 #include "vm/vm_load.h"
 #include "vcpu/vcpu_request.h"

@@ -1,12 +1,13 @@
 /*
  * Tests for src/core/trap_names.c: trap_cause_name(), trap_short_name(),
- * and trap.h's vsstatus_after_trap() and vs_trap_entry().
+ * and arch/riscv/vs_trap_entry.h's vsstatus_after_trap() and vs_trap_entry().
  */
 #include <string.h>
 
 #include "riscv.h"
-#include "trap/trap.h"
+#include "lib/trap_names.h"
 #include "unit.h"
+#include "arch/riscv/vs_trap_entry.h"
 
 /* ---- vsstatus_after_trap ------------------------------------------------- */
 

@@ -231,5 +231,8 @@ static inline void fw_console_putchar(char c)
 extern unsigned long keel_load_offset;
 extern uint64_t keel_entry_instret;
 extern char hart_stacks[];
+/* The harts being started: entry.S finds a started hart's struct hart here */
+struct hart;
+extern struct hart *hart_ptrs[];
 
 #endif

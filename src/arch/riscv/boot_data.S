@@ -17,6 +17,11 @@ keel_entry_instret:	/* instret at boot_entry on the boot hart (vm_load.c) */
 	.dword	0
 
 	.bss
+	.balign	8
+	.globl	hart_ptrs
+hart_ptrs:		/* the harts being started, for one that arrives at _start (smp.c) */
+	.space	8 * KEEL_MAX_HARTS
+
 	.balign	16
 	.globl hart_stacks
 hart_stacks:		/* KEEL_STACK_SIZE each, harts[i]'s at slot i (entry.S, trap.S) */

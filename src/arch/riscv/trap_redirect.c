@@ -14,7 +14,7 @@
 #include "arch/riscv/arch.h"
 #include "arch/riscv/csr.h"
 #include "exit_stats.h"
-#include "sched/sched.h"
+#include "arch/riscv/vs_trap.h"
 #include "trap/trap.h"
 
 /*

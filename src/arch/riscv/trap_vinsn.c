@@ -20,7 +20,6 @@
 #include "arch/riscv/arch.h"
 #include "arch/riscv/csr.h"
 #include "exit_stats.h"
-#include "sched/sched.h"
 #include "trap/trap.h"
 
 /* csrr rd, cycle and csrr rd, instret (csrrs rd, csr, x0) with rd = 0 */

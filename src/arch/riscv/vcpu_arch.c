@@ -4,7 +4,6 @@
  */
 #include "arch/riscv/arch.h"
 #include "arch/riscv/csr.h"
-#include "trap/trap.h"
 #include "arch/riscv/vs_trap.h"
 
 void fp_save(struct vcpu_fp *fp);
@@ -205,37 +204,4 @@ int arch_guest_load_u64(unsigned long gva, uint64_t *value)
 	csr_write(CSR_SSTATUS, sstatus);
 	csr_write(CSR_SEPC, sepc);
 	return -1;
-}
-
-/* hfence.gvma zero, rs2 / hfence.vvma by encoding: the assembler need not know H */
-void arch_hfence_gvma_vmid(unsigned int vmid)
-{
-	register unsigned long r_vmid __asm__("a0") = vmid;
-	/* hfence.gvma x0, a0 */
-	__asm__ __volatile__(".word 0x62000073 | (10 << 20)" ::"r"(r_vmid) : "memory");
-}
-
-void arch_hfence_vvma_all(void)
-{
-	/* hfence.vvma x0, x0: all guest virtual addresses of the current VMID */
-	__asm__ __volatile__(".word 0x22000073" ::: "memory");
-}
-
-void arch_hfence_vvma_asid(unsigned long asid)
-{
-	register unsigned long r_asid __asm__("a0") = asid;
-	/* hfence.vvma x0, a0 */
-	__asm__ __volatile__(".word 0x22000073 | (10 << 20)" ::"r"(r_asid) : "memory");
-}
-
-void arch_hfence_vvma_addr(unsigned long addr)
-{
-	register unsigned long r_addr __asm__("a0") = addr;
-	/* hfence.vvma a0, x0 */
-	__asm__ __volatile__(".word 0x22000073 | (10 << 15)" ::"r"(r_addr) : "memory");
-}
-
-void arch_fence_i(void)
-{
-	__asm__ __volatile__("fence.i" ::: "memory");
 }

@@ -7,7 +7,10 @@
 #define KEEL_ARCH_VS_TRAP_H
 
 #include "arch/riscv/csr.h"
-#include "trap/trap.h"
+#include "arch/riscv/vs_trap_entry.h"
+#include "vcpu.h"
+
+
 
 static inline __attribute__((always_inline)) void vcpu_enter_vs_trap(struct vcpu *v,
 								      unsigned long cause,
