@@ -16,6 +16,7 @@
 #include "vm.h"
 #include "sched/power.h"
 #include "vcpu/vcpu_load.h"
+#include "vcpu/steal_record.h"
 
 /*
  * Only the boot hart runs the monitor (vm_console_service, from its

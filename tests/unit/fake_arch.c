@@ -9,6 +9,7 @@
 #include "sbi_defs.h"
 #include "trap/trap.h"
 #include "vm.h"
+#include "arch/riscv/vs_trap_entry.h"
 
 struct fake_arch fake_arch;
 struct host_features host;

@@ -85,6 +85,8 @@ struct fake_core {
 extern struct fake_core fake;
 /* the last line kprintf was given */
 extern char fake_kprintf_line[256];
+/* the SBI exit slots' names, as sbi_name_exit_slots() gave them */
+extern const char *fake_exit_slot_names[EXIT_SBI_SLOTS];
 /* The one physical hart every vCPU of a test lives on. */
 extern struct hart fake_hart;
 /*

@@ -18,8 +18,6 @@
 #include "sched/power.h"
 
 struct fake_keel fake_keel;
-struct hart harts[KEEL_MAX_HARTS];
-unsigned int nr_harts;
 struct platform platform;
 unsigned long keel_load_offset;
 struct console_out console_out;
@@ -87,12 +85,6 @@ void trace_exit_print(struct vcpu *v, const struct trap_info *t, const char *fmt
 }
 
 /* ---- the profiler ---- */
-
-uint64_t prof_next_due(const struct hart *h)
-{
-	(void)h;
-	return UINT64_MAX;
-}
 
 void prof_tick_guest(struct hart *h, struct vcpu *v, unsigned long hstatus)
 {
@@ -174,10 +166,13 @@ void fw_events_sync(struct vcpu *v)
 
 /* ---- the per-VM console and the devices' side ---- */
 
-void vm_console_poll(void)
+/* the monitor's input side, as console_input_setup() installs it (lib/console.h) */
+static void fake_console_poll(void)
 {
 	fake_keel.console_polls++;
 }
+
+void (*console_input_poll)(void) = fake_console_poll;
 
 void vm_console_write(struct vm *vm, const char *s, unsigned long len)
 {

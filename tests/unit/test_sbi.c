@@ -210,6 +210,11 @@ TEST(exit_slot_names)
 	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_LEGACY), "legacy"));
 	CHECK(!strcmp(sbi_stat_slot_name(SBI_STAT_UNKNOWN), "unknown"));
 	CHECK(!strcmp(sbi_stat_slot_name(99), "unknown"));
+	/* and the profiler is told each one at boot, the same names */
+	sbi_name_exit_slots();
+	CHECK(!strcmp(fake_exit_slot_names[SBI_STAT_TIME], "TIME"));
+	CHECK(!strcmp(fake_exit_slot_names[SBI_STAT_FWFT], "FWFT"));
+	CHECK(!strcmp(fake_exit_slot_names[SBI_STAT_LEGACY], "legacy"));
 }
 
 /* SBI KEEL: the profiler's controls reach it, and bad flags are refused. */

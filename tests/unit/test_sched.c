@@ -22,6 +22,7 @@
 #include "unit.h"
 #include "vcpu/vcpu_request.h"
 #include "vcpu/vcpu_load.h"
+#include "vcpu/steal_record.h"
 
 static struct vm vm, other;
 static struct hart *h;

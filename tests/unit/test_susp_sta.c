@@ -11,6 +11,7 @@
 #include "unit.h"
 #include "vm.h"
 #include "vcpu/vcpu_load.h"
+#include "vcpu/steal_record.h"
 
 #define RAM_BASE VM_RAM_BASE
 #define RAM_SIZE 0x10000UL

@@ -25,6 +25,7 @@
 #include "trap/trap.h"
 #include "unit.h"
 #include "vdev/vdev.h"
+#include "lib/console.h"
 
 #define PC 0x80001000UL     /* where the guest traps */
 #define VECTOR 0x80004000UL /* its stvec */
