@@ -80,9 +80,6 @@ struct hart {
 extern struct hart harts[KEEL_MAX_HARTS];
 extern unsigned int nr_harts; /* harts Keel runs on (online or starting) */
 
-/* Ask hart h to look at its work: set the flag, then IPI it if remote (hart.c). */
-void hart_kick(struct hart *h);
-
 /* The profiler's switch (prof.c): each hart follows it on its next scheduler pass */
 extern unsigned int prof_on;
 

@@ -6,6 +6,7 @@
 #include "sbi/sbi.h"
 #include "vcpu/vcpu_request.h"
 #include "vm.h"
+#include "vcpu/vcpu_fence.h"
 
 long sbi_hart_mask_to_vcpus(unsigned long hart_mask, unsigned long hart_mask_base,
 			    unsigned int nr_vcpus, unsigned long *vcpu_bitmap)

@@ -26,12 +26,76 @@
 #include "sched/power.h"
 #include "vcpu/vcpu_load.h"
 #include "vdev/vdev.h"
+#include "vcpu/vcpu_fence.h"
+#include "vcpu/steal_record.h"
 
 void (*sched_boot_hart_service)(void);
 
 static uint64_t slice_ticks(void)
 {
 	return ticks_from_us(platform.timebase_freq, SCHED_SLICE_US);
+}
+
+/*
+ * Steal time (docs/smp.md, "Steal time"): a vCPU waits from the moment it
+ * is runnable but not running, and its wait is added up when it is
+ * switched in: one subtraction per switch. A vCPU blocked in wfi or
+ * suspended is not waiting, and neither is a stopped one.
+ */
+static void steal_wait_begins(struct vcpu *v, uint64_t now)
+{
+	if (!v->wait_since)
+		v->wait_since = now;
+}
+
+static uint64_t steal_ns(const struct vcpu *v)
+{
+	return steal_ticks_to_ns(v->steal_ticks, platform.timebase_freq);
+}
+
+static void steal_switch_in(struct vcpu *v, uint64_t now)
+{
+	if (v->wait_since) {
+		v->steal_ticks += now - v->wait_since;
+		v->wait_since = 0;
+	}
+	if (v->sta_record)
+		steal_record_write(v->sta_record, steal_ns(v), false);
+}
+
+/* Switched out while it could still run: it waits, and its record says so */
+static void steal_switch_out(struct vcpu *v, uint64_t now)
+{
+	if (v->run_state != VCPU_RUNNABLE)
+		return;
+	steal_wait_begins(v, now);
+	if (v->sta_record)
+		steal_record_write(v->sta_record, steal_ns(v), true);
+}
+
+/* From a VM reset on, it has waited for nothing and registered no record */
+static void steal_reset(struct vcpu *v)
+{
+	v->steal_ticks = 0;
+	v->wait_since = 0;
+	v->sta_record = NULL;
+	v->sta_used = false;
+	v->system_suspended = false;
+}
+
+static void load(struct hart *h, struct vcpu *v, uint64_t now)
+{
+	if (h->current == v)
+		return;
+	if (h->current) {
+		steal_switch_out(h->current, now);
+		vcpu_put(h->current);
+	}
+	h->current = v;
+	arch_vcpu_load(v, v->vm->hgatp);
+	pmu_hw_switch(&v->pmu, &host_pmu);
+	fw_events_begin(v);
+	steal_switch_in(v, now);
 }
 
 /* On v's home hart: carry out the requests posted to v (vcpu_request.h). */
@@ -165,7 +229,7 @@ static void run(struct hart *h, struct vcpu *next, unsigned int runnable, uint64
 	bool switched = h->current != next;
 
 	h->woken = NULL; /* the preference is spent, whoever runs */
-	vcpu_load_on(h, next, now);
+	load(h, next, now);
 	if (switched || now >= h->slice_end || (h->slice_end == UINT64_MAX && runnable > 1))
 		h->slice_end = runnable > 1 ? now + slice_ticks() : UINT64_MAX;
 	if (__atomic_load_n(&next->hsm_state, __ATOMIC_RELAXED) == SBI_HSM_STATE_START_PENDING)

@@ -1,5 +1,5 @@
 /*
- * Loading, putting and parking a hart's vCPU, and steal time
+ * Putting and parking a hart's vCPU, and the steal time report
  * (vcpu_load.c, docs/smp.md).
  */
 #ifndef KEEL_VCPU_LOAD_H
@@ -14,17 +14,11 @@
 
 struct vm;
 
-/* Switch hart h (this hart) to v: the one loaded before is put first. */
-void vcpu_load_on(struct hart *h, struct vcpu *v, uint64_t now);
 /* If v is loaded on this hart, save it and leave the hart with none. */
 void vcpu_put(struct vcpu *v);
 /* Its VM stopped or restarts: take v off its hart with nothing armed, and acknowledge. */
 void vcpu_park(struct vcpu *v);
 
-/* Steal time: v, runnable, begins to wait (kept if it already waits). */
-void steal_wait_begins(struct vcpu *v, uint64_t now);
-/* From a VM reset on, it has waited for nothing and registered no record. */
-void steal_reset(struct vcpu *v);
 /* The steal time of a VM's vCPUs that used SBI STA, one line each. */
 void steal_time_report(const struct vm *vm);
 

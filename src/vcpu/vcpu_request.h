@@ -24,27 +24,10 @@ enum vcpu_request_bits {
 	VCPU_REQ_DEVICES = 1UL << 4, /* console input came: feed the UART (vdev.h) */
 };
 
-/* Carry out the fences queued for this hart. */
-void hart_drain_fences(struct hart *h);
-/*
- * What every Keel busy-wait for other harts calls on each turn: the
- * fences queued for this hart, and the parking of its vCPUs whose VM left
- * RUNNING (vcpu_park). Two harts that wait for each other so both go on:
- * each answers what the other waits for. Call it holding no lock.
- */
-void hart_serve_while_waiting(struct hart *h);
-
+/* Ask hart h to look at its work: set the flag, then IPI it if remote. */
+void hart_kick(struct hart *h);
 /* Post request bits to v and kick its home hart. */
 void vcpu_post_request(struct vcpu *v, unsigned long bits);
 /* SBI IPI: the target gets SSIP (counted IPI_RCVD on its home hart). */
 void vcpu_send_ipi(struct vcpu *from, struct vcpu *to);
-/*
- * SBI RFENCE: the fence on every vCPU in the bitmap, done by the time this
- * returns. A vCPU that is running on another hart is fenced there; one
- * that is not on a hart needs nothing, since loading a vCPU flushes its
- * VM's guest translations on that hart (arch_vcpu_load).
- */
-void vcpu_remote_fence(struct vcpu *from, unsigned long targets, enum fence_kind kind,
-		       unsigned long start, unsigned long size, unsigned long asid);
-
 #endif

@@ -10,6 +10,7 @@
 #include "sbi/sbi.h"
 #include "vcpu/trace.h"
 #include "vcpu/vcpu_request.h"
+#include "vcpu/vcpu_fence.h"
 
 struct fake_core fake;
 struct hart fake_hart;

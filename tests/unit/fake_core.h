@@ -16,6 +16,7 @@
 #include "hart.h"
 #include "vcpu/vcpu_request.h"
 #include "vm.h"
+#include "vcpu/vcpu_fence.h"
 
 #define FAKE_MAX_CALLS 16
 

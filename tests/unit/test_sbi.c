@@ -14,6 +14,7 @@
 #include "fake_core.h"
 #include "sbi/sbi.h"
 #include "unit.h"
+#include "vcpu/vcpu_fence.h"
 
 #define RAM_BASE VM_RAM_BASE
 #define RAM_SIZE 0x10000UL

@@ -21,6 +21,7 @@
 #include "sched/sched.h"
 #include "unit.h"
 #include "vcpu/vcpu_request.h"
+#include "vcpu/vcpu_fence.h"
 
 static struct vm vm, vm1;
 
