@@ -113,6 +113,8 @@ def read_objects(objs, nm):
                     defs[p[2]] = name
                 elif len(p) == 2 and p[0] == 'U':
                     uses[name].add(p[1])
+    if not defs:
+        sys.exit(f'layers: no objects under {objs} (build Keel first)')
     edges = collections.defaultdict(set)
     for user, syms in uses.items():
         for s in syms:

@@ -34,6 +34,12 @@ fz_log=build/test-fuzz-replay.log
 make --no-print-directory -j"$(nproc)" -C tests/fuzz O="$PWD/build/fuzz-host" LIBFDT_DIR="$PWD/build/libfdt" replay >"$fz_log" 2>&1
 tally fuzz-replay "$fz_log" $? '^PASS ' '^FAIL ' '^(PASS|FAIL) '
 
+# dependencies point one way (docs/layout.md): src/'s includes and the
+# calls build/keel's objects make, no folder using one above it, no circle
+ly_log=build/test-layers.log
+tests/layers.sh >"$ly_log" 2>&1
+tally layers "$ly_log" $? '^PASS ' '^FAIL ' '^(FAIL |PASS |    )'
+
 # tools/keel-prof, the host profiling tool: Python's unittest, one line per
 # test (-v prints "name ... ok|FAIL|ERROR|skipped")
 py_log=build/test-keel-prof.log
