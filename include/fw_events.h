@@ -1,7 +1,7 @@
 /*
  * SBI PMU firmware events for traps the firmware delivers to guests
  * itself. Where the firmware's redirect to HS-mode is broken
- * (host.fw_redirect_broken: QEMU 10.0, src/arch/redirect_probe.c) guests
+ * (host.fw_redirect_broken: QEMU 10.0, src/arch/riscv/redirect_probe.c) guests
  * take illegal-instruction, misaligned and access-fault traps straight from
  * the firmware (hedeleg), so Keel's exit path never counts them. The
  * firmware (OpenSBI) counts every one in its own SBI PMU firmware counters,

@@ -1,6 +1,6 @@
 /*
  * The order Keel's locks are taken in, and the pure check of it
- * (src/core/lock_order.c, tested in tests/unit/test_lock_order.c).
+ * (src/lib/lock_order.c, tested in tests/unit/test_lock_order.c).
  *
  * A hart may take a lock only if every lock it holds has a lower rank.
  * The ranks follow what nests in what: a guest's UART exit holds its VM's

@@ -1,6 +1,6 @@
 /*
  * The PLIC's register layout (riscv-plic-spec 1.0.0), which the machine's
- * PLIC (src/core/hw_irq.c) and each VM's virtual one (include/vplic.h)
+ * PLIC (src/platform/hw_irq.c) and each VM's virtual one (include/vplic.h)
  * share: byte offsets from the PLIC's base.
  */
 #ifndef KEEL_PLIC_H

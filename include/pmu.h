@@ -19,7 +19,7 @@
  * The firmware counters keep the indices they had before host-backed ones
  * existed, so the host-backed ones come after them.
  *
- * Everything here but the inline helpers is in src/core/pmu*.c, pure
+ * Everything here but the inline helpers is in src/pmu/pmu*.c, pure
  * logic: pmu.c (the calls on counter sets, the snapshot), pmu_hw.c (the
  * hardware counters), pmu_fw.c (the firmware counters), pmu_event.c
  * (events and event_get_info). The raw counter CSRs are read, and host

@@ -27,7 +27,7 @@ static inline void spinlock_init(struct spinlock *l, enum lock_rank rank)
 }
 
 #ifdef KEEL_LOCK_CHECK
-/* src/core/lock_check.c: report a broken order with both locks' names, and stop */
+/* src/lib/lock_check.c: report a broken order with both locks' names, and stop */
 void lock_check_acquire(const struct spinlock *l);
 void lock_check_release(const struct spinlock *l);
 void lock_check_none_held(const char *why);

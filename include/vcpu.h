@@ -43,7 +43,7 @@ struct vcpu_csrs {
 	unsigned long vsiselect;
 };
 
-/* The guest's FPU state while it is not on the hart (see src/arch/fp.S). */
+/* The guest's FPU state while it is not on the hart (see src/arch/riscv/fp.S). */
 struct vcpu_fp {
 	uint64_t f[32];
 	uint64_t fcsr;

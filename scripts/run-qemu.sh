@@ -24,7 +24,7 @@ log=$(mktemp /tmp/keel-run.XXXXXX)
 trap 'rm -f "$log"' EXIT
 # -nographic puts the serial port on stdio; it works with stdin a file too.
 # QEMU's own escape moves from Ctrl-A to Ctrl-] (Ctrl-] x quits QEMU), so
-# Ctrl-A reaches Keel (include/console_keys.h).
+# Ctrl-A reaches Keel (src/console/console_keys.h).
 # KEEL_QEMU_CPU: the test matrix's CPU model; a -cpu among "$@" comes later and wins
 "${QEMU_CMD[@]}" -machine virt -nographic -echr 0x1d -bios "$QEMU_BIOS" -smp "$harts" -m "$qmem" \
 	${KEEL_QEMU_CPU:+-cpu "$KEEL_QEMU_CPU"} \

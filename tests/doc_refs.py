@@ -239,6 +239,12 @@ def c_definitions(text, header):
         body_end = match_paren(s, m.end() - 1, "{", "}")
         for c in re.finditer(r"(?:\{|,)\s*([A-Za-z_]\w*)", s[m.end() - 1:body_end]):
             add(c.group(1), line_of(s, m.start()), line_of(s, m.start()))
+    # function pointers at file scope: TYPE (*NAME)(ARGS) ; or =
+    for m in re.finditer(r"^(?!typedef)[A-Za-z_][^\n;(){}=]*\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\([^;{}]*\)\s*(?:=|;)",
+                         s, flags=re.M):
+        if m.group(0).startswith("extern") and not header:
+            continue
+        add(m.group(1), line_of(s, m.start()), line_of(s, m.start()))
     # variables at file scope: NAME[...] = / ; / ,
     for m in re.finditer(r"^(?!typedef|return)"
                          r"[A-Za-z_][^\n;(){}=]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]\n]*\]\s*)*(?:=|;|,)",

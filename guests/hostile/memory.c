@@ -5,7 +5,7 @@
  * its own RAM (0x80000000 + its RAM size), its own emulated device (UART,
  * PLIC), or nothing; for nothing a real machine raises an access fault
  * (load 5, store/AMO 7, fetch 1) with stval = the address, and so must
- * Keel (src/core/trap.c injects one for a guest-page fault it cannot
+ * Keel (src/trap/trap.c injects one for a guest-page fault it cannot
  * emulate). For an address inside its RAM, the guest must find its own
  * memory: what it writes there it reads back, and what it has not
  * written is what Keel loaded (zeroes, or its own image), never Keel's

@@ -5,7 +5,7 @@
  * 2, stval = the instruction or 0), taken by the guest kernel's own
  * handler, with sstatus.SPP saying which mode it came from. Keel gets a
  * virtual-instruction exception (22) or an illegal instruction for these
- * and must hand the guest exactly that (src/core/trap.c).
+ * and must hand the guest exactly that (src/trap/trap.c).
  */
 #include "console.h"
 #include "hostile.h"

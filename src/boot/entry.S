@@ -115,7 +115,7 @@ boot_entry:
 
 /*
  * A secondary hart, started by the boot hart through the firmware's HSM
- * (src/core/smp.c): a0 = hart id, a1 = its struct hart, which holds its
+ * (src/boot/smp.c): a0 = hart id, a1 = its struct hart, which holds its
  * stack. .bss is already zeroed and Keel's data set up by the boot hart.
  */
 	.globl	secondary_entry
@@ -135,7 +135,7 @@ secondary_entry:
 /*
  * A hart that came in through _start after the boot hart (a0 = its hart
  * id): find its struct hart among those the boot hart has started
- * (hart_ptrs[], src/core/smp.c) and enter as a secondary. One Keel does
+ * (hart_ptrs[], src/boot/smp.c) and enter as a secondary. One Keel does
  * not know parks in wfi.
  */
 stray_hart:

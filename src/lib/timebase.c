@@ -1,5 +1,5 @@
 /*
- * Exact tick conversions (include/timebase.h). No 128-bit division: that
+ * Exact tick conversions (src/lib/timebase.h). No 128-bit division: that
  * needs libgcc's __udivti3, and splitting both operands at the divisor
  * keeps every product below 2^64:
  *

@@ -56,7 +56,7 @@ void monitor_parse(char *line, struct monitor_parsed *p);
 int monitor_find_vm(const char *arg, const char *const *names, unsigned int n);
 
 /*
- * ---- the shell itself (src/core/monitor.c) ----
+ * ---- the shell itself (src/monitor/monitor.c) ----
  * Both run on the boot hart only, from vm_console_service(): never inside
  * a guest's exit, never with a lock held, since a command may wait for
  * other harts (vm reset) or print for long (prof dump).

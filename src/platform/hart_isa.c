@@ -1,6 +1,6 @@
 /*
  * Reading a hart's ISA from riscv,isa or riscv,isa-base/-extensions (see
- * include/hart_isa.h). Pure string handling, tested in tests/unit.
+ * src/platform/hart_isa.h). Pure string handling, tested in tests/unit.
  */
 #include <stdio.h>
 #include <string.h>

@@ -12,7 +12,7 @@
  * reset waiting for it, and `vm stop` waited as long.
  *
  * Why 32: the physical console is a UART whose driver waits for each byte
- * to go (src/core/hw_uart.c). At 115200 baud, 8N1, a byte takes 86.8 us,
+ * to go (src/lib/hw_uart.c). At 115200 baud, 8N1, a byte takes 86.8 us,
  * so 32 bytes (33 with the \r the console puts before a \n) take 2.9 ms,
  * within one scheduling slice (SCHED_SLICE_US, 4 ms): a flooding guest
  * overruns its slice by less than a slice. On QEMU, where the UART takes a

@@ -9,7 +9,7 @@
  *     still takes every one (vcpu_delegation_of). 0 is Keel's handling:
  *     it cannot emulate a misaligned access either, so it redirects.
  *   PTE_AD_HW_UPDATING: henvcfg.ADUE for the vCPU, where the hart has
- *     Svadu (host.svadu, probed in src/arch/hart.c).
+ *     Svadu (host.svadu, probed in src/arch/riscv/hart.c).
  *
  * The rest is the spec's errors (docs/sbi.md, "FWFT").
  */

@@ -1,9 +1,9 @@
 /*
  * SBI PMU (EID "PMU", 0x504D55): the guest's performance counters, as the
  * SBI specification v2.0 defines them, on any host (no Sscofpmf needed).
- * The state machine is src/core/pmu*.c; this file reads the call's
+ * The state machine is src/pmu/pmu*.c; this file reads the call's
  * arguments, finds guest memory, and keeps hcounteren in step: a guest's
- * read of cycle/instret traps to Keel (src/core/trap_virtual_insn.c)
+ * read of cycle/instret traps to Keel (src/trap/trap_virtual_insn.c)
  * while that counter is configured, so the guest reads its own
  * started/stopped value.
  * docs/pmu.md describes the whole of it.

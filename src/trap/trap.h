@@ -1,5 +1,5 @@
 /*
- * The trap path (docs/trap-path.md), src/core/trap*.c. trap.S saves the
+ * The trap path (docs/trap-path.md), src/trap/trap*.c. trap.S saves the
  * guest's registers and calls trap_from_guest() and the others (trap.c,
  * trap_page_fault.c, trap_virtual_insn.c); traps in Keel itself go to
  * trap_from_keel() (trap.c) and end in hypervisor_fault() (trap_keel.c);

@@ -3,7 +3,7 @@
  * counter CSR Keel emulates, and everything else a guest may not do,
  * which becomes the illegal instruction a machine without H would raise.
  * trap.S's entry, trap_virtual_insn() (trap.c), takes the short ways of
- * src/arch/trap_vinsn.c first (arch_trap_virtual_insn_fast); this is the
+ * src/arch/riscv/trap_vinsn.c first (arch_trap_virtual_insn_fast); this is the
  * general path behind them. Read docs/trap-path.md beside it.
  */
 #include <stdint.h>

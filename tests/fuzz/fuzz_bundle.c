@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the bundle parser, bundle_parse() (src/core/bundle.c) with
+ * Fuzz target: the bundle parser, bundle_parse() (src/platform/bundle.c) with
  * libfdt, on arbitrary device tree blobs. The bundle comes from whoever
  * prepared the boot medium: a damaged or hostile one must stop the boot
  * with a message, never crash Keel or hand it a VM config it cannot build.

@@ -307,7 +307,7 @@ QEMU_ARGS="-smp 2" sys_case fwft-smp2 $G/fwft.elf "-c 2 -b fwft.svadu=${fwft_sva
 # hart's own menvcfg.ADUE (asked of the firmware on every hart under
 # -cpu rv64,svade=true, tests/system/matrix-svade.list)
 QEMU_ARGS="-smp 2" sys_case fwft-pinned $G/fwft.elf "-c 2 -p 1,0 -b fwft.svadu=${fwft_svadu:-}" 0 'KEEL-TEST: PASS fwft' 'not ok'
-# Keel's boot probe (henvcfg.ADUE, src/arch/hart.c) agrees with QEMU's device tree
+# Keel's boot probe (henvcfg.ADUE, src/arch/riscv/hart.c) agrees with QEMU's device tree
 sys_check fwft-keel-svadu fwft sh -c 'grep -q "^\[keel\] H extension: .*Svadu for guests $([ "$0" = 1 ] && echo yes || echo no)" "$1"' "${fwft_svadu:-}"
 
 # The second Linux guest: Linux 6.12 (build/linux612, make linux612: the

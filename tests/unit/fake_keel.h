@@ -45,7 +45,7 @@ struct fake_keel {
 	unsigned int halts;
 	jmp_buf halt;
 	bool halt_armed;
-	/* vm_console_poll, vm_console_write (the bytes, in order) */
+	/* console_poll_input (the hook), vm_console_write (the bytes, in order) */
 	unsigned int console_polls;
 	char console_out[256];
 	unsigned int console_len;

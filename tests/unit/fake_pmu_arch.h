@@ -1,5 +1,5 @@
 /*
- * Fakes for src/arch/pmu_csr.c (the raw cycle/instret CSRs, hcounteren,
+ * Fakes for src/arch/riscv/pmu_csr.c (the raw cycle/instret CSRs, hcounteren,
  * scounteren) for the tests that link the SBI PMU: test_pmu.c, test_sbi.c.
  */
 #ifndef KEEL_UNIT_FAKE_PMU_ARCH_H

@@ -1,5 +1,5 @@
 /*
- * Fakes for src/core/vm.c, vm_ram.c and vm_mem.c, for the host tests of
+ * Fakes for src/vm/vm.c, vm_ram.c and vm_mem.c, for the host tests of
  * the core that do not link them (test_trap, test_vcpu, test_sched,
  * test_vcpu_request; test_vm links the real ones).
  */

@@ -1,5 +1,5 @@
 /*
- * Keel's real platform parser (src/core/platform*.c, hart_isa.c) on device
+ * Keel's real platform parser (src/platform/platform*.c, hart_isa.c) on device
  * trees written the way boards write them, not the way QEMU 7.2 does:
  * tests/unit/data/board-*.dts (written for these tests; see the comment
  * at the top of each), compiled by the Makefile. Every field Keel reads

@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/bundle.c. Each bundle is built here with libfdt's
+ * Tests for src/platform/bundle.c. Each bundle is built here with libfdt's
  * sequential-write API from a small description, so a test states only
  * what differs from a good bundle.
  */

@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/console_escape.c: every class of byte, UTF-8 checked
+ * Tests for src/console/console_escape.c: every class of byte, UTF-8 checked
  * strictly, state carried across writes, backspace, and a model of the
  * rules written the other way round (a decoder over the whole input)
  * against the filter on random input cut at random places.

@@ -1,4 +1,4 @@
-/* Tests for Keel's Ctrl-A console commands (src/core/console_keys.c). */
+/* Tests for Keel's Ctrl-A console commands (src/console/console_keys.c). */
 #include "console/console_keys.h"
 #include "unit.h"
 

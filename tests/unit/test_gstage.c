@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/gstage.c: real G-stage tables built in host memory
+ * Tests for src/mm/gstage.c: real G-stage tables built in host memory
  * (tables from aligned_alloc, "physical" address = host pointer), checked
  * with gstage_translate() and by walking the PTEs by hand.
  */

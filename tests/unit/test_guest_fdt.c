@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/guest_fdt.c: the guest's device tree is built, then
+ * Tests for src/vm/guest_fdt.c: the guest's device tree is built, then
  * read back with libfdt; guest_isa_string() is checked on its own,
  * including every output buffer size.
  */

@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/hart_isa.c: a hart's ISA from riscv,isa or from
+ * Tests for src/platform/hart_isa.c: a hart's ISA from riscv,isa or from
  * riscv,isa-base + riscv,isa-extensions, and whether Keel can run there.
  * (isa_has_extension's basic cases are in test_platform.c.)
  */

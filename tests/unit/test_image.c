@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/image.c: raw binaries, Linux Image headers and ELF64
+ * Tests for src/vm/image.c: raw binaries, Linux Image headers and ELF64
  * files, all built here byte by byte, against a guest whose RAM is
  * [RAM_BASE, RAM_BASE + RAM_SIZE).
  */

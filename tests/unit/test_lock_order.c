@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/lock_order.c: the ranks a hart may take locks in
+ * Tests for src/lib/lock_order.c: the ranks a hart may take locks in
  * (include/lock_order.h, docs/smp.md, 4a). The chains Keel
  * really takes must pass; each way of breaking the order must be caught
  * and name the lock that forbids it.

@@ -1,6 +1,6 @@
 /*
- * Tests for src/core/mem.c: the mem_pool_* free-range allocator and
- * page_alloc() over Keel's own pool (include/mem.h).
+ * Tests for src/mm/mem.c: the mem_pool_* free-range allocator and
+ * page_alloc() over Keel's own pool (src/mm/mem.h).
  */
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/mem_blocks.c: the bitmap that says which 2 MiB blocks
+ * Tests for src/mm/mem_blocks.c: the bitmap that says which 2 MiB blocks
  * of a VM's RAM were zeroed since it started, and so may be mapped.
  */
 #include <string.h>

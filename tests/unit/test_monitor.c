@@ -1,4 +1,4 @@
-/* Tests for the monitor's command-line parser (src/core/monitor_parse.c). */
+/* Tests for the monitor's command-line parser (src/monitor/monitor_parse.c). */
 #include <string.h>
 
 #include "monitor/monitor.h"

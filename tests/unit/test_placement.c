@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/placement.c: choosing each vCPU's home hart. Pins
+ * Tests for src/vcpu/placement.c: choosing each vCPU's home hart. Pins
  * (from the bundle's vcpu-harts) name hart ids; the result is an index
  * into the list of harts Keel runs on. Unpinned vCPUs go to the hart with
  * the fewest vCPUs so far, the lowest index on a tie, after the pinned

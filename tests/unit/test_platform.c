@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/platform.c (with platform_harts.c and
+ * Tests for src/platform/platform.c (with platform_harts.c and
  * platform_console.c). The main input is QEMU's own device tree
  * (tests/unit/data/, see README there); the cases QEMU does not produce
  * (reserved memory, odd cells, a SiFive UART, too many harts...) are made

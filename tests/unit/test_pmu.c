@@ -1,5 +1,5 @@
 /*
- * Tests for the guests' SBI PMU: the state machine in src/core/pmu*.c called
+ * Tests for the guests' SBI PMU: the state machine in src/pmu/pmu*.c called
  * directly, then the extension in src/sbi/sbi_pmu.c through sbi_dispatch()
  * as a guest's ecall reaches it. The raw cycle/instret CSRs are plain
  * numbers the tests set (fake_pmu_arch.c); guest RAM is a host array.

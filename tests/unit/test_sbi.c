@@ -4,7 +4,7 @@
  * the trap path calls it (a7 = EID, a6 = FID, a0..a5 = arguments). The
  * core functions the extensions call are faked in fake_core.c, which
  * records each call; guest RAM is a host array behind the real
- * vm_gpa_to_hva() (src/core/vm_mem.c). Every vCPU lives on fake_hart, and
+ * vm_gpa_to_hva() (src/vm/vm_mem.c). Every vCPU lives on fake_hart, and
  * sbi_dispatch() ends in the real vcpu_schedule() (sched.h): the same
  * context back, or ctx | 2 when the call gave the hart work.
  */

@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/sched.c, the scheduler of one hart: which vCPU it
+ * Tests for src/sched/sched.c, the scheduler of one hart: which vCPU it
  * picks, time slices, a woken vCPU preempting the running one, steal
  * time and the STA record, parking the vCPUs of a VM that stopped,
  * catching up with a VM reset, HSM start and resume, and idling.

@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/timebase.c: exact tick conversions at the timebases
+ * Tests for src/lib/timebase.c: exact tick conversions at the timebases
  * boards use. The old "freq / 1000000 * us" gave 0 at 32768 Hz and lost
  * the fraction at 24.576 MHz; these must not.
  */

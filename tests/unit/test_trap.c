@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/trap.c (with trap_page_fault.c and
+ * Tests for src/trap/trap.c (with trap_page_fault.c and
  * trap_virtual_insn.c), the C half of every exit: the dispatch by
  * scause, which exceptions are redirected to the guest (counted first)
  * and which stop its VM, hstatus.SPV on a guest exit and traps in Keel

@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/trap_names.c: trap_cause_name(), trap_short_name(),
+ * Tests for src/lib/trap_names.c: trap_cause_name(), trap_short_name(),
  * and arch/riscv/vs_trap_entry.h's vsstatus_after_trap() and vs_trap_entry().
  */
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/vcpu.c: the reset, start and resume states, which
+ * Tests for src/vcpu/vcpu.c: the reset, start and resume states, which
  * redirected exceptions a guest takes without an exit (delegation), the
  * interrupt lines and the timer, the state a redirect leaves in the
  * guest's VS CSRs, the fault-loop watch and the hypervisor fault report.

@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/vcpu_request.c: kicking a hart (the work flag, at
+ * Tests for src/vcpu/vcpu_request.c: kicking a hart (the work flag, at
  * most one IPI until it looks), posting and taking a vCPU's requests
  * (IPI, HSM start, devices), the remote fence (one queue entry per target
  * hart with every vCPU it names merged, the local part done at once, the

@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/vm.c: creating a VM, and the stop, reset and
+ * Tests for src/vm/vm.c: creating a VM, and the stop, reset and
  * quiesce state machine around it. RUNNING -> RESETTING (every vCPU
  * parked by its own hart, RAM forgotten and the image loaded again, the
  * generation bumped) -> RUNNING; any -> STOPPED, and a stop always wins

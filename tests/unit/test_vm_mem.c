@@ -1,5 +1,5 @@
 /*
- * Tests for src/core/vm_mem.c: vm_gpa_to_hva(), the one check between a
+ * Tests for src/vm/vm_mem.c: vm_gpa_to_hva(), the one check between a
  * guest-supplied address and a host pointer, and the zeroing it asks for
  * before Keel touches a block the guest has not (vm_ram_make_ready, faked
  * here: it records the call and marks the blocks).

@@ -136,7 +136,7 @@ void arch_clear_hvip(unsigned long bits);
 unsigned long arch_vs_pending_enabled(void);
 
 /*
- * The guests' SBI PMU (src/arch/pmu_csr.c): a raw counter CSR, 0xc00 + csr
+ * The guests' SBI PMU (src/arch/riscv/pmu_csr.c): a raw counter CSR, 0xc00 + csr
  * (0 cycle, 2 instret, 3..31 hpmcounterN), hcounteren of the loaded vCPU,
  * and the scounteren its kernel set for its user mode.
  */

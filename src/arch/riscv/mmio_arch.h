@@ -6,7 +6,7 @@
  * Here a call per CSR would cost more than the reads themselves, on a
  * path whose whole budget is a few dozen instructions, so these few are
  * spelled out where they are used. Numbers, not names, as in
- * src/arch/csr.h: the assembler need not know the H extension.
+ * src/arch/riscv/csr.h: the assembler need not know the H extension.
  */
 #ifndef KEEL_MMIO_ARCH_H
 #define KEEL_MMIO_ARCH_H
@@ -51,7 +51,7 @@ static inline uint64_t mmio_arch_time(void)
  * The 32 bits at guest virtual address gva, read as the guest fetches
  * them (HLVX.WU: its translation, execute permission), or -1 (which no
  * 32-bit read returns) if the read faulted: then stvec pointed at
- * mmio_fetch_guard (src/arch/mmio_guard.S), which skipped the HLVX. The
+ * mmio_fetch_guard (src/arch/riscv/mmio_guard.S), which skipped the HLVX. The
  * read may cross into the next page or be misaligned; a hart that refuses
  * either faults, and the caller takes the slow path, which reads the
  * instruction in halves (arch_guest_read_insn).

@@ -1,6 +1,6 @@
 /*
  * The guard of the MMIO fast path's instruction fetch (mmio_arch_fetch()
- * in include/mmio_arch.h): stvec points here for its one HLVX.WU, which
+ * in src/arch/riscv/mmio_arch.h): stvec points here for its one HLVX.WU, which
  * reads into t0. A fault of that read lands here, in HS-mode from
  * HS-mode: skip the HLVX, make its result -1 (a 32-bit read never gives
  * that) and return to Keel. Only t0 is touched, which the HLVX was going
