@@ -13,7 +13,6 @@
 #include "vm.h"
 
 extern char _image_start[], _image_end[];
-/* src/boot/entry.S: where Keel runs minus where it was linked (KEEL_LINK_ADDR) */
 
 void boot_report_machine(unsigned long boot_hartid)
 {

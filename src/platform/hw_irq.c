@@ -1,7 +1,7 @@
 /*
  * The machine's PLIC, as far as Keel uses it: one context (the boot
  * hart's S-mode one, found in the DT by platform_console.c) and one
- * source (the console UART). See include/hw_irq.h.
+ * source (the console UART). See hw_irq.h.
  */
 #include "arch/riscv/arch.h"
 #include "lib/console.h"

@@ -1,8 +1,9 @@
 /*
  * Physical interrupts: the ones Keel takes itself, through the machine's
  * PLIC, on the boot hart. Today that is one source, the console UART,
- * whose owner is Keel's console (vm_console.c): it hands each byte to the
- * VM with the focus, or to Keel's keys and monitor. No device is passed
+ * whose owner is Keel's console input (src/monitor/console_input.c,
+ * reached through console_poll_input()): it hands each byte to the VM
+ * with the focus, or to Keel's keys and monitor. No device is passed
  * through to a guest, so no physical source belongs to a VM directly.
  */
 #ifndef KEEL_HW_IRQ_H

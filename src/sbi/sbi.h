@@ -1,6 +1,6 @@
 /*
  * The SBI that guests see. Each extension is one file in src/sbi/ that
- * defines one struct sbi_extension; sbi_dispatch.c keeps the table. A
+ * defines one struct sbi_extension; sbi_base.c keeps the table. A
  * handler reads its arguments from the call, fills a result, and leaves
  * the guest's a0/a1 and pc to the dispatcher (as KVM RISC-V does).
  */

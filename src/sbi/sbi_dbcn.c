@@ -21,7 +21,7 @@
  *
  * A write also ends after its first newline. With several VMs the shared
  * console prints a VM's output a line at a time behind its name
- * (vm_console.c), and 32 newlines would be 32 such lines; so one call
+ * (src/console/vm_console.c), and 32 newlines would be 32 such lines; so one call
  * prints at most two (one it fills to VM_CONSOLE_LINE, one it ends).
  */
 #include <string.h>

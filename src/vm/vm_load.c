@@ -16,8 +16,6 @@
 #include "vm.h"
 #include "vm/vm_load.h"
 
-/* src/boot/entry.S: instret at Keel's first instruction */
-
 static void uart_tx(void *ctx, uint8_t byte)
 {
 	char c = (char)byte;

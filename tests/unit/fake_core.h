@@ -1,6 +1,6 @@
 /*
  * Fakes for the core functions the SBI extensions and the dispatcher call
- * (vcpu.c, vm.c, vcpu_request.c, trace.c, arch). Each records what it was
+ * (vcpu.c, vm.c, vcpu_request.c, vcpu_fence.c, trace.c, arch). Each records what it was
  * asked so a test can check it; fake_reset() clears the record and the
  * hart's work flag. Used by test_sbi.c and test_pmu.c.
  *

@@ -3,10 +3,10 @@
  * (test_trap, test_vcpu, test_sched, test_vcpu_request, test_vm,
  * test_mmio): the console, the trace, the profiler, the firmware event
  * counts, the physical interrupt controller, the per-VM console, the
- * device interrupt lines, the SBI dispatcher, and main.c's halt and power
+ * device interrupt lines, the SBI dispatcher, and the halt and power-off (lib/power.c, sched/power.c)
  * off. Each records its calls; none decides anything a test checks.
  *
- * It also owns what main.c and smp.c define: harts[], nr_harts, platform.
+ * It also owns what platform.c and boot_data.S define: platform, keel_load_offset.
  */
 #ifndef KEEL_UNIT_FAKE_KEEL_H
 #define KEEL_UNIT_FAKE_KEEL_H
@@ -57,7 +57,7 @@ struct fake_keel {
 };
 
 extern struct fake_keel fake_keel;
-/* src/boot/entry.S: how far Keel runs from its link address (the fault report) */
+/* src/arch/riscv/boot_data.S: how far Keel runs from its link address (the fault report) */
 extern unsigned long keel_load_offset;
 /*
  * What sbi_extension_of() knows: only this one, for SBI_EXT_TIME (an
