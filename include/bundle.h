@@ -62,6 +62,9 @@ struct vm_config {
 	/* console = "raw": its output reaches the terminal unfiltered; the
 	 * default, "escaped", shows controls instead (console_escape.h) */
 	bool console_raw;
+	const void *disk;    /* "disk": virtio-blk's image, in the bundle; NULL if none */
+	uint64_t disk_size;  /* a whole number of 512-byte sectors */
+	bool disk_read_only; /* "disk-read-only;" */
 };
 
 /* The emulated devices a VM config can ask for ("devices" in docs/config.md) */

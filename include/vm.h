@@ -26,6 +26,10 @@
 #define VM_UART_CLOCK 3686400U
 #define VM_UART_IRQ 10 /* its PLIC source, as on QEMU virt */
 #define VM_PLIC_BASE 0x0c000000UL
+/* virtio-mmio devices, one page each from here, lines 1.. of the vPLIC (as on QEMU virt) */
+#define VM_VIRTIO_BASE 0x10001000UL
+#define VM_VIRTIO_IRQ 1
+#define VM_MAX_VIRTIO 8
 #define VM_DTB_MAX 0x10000UL
 /*
  * A guest's UART access reads the physical console at most this often
@@ -36,6 +40,8 @@
 #define VM_CONSOLE_UART_POLL_US 50
 
 /* A restart under way (vm_restart), carried out by one hart. */
+struct virtio_mmio;
+
 struct vm_reset_job {
 	struct hart *hart;   /* the hart that does it */
 	unsigned long seq;   /* the VM's quiesce_seq it was started with */
@@ -70,6 +76,9 @@ struct vm {
 	uint64_t console_poll_ticks; /* how often, at most (vm_create: 50 us) */
 	struct mmio_cache mmio_cache; /* decoded device accesses (mmio_cache.h) */
 	struct vplic plic;
+	/* its virtio-mmio devices (vm_virtio.c), under dev_lock like the others */
+	struct virtio_mmio *virtio[VM_MAX_VIRTIO];
+	unsigned int nr_virtio;
 	struct vm_console console; /* its share of the physical console */
 	unsigned int id;
 	const struct vm_config *cfg;

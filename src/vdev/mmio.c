@@ -9,6 +9,7 @@
 #include "vdev/mmio_fast.h"
 #include "vcpu/trace.h"
 #include "vdev/vdev.h"
+#include "vdev/virtio_mmio.h"
 #include "vm.h"
 #include "lib/console.h"
 
@@ -147,7 +148,39 @@ static void plic_access(struct vcpu *v, const struct trap_info *t, const struct 
 	}
 }
 
-enum vm_device { DEV_NONE, DEV_UART, DEV_PLIC };
+/*
+ * A virtio-mmio register. Its registers are 32-bit; an 8-byte access (the
+ * config space of a disk's capacity, say) is two, low word first, as the
+ * bus would split it.
+ */
+static void virtio_access(struct vcpu *v, const struct trap_info *t, const struct mmio_access *a,
+			  struct virtio_mmio *d, uint64_t offset)
+{
+	unsigned int w = a->width > 4 ? 4 : a->width;
+
+	if (a->is_store) {
+		uint64_t value = a->reg ? v->ctx.x[a->reg] : 0;
+
+		virtio_mmio_write(d, (uint32_t)offset, w, (uint32_t)value);
+		if (a->width > 4)
+			virtio_mmio_write(d, (uint32_t)offset + 4, 4, (uint32_t)(value >> 32));
+		trace_exit(v, t, "virtio-%s write +0x%llx = 0x%llx (%u bytes): emulated",
+			   d->ops->name, (unsigned long long)offset, (unsigned long long)value,
+			   a->width);
+	} else {
+		uint64_t value = virtio_mmio_read(d, (uint32_t)offset, w);
+
+		if (a->width > 4)
+			value |= (uint64_t)virtio_mmio_read(d, (uint32_t)offset + 4, 4) << 32;
+		if (a->reg)
+			v->ctx.x[a->reg] = extend(value, a);
+		trace_exit(v, t, "virtio-%s read +0x%llx -> 0x%llx (%u bytes): emulated",
+			   d->ops->name, (unsigned long long)offset, (unsigned long long)value,
+			   a->width);
+	}
+}
+
+enum vm_device { DEV_NONE, DEV_UART, DEV_PLIC, DEV_VIRTIO };
 
 static enum vm_device device_at(const struct vm *vm, uint64_t gpa, uint64_t *offset)
 {
@@ -158,6 +191,11 @@ static enum vm_device device_at(const struct vm *vm, uint64_t gpa, uint64_t *off
 	if (vm->has_plic && gpa >= VM_PLIC_BASE && gpa - VM_PLIC_BASE < VPLIC_SIZE) {
 		*offset = gpa - VM_PLIC_BASE;
 		return DEV_PLIC;
+	}
+	/* *offset: from the first device's page; the caller picks the page */
+	if (gpa >= VM_VIRTIO_BASE && gpa - VM_VIRTIO_BASE < vm->nr_virtio * VIRTIO_MMIO_SIZE) {
+		*offset = gpa - VM_VIRTIO_BASE;
+		return DEV_VIRTIO;
 	}
 	return DEV_NONE;
 }
@@ -212,8 +250,12 @@ enum mmio_result mmio_emulate(struct vcpu *v, const struct trap_info *t, uint64_
 	if (dev == DEV_UART) {
 		uart_access(v, t, &a, offset);
 		vdev_uart_line_update(vm, v);
-	} else {
+	} else if (dev == DEV_PLIC) {
 		plic_access(v, t, &a, offset);
+		vdev_irq_update(vm, v);
+	} else {
+		virtio_access(v, t, &a, vm->virtio[offset / VIRTIO_MMIO_SIZE],
+			      offset % VIRTIO_MMIO_SIZE);
 		vdev_irq_update(vm, v);
 	}
 	spin_unlock(&vm->dev_lock);

@@ -12,6 +12,7 @@
 #include "riscv.h"
 #include "vcpu/vcpu_request.h"
 #include "vdev/vdev.h"
+#include "vdev/virtio_mmio.h"
 #include "vm.h"
 
 void vdev_sync_ext_irq(struct vcpu *v)
@@ -28,6 +29,8 @@ void vdev_irq_update(struct vm *vm, struct vcpu *self)
 		return;
 	vplic_set_level(&vm->plic, VM_UART_IRQ,
 			vm->has_uart && uart16550_irq_pending(&vm->uart));
+	for (unsigned int i = 0; i < vm->nr_virtio; i++)
+		vplic_set_level(&vm->plic, VM_VIRTIO_IRQ + i, virtio_mmio_irq_pending(vm->virtio[i]));
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		bool line = vplic_context_asserted(&vm->plic, vplic_s_context(i));

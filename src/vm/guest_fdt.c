@@ -11,6 +11,7 @@
 #include "boot_config.h"
 #include "vm/guest_fdt.h"
 #include "riscv.h"
+#include "virtio_defs.h"
 
 #define CHECK(x)                                                                 \
 	do {                                                                     \
@@ -205,6 +206,23 @@ static int build_plic(void *fdt, const struct guest_fdt_params *p)
 	return 0;
 }
 
+/* A virtio-mmio device, as QEMU virt describes its own: Linux's virtio_mmio binds to it */
+static int build_virtio(void *fdt, const struct guest_fdt_params *p, unsigned int i)
+{
+	uint64_t base = p->virtio_base + (uint64_t)i * VIRTIO_MMIO_SIZE;
+	char name[32];
+
+	snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)base);
+	CHECK(fdt_begin_node(fdt, name));
+	CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+	CHECK(prop_u64_pair(fdt, "reg", base, VIRTIO_MMIO_SIZE));
+	CHECK(fdt_property_u32(fdt, "interrupt-parent", PLIC_PHANDLE));
+	CHECK(fdt_property_u32(fdt, "interrupts", p->virtio_irq + i));
+	CHECK(fdt_property(fdt, "dma-coherent", "", 0));
+	CHECK(fdt_end_node(fdt));
+	return 0;
+}
+
 static int build_soc(void *fdt, const struct guest_fdt_params *p)
 {
 	char name[32];
@@ -216,6 +234,9 @@ static int build_soc(void *fdt, const struct guest_fdt_params *p)
 	CHECK(fdt_property(fdt, "ranges", "", 0));
 	if (p->plic_size)
 		CHECK(build_plic(fdt, p));
+	/* each virtio device needs the PLIC for its line (the bundle's check) */
+	for (unsigned int i = 0; p->plic_size && i < p->nr_virtio; i++)
+		CHECK(build_virtio(fdt, p, i));
 	if (!p->uart_size)
 		return fdt_end_node(fdt);
 	snprintf(name, sizeof(name), "serial@%llx", (unsigned long long)p->uart_base);

@@ -28,6 +28,10 @@ struct guest_fdt_params {
 	/* plic_size 0: no interrupt controller, and the UART has no line */
 	uint64_t plic_base, plic_size;
 	uint32_t plic_ndev, uart_irq;
+	/* virtio-mmio devices: nr_virtio pages from virtio_base, lines from virtio_irq (PLIC) */
+	uint64_t virtio_base;
+	unsigned int nr_virtio;
+	uint32_t virtio_irq;
 	uint32_t boot_count; /* /chosen/keel,boot-count: 0 at first, +1 per reboot */
 	/*
 	 * /chosen/keel,entry-instret: instret at Keel's first instruction

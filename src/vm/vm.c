@@ -24,6 +24,7 @@
 #include "vcpu/vcpu_request.h"
 #include "vm.h"
 #include "vm/vm_load.h"
+#include "vm/vm_virtio.h"
 #include "vcpu/vcpu_load.h"
 
 struct vm vms[KEEL_MAX_VMS];
@@ -128,7 +129,8 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	      char *err, unsigned long errlen)
 {
 	vm_init(vm, id, cfg, b);
-	if (vm_alloc_memory(vm, err, errlen) || vm_load(vm, err, errlen))
+	if (vm_alloc_memory(vm, err, errlen) || vm_virtio_create(vm, err, errlen) ||
+	    vm_load(vm, err, errlen))
 		return -1;
 	vm_devices_reset(vm);
 	vcpus_power_on(vm);

@@ -15,6 +15,7 @@
 #include "platform/platform.h"
 #include "vm.h"
 #include "vm/vm_load.h"
+#include "vm/vm_virtio.h"
 
 static void uart_tx(void *ctx, uint8_t byte)
 {
@@ -27,6 +28,7 @@ void vm_devices_reset(struct vm *vm)
 {
 	uart16550_init(&vm->uart, uart_tx, vm);
 	vplic_init(&vm->plic, vm->nr_vcpus);
+	vm_virtio_reset(vm);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i].ext_line = false;
 }
@@ -101,6 +103,9 @@ int vm_load(struct vm *vm, char *err, unsigned long errlen)
 		.plic_size = vm->has_plic ? VPLIC_SIZE : 0,
 		.plic_ndev = VPLIC_NDEV,
 		.uart_irq = VM_UART_IRQ,
+		.virtio_base = VM_VIRTIO_BASE,
+		.nr_virtio = vm->nr_virtio,
+		.virtio_irq = VM_VIRTIO_IRQ,
 		.boot_count = (uint32_t)vm->reboots,
 		.entry_instret = keel_entry_instret,
 	};

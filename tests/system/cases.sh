@@ -85,6 +85,12 @@ sys_check two-vms-both-pass two-vms grep -q '^\[sbi\] KEEL-TEST: PASS sbi'
 QEMU_ARGS="-smp 2" sys_case one-vm-fails - "-F tests/system/data/crash-and-smp.dts" 1 '^\[smp\] KEEL-TEST: PASS smp' 'not ok'
 QEMU_ARGS="-smp 2" sys_case one-vm-reboots - "-F tests/system/data/reboot-and-pmu.dts" 0 '^\[pmu\] KEEL-TEST: PASS pmu' 'not ok|KEEL-TEST: FAIL'
 sys_check one-vm-reboots-alone one-vm-reboots grep -q '^\[reboot\] KEEL-TEST: PASS reboot'
+# virtio-blk over virtio-mmio (guests/virtio, docs/virtio.md): every request
+# type and status, a full queue, the line through the vPLIC, and each
+# malformed queue refused with DEVICE_NEEDS_RESET, on a disk the VM writes
+# and on a read-only one, side by side.
+sys_case virtio - "-F tests/system/data/virtio.dts" 0 '^\[vio\] KEEL-TEST: PASS virtio' 'not ok'
+sys_check virtio-read-only virtio grep -q '^\[vio-ro\] KEEL-TEST: PASS virtio'
 # Keel's monitor shell (Ctrl-A h): every command answered while Linux and
 # the demo guest run; the demo VM stopped, started and reset from it.
 sys_needs build/linux/Image sys_script monitor tests/system/monitor.sh

@@ -1,0 +1,333 @@
+/*
+ * virtio-blk's requests (virtio_blk.h). A request is one descriptor chain:
+ * the 16-byte header (type, sector) readable by the device, then the data
+ * (readable for a write, writable for a read), then one writable status
+ * byte. The chain's segments are walked as two byte streams, what the
+ * device reads and what it writes, so a header or a sector may straddle
+ * descriptors however the driver laid them out.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "vdev/virtio_blk.h"
+
+/* the most descriptors of data in one request: two go to header and status */
+#define BLK_SEG_MAX (VIRTQ_MAX_SEGS - 2)
+/* discard and write-zeroes: one range per request, up to 1 GiB */
+#define BLK_MAX_ZERO_SECTORS (1U << 21)
+
+/* ---- the chain as two byte streams ---- */
+
+/*
+ * Copy len bytes between buf and the chain's readable (to_chain false) or
+ * writable (to_chain true) bytes, from byte `at` of that stream. False if
+ * the stream is shorter.
+ */
+static bool chain_copy(const struct virtq_chain *c, bool writable, uint32_t at, void *buf,
+		       uint32_t len, bool to_chain)
+{
+	uint8_t *p = buf;
+
+	for (unsigned int i = 0; i < c->nsegs && len; i++) {
+		const struct virtq_seg *s = &c->seg[i];
+		uint32_t n;
+
+		if (s->device_writes != writable)
+			continue;
+		if (at >= s->len) {
+			at -= s->len;
+			continue;
+		}
+		n = s->len - at < len ? s->len - at : len;
+		if (to_chain)
+			memcpy((uint8_t *)s->hva + at, p, n);
+		else
+			memcpy(p, (const uint8_t *)s->hva + at, n);
+		p += n;
+		len -= n;
+		at = 0;
+	}
+	return len == 0;
+}
+
+/*
+ * Move len bytes between the disk at offset and the chain's stream from
+ * byte `at`, segment by segment, with no bounce buffer: to_disk reads the
+ * readable stream, else the writable one is filled.
+ */
+static int chain_disk(struct blk_backend *b, const struct virtq_chain *c, uint32_t at,
+		      uint64_t offset, uint32_t len, bool to_disk)
+{
+	for (unsigned int i = 0; i < c->nsegs && len; i++) {
+		const struct virtq_seg *s = &c->seg[i];
+		uint32_t n;
+		int r;
+
+		if (s->device_writes == to_disk)
+			continue;
+		if (at >= s->len) {
+			at -= s->len;
+			continue;
+		}
+		n = s->len - at < len ? s->len - at : len;
+		r = to_disk ? b->write(b, offset, (const uint8_t *)s->hva + at, n)
+			    : b->read(b, offset, (uint8_t *)s->hva + at, n);
+		if (r)
+			return -1;
+		offset += n;
+		len -= n;
+		at = 0;
+	}
+	return len ? -1 : 0;
+}
+
+/* ---- one request ---- */
+
+/* [sector, sector + bytes / 512) lies on the disk, in whole sectors */
+static bool in_range(const struct blk_backend *b, uint64_t sector, uint64_t bytes)
+{
+	uint64_t sectors = b->size / VIRTIO_BLK_SECTOR_SIZE;
+
+	return bytes % VIRTIO_BLK_SECTOR_SIZE == 0 && sector <= sectors &&
+	       bytes / VIRTIO_BLK_SECTOR_SIZE <= sectors - sector;
+}
+
+static uint8_t do_read(struct virtio_blk *blk, const struct virtq_chain *c, uint64_t sector,
+		       uint32_t *written)
+{
+	uint32_t len = c->writable - 1;
+
+	if (!in_range(blk->backend, sector, len) ||
+	    chain_disk(blk->backend, c, 0, sector * VIRTIO_BLK_SECTOR_SIZE, len, false))
+		return VIRTIO_BLK_S_IOERR;
+	blk->reads++;
+	*written = len;
+	return VIRTIO_BLK_S_OK;
+}
+
+static uint8_t do_write(struct virtio_blk *blk, const struct virtq_chain *c, uint64_t sector)
+{
+	uint32_t len = c->readable - VIRTIO_BLK_HEADER_SIZE;
+
+	if (blk->backend->read_only || !in_range(blk->backend, sector, len) ||
+	    chain_disk(blk->backend, c, VIRTIO_BLK_HEADER_SIZE, sector * VIRTIO_BLK_SECTOR_SIZE, len,
+		       true))
+		return VIRTIO_BLK_S_IOERR;
+	blk->writes++;
+	return VIRTIO_BLK_S_OK;
+}
+
+/* DISCARD and WRITE_ZEROES: one range of {le64 sector, le32 sectors, le32 flags} */
+static uint8_t do_zero(struct virtio_blk *blk, const struct virtq_chain *c, bool discard)
+{
+	uint8_t range[VIRTIO_BLK_RANGE_SIZE];
+	uint64_t sector;
+	uint32_t sectors, flags;
+
+	if (c->readable != VIRTIO_BLK_HEADER_SIZE + VIRTIO_BLK_RANGE_SIZE ||
+	    !chain_copy(c, false, VIRTIO_BLK_HEADER_SIZE, range, sizeof(range), false))
+		return VIRTIO_BLK_S_UNSUPP; /* max_discard_seg and max_write_zeroes_seg are 1 */
+	memcpy(&sector, range, 8);
+	memcpy(&sectors, range + 8, 4);
+	memcpy(&flags, range + 12, 4);
+	/* discard takes no flag; write-zeroes only UNMAP (5.2.6.1) */
+	if (flags & ~(discard ? 0 : VIRTIO_BLK_WRITE_ZEROES_UNMAP))
+		return VIRTIO_BLK_S_UNSUPP;
+	if (blk->backend->read_only || sectors > BLK_MAX_ZERO_SECTORS ||
+	    !in_range(blk->backend, sector, (uint64_t)sectors * VIRTIO_BLK_SECTOR_SIZE) ||
+	    blk->backend->zero(blk->backend, sector * VIRTIO_BLK_SECTOR_SIZE,
+			       (uint64_t)sectors * VIRTIO_BLK_SECTOR_SIZE))
+		return VIRTIO_BLK_S_IOERR;
+	blk->zeroes++;
+	return VIRTIO_BLK_S_OK;
+}
+
+static uint8_t do_get_id(struct virtio_blk *blk, const struct virtq_chain *c, uint32_t *written)
+{
+	uint32_t len = c->writable - 1 < VIRTIO_BLK_ID_BYTES ? c->writable - 1 : VIRTIO_BLK_ID_BYTES;
+
+	if (!chain_copy(c, true, 0, blk->id, len, true))
+		return VIRTIO_BLK_S_IOERR;
+	*written = len;
+	return VIRTIO_BLK_S_OK;
+}
+
+/*
+ * One chain: its status written in its last writable byte, and how many
+ * bytes the device wrote (status included) for the used ring. False if
+ * the chain cannot hold a request at all: the device needs a reset.
+ */
+static bool serve(struct virtio_blk *blk, const struct virtq_chain *c, uint32_t *used_len)
+{
+	uint8_t header[VIRTIO_BLK_HEADER_SIZE], status;
+	uint32_t type, data = 0;
+	uint64_t sector;
+
+	if (c->writable < 1 || c->readable < VIRTIO_BLK_HEADER_SIZE ||
+	    !chain_copy(c, false, 0, header, sizeof(header), false))
+		return false;
+	memcpy(&type, header, 4);
+	memcpy(&sector, header + 8, 8);
+	switch (type) {
+	case VIRTIO_BLK_T_IN:
+		status = do_read(blk, c, sector, &data);
+		break;
+	case VIRTIO_BLK_T_OUT:
+		status = do_write(blk, c, sector);
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		status = blk->backend->flush(blk->backend) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+		blk->flushes += status == VIRTIO_BLK_S_OK;
+		break;
+	case VIRTIO_BLK_T_GET_ID:
+		status = do_get_id(blk, c, &data);
+		break;
+	case VIRTIO_BLK_T_DISCARD:
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		status = do_zero(blk, c, type == VIRTIO_BLK_T_DISCARD);
+		break;
+	default:
+		status = VIRTIO_BLK_S_UNSUPP;
+		break;
+	}
+	blk->errors += status != VIRTIO_BLK_S_OK;
+	if (!chain_copy(c, true, c->writable - 1, &status, 1, true))
+		return false;
+	*used_len = data + 1;
+	return true;
+}
+
+static void blk_notify(struct virtio_mmio *d, unsigned int q)
+{
+	struct virtio_blk *blk = d->dev;
+	uint16_t used_before = d->q[q].used_idx;
+	struct virtq_chain *c = &blk->chain;
+	const char *why = NULL;
+	enum virtq_pop_result r;
+
+	while ((r = virtq_pop(&d->q[q], &d->mem, c, &why)) == VIRTQ_POP_CHAIN) {
+		uint32_t used_len;
+
+		if (!serve(blk, c, &used_len)) {
+			virtio_mmio_needs_reset(d, "a request with no header or no status byte");
+			break;
+		}
+		if (virtq_push(&d->q[q], &d->mem, c->head, used_len)) {
+			virtio_mmio_needs_reset(d, "the used ring is not in the guest's RAM");
+			break;
+		}
+	}
+	if (r == VIRTQ_POP_BROKEN)
+		virtio_mmio_needs_reset(d, why);
+	if (d->q[q].used_idx != used_before)
+		virtio_mmio_used(d, q, used_before);
+}
+
+static uint64_t blk_features(const struct virtio_mmio *d)
+{
+	const struct virtio_blk *blk = d->dev;
+	uint64_t f = 1ULL << VIRTIO_BLK_F_SEG_MAX | 1ULL << VIRTIO_BLK_F_BLK_SIZE |
+		     1ULL << VIRTIO_BLK_F_FLUSH;
+
+	if (blk->backend->read_only)
+		return f | 1ULL << VIRTIO_BLK_F_RO;
+	return f | 1ULL << VIRTIO_BLK_F_DISCARD | 1ULL << VIRTIO_BLK_F_WRITE_ZEROES;
+}
+
+/* The configuration space, as 32-bit words; a narrower read takes its bytes */
+static uint32_t config_word(const struct virtio_blk *blk, uint32_t word_offset)
+{
+	uint64_t sectors = blk->backend->size / VIRTIO_BLK_SECTOR_SIZE;
+
+	switch (word_offset) {
+	case VIRTIO_BLK_CFG_CAPACITY:
+		return (uint32_t)sectors;
+	case VIRTIO_BLK_CFG_CAPACITY + 4:
+		return (uint32_t)(sectors >> 32);
+	case VIRTIO_BLK_CFG_SEG_MAX:
+		return BLK_SEG_MAX;
+	case VIRTIO_BLK_CFG_BLK_SIZE:
+		return VIRTIO_BLK_SECTOR_SIZE;
+	case VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS:
+	case VIRTIO_BLK_CFG_MAX_WRITE_ZEROES_SECTORS:
+		return BLK_MAX_ZERO_SECTORS;
+	case VIRTIO_BLK_CFG_MAX_DISCARD_SEG:
+	case VIRTIO_BLK_CFG_MAX_WRITE_ZEROES_SEG:
+	case VIRTIO_BLK_CFG_DISCARD_SECTOR_ALIGNMENT:
+		return 1;
+	}
+	return 0;
+}
+
+static uint32_t blk_config_read(const struct virtio_mmio *d, uint32_t offset, unsigned int width)
+{
+	uint32_t word;
+
+	/* within one word: a wider read of the config space is split by the caller */
+	if (offset >= VIRTIO_BLK_CFG_SIZE || (offset & 3) + width > 4)
+		return 0;
+	word = config_word(d->dev, offset & ~3U) >> (8 * (offset & 3));
+	return width == 4 ? word : word & ((1U << (8 * width)) - 1);
+}
+
+static void blk_reset(struct virtio_mmio *d)
+{
+	(void)d; /* requests are served whole inside the notify: none in flight */
+}
+
+const struct virtio_device_ops virtio_blk_ops = {
+	.device_id = VIRTIO_ID_BLOCK,
+	.name = "blk",
+	.nr_queues = 1,
+	.features = blk_features,
+	.reset = blk_reset,
+	.notify = blk_notify,
+	.config_read = blk_config_read,
+	.config_write = NULL, /* writeback is not offered: nothing to write */
+};
+
+void virtio_blk_init(struct virtio_blk *blk, struct blk_backend *b, const char *id)
+{
+	memset(blk, 0, sizeof(*blk));
+	blk->backend = b;
+	strncpy(blk->id, id, sizeof(blk->id));
+}
+
+/* ---- a disk in memory ---- */
+
+static int ram_read(struct blk_backend *b, uint64_t offset, void *buf, uint32_t len)
+{
+	memcpy(buf, (const uint8_t *)b->ctx + offset, len);
+	return 0;
+}
+
+static int ram_write(struct blk_backend *b, uint64_t offset, const void *buf, uint32_t len)
+{
+	memcpy((uint8_t *)b->ctx + offset, buf, len);
+	return 0;
+}
+
+static int ram_flush(struct blk_backend *b)
+{
+	(void)b; /* memory is as durable as it gets: for the VM's life */
+	return 0;
+}
+
+static int ram_zero(struct blk_backend *b, uint64_t offset, uint64_t len)
+{
+	memset((uint8_t *)b->ctx + offset, 0, len);
+	return 0;
+}
+
+void blk_ram_backend(struct blk_backend *b, void *data, uint64_t size, bool read_only)
+{
+	*b = (struct blk_backend){
+		.size = size & ~(uint64_t)(VIRTIO_BLK_SECTOR_SIZE - 1),
+		.read_only = read_only,
+		.read = ram_read,
+		.write = ram_write,
+		.flush = ram_flush,
+		.zero = ram_zero,
+		.ctx = data,
+	};
+}

@@ -1,0 +1,50 @@
+/*
+ * virtio-blk (VIRTIO 1.2, section 5.2): a disk for a VM, over the
+ * virtio-mmio transport. Where its sectors live is a backend's business:
+ * a disk image from the bundle kept in Keel's memory for the VM's life
+ * (blk_ram_backend), or a disk of the machine (docs/virtio.md).
+ *
+ * Requests are served when the driver notifies, inside that exit, under
+ * the VM's dev_lock: read, write, flush, get-id, discard and write-zeroes,
+ * each answered with the status the spec gives (OK, IOERR, UNSUPP). A
+ * request whose layout is wrong (no room for the status byte, a header cut
+ * short) breaks the device (NEEDS_RESET); one that is well-formed but
+ * impossible (past the end, a write to a read-only disk, a length not a
+ * multiple of 512) gets IOERR and the device goes on.
+ */
+#ifndef KEEL_VIRTIO_BLK_H
+#define KEEL_VIRTIO_BLK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vdev/virtio_mmio.h"
+
+/* Where a disk's bytes are. Each call returns 0, or -1 for an I/O error. */
+struct blk_backend {
+	uint64_t size;   /* bytes, a multiple of 512 */
+	bool read_only;
+	int (*read)(struct blk_backend *b, uint64_t offset, void *buf, uint32_t len);
+	int (*write)(struct blk_backend *b, uint64_t offset, const void *buf, uint32_t len);
+	int (*flush)(struct blk_backend *b);
+	/* the range's contents become zeroes (write-zeroes; discard asks the same of RAM) */
+	int (*zero)(struct blk_backend *b, uint64_t offset, uint64_t len);
+	void *ctx;
+};
+
+struct virtio_blk {
+	struct blk_backend *backend;
+	char id[VIRTIO_BLK_ID_BYTES]; /* GET_ID: the VM's name and the disk's */
+	unsigned long reads, writes, flushes, zeroes, errors;
+	struct virtq_chain chain; /* the request being served (1.5 KiB: not on Keel's stack) */
+};
+
+extern const struct virtio_device_ops virtio_blk_ops;
+
+/* A disk over backend b, named id (GET_ID, cut to 20 bytes). */
+void virtio_blk_init(struct virtio_blk *blk, struct blk_backend *b, const char *id);
+
+/* A backend in memory: size bytes at data, which the VM's writes change. */
+void blk_ram_backend(struct blk_backend *b, void *data, uint64_t size, bool read_only);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * A VM's virtio-mmio devices (vm_virtio.h, docs/virtio.md). Each gets one
+ * page of Keel's memory for its transport and device state; a disk from
+ * the bundle is copied once into memory of its own, which the VM's writes
+ * change for the rest of its life.
+ */
+#include <stdio.h>
+
+#include "lib/memops.h"
+#include "mm/mem.h"
+#include "vdev/virtio_blk.h"
+#include "vm.h"
+#include "vm/vm_virtio.h"
+
+/* What one page holds: the transport, a disk and where its bytes are */
+struct vm_virtio_blk {
+	struct virtio_mmio transport;
+	struct virtio_blk blk;
+	struct blk_backend backend;
+};
+_Static_assert(sizeof(struct vm_virtio_blk) <= PAGE_SIZE, "a virtio device fits its page");
+
+/* The device's view of guest memory: vm_gpa_to_hva, RAM only, blocks zeroed first */
+static void *guest_map(void *ctx, uint64_t gpa, uint64_t len)
+{
+	return vm_gpa_to_hva(ctx, gpa, len);
+}
+
+static int add_disk(struct vm *vm, char *err, unsigned long errlen)
+{
+	const struct vm_config *cfg = vm->cfg;
+	struct vm_virtio_blk *d = page_alloc(PAGE_SIZE, PAGE_SIZE);
+	void *disk = (void *)(uintptr_t)mem_pool_alloc(&keel_mem, cfg->disk_size, PAGE_SIZE);
+	char id[VIRTIO_BLK_ID_BYTES + 1];
+
+	if (!d || !disk) {
+		snprintf(err, errlen, "VM '%s': no memory for its disk of %llu MiB (Keel has %llu MiB free)",
+			 cfg->name, (unsigned long long)(cfg->disk_size >> 20),
+			 (unsigned long long)(mem_pool_free_bytes(&keel_mem) >> 20));
+		return -1;
+	}
+	mem_copy(disk, cfg->disk, cfg->disk_size);
+	blk_ram_backend(&d->backend, disk, cfg->disk_size, cfg->disk_read_only);
+	snprintf(id, sizeof(id), "keel-%s", cfg->name);
+	virtio_blk_init(&d->blk, &d->backend, id);
+	d->transport.ops = &virtio_blk_ops;
+	d->transport.dev = &d->blk;
+	vm->virtio[vm->nr_virtio++] = &d->transport;
+	return 0;
+}
+
+int vm_virtio_create(struct vm *vm, char *err, unsigned long errlen)
+{
+	vm->nr_virtio = 0;
+	if (vm->cfg->disk && add_disk(vm, err, errlen))
+		return -1;
+	vm_virtio_reset(vm);
+	return 0;
+}
+
+void vm_virtio_reset(struct vm *vm)
+{
+	struct virtq_mem mem = { guest_map, vm };
+
+	for (unsigned int i = 0; i < vm->nr_virtio; i++) {
+		struct virtio_mmio *d = vm->virtio[i];
+
+		virtio_mmio_init(d, d->ops, d->dev, &mem);
+	}
+}
