@@ -247,8 +247,8 @@ unsigned int vio_try_bad(enum vio_bad bad, unsigned long ram_base, unsigned long
 		desc[1].len = 0x2000;
 		break;
 	case BAD_LOOP:
-		desc[2].flags |= DESC_F_NEXT;
-		desc[2].next = 0;
+		/* the header's descriptor names itself as next: readable, so only the loop is wrong */
+		desc[0].next = 0;
 		break;
 	case BAD_NEXT_OUT_OF_RANGE:
 		desc[1].next = 200;

@@ -127,6 +127,40 @@ static int parse_console(const void *fdt, int node, struct vm_config *vm, char *
 	return -1;
 }
 
+/*
+ * disk = /incbin/("file.img"): a virtio-blk disk with that image, in whole
+ * 512-byte sectors; disk-read-only; makes it read-only. Its interrupt line
+ * goes through the virtual PLIC, so the VM must have one.
+ */
+static int parse_disk(const void *fdt, int node, struct vm_config *vm, char *err,
+		      unsigned long errlen)
+{
+	bool ro = fdt_getprop(fdt, node, "disk-read-only", NULL) != NULL;
+	int len;
+
+	vm->disk = fdt_getprop(fdt, node, "disk", &len);
+	if (!vm->disk) {
+		if (!ro)
+			return 0;
+		snprintf(err, errlen, "VM '%s': disk-read-only without a disk", vm->name);
+		return -1;
+	}
+	if (len <= 0 || len % 512) {
+		snprintf(err, errlen,
+			 "VM '%s': disk is %d bytes: it must be a whole number of 512-byte "
+			 "sectors, and not empty",
+			 vm->name, len);
+		return -1;
+	}
+	if (!(vm->devices & VM_DEV_PLIC)) {
+		snprintf(err, errlen, "VM '%s': a disk needs the virtual PLIC (devices)", vm->name);
+		return -1;
+	}
+	vm->disk_size = (uint64_t)len;
+	vm->disk_read_only = ro;
+	return 0;
+}
+
 static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 		    unsigned long errlen)
 {
@@ -189,40 +223,6 @@ static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 	    parse_disk(fdt, node, vm, err, errlen))
 		return -1;
 	return parse_pins(fdt, node, vm, err, errlen);
-}
-
-/*
- * disk = /incbin/("file.img"): a virtio-blk disk with that image, in whole
- * 512-byte sectors; disk-read-only; makes it read-only. Its interrupt line
- * goes through the virtual PLIC, so the VM must have one.
- */
-static int parse_disk(const void *fdt, int node, struct vm_config *vm, char *err,
-		      unsigned long errlen)
-{
-	bool ro = fdt_getprop(fdt, node, "disk-read-only", NULL) != NULL;
-	int len;
-
-	vm->disk = fdt_getprop(fdt, node, "disk", &len);
-	if (!vm->disk) {
-		if (!ro)
-			return 0;
-		snprintf(err, errlen, "VM '%s': disk-read-only without a disk", vm->name);
-		return -1;
-	}
-	if (len <= 0 || len % 512) {
-		snprintf(err, errlen,
-			 "VM '%s': disk is %d bytes: it must be a whole number of 512-byte "
-			 "sectors, and not empty",
-			 vm->name, len);
-		return -1;
-	}
-	if (!(vm->devices & VM_DEV_PLIC)) {
-		snprintf(err, errlen, "VM '%s': a disk needs the virtual PLIC (devices)", vm->name);
-		return -1;
-	}
-	vm->disk_size = (uint64_t)len;
-	vm->disk_read_only = ro;
-	return 0;
 }
 
 /* on-last-vm-stop = "power-off" (the default) | "keep-running" */

@@ -157,6 +157,7 @@ static void virtio_access(struct vcpu *v, const struct trap_info *t, const struc
 			  struct virtio_mmio *d, uint64_t offset)
 {
 	unsigned int w = a->width > 4 ? 4 : a->width;
+	unsigned long broken_before = d->broken_count;
 
 	if (a->is_store) {
 		uint64_t value = a->reg ? v->ctx.x[a->reg] : 0;
@@ -178,6 +179,10 @@ static void virtio_access(struct vcpu *v, const struct trap_info *t, const struc
 			   d->ops->name, (unsigned long long)offset, (unsigned long long)value,
 			   a->width);
 	}
+	/* the driver broke a rule: the device waits for a reset, and the user is told why */
+	if (d->broken_count != broken_before)
+		pr_info("VM '%s': virtio-%s needs a reset (DEVICE_NEEDS_RESET): %s\n",
+			v->vm->cfg->name, d->ops->name, d->broken);
 }
 
 enum vm_device { DEV_NONE, DEV_UART, DEV_PLIC, DEV_VIRTIO };

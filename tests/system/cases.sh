@@ -91,6 +91,17 @@ sys_check one-vm-reboots-alone one-vm-reboots grep -q '^\[reboot\] KEEL-TEST: PA
 # and on a read-only one, side by side.
 sys_case virtio - "-F tests/system/data/virtio.dts" 0 '^\[vio\] KEEL-TEST: PASS virtio' 'not ok'
 sys_check virtio-read-only virtio grep -q '^\[vio-ro\] KEEL-TEST: PASS virtio'
+# and Keel says, for each malformed case, why the device needs a reset
+virtio_said() { sys_check "virtio-says-$1" virtio grep -qF "[keel] VM 'vio': virtio-blk needs a reset (DEVICE_NEEDS_RESET): $2"; }
+virtio_said outside-ram 'buffer outside guest RAM'
+virtio_said wraps 'buffer wraps around the address space'
+virtio_said loop 'descriptor chain loops'
+virtio_said next 'next index out of range'
+virtio_said order 'device-readable descriptor after a device-writable one'
+virtio_said no-status 'a request with no header or no status byte'
+virtio_said avail-ahead 'available index more than the queue size ahead'
+virtio_said queue-size 'queue size not a power of 2'
+virtio_said ring-outside 'descriptor table outside guest RAM'
 # Keel's monitor shell (Ctrl-A h): every command answered while Linux and
 # the demo guest run; the demo VM stopped, started and reset from it.
 sys_needs build/linux/Image sys_script monitor tests/system/monitor.sh
