@@ -19,7 +19,7 @@
 #   make clean        remove build/
 #
 # make run's options are in README.md (GUEST=, MEM=, VCPUS=, BOOTARGS=,
-# INITRD=, TRACE=1, SSTC=0, HARTS=, PROFILE=1, PROFILE_HZ=, PROFILE_CHAIN=1,
+# INITRD=, DISK=, DISK_RO=1, TRACE=1, SSTC=0, HARTS=, PROFILE=1, PROFILE_HZ=, PROFILE_CHAIN=1,
 # CONSOLE=raw, PIN=, QEMU_MEM=, QEMU_EXTRA=, NAME=, CONFIG=, BOOT=uboot,
 # UBOOT=, STACK=, LOAD_ADDR=); tests/doc-refs.sh checks that this list and
 # README.md's agree with what the Makefile uses.
@@ -39,6 +39,10 @@ GUEST ?= $(BUILD)/guests/demo.elf
 MEM ?= 256
 BOOTARGS ?=
 INITRD ?=
+# DISK=file.img: a virtio-blk disk for the VM, carried in the bundle; its
+# writes last as long as the VM (docs/virtio.md). DISK_RO=1: read-only.
+DISK ?=
+DISK_RO ?= 0
 TRACE ?= 0
 SSTC ?= 1
 HARTS ?= 4
@@ -223,7 +227,7 @@ GUEST_DEPS := $(if $(shell grep -l 'build/linux/' $(CONFIG) 2>/dev/null),linux) 
 BUNDLE_SOURCE := -F "$(CONFIG)"
 else
 BUNDLE_SOURCE := -n "$(NAME)" -i "$(GUEST)" -m "$(MEM)" -c "$(VCPUS)" -b "$(BOOTARGS)" \
-	-r "$(INITRD)" -s "$(SSTC)" -p "$(PIN)" -T "$(CONSOLE)"
+	-r "$(INITRD)" -d "$(DISK)" -R "$(DISK_RO)" -s "$(SSTC)" -p "$(PIN)" -T "$(CONSOLE)"
 endif
 
 $(BUILD)/run/bundle.dtb: FORCE keel guests $(GUEST_DEPS)

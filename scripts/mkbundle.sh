@@ -5,7 +5,8 @@
 # that U-Boot's booti loads it as a plain ramdisk instead of taking a
 # device tree for a FIT image; -w 0 writes the bare device tree instead.
 #   mkbundle.sh -o out.dtb -n name -i image [-m MiB] [-c vcpus] [-b bootargs]
-#               [-r initrd] [-t 0|1] [-s 0|1 (Sstc for the guest)]
+#               [-r initrd] [-d disk image (virtio-blk)] [-R 0|1 (the disk read-only)]
+#               [-t 0|1] [-s 0|1 (Sstc for the guest)]
 #               [-H 0|1 (Keel's test-only SBI calls)]
 #               [-p hart,hart,... (the hart id each vCPU lives on; - for any)]
 #               [-P hz (profile the whole run)] [-C 0|1 (guest call chains)]
@@ -17,11 +18,12 @@
 #     above added; its /incbin/ paths are relative to the repository root.
 set -euo pipefail
 
-out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin= prof=0 chain=0 config= color=0 wrap=1 console=escaped
-while getopts "o:n:i:m:c:b:r:t:s:H:p:P:C:F:k:w:T:" opt; do
+out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin= prof=0 chain=0 config= color=0 wrap=1 console=escaped disk= disk_ro=0
+while getopts "o:n:i:m:c:b:r:d:R:t:s:H:p:P:C:F:k:w:T:" opt; do
 	case $opt in
 	o) out=$OPTARG ;; n) name=$OPTARG ;; i) image=$OPTARG ;; m) mem=$OPTARG ;;
 	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;; p) pin=$OPTARG ;; P) prof=$OPTARG ;; C) chain=$OPTARG ;; F) config=$OPTARG ;; k) color=$OPTARG ;; w) wrap=$OPTARG ;; T) console=$OPTARG ;;
+	d) disk=$OPTARG ;; R) disk_ro=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -84,6 +86,13 @@ fi
 [ -f "$image" ] || die "guest image '$image' does not exist"
 [ -s "$image" ] || die "guest image '$image' is empty"
 [ -z "$initrd" ] || [ -f "$initrd" ] || die "initrd '$initrd' does not exist"
+if [ -n "$disk" ]; then
+	[ -f "$disk" ] || die "DISK=$disk does not exist"
+	size=$(stat -L -c %s "$disk")
+	[ "$size" -gt 0 ] && [ $((size % 512)) -eq 0 ] ||
+		die "DISK=$disk is $size bytes: a disk image is a whole number of 512-byte sectors"
+fi
+[[ "$disk_ro" =~ ^[01]$ ]] || die "DISK_RO=$disk_ro: 1 (read-only) or 0"
 [[ "$mem" =~ ^[0-9]+$ ]] && [ "$mem" -ge 8 ] || die "MEM=$mem: give the guest RAM in MiB (at least 8)"
 [[ "$vcpus" =~ ^[0-9]+$ ]] && [ "$vcpus" -ge 1 ] || die "VCPUS=$vcpus: must be 1 or more"
 [[ "$console" =~ ^(escaped|raw)$ ]] || die "CONSOLE=$console: escaped (the default) or raw"
@@ -122,6 +131,8 @@ dts="${out%.dtb}.dts"
 	echo "		profiler-control;"
 	[ -n "$cells" ] && echo "		vcpu-harts = <$cells >;"
 	[ -n "$initrd" ] && echo "		initrd = /incbin/(\"$(realpath "$initrd")\");"
+	[ -n "$disk" ] && echo "		disk = /incbin/(\"$(realpath "$disk")\");"
+	[ -n "$disk" ] && [ "$disk_ro" = 1 ] && echo "		disk-read-only;"
 	echo "	};"
 	echo "};"
 } > "$dts"
