@@ -99,4 +99,24 @@
 #define VIRTIO_BLK_RANGE_SIZE 16
 #define VIRTIO_BLK_WRITE_ZEROES_UNMAP 1U
 
+/* ---- virtio-net (section 5.1) ---- */
+#define VIRTIO_NET_F_MAC 5
+#define VIRTIO_NET_F_STATUS 16
+#define VIRTIO_NET_S_LINK_UP 1
+/* its configuration space: mac[6], then le16 status */
+#define VIRTIO_NET_CFG_MAC 0
+#define VIRTIO_NET_CFG_STATUS 6
+#define VIRTIO_NET_CFG_SIZE 8
+/* queues: receive 0, transmit 1 (no control queue, one pair) */
+#define VIRTIO_NET_RXQ 0
+#define VIRTIO_NET_TXQ 1
+/*
+ * The header in front of every frame with VERSION_1: flags, gso_type,
+ * le16 hdr_len, gso_size, csum_start, csum_offset, num_buffers.
+ */
+#define VIRTIO_NET_HDR_SIZE 12
+#define VIRTIO_NET_HDR_NUM_BUFFERS 10
+/* an Ethernet frame without its FCS, a VLAN tag allowed */
+#define VIRTIO_NET_FRAME_MAX 1518
+
 #endif

@@ -128,6 +128,33 @@ static int parse_console(const void *fdt, int node, struct vm_config *vm, char *
 }
 
 /*
+ * net; (or mac = [xx xx xx xx xx xx];): a virtio-net card on Keel's
+ * switch, with that unicast address or one made from the VM's name.
+ */
+static int parse_net(const void *fdt, int node, struct vm_config *vm, char *err,
+		     unsigned long errlen)
+{
+	int len;
+	const uint8_t *mac = fdt_getprop(fdt, node, "mac", &len);
+
+	vm->net = mac || fdt_getprop(fdt, node, "net", NULL);
+	if (mac) {
+		if (len != 6 || mac[0] & 1) {
+			snprintf(err, errlen, "VM '%s': mac must be 6 bytes of a unicast address, "
+					      "as [02 00 00 00 00 01]", vm->name);
+			return -1;
+		}
+		memcpy(vm->mac, mac, 6);
+		vm->has_mac = true;
+	}
+	if (vm->net && !(vm->devices & VM_DEV_PLIC)) {
+		snprintf(err, errlen, "VM '%s': a net card needs the virtual PLIC (devices)", vm->name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * disk = /incbin/("file.img"): a virtio-blk disk with that image, in whole
  * 512-byte sectors; disk-read-only; makes it read-only. Its interrupt line
  * goes through the virtual PLIC, so the VM must have one.
@@ -220,7 +247,7 @@ static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 	vm->no_sstc = fdt_getprop(fdt, node, "no-sstc", NULL) != NULL;
 	vm->profiler_control = fdt_getprop(fdt, node, "profiler-control", NULL) != NULL;
 	if (parse_devices(fdt, node, vm, err, errlen) || parse_console(fdt, node, vm, err, errlen) ||
-	    parse_disk(fdt, node, vm, err, errlen))
+	    parse_disk(fdt, node, vm, err, errlen) || parse_net(fdt, node, vm, err, errlen))
 		return -1;
 	return parse_pins(fdt, node, vm, err, errlen);
 }

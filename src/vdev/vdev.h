@@ -48,6 +48,8 @@ void vdev_sync_ext_irq(struct vcpu *v);
 void vdev_console_input(struct vm *vm);
 /* On v's home hart (VCPU_REQ_DEVICES): move queued input into the UART. */
 void vdev_service(struct vcpu *v);
+/* Work for the VM's devices came from outside (a frame): vdev_service() on its vCPU 0's hart */
+void vdev_devices_pending(struct vm *vm);
 /* Move what was typed for vm into its UART's receive FIFO; dev_lock held. */
 void vdev_uart_feed(struct vm *vm);
 

@@ -88,6 +88,15 @@ void vdev_service(struct vcpu *v)
 	 */
 	if (uart16550_rx_irq_enabled(&vm->uart))
 		vdev_uart_feed(vm);
+	/* the virtio devices' work from outside: frames the switch queued */
+	for (unsigned int i = 0; i < vm->nr_virtio; i++)
+		if (vm->virtio[i]->ops->service)
+			vm->virtio[i]->ops->service(vm->virtio[i]);
 	vdev_irq_update(vm, v);
 	spin_unlock(&vm->dev_lock);
+}
+
+void vdev_devices_pending(struct vm *vm)
+{
+	vcpu_post_request(&vm->vcpus[0], VCPU_REQ_DEVICES);
 }

@@ -40,6 +40,8 @@ struct virtio_device_ops {
 	void (*reset)(struct virtio_mmio *d);
 	/* queue q was notified, or can be served again (DRIVER_OK, ready) */
 	void (*notify)(struct virtio_mmio *d, unsigned int q);
+	/* work that came from outside the guest (a frame for it): NULL if none */
+	void (*service)(struct virtio_mmio *d);
 	/* configuration space: offset from VIRTIO_MMIO_CONFIG, width 1/2/4 */
 	uint32_t (*config_read)(const struct virtio_mmio *d, uint32_t offset, unsigned int width);
 	void (*config_write)(struct virtio_mmio *d, uint32_t offset, unsigned int width,

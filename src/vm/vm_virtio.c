@@ -5,10 +5,13 @@
  * change for the rest of its life.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "lib/memops.h"
 #include "mm/mem.h"
+#include "vdev/vdev.h"
 #include "vdev/virtio_blk.h"
+#include "vdev/virtio_net.h"
 #include "vm.h"
 #include "vm/vm_virtio.h"
 
@@ -19,6 +22,18 @@ struct vm_virtio_blk {
 	struct blk_backend backend;
 };
 _Static_assert(sizeof(struct vm_virtio_blk) <= PAGE_SIZE, "a virtio device fits its page");
+
+/* A net card: the transport and the card, on two pages; its inbox apart */
+struct vm_virtio_net {
+	struct virtio_mmio transport;
+	struct virtio_net net;
+};
+#define NET_DEVICE_SIZE (2 * PAGE_SIZE)
+_Static_assert(sizeof(struct vm_virtio_net) <= NET_DEVICE_SIZE, "a net card fits its pages");
+
+/* The one switch every VM's net card plugs into */
+static struct net_switch vm_switch;
+static bool vm_switch_ready;
 
 /* The device's view of guest memory: vm_gpa_to_hva, RAM only, blocks zeroed first */
 static void *guest_map(void *ctx, uint64_t gpa, uint64_t len)
@@ -49,10 +64,54 @@ static int add_disk(struct vm *vm, char *err, unsigned long errlen)
 	return 0;
 }
 
+/* A frame waits for this VM: its vCPU 0's hart moves it in (vdev_service) */
+static void wake_vm(struct net_port *p)
+{
+	vdev_devices_pending(p->ctx);
+}
+
+static int add_net(struct vm *vm, char *err, unsigned long errlen)
+{
+	const struct vm_config *cfg = vm->cfg;
+	struct vm_virtio_net *d = page_alloc(NET_DEVICE_SIZE, PAGE_SIZE);
+	uint64_t inbox_size = NET_INBOX_FRAMES * sizeof(struct net_frame);
+	struct net_frame *inbox =
+		(void *)(uintptr_t)mem_pool_alloc(&keel_mem, (inbox_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
+						  PAGE_SIZE);
+	uint8_t mac[NET_MAC_LEN];
+
+	if (!d || !inbox) {
+		snprintf(err, errlen, "VM '%s': no memory for its net card", cfg->name);
+		return -1;
+	}
+	if (!vm_switch_ready) {
+		net_switch_init(&vm_switch);
+		vm_switch_ready = true;
+	}
+	if (cfg->has_mac)
+		memcpy(mac, cfg->mac, NET_MAC_LEN);
+	else
+		net_mac_from_name(cfg->name, mac);
+	virtio_net_init(&d->net, &vm_switch, mac);
+	d->net.port.wake = wake_vm;
+	d->net.port.ctx = vm;
+	if (net_switch_attach(&vm_switch, &d->net.port, inbox)) {
+		snprintf(err, errlen, "VM '%s': the switch has no port left (%d)", cfg->name,
+			 NET_SWITCH_PORTS);
+		return -1;
+	}
+	d->transport.ops = &virtio_net_ops;
+	d->transport.dev = &d->net;
+	vm->virtio[vm->nr_virtio++] = &d->transport;
+	return 0;
+}
+
 int vm_virtio_create(struct vm *vm, char *err, unsigned long errlen)
 {
 	vm->nr_virtio = 0;
 	if (vm->cfg->disk && add_disk(vm, err, errlen))
+		return -1;
+	if (vm->cfg->net && add_net(vm, err, errlen))
 		return -1;
 	vm_virtio_reset(vm);
 	return 0;

@@ -102,6 +102,10 @@ virtio_said no-status 'a request with no header or no status byte'
 virtio_said avail-ahead 'available index more than the queue size ahead'
 virtio_said queue-size 'queue size not a power of 2'
 virtio_said ring-outside 'descriptor table outside guest RAM'
+# virtio-net on Keel's switch (guests/vnet): a broadcast learnt, then 64
+# frames from one VM to the other and back, whole and in order
+QEMU_ARGS="-smp 2" sys_case vnet - "-F tests/system/data/vnet.dts" 0 '^\[a\] KEEL-TEST: PASS vnet' 'not ok'
+sys_check vnet-both vnet grep -q '^\[b\] KEEL-TEST: PASS vnet'
 # Keel's monitor shell (Ctrl-A h): every command answered while Linux and
 # the demo guest run; the demo VM stopped, started and reset from it.
 sys_needs build/linux/Image sys_script monitor tests/system/monitor.sh
