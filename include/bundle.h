@@ -68,6 +68,7 @@ struct vm_config {
 	bool net;             /* "net;": a virtio-net card on Keel's switch */
 	bool has_mac;         /* "mac = [6 bytes]", else one made from its name */
 	uint8_t mac[6];
+	bool virtio_console;  /* "virtio-console;": hvc0, a second way to its console line */
 };
 
 /* The emulated devices a VM config can ask for ("devices" in docs/config.md) */

@@ -130,6 +130,7 @@ static int parse_console(const void *fdt, int node, struct vm_config *vm, char *
 /*
  * net; (or mac = [xx xx xx xx xx xx];): a virtio-net card on Keel's
  * switch, with that unicast address or one made from the VM's name.
+ * virtio-console;: hvc0, its console line over virtio too.
  */
 static int parse_net(const void *fdt, int node, struct vm_config *vm, char *err,
 		     unsigned long errlen)
@@ -147,8 +148,10 @@ static int parse_net(const void *fdt, int node, struct vm_config *vm, char *err,
 		memcpy(vm->mac, mac, 6);
 		vm->has_mac = true;
 	}
-	if (vm->net && !(vm->devices & VM_DEV_PLIC)) {
-		snprintf(err, errlen, "VM '%s': a net card needs the virtual PLIC (devices)", vm->name);
+	vm->virtio_console = fdt_getprop(fdt, node, "virtio-console", NULL) != NULL;
+	if ((vm->net || vm->virtio_console) && !(vm->devices & VM_DEV_PLIC)) {
+		snprintf(err, errlen, "VM '%s': a %s needs the virtual PLIC (devices)", vm->name,
+			 vm->net ? "net card" : "virtio-console");
 		return -1;
 	}
 	return 0;

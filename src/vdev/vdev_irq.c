@@ -71,8 +71,11 @@ void vdev_console_input(struct vm *vm)
 {
 	/* the guest's next UART read takes the slow path, which feeds it */
 	__atomic_store_n(&vm->console_pull_at, 0, __ATOMIC_RELAXED);
-	/* A guest without the PLIC polls its UART and pulls input itself. */
-	if (vm->has_plic && vm->has_uart)
+	/*
+	 * A guest without the PLIC polls its UART and pulls input itself; with
+	 * it, the UART or a virtio-console is handed the input on an interrupt.
+	 */
+	if (vm->has_plic && (vm->has_uart || vm->nr_virtio))
 		vcpu_post_request(&vm->vcpus[0], VCPU_REQ_DEVICES);
 }
 

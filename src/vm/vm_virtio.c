@@ -11,6 +11,7 @@
 #include "mm/mem.h"
 #include "vdev/vdev.h"
 #include "vdev/virtio_blk.h"
+#include "vdev/virtio_console.h"
 #include "vdev/virtio_net.h"
 #include "vm.h"
 #include "vm/vm_virtio.h"
@@ -30,6 +31,12 @@ struct vm_virtio_net {
 };
 #define NET_DEVICE_SIZE (2 * PAGE_SIZE)
 _Static_assert(sizeof(struct vm_virtio_net) <= NET_DEVICE_SIZE, "a net card fits its pages");
+
+struct vm_virtio_console {
+	struct virtio_mmio transport;
+	struct virtio_console con;
+};
+_Static_assert(sizeof(struct vm_virtio_console) <= PAGE_SIZE, "a console fits its page");
 
 /* The one switch every VM's net card plugs into */
 static struct net_switch vm_switch;
@@ -106,12 +113,29 @@ static int add_net(struct vm *vm, char *err, unsigned long errlen)
 	return 0;
 }
 
+static int add_console(struct vm *vm, char *err, unsigned long errlen)
+{
+	struct vm_virtio_console *d = page_alloc(PAGE_SIZE, PAGE_SIZE);
+
+	if (!d) {
+		snprintf(err, errlen, "VM '%s': no memory for its virtio-console", vm->cfg->name);
+		return -1;
+	}
+	virtio_console_init(&d->con, vm);
+	d->transport.ops = &virtio_console_ops;
+	d->transport.dev = &d->con;
+	vm->virtio[vm->nr_virtio++] = &d->transport;
+	return 0;
+}
+
 int vm_virtio_create(struct vm *vm, char *err, unsigned long errlen)
 {
 	vm->nr_virtio = 0;
 	if (vm->cfg->disk && add_disk(vm, err, errlen))
 		return -1;
 	if (vm->cfg->net && add_net(vm, err, errlen))
+		return -1;
+	if (vm->cfg->virtio_console && add_console(vm, err, errlen))
 		return -1;
 	vm_virtio_reset(vm);
 	return 0;

@@ -106,6 +106,10 @@ virtio_said ring-outside 'descriptor table outside guest RAM'
 # frames from one VM to the other and back, whole and in order
 QEMU_ARGS="-smp 2" sys_case vnet - "-F tests/system/data/vnet.dts" 0 '^\[a\] KEEL-TEST: PASS vnet' 'not ok'
 sys_check vnet-both vnet grep -q '^\[b\] KEEL-TEST: PASS vnet'
+# virtio-console (guests/vcon): its transmit queue on the VM's console, and
+# what is typed read through its receive queue and written back
+sys_case vcon - "-F tests/system/data/vcon.dts" 0 'KEEL-TEST: PASS vcon' 'not ok' 'typed-line'
+sys_check vcon-both-ways vcon sh -c 'grep -q "hello over virtio-console" "$0" && grep -q "got: typed-line" "$0"'
 # Keel's monitor shell (Ctrl-A h): every command answered while Linux and
 # the demo guest run; the demo VM stopped, started and reset from it.
 sys_needs build/linux/Image sys_script monitor tests/system/monitor.sh
