@@ -53,7 +53,7 @@ static int add_disk(struct vm *vm, char *err, unsigned long errlen)
 	const struct vm_config *cfg = vm->cfg;
 	struct vm_virtio_blk *d = page_alloc(PAGE_SIZE, PAGE_SIZE);
 	void *disk = (void *)(uintptr_t)mem_pool_alloc(&keel_mem, cfg->disk_size, PAGE_SIZE);
-	char id[VIRTIO_BLK_ID_BYTES + 1];
+	char id[VM_NAME_MAX + 8]; /* GET_ID keeps its first 20 bytes */
 
 	if (!d || !disk) {
 		snprintf(err, errlen, "VM '%s': no memory for its disk of %llu MiB (Keel has %llu MiB free)",

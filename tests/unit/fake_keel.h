@@ -54,6 +54,8 @@ struct fake_keel {
 	struct vcpu *vdev_vcpu; /* the last vCPU one of them was called for */
 	/* sbi_dispatch */
 	unsigned int sbi_calls;
+	/* vdev_devices_pending: a frame for a VM on the switch */
+	unsigned int devices_pending;
 };
 
 extern struct fake_keel fake_keel;
