@@ -357,6 +357,10 @@ def virtq_seeds():
     g.desc(1, VQ_RAM - 0x10, 0x10, WRITE)
     g.offer(0)
     w("top-of-memory-wraps", g.seed(POP))
+    g = Guest(4, TOP | INDIRECT_DESC)
+    g.desc(0, VQ_RAM - 0x20, 0x20, INDIRECT)
+    g.offer(0)
+    w("bad-indirect-wrap", g.seed(POP))
 
     # ---- malformed chains, each refused
     def broken(name, g):
