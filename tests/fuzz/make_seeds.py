@@ -379,6 +379,10 @@ def virtq_seeds():
     g.offer(0)
     broken("bad-next", g)
     g = Guest(8)
+    g.desc(0, VQ_BUF, 1, NEXT, 8)  # the entry just past the table
+    g.offer(0)
+    broken("bad-next-just-past", g)
+    g = Guest(8)
     g.desc(0, VQ_BUF, 4, WRITE | NEXT, 1)
     g.desc(1, VQ_BUF + 4, 4)
     g.offer(0)
@@ -415,6 +419,16 @@ def virtq_seeds():
         g.desc(0, VQ_BUF, 4, table=VQ_TABLE)
         g.offer(0)
         broken(name, g)
+    # the largest table accepted: 256 entries, a buffer every fourth, in the
+    # RAM a queue of 2 leaves (after a 1 KiB ring area)
+    g = Guest(2, INDIRECT_DESC)
+    g.regs = (0, 0x100, 0x200)
+    struct.pack_into("<QIHH", g.ram, 0, g.gpa(0x400), 256 * 16, INDIRECT, 0)
+    struct.pack_into("<H", g.ram, 0x104, 0)
+    g.offered = 1
+    for i in range(256):
+        g.desc(i, VQ_BUF + i, 1 if i % 4 == 0 else 0, NEXT if i < 255 else 0, i + 1, table=0x400)
+    w("indirect-256-entries", g.seed(POP + push() + POP))
     g = Guest(8, INDIRECT_DESC)
     g.desc(0, VQ_TABLE, 2 * 16, INDIRECT)
     g.desc(0, VQ_BUF, 4, NEXT, 1, table=VQ_TABLE)
@@ -435,6 +449,10 @@ def virtq_seeds():
     w("bad-queue-misaligned", g.seed(POP))
     g.regs = (VQ_DESC, VQ_AVAIL, VQ_RAM - 8)
     w("bad-queue-used-outside-ram", g.seed(POP))
+    g.regs = (VQ_DESC, VQ_AVAIL, VQ_USED + 2)
+    w("bad-queue-used-misaligned", g.seed(POP))
+    g.regs = (VQ_DESC, VQ_AVAIL + 1, VQ_USED)
+    w("bad-queue-avail-misaligned", g.seed(POP))
 
 
 if __name__ == "__main__":
