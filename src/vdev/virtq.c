@@ -307,6 +307,12 @@ static void notify_quiet(struct virtq *q, const struct rings *r)
 	}
 }
 
+/* Taken and not given back yet: 0..size (virtq_pop() keeps it so) */
+static uint16_t chains_in_flight(const struct virtq *q)
+{
+	return q->last_avail - q->used_idx;
+}
+
 enum virtq_pop_result virtq_pop(struct virtq *q, const struct virtq_mem *m,
 				struct virtq_chain *c, const char **why)
 {
@@ -327,11 +333,14 @@ enum virtq_pop_result virtq_pop(struct virtq *q, const struct virtq_mem *m,
 	}
 	/*
 	 * Taken or not, at most size chains can be outstanding: that many
-	 * descriptors, and used ring entries to give them back in. Checked
-	 * against used_idx, which also keeps avail->idx - last_avail <= size.
+	 * descriptors, and used ring entries to give them back in. So what is
+	 * new is at most what the chains in flight leave; an index that went
+	 * back (the driver may not take buffers back) is as far ahead as can
+	 * be, and is refused too, rather than taking ring entries the driver
+	 * no longer offers.
 	 */
-	if ((uint16_t)(avail_idx - q->used_idx) > q->size)
-		return broken(q, why, "available index more than the queue size ahead");
+	if ((uint16_t)(avail_idx - q->last_avail) > q->size - chains_in_flight(q))
+		return broken(q, why, "available index went back or too far ahead");
 	head = load16(r.avail + RING_ENTRIES + 2 * (q->last_avail & (q->size - 1)));
 	if (head >= q->size)
 		return broken(q, why, "head index out of range");
@@ -348,8 +357,7 @@ int virtq_push(struct virtq *q, const struct virtq_mem *m, uint16_t head, uint32
 	uint8_t *elem;
 	struct rings r;
 
-	/* used_idx == last_avail: every chain taken is back already */
-	if (q->broken || head >= q->size || q->used_idx == q->last_avail)
+	if (q->broken || head >= q->size || !chains_in_flight(q))
 		return -1;
 	if (rings_map(q, m, &r, NULL))
 		return -1;

@@ -183,7 +183,8 @@ enum virtq_pop_result {
  * the spec, each caught before it is acted on:
  *   - avail->idx more than size ahead of used->idx (the driver made more
  *     chains available than it has descriptors: at most size can be
- *     outstanding, taken or not);
+ *     outstanding, taken or not), or behind last_avail (it took back
+ *     chains already taken: the spec forbids decrementing it);
  *   - a head or a next index >= the size of its table;
  *   - a chain that visits more descriptors than its table has (a loop),
  *     counted separately in the queue's table and in an indirect one;

@@ -219,7 +219,244 @@ def vplic_seeds():
       line(1, True), rd(claim(15)), wr(claim(0), 1), wr(claim(15), 1), rd(claim(0)))
 
 
+# ---- fuzz_virtq: queue registers, a RAM image, then operations -----------
+# (the header and the operations are described at the top of fuzz_virtq.c)
+VQ_LOW, VQ_TOP, VQ_RAM = 0x80000000, (1 << 64) - 0x2000, 0x2000
+VQ_DESC, VQ_AVAIL, VQ_USED, VQ_TABLE, VQ_BUF = 0x0000, 0x1000, 0x1240, 0x1a80, 0x1c00
+NEXT, WRITE, INDIRECT = 1, 2, 4
+EVENT_IDX, INDIRECT_DESC, HOSTILE, TOP = 1, 2, 4, 8
+POP, NOTIFY = b"\x00", b"\x04"
+
+
+def push(pick=0, written=0):
+    return b"\x03" + struct.pack("<BI", pick, written)
+
+
+def guest_write(off, data):
+    return b"\x05" + struct.pack("<HB", off, len(data)) + data
+
+
+def publish(n):
+    return b"\x06" + bytes([n])
+
+
+def bad_push(beyond=0):
+    return b"\x07" + bytes([beyond])
+
+
+class Guest:
+    """A guest RAM image with a queue of size entries in it."""
+
+    def __init__(self, size, mode=0, start=0):
+        self.ram = bytearray(VQ_RAM)
+        self.size, self.mode, self.start = size, mode, start
+        self.base = VQ_TOP if mode & TOP else VQ_LOW
+        self.offered = 0
+        self.regs = (VQ_DESC, VQ_AVAIL, VQ_USED)
+
+    def gpa(self, off):
+        return self.base + off
+
+    def desc(self, i, addr, length, flags=0, nxt=0, table=VQ_DESC):
+        """addr: an offset in RAM, or (absolute,) for any address"""
+        a = addr[0] if isinstance(addr, tuple) else self.gpa(addr)
+        struct.pack_into("<QIHH", self.ram, table + 16 * i, a, length, flags, nxt)
+
+    def offer(self, *heads):
+        for h in heads:
+            slot = (self.start + self.offered) % self.size
+            struct.pack_into("<H", self.ram, VQ_AVAIL + 4 + 2 * slot, h)
+            self.offered += 1
+
+    def used_event(self, v):
+        struct.pack_into("<H", self.ram, VQ_AVAIL + 4 + 2 * self.size, v)
+
+    def seed(self, ops=b"", size_sel=None, hostile=b""):
+        image = bytes(self.ram).rstrip(b"\0")
+        sel = bytes([self.size.bit_length() - 1]) if size_sel is None else size_sel
+        return (sel + struct.pack("<BHBHHHH", self.mode, self.start, self.offered,
+                                  *self.regs, len(image)) + image + hostile + ops)
+
+
+def virtq_seeds():
+    def w(name, data):
+        write("fuzz_virtq", name, data)
+
+    # a virtio-blk read: header, data, status; given back with 513 bytes written
+    g = Guest(8)
+    g.desc(2, VQ_BUF, 16, NEXT, 7)
+    g.desc(7, VQ_BUF + 0x100, 512, NEXT | WRITE, 0)
+    g.desc(0, VQ_BUF + 0x300, 1, WRITE)
+    g.offer(2)
+    w("blk-read", g.seed(POP + push(0, 513) + NOTIFY + POP + NOTIFY))
+    # the same while another vCPU writes RAM at each map(): the three rings
+    # are mapped by virtq_check() and again by the pop (writes into a
+    # buffer), then each buffer once its descriptor was read: that
+    # descriptor's len and flags change too late to matter; then avail->idx
+    # moves by 5
+    g.mode = HOSTILE
+    hostile = bytes([9]) + b"".join(struct.pack("<HB", off, v) for off, v in
+                                    [(VQ_BUF + i, i) for i in range(6)]
+                                    + [(2 * 16 + 11, 0xff), (7 * 16 + 12, 7),
+                                       (VQ_AVAIL + 2, 5)])
+    w("blk-read-hostile", g.seed(POP + push(0, 513) + NOTIFY + POP, hostile=hostile))
+
+    # a full queue across the 16-bit wrap, given back out of order
+    g = Guest(8, start=65530)
+    for i in range(8):
+        g.desc(i, VQ_BUF + 0x10 * i, 0x10, WRITE if i % 2 else 0)
+    g.offer(*range(8))
+    w("full-queue-wrap", g.seed(POP * 8 + push(3, 1) + push(0, 2) + NOTIFY + push(5) * 6
+                                + NOTIFY + POP + publish(8) + POP * 3))
+
+    # direct descriptors then an indirect table; a table at an odd address
+    g = Guest(4, INDIRECT_DESC)
+    g.desc(0, VQ_BUF, 10, NEXT, 1)
+    g.desc(1, VQ_TABLE, 3 * 16, INDIRECT | WRITE)
+    g.desc(0, VQ_BUF + 0x10, 20, NEXT, 2, table=VQ_TABLE)
+    g.desc(2, VQ_BUF + 0x30, 30, WRITE | NEXT, 1, table=VQ_TABLE)
+    g.desc(1, VQ_BUF + 0x50, 40, WRITE, 0, table=VQ_TABLE)
+    g.desc(3, VQ_TABLE + 0x41, 2 * 16, INDIRECT)
+    g.desc(0, VQ_BUF + 0x80, 8, NEXT, 1, table=VQ_TABLE + 0x41)
+    g.desc(1, VQ_BUF + 0x90, 8, WRITE, 0, table=VQ_TABLE + 0x41)
+    g.offer(0, 3)
+    w("indirect", g.seed(POP + POP + push(1, 8) + push(0, 70) + NOTIFY + POP))
+
+    # EVENT_IDX: used_event 1, more chains published while busy
+    g = Guest(16, EVENT_IDX, start=100)
+    for i in range(6):
+        g.desc(i, VQ_BUF + 8 * i, 8, WRITE)
+    g.used_event(101)
+    g.offer(0, 1, 2)
+    w("event-idx", g.seed(POP + push() + NOTIFY + POP + POP + push() + push() + NOTIFY
+                          + guest_write(VQ_AVAIL + 4 + 2 * 3, struct.pack("<HHH", 3, 4, 5))
+                          + publish(3) + POP * 4 + push() * 3 + NOTIFY))
+
+    # flags: NO_INTERRUPT set, then cleared; the ring empty, then filled
+    g = Guest(2)
+    g.desc(0, VQ_BUF, 1)
+    g.offer(0)
+    struct.pack_into("<H", g.ram, VQ_AVAIL, 1)
+    w("no-interrupt", g.seed(POP + POP + push() + NOTIFY
+                             + guest_write(VQ_AVAIL, b"\0\0") + guest_write(VQ_AVAIL + 6, b"\0\0")
+                             + publish(1) + POP + push() + NOTIFY + bad_push(3)))
+
+    # empty descriptors: left out, their addresses never mapped
+    g = Guest(8)
+    g.desc(0, (0xdead0000,), 0, NEXT, 1)
+    g.desc(1, VQ_BUF, 4, NEXT, 2)
+    g.desc(2, (0,), 0, WRITE | NEXT, 3)
+    g.desc(3, VQ_BUF + 4, 4, WRITE)
+    g.desc(4, (0x1234,), 0)
+    g.offer(0, 4)
+    w("empty-descriptors", g.seed(POP + POP + push(1) + push()))
+
+    # RAM at the top of the address space: the last buffer ends at 2^64
+    g = Guest(4, TOP)
+    g.desc(0, VQ_BUF, 0x10, NEXT, 1)
+    g.desc(1, VQ_RAM - 0x10, 0x10, WRITE)
+    g.offer(0)
+    w("top-of-memory-wraps", g.seed(POP))
+    g = Guest(4, TOP | INDIRECT_DESC)
+    g.desc(0, VQ_RAM - 0x20, 0x20, INDIRECT)
+    g.offer(0)
+    w("bad-indirect-wrap", g.seed(POP))
+
+    # ---- malformed chains, each refused
+    def broken(name, g):
+        w(name, g.seed(POP + POP))
+
+    g = Guest(8)
+    g.desc(0, VQ_BUF, 1, NEXT, 1)
+    g.desc(1, VQ_BUF, 1, NEXT, 0)
+    g.offer(0)
+    broken("bad-loop", g)
+    g = Guest(8)
+    g.offer(8)
+    broken("bad-head", g)
+    g = Guest(8)
+    g.desc(0, VQ_BUF, 1, NEXT, 9)
+    g.offer(0)
+    broken("bad-next", g)
+    g = Guest(8)
+    g.desc(0, VQ_BUF, 1, NEXT, 8)  # the entry just past the table
+    g.offer(0)
+    broken("bad-next-just-past", g)
+    g = Guest(8)
+    g.desc(0, VQ_BUF, 4, WRITE | NEXT, 1)
+    g.desc(1, VQ_BUF + 4, 4)
+    g.offer(0)
+    broken("bad-order", g)
+    g = Guest(8)
+    g.desc(0, VQ_RAM - 4, 8)
+    g.offer(0)
+    broken("bad-outside-ram", g)
+    g = Guest(8)
+    g.desc(0, (2**64 - 0x10,), 0x20)
+    g.offer(0)
+    broken("bad-wrap", g)
+    g = Guest(8)
+    g.offer(*range(8))
+    g.offered = 9
+    broken("bad-avail-ahead", g)
+    g = Guest(128)
+    for i in range(65):
+        g.desc(i, VQ_BUF + i, 1, NEXT if i < 64 else 0, i + 1)
+    g.offer(0)
+    broken("bad-too-many-segments", g)
+    g = Guest(8)
+    g.desc(0, VQ_TABLE, 16, INDIRECT)
+    g.desc(0, VQ_BUF, 4, table=VQ_TABLE)
+    g.offer(0)
+    broken("bad-indirect-not-negotiated", g)
+    for name, length, flags in [("bad-indirect-len-24", 24, INDIRECT),
+                                ("bad-indirect-empty", 0, INDIRECT),
+                                ("bad-indirect-too-large", 257 * 16, INDIRECT),
+                                ("bad-indirect-next", 16, INDIRECT | NEXT)]:
+        g = Guest(8, INDIRECT_DESC)
+        g.desc(0, VQ_TABLE, length, flags, 1)
+        g.desc(1, VQ_BUF, 4, WRITE)
+        g.desc(0, VQ_BUF, 4, table=VQ_TABLE)
+        g.offer(0)
+        broken(name, g)
+    # the largest table accepted: 256 entries, a buffer every fourth, in the
+    # RAM a queue of 2 leaves (after a 1 KiB ring area)
+    g = Guest(2, INDIRECT_DESC)
+    g.regs = (0, 0x100, 0x200)
+    struct.pack_into("<QIHH", g.ram, 0, g.gpa(0x400), 256 * 16, INDIRECT, 0)
+    struct.pack_into("<H", g.ram, 0x104, 0)
+    g.offered = 1
+    for i in range(256):
+        g.desc(i, VQ_BUF + i, 1 if i % 4 == 0 else 0, NEXT if i < 255 else 0, i + 1, table=0x400)
+    w("indirect-256-entries", g.seed(POP + push() + POP))
+    g = Guest(8, INDIRECT_DESC)
+    g.desc(0, VQ_TABLE, 2 * 16, INDIRECT)
+    g.desc(0, VQ_BUF, 4, NEXT, 1, table=VQ_TABLE)
+    g.desc(1, VQ_TABLE, 2 * 16, INDIRECT, table=VQ_TABLE)
+    g.offer(0)
+    broken("bad-indirect-in-indirect", g)
+    g = Guest(8, INDIRECT_DESC)
+    g.desc(0, VQ_TABLE, 2 * 16, INDIRECT)
+    g.desc(0, VQ_BUF, 0, NEXT, 1, table=VQ_TABLE)
+    g.desc(1, VQ_BUF, 0, NEXT, 0, table=VQ_TABLE)
+    g.offer(0)
+    broken("bad-indirect-loop", g)
+
+    # ---- queues refused at QueueReady
+    g = Guest(8)
+    w("bad-queue-size-3", g.seed(POP, size_sel=b"\xf0\x03\x00"))
+    g.regs = (VQ_DESC + 8, VQ_AVAIL, VQ_USED)
+    w("bad-queue-misaligned", g.seed(POP))
+    g.regs = (VQ_DESC, VQ_AVAIL, VQ_RAM - 8)
+    w("bad-queue-used-outside-ram", g.seed(POP))
+    g.regs = (VQ_DESC, VQ_AVAIL, VQ_USED + 2)
+    w("bad-queue-used-misaligned", g.seed(POP))
+    g.regs = (VQ_DESC, VQ_AVAIL + 1, VQ_USED)
+    w("bad-queue-avail-misaligned", g.seed(POP))
+
+
 if __name__ == "__main__":
     mmio_seeds()
     sbi_seeds()
     vplic_seeds()
+    virtq_seeds()
