@@ -99,7 +99,7 @@ virtio_said loop 'descriptor chain loops'
 virtio_said next 'next index out of range'
 virtio_said order 'device-readable descriptor after a device-writable one'
 virtio_said no-status 'a request with no header or no status byte'
-virtio_said avail-ahead 'available index more than the queue size ahead'
+virtio_said avail-ahead 'available index went back or too far ahead'
 virtio_said queue-size 'queue size not a power of 2'
 virtio_said ring-outside 'descriptor table outside guest RAM'
 # virtio-net on Keel's switch (guests/vnet): a broadcast learnt, then 64
