@@ -11,6 +11,7 @@
 
 #include "boot_config.h"
 #include "bundle.h"
+#include "platform/bundle_virtio.h"
 
 static int get_u32(const void *fdt, int node, const char *prop, uint32_t *out)
 {
@@ -127,70 +128,6 @@ static int parse_console(const void *fdt, int node, struct vm_config *vm, char *
 	return -1;
 }
 
-/*
- * net; (or mac = [xx xx xx xx xx xx];): a virtio-net card on Keel's
- * switch, with that unicast address or one made from the VM's name.
- * virtio-console;: hvc0, its console line over virtio too.
- */
-static int parse_net(const void *fdt, int node, struct vm_config *vm, char *err,
-		     unsigned long errlen)
-{
-	int len;
-	const uint8_t *mac = fdt_getprop(fdt, node, "mac", &len);
-
-	vm->net = mac || fdt_getprop(fdt, node, "net", NULL);
-	if (mac) {
-		if (len != 6 || mac[0] & 1) {
-			snprintf(err, errlen, "VM '%s': mac must be 6 bytes of a unicast address, "
-					      "as [02 00 00 00 00 01]", vm->name);
-			return -1;
-		}
-		memcpy(vm->mac, mac, 6);
-		vm->has_mac = true;
-	}
-	vm->virtio_console = fdt_getprop(fdt, node, "virtio-console", NULL) != NULL;
-	if ((vm->net || vm->virtio_console) && !(vm->devices & VM_DEV_PLIC)) {
-		snprintf(err, errlen, "VM '%s': a %s needs the virtual PLIC (devices)", vm->name,
-			 vm->net ? "net card" : "virtio-console");
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * disk = /incbin/("file.img"): a virtio-blk disk with that image, in whole
- * 512-byte sectors; disk-read-only; makes it read-only. Its interrupt line
- * goes through the virtual PLIC, so the VM must have one.
- */
-static int parse_disk(const void *fdt, int node, struct vm_config *vm, char *err,
-		      unsigned long errlen)
-{
-	bool ro = fdt_getprop(fdt, node, "disk-read-only", NULL) != NULL;
-	int len;
-
-	vm->disk = fdt_getprop(fdt, node, "disk", &len);
-	if (!vm->disk) {
-		if (!ro)
-			return 0;
-		snprintf(err, errlen, "VM '%s': disk-read-only without a disk", vm->name);
-		return -1;
-	}
-	if (len <= 0 || len % 512) {
-		snprintf(err, errlen,
-			 "VM '%s': disk is %d bytes: it must be a whole number of 512-byte "
-			 "sectors, and not empty",
-			 vm->name, len);
-		return -1;
-	}
-	if (!(vm->devices & VM_DEV_PLIC)) {
-		snprintf(err, errlen, "VM '%s': a disk needs the virtual PLIC (devices)", vm->name);
-		return -1;
-	}
-	vm->disk_size = (uint64_t)len;
-	vm->disk_read_only = ro;
-	return 0;
-}
-
 static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 		    unsigned long errlen)
 {
@@ -250,7 +187,7 @@ static int parse_vm(const void *fdt, int node, struct vm_config *vm, char *err,
 	vm->no_sstc = fdt_getprop(fdt, node, "no-sstc", NULL) != NULL;
 	vm->profiler_control = fdt_getprop(fdt, node, "profiler-control", NULL) != NULL;
 	if (parse_devices(fdt, node, vm, err, errlen) || parse_console(fdt, node, vm, err, errlen) ||
-	    parse_disk(fdt, node, vm, err, errlen) || parse_net(fdt, node, vm, err, errlen))
+	    bundle_parse_virtio(fdt, node, vm, err, errlen))
 		return -1;
 	return parse_pins(fdt, node, vm, err, errlen);
 }
