@@ -123,12 +123,12 @@ static const char *serve(void)
 
 	ls = SC(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0, 0, 0, 0);
 	if (ls < 0)
-		return "tcp: socket failed";
+		return "cannot make a TCP socket";
 	SC(SYS_setsockopt, ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one), 0);
 	if ((r = SC(SYS_bind, ls, &me, sizeof(me), 0, 0, 0)) < 0 ||
 	    (r = SC(SYS_listen, ls, 1, 0, 0, 0, 0)) < 0) {
 		out_errno("tcp: bind/listen on port 5001", r);
-		return "tcp: cannot listen on port 5001";
+		return "cannot listen on port 5001";
 	}
 	say("net: tcp: listening on port 5001", "");
 	socket_timeout(ls, SO_RCVTIMEO, ACCEPT_WAIT_MS); /* accept4 waits that long */
@@ -136,7 +136,7 @@ static const char *serve(void)
 	SC(SYS_close, ls, 0, 0, 0, 0, 0);
 	if (c < 0) {
 		out_errno("tcp: accept", c);
-		return "tcp: no client connected in 60 s";
+		return "no client connected in 60 s";
 	}
 	socket_timeout(c, SO_RCVTIMEO, IO_WAIT_MS);
 	t0 = monotonic_ms();
@@ -169,9 +169,9 @@ static const char *serve(void)
 		;
 	SC(SYS_close, c, 0, 0, 0, 0, 0);
 	if (done < STREAM_BYTES)
-		return "tcp: the stream ended before 1 MiB";
+		return "the stream ended before 1 MiB";
 	if (hash != want)
-		return "tcp: the stream received differs from the one sent (checksum)";
+		return "the stream received differs from the one sent (checksum)";
 	return 0;
 }
 
@@ -210,7 +210,7 @@ static const char *send_to(unsigned int server)
 	fd = connect_retrying(server, &tries);
 	if (fd < 0) {
 		out_errno("tcp: connect to port 5001", fd);
-		return "tcp: cannot connect to the server in 20 s";
+		return "cannot connect to the server in 20 s";
 	}
 	socket_timeout(fd, SO_SNDTIMEO, IO_WAIT_MS);
 	socket_timeout(fd, SO_RCVTIMEO, IO_WAIT_MS);
@@ -235,19 +235,19 @@ static const char *send_to(unsigned int server)
 	if (r) {
 		SC(SYS_close, fd, 0, 0, 0, 0, 0);
 		out_errno("tcp: write", r);
-		return "tcp: sending the stream failed";
+		return "sending the stream failed";
 	}
 	SC(SYS_shutdown, fd, SHUT_WR, 0, 0, 0, 0);
 	r = all_io(SYS_read, fd, &back, sizeof(back));
 	SC(SYS_close, fd, 0, 0, 0, 0, 0);
 	if (r) {
 		out_errno("tcp: reading the server's checksum", r);
-		return "tcp: the server sent no checksum back";
+		return "the server sent no checksum back";
 	}
 	out("keel-linux: net: tcp: the server's checksum of what it received: ");
 	out_hex(back);
 	out("\n");
-	return back == s.hash ? 0 : "tcp: the server's checksum differs from the one sent";
+	return back == s.hash ? 0 : "the server's checksum differs from the one sent";
 }
 
 static const char *ping(unsigned int server)
@@ -271,8 +271,8 @@ static const char *ping(unsigned int server)
 	out(" requests (last errno ");
 	out_num((unsigned long)-r);
 	out(")\n");
-	return r == -EAGAIN || sent ? "ping: no echo reply from the server in 20 s"
-				    : "ping: cannot send ICMP (raw socket)";
+	return r == -EAGAIN || sent ? "no echo reply from the server in 20 s"
+				    : "cannot send ICMP echo requests (raw socket)";
 }
 
 /* keel.ip=a.b.c.d/len: the address and mask; 0 if absent or malformed */
