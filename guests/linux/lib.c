@@ -1,7 +1,7 @@
 /*
  * Small helpers every part of /init uses (declared in lib.h). Moved here
  * from init.c unchanged when the disk, net and hvc checks got files of
- * their own.
+ * their own; out_hex() and sleep_ms() came with those checks.
  */
 #include "lib.h"
 

@@ -20,8 +20,6 @@
 #define SO_RCVTIMEO 20 /* SO_RCVTIMEO_OLD: a struct timeval of two longs on 64-bit */
 #define SO_SNDTIMEO 21
 #define SHUT_WR 1
-#define ECONNREFUSED 111
-#define EHOSTUNREACH 113
 
 struct sockaddr_in {
 	unsigned short sin_family;

@@ -17,8 +17,6 @@ typedef long ssize_t;
 
 #define SYS_ioctl 29
 #define SYS_mkdirat 34
-#define SYS_unlinkat 35
-#define SYS_umount2 39
 #define SYS_mount 40
 #define SYS_statfs 43
 #define SYS_chdir 49
@@ -64,7 +62,6 @@ typedef long ssize_t;
 #define AT_FDCWD (-100)
 #define O_RDONLY 0
 #define O_WRONLY 1
-#define O_RDWR 2
 #define O_CREAT 0100
 #define O_NOCTTY 0400
 #define O_TRUNC 01000
@@ -74,7 +71,6 @@ typedef long ssize_t;
 #define TCSBRK 0x5409 /* with arg 1: tcdrain() */
 
 #define ENOENT 2
-#define EINTR 4
 #define ENXIO 6
 #define EAGAIN 11
 #define EBUSY 16
