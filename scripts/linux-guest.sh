@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Keel's Linux guest (guests/linux: one Makefile, one keel.config,
-# one init.c) from Linux VERSION into OUT/Image (and OUT/System.map).
+# one /init's sources) from Linux VERSION into OUT/Image (and
+# OUT/System.map), and its disk, OUT/rootfs.ext4.
 #   scripts/linux-guest.sh 6.1 build/linux        (make linux)
 #   scripts/linux-guest.sh 6.12 build/linux612    (make linux612)
 #
@@ -10,7 +11,7 @@
 #    O=OUT (the extracted sources and the kbuild tree in OUT, as always).
 #  - VERSION is the other release's: it runs in a chroot of that release's
 #    build root (scripts/debian-root.sh N build: its compiler and its
-#    linux-source; made once, as root). guests/linux's five files are copied
+#    linux-source; made once, as root). guests/linux's files are copied
 #    into ROOT/keel/guest only when their contents differ, so make's
 #    timestamps there see exactly the changes: a new init.c relinks the
 #    Image, a new keel.config redoes the .config and what it changes. The
@@ -18,6 +19,9 @@
 #    ROOT/keel/linux-VERSION, outside the clone, so a fresh clone reuses
 #    them; it is only a cache: remove it, or the whole root, and the next
 #    build makes it again. Then OUT/Image is copied out of it.
+#    OUT/rootfs.ext4 is made here, not in the chroot (make ... rootfs: this
+#    machine's cross compiler and mke2fs; the build root has no mke2fs on
+#    Debian 13, and a disk's contents do not depend on the kernel).
 # JOBS (default: nproc) is make's -j for the kernel.
 #
 # Without root there is no build root to be had. Then, with
@@ -72,16 +76,18 @@ mkdir -p "$work/guest"
 # waits, then finds it up to date or rebuilds what its own files change.
 exec 9>"$work/linux-$version.lock"
 flock 9
-for f in Makefile keel.config init.c verify-config.sh check-tools.sh; do
-	cmp -s "$repo/guests/linux/$f" "$work/guest/$f" || cp "$repo/guests/linux/$f" "$work/guest/$f"
+for f in "$repo"/guests/linux/*; do
+	[ -f "$f" ] || continue
+	cmp -s "$f" "$work/guest/${f##*/}" || cp "$f" "$work/guest/${f##*/}"
 done
 echo "  CHROOT  Debian $release build root $root: Linux $version"
 # A clean environment: the chroot's own PATH and no MAKEFLAGS of this make
 # (its jobserver's descriptors do not reach into the chroot's make)
 chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root LC_ALL=C \
 	make --no-print-directory -C /keel/guest O="/keel/linux-$version" JOBS="$jobs" \
-	LINUX_VERSION="$version" TARBALL="/usr/src/linux-source-$version.tar.xz"
+	LINUX_VERSION="$version" TARBALL="/usr/src/linux-source-$version.tar.xz" image
 for f in Image System.map; do
 	cmp -s "$work/linux-$version/$f" "$out/$f" || cp "$work/linux-$version/$f" "$out/$f"
 done
 echo "  IMAGE   $out/Image (Linux $version, from $work/linux-$version)"
+exec make --no-print-directory -C "$repo/guests/linux" O="$out" rootfs

@@ -27,19 +27,23 @@ linux_pkgs=(gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu flex bison bc)
 # build root, which debootstrap makes (scripts/debian-root.sh N build; it
 # names the packages debootstrap installs into that root, the same
 # linux_pkgs and that release's linux-source, make, gcc, libc6-dev,
-# xz-utils).
+# xz-utils). Either way each guest's disk, rootfs.ext4, is made here, its
+# /init with the cross compiler and the image with mke2fs (disk_pkgs).
 guest_pkgs() { # guest_pkgs VERSION
 	if [ "$1" = "$linux_version" ]; then
-		echo "${linux_pkgs[@]}"
+		echo "${linux_pkgs[@]}" "${disk_pkgs[@]}"
 	else
-		echo debootstrap
+		echo debootstrap gcc-riscv64-linux-gnu "${disk_pkgs[@]}"
 	fi
 }
+# mke2fs, for the disk images: the Linux guests' rootfs.ext4 (guests/linux)
+# and the U-Boot flow's (scripts/uboot-boot.sh). Debian 12 installs
+# e2fsprogs always, a minimal Debian 13 does not.
+disk_pkgs=(e2fsprogs)
 run_pkgs=("$qemu_pkg" opensbi python3)
 # the U-Boot flow: Debian's qemu-riscv64_smode U-Boot, and mke2fs for its
-# disk image (scripts/uboot-boot.sh); Debian 12 installs e2fsprogs always,
-# a minimal Debian 13 does not
-uboot_pkgs=(u-boot-qemu e2fsprogs)
+# disk image (scripts/uboot-boot.sh)
+uboot_pkgs=(u-boot-qemu "${disk_pkgs[@]}")
 # the stack matrix makes the other release's Debian root with debootstrap
 # (scripts/debian-root.sh)
 test_pkgs=(debootstrap "${uboot_pkgs[@]}")

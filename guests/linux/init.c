@@ -22,54 +22,28 @@
  *     suspend     echo mem > /sys/power/state sleeps until a key wakes it
  *                 (SBI SUSP, Linux 6.6+); keel.suspend-ms=N: at least N ms
  *     perf        check_pmu_hw()'s verdict (it runs at every boot) as an asked check
+ *     disk        writes reach the root disk: a boot counter, 1 MiB read back
+ *                 (check_disk.c)
+ *     net         eth0 up (keel.ip=), 1 MiB over TCP and a ping between
+ *                 two VMs (keel.net=server or client:ADDR; check_net.c)
+ *     hvc         a line on the virtio console (check_hvc.c)
+ *   keel.root=DEV switch from the initramfs to the ext4 disk DEV and run
+ *                 its /init (root.c)
+ *
+ * The checks with files of their own are in checks.h; lib.h has the
+ * helpers all files share, sys.h the system calls.
  */
 
-typedef unsigned long size_t;
-typedef long ssize_t;
+#include "lib.h"
+#include "checks.h"
+#include "root.h"
 
-/* Generic Linux system call numbers (include/uapi/asm-generic/unistd.h),
- * which RISC-V uses. */
-#define SYS_ioctl 29
-#define SYS_mkdirat 34
-#define SYS_mount 40
-#define SYS_openat 56
-#define SYS_close 57
-#define SYS_read 63
-#define SYS_write 64
-#define SYS_exit 93
-#define SYS_nanosleep 101
-#define SYS_clock_gettime 113
-#define SYS_reboot 142
-
-#define AT_FDCWD (-100)
-#define O_RDONLY 0
-#define O_WRONLY 1
-#define CLOCK_MONOTONIC 1
-#define TCSBRK 0x5409 /* with arg 1: tcdrain() */
-#define EBUSY 16
-
-#define REBOOT_MAGIC1 0xfee1deadUL
-#define REBOOT_MAGIC2 672274793UL
-#define REBOOT_CMD_RESTART 0x01234567UL
-#define REBOOT_CMD_POWER_OFF 0x4321fedcUL
-
-#define SYS_clone 220
-#define SYS_wait4 260
-#define SYS_perf_event_open 241
+/* System call arguments only init.c's own checks pass (sys.h has the
+ * numbers and what the other files share). */
 #define SIGCHLD 17
-
-#define SYS_syslog 116
-#define SYS_sched_setaffinity 122
-#define SYS_kill 129
-#define SYS_getcpu 168
-#define SYS_munmap 215
-#define SYS_mremap 216
-#define SYS_mmap 222
-#define SYS_mprotect 226
 #define SYSLOG_ACTION_READ_ALL 3
 #define SIGKILL 9
 #define WNOHANG 1
-#define ENOENT 2
 #define PROT_READ 1
 #define PROT_WRITE 2
 #define PROT_EXEC 4
@@ -100,186 +74,7 @@ struct perf_attr {
 	unsigned long config1;
 };
 
-struct timespec {
-	long tv_sec;
-	long tv_nsec;
-};
-
-static long syscall6(long n, long a0, long a1, long a2, long a3, long a4,
-		     long a5)
-{
-	register long r_a0 __asm__("a0") = a0;
-	register long r_a1 __asm__("a1") = a1;
-	register long r_a2 __asm__("a2") = a2;
-	register long r_a3 __asm__("a3") = a3;
-	register long r_a4 __asm__("a4") = a4;
-	register long r_a5 __asm__("a5") = a5;
-	register long r_a7 __asm__("a7") = n;
-
-	__asm__ volatile("ecall"
-			 : "+r"(r_a0)
-			 : "r"(r_a1), "r"(r_a2), "r"(r_a3), "r"(r_a4),
-			   "r"(r_a5), "r"(r_a7)
-			 : "memory");
-	return r_a0;
-}
-
-#define SC(n, a, b, c, d, e, f) \
-	syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), \
-		 (long)(f))
-
-/* The compiler may emit calls to these even with -ffreestanding. */
-void *memset(void *d, int c, size_t n)
-{
-	unsigned char *p = d;
-	while (n--)
-		*p++ = (unsigned char)c;
-	return d;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	unsigned char *p = d;
-	const unsigned char *q = s;
-	while (n--)
-		*p++ = *q++;
-	return d;
-}
-
-/* ---- output ------------------------------------------------------------ */
-
-static size_t slen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
-
-static void out(const char *s)
-{
-	size_t n = slen(s);
-	while (n) {
-		long r = SC(SYS_write, 1, s, n, 0, 0, 0);
-		if (r <= 0)
-			return;
-		s += r;
-		n -= (size_t)r;
-	}
-}
-
-static void out_num(unsigned long v)
-{
-	char buf[24];
-	int i = sizeof(buf) - 1;
-
-	buf[i] = 0;
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	out(&buf[i]);
-}
-
-/* "keel-linux: " + a + b + "\n" */
-static void say(const char *a, const char *b)
-{
-	out("keel-linux: ");
-	out(a);
-	out(b);
-	out("\n");
-}
-
 /* ---- small helpers ----------------------------------------------------- */
-
-static int starts_with(const char *s, const char *p)
-{
-	while (*p)
-		if (*s++ != *p++)
-			return 0;
-	return 1;
-}
-
-static int str_eq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
-/* Reads a whole (small) file into buf, NUL-terminated, with the trailing
- * newline removed. Returns its length or a negative errno. */
-static long read_file(const char *path, char *buf, size_t size)
-{
-	long fd = SC(SYS_openat, AT_FDCWD, path, O_RDONLY, 0, 0, 0);
-	size_t n = 0;
-
-	if (fd < 0)
-		return fd;
-	while (n < size - 1) {
-		long r = SC(SYS_read, fd, buf + n, size - 1 - n, 0, 0, 0);
-		if (r < 0) {
-			SC(SYS_close, fd, 0, 0, 0, 0, 0);
-			return r;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	SC(SYS_close, fd, 0, 0, 0, 0, 0);
-	while (n && buf[n - 1] == '\n')
-		n--;
-	buf[n] = 0;
-	return (long)n;
-}
-
-/* Looks for a space-separated word in s: "name" alone or "name=value".
- * Returns a pointer just past "name" (at '=' or the end of the word). */
-static const char *find_word(const char *s, const char *name)
-{
-	size_t n = slen(name);
-
-	while (*s) {
-		while (*s == ' ')
-			s++;
-		if (starts_with(s, name) &&
-		    (s[n] == 0 || s[n] == ' ' || s[n] == '='))
-			return s + n;
-		while (*s && *s != ' ')
-			s++;
-	}
-	return 0;
-}
-
-static long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	if (SC(SYS_clock_gettime, CLOCK_MONOTONIC, &ts, 0, 0, 0, 0) < 0)
-		return -1;
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The first occurrence of sub in s, or 0 */
-static const char *find(const char *s, const char *sub)
-{
-	for (; *s; s++)
-		if (starts_with(s, sub))
-			return s;
-	return 0;
-}
-
-static int contains(const char *s, const char *sub)
-{
-	return find(s, sub) != 0;
-}
-
-/* Keeps the first reason given for a failure. */
-static void first(const char **why, const char *reason)
-{
-	if (!*why)
-		*why = reason;
-}
 
 /* Pins the calling task to the CPUs in mask (one bit per CPU). */
 static long set_affinity(unsigned long mask)
@@ -303,7 +98,6 @@ static long this_cpu(void)
 
 /* ---- what init checks -------------------------------------------------- */
 
-static char cmdline[1024];
 static char scratch[8192];
 
 static int count_cpus(void)
@@ -337,6 +131,9 @@ static void mount_fs(const char *type, const char *dir, const char **fail)
 {
 	long r;
 
+	/* The disk's /init finds them mounted (and moved) already. */
+	if (mounted_on(dir))
+		return;
 	SC(SYS_mkdirat, AT_FDCWD, dir, 0755, 0, 0, 0);
 	r = SC(SYS_mount, type, dir, type, 0, 0, 0);
 	if (r < 0 && r != -EBUSY) {
@@ -361,6 +158,8 @@ static void power(unsigned long cmd)
 	 * from its interrupt, 16 bytes at a time, and whatever is still
 	 * queued when the machine powers off is lost. */
 	SC(SYS_ioctl, 1, TCSBRK, 1, 0, 0, 0);
+	/* The kernel's power-off neither syncs nor unmounts. */
+	root_quiesce();
 	r = SC(SYS_reboot, REBOOT_MAGIC1, REBOOT_MAGIC2, cmd, 0, 0, 0);
 	out("keel-linux: reboot() failed: errno ");
 	out_num((unsigned long)-r);
@@ -1409,32 +1208,6 @@ static void check_smp(int cpus, const char **fail)
  * adds (docs/testing.md, the linux612-* cases), but any kernel may be asked.
  */
 
-/* "keel.NAME=N" on the command line, or dflt */
-static unsigned long cmdline_num(const char *name, unsigned long dflt)
-{
-	const char *p = find_word(cmdline, name);
-	unsigned long n = 0;
-
-	if (!p || *p != '=' || p[1] < '0' || p[1] > '9')
-		return dflt;
-	for (p++; *p >= '0' && *p <= '9'; p++)
-		n = n * 10 + (unsigned long)(*p - '0');
-	return n;
-}
-
-/* Writes s to a (sysfs) file: what write returned, or -errno. */
-static long write_file(const char *path, const char *s)
-{
-	long fd = SC(SYS_openat, AT_FDCWD, path, O_WRONLY, 0, 0, 0);
-	long r;
-
-	if (fd < 0)
-		return fd;
-	r = SC(SYS_write, fd, s, slen(s), 0, 0, 0);
-	SC(SYS_close, fd, 0, 0, 0, 0, 0);
-	return r;
-}
-
 /* The kernel's log (its last 8 KiB) in scratch; does it contain s? */
 static int kernel_said(const char *s)
 {
@@ -1465,21 +1238,6 @@ static unsigned long timebase_hz(void)
 static unsigned long ticks_to_ms(unsigned long ticks)
 {
 	return ticks / (timebase_hz() / 1000);
-}
-
-/* One check's verdict line; the first failure also fails the whole run. */
-static void verdict(const char *check, const char *why, const char **fail)
-{
-	out("keel-linux: ");
-	out(check);
-	if (why) {
-		out(": FAIL: ");
-		out(why);
-		out("\n");
-		first(fail, why);
-	} else {
-		out(": PASS\n");
-	}
 }
 
 /* -- steal: /proc/stat's steal column while two CPUs share one hart ----- */
@@ -1733,12 +1491,18 @@ static void run_asked_checks(int cpus, const char **fail)
 			check_steal(cpus, fail);
 		else if (str_eq(name, "suspend"))
 			check_suspend(fail);
+		else if (str_eq(name, "disk"))
+			check_disk(fail);
+		else if (str_eq(name, "net"))
+			check_net(fail);
+		else if (str_eq(name, "hvc"))
+			check_hvc(fail);
 		else if (str_eq(name, "perf"))
 			verdict("perf", pmu_hw_failed, fail); /* check_pmu_hw() ran */
 		else if (n) {
 			out("keel-linux: keel.checks: unknown check '");
 			out(name);
-			out("' (known: steal suspend perf)\n");
+			out("' (known: steal suspend perf disk net hvc)\n");
 			first(fail, "keel.checks names an unknown check");
 		}
 		if (n && *fail == before) {
@@ -1755,7 +1519,6 @@ static void run_asked_checks(int cpus, const char **fail)
 
 /* -- which kernel: uname, and keel.kernel=V ------------------------------ */
 
-#define SYS_uname 160
 struct utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };
@@ -1794,7 +1557,7 @@ static void init_main(void)
 	const char *fail = 0;
 	const char *want;
 	struct timespec ts = { 0, SLEEP_MS * 1000000L };
-	long t0, t1, elapsed;
+	long t0, t1, elapsed, cmdline_len;
 	int cpus;
 
 	say("init started", "");
@@ -1810,6 +1573,13 @@ static void init_main(void)
 	mount_fs("proc", "/proc", &fail);
 	mount_fs("sysfs", "/sys", &fail);
 	mount_fs("devtmpfs", "/dev", &fail);
+
+	/* Read now, printed below: keel.root= may take /init to the disk. */
+	cmdline_len = read_file("/proc/cmdline", cmdline, sizeof(cmdline));
+	if (cmdline_len >= 0)
+		root_switch_if_asked(&fail);
+	root_print(&fail);
+	root_set_clock();
 
 	cpus = count_cpus();
 	if (cpus < 0) {
@@ -1845,7 +1615,7 @@ static void init_main(void)
 			fail = "timer: elapsed time out of range";
 	}
 
-	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)) < 0) {
+	if (cmdline_len < 0) {
 		say("cmdline: cannot read /proc/cmdline", "");
 		if (!fail)
 			fail = "no /proc/cmdline";

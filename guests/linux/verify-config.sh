@@ -23,22 +23,44 @@ at_least() {
 	[ -n "$version" ] && [ "$(printf '%s\n%s\n' "$1" "$version" | sort -V | head -n1)" = "$1" ]
 }
 
-# What init.c's checks need, and from which Linux on RISC-V offers it:
+# What the init's checks need, and from which Linux on RISC-V offers it:
 #   perf (PERF_TYPE_HARDWARE through the SBI PMU)   any
+#   disk, keel.root= (virtio-blk, ext4, drop_caches) any
+#   net (virtio-net, IPv4, TCP)                      any
+#   hvc (virtio console: an hvc tty)                 any
 #   steal (/proc/stat's steal from SBI STA)          6.8
 #   suspend (mem in /sys/power/state: SBI SUSP)      6.6
-required="CONFIG_PERF_EVENTS=y CONFIG_RISCV_PMU_SBI=y"
-at_least 6.8 && required="$required CONFIG_PARAVIRT=y CONFIG_PARAVIRT_TIME_ACCOUNTING=y"
-at_least 6.6 && required="$required CONFIG_SUSPEND=y CONFIG_PM_SLEEP=y"
+# One line each: the option as .config must hold it, then who needs it.
+required="CONFIG_PERF_EVENTS=y keel.checks=perf
+CONFIG_RISCV_PMU_SBI=y keel.checks=perf
+CONFIG_VIRTIO_MMIO=y keel.checks=disk,net,hvc: the virtio devices in the device tree
+CONFIG_BLOCK=y keel.checks=disk, keel.root=
+CONFIG_VIRTIO_BLK=y keel.checks=disk, keel.root=: /dev/vda
+CONFIG_EXT4_FS=y keel.checks=disk, keel.root=: the root disk's filesystem
+CONFIG_PROC_SYSCTL=y keel.checks=disk: /proc/sys/vm/drop_caches
+CONFIG_DEVTMPFS=y every check: /dev
+CONFIG_NET=y keel.checks=net
+CONFIG_INET=y keel.checks=net: IPv4 and TCP
+CONFIG_VIRTIO_NET=y keel.checks=net: eth0
+CONFIG_VIRTIO_CONSOLE=y keel.checks=hvc
+CONFIG_HVC_DRIVER=y keel.checks=hvc: the virtio console's tty"
+at_least 6.8 && required="$required
+CONFIG_PARAVIRT=y keel.checks=steal
+CONFIG_PARAVIRT_TIME_ACCOUNTING=y keel.checks=steal"
+at_least 6.6 && required="$required
+CONFIG_SUSPEND=y keel.checks=suspend
+CONFIG_PM_SLEEP=y keel.checks=suspend"
 if [ -n "$version" ]; then
-	for line in $required; do
+	while read -r line who; do
 		n=$((n + 1))
 		if ! grep -qxF -- "$line" "$conf"; then
 			got=$(grep -E "^${line%%=*}=|^# ${line%%=*} is not set" "$conf" || true)
-			echo "verify-config: Linux $version's guest needs '$line' (init.c's checks), got '${got:-<absent>}'" >&2
+			echo "verify-config: Linux $version's guest needs '$line' (for $who), got '${got:-<absent>}'" >&2
 			bad=1
 		fi
-	done
+	done <<EOF
+$required
+EOF
 fi
 
 while IFS= read -r line; do
