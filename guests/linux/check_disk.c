@@ -162,6 +162,8 @@ static long read_back(void)
 	return 0;
 }
 
+unsigned long disk_boot;
+
 void check_disk(const char **fail)
 {
 	const char *why = 0, *dev = find_word(cmdline, "keel.root");
@@ -185,6 +187,7 @@ void check_disk(const char **fail)
 	name[n] = 0;
 
 	boot = count_boot(&why);
+	disk_boot = boot;
 	if (!boot) {
 		verdict("disk", why, fail);
 		return;

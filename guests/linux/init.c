@@ -15,6 +15,8 @@
  *   keel.cpus=N   FAIL unless exactly N CPUs show up in /proc/cpuinfo
  *   keel.icount   QEMU runs with -icount shift=0: cycles and instructions exact
  *   keel.kernel=V FAIL unless the kernel is Linux V (6.1, 6.12)
+ *   keel.disk-boots=N  with keel.checks=disk: reboot (SBI SRST, a VM reset
+ *                 under Keel) until the disk has counted N boots, then power off
  *   keel.checks=a,b,c  also run these checks, in this order (each prints
  *                 its own PASS or FAIL line; one the kernel cannot do FAILs):
  *     steal       /proc/stat's steal rises while two CPUs share a hart
@@ -1659,6 +1661,9 @@ static void init_main(void)
 
 	if (find_word(cmdline, "keel.shell"))
 		shell();
+	/* keel.disk-boots=N: reboot until the disk has counted N boots (a VM reset keeps its disk) */
+	if (disk_boot && disk_boot < cmdline_num("keel.disk-boots", 0))
+		power(REBOOT_CMD_RESTART);
 	power(REBOOT_CMD_POWER_OFF);
 }
 

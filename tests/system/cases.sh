@@ -110,6 +110,12 @@ sys_check vnet-both vnet grep -q '^\[b\] KEEL-TEST: PASS vnet'
 # what is typed read through its receive queue and written back
 sys_case vcon - "-F tests/system/data/vcon.dts" 0 'KEEL-TEST: PASS vcon' 'not ok' 'typed-line'
 sys_check vcon-both-ways vcon sh -c 'grep -q "hello over virtio-console" "$0" && grep -q "got: typed-line" "$0"'
+# Linux on its ext4 disk over virtio-blk (the bundle's build/linux/rootfs.ext4):
+# it counts its boot on the disk, writes and reads back 1 MiB, then
+# reboots once, a VM reset, and the disk says boot 2 (guests/linux/README.md)
+sys_needs build/linux/Image sys_case linux-disk - "-F tests/system/data/linux-disk.dts" 0 'keel-disk: boot 2' 'keel-linux: FAIL|disk: FAIL'
+sys_check linux-disk-root linux-disk grep -q 'keel-linux: root /dev/vda (ext4)'
+sys_check linux-disk-boot-1 linux-disk grep -q 'keel-disk: boot 1'
 # Keel's monitor shell (Ctrl-A h): every command answered while Linux and
 # the demo guest run; the demo VM stopped, started and reset from it.
 sys_needs build/linux/Image sys_script monitor tests/system/monitor.sh
