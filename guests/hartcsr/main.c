@@ -34,7 +34,8 @@
 #define SIE_STIE (1UL << 5)
 #define SCOUNTEREN_AT_ENTRY 0x7 /* CY | TM | IR */
 #define ROUND_MS 10
-#define SLEEP_SKEW_MS 3 /* side 1 sleeps this much longer (sleep()) */
+#define SPIN_MS_LONG 25  /* side 1 spins longer than side 0's spin and sleep (spin_ms()) */
+#define SLEEP_MS_SHORT 5 /* and sleeps less */
 #define WAIT_MS 2000
 
 extern char user_counters[], user_counters_end[];	/* user_counters.S */
@@ -146,25 +147,38 @@ static void check_all(unsigned long round)
 	}
 }
 
-/* Spin through ROUND_MS: a jump in time is a slice given to someone else. */
+/*
+ * The two sides' rounds. Side 1 spins longer than side 0's whole round
+ * (spin and sleep), so each of its spins overlaps one of side 0's, and
+ * there the scheduler's 4 ms slices preempt both: whatever the host's
+ * speed or the way the timers round a sleep, the two cannot settle into
+ * one spinning while the other sleeps (with equal rounds one side once
+ * saw 0 preemptions in 1.5 s, with rounds of 10 and 13 ms 2 on QEMU 10's
+ * -cpu max, whose sleeps came out the same length).
+ */
+static unsigned long spin_ms(void)
+{
+	return side ? SPIN_MS_LONG : ROUND_MS;
+}
+
+static unsigned long sleep_ms(void)
+{
+	return side ? SLEEP_MS_SHORT : ROUND_MS;
+}
+
+/* Spin through this side's round: a jump in time is a slice given to someone else. */
 static void spin(void)
 {
-	unsigned long last = rdtime(), end = last + ms_ticks(ROUND_MS);
+	unsigned long last = rdtime(), end = last + ms_ticks(spin_ms());
 
 	for (unsigned long now; (now = rdtime()) < end; last = now)
 		preempted += now - last > ms_ticks(1);
 }
 
-/*
- * Sleep in wfi, the timer armed, its interrupt not taken (SIE = 0): ROUND_MS
- * on side 0, 3 ms more on side 1. With equal rounds the two VMs can lock in
- * step, each spinning while the other sleeps, and one of them is then never
- * preempted while it spins (seen: 0 times in 1.5 s); rounds of different
- * lengths drift past each other, so both spin at once again and again.
- */
+/* Sleep through this side's round in wfi, the timer armed, its interrupt not taken (SIE = 0). */
 static void sleep(void)
 {
-	unsigned long end = rdtime() + ms_ticks(ROUND_MS + SLEEP_SKEW_MS * side);
+	unsigned long end = rdtime() + ms_ticks(sleep_ms());
 
 	csr_set(sie, SIE_STIE);
 	sbi_call(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, end, 0, 0, 0, 0, 0);
