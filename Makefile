@@ -3,7 +3,8 @@
 #   make run          build Keel and the guests, boot a VM config in QEMU
 #                     (configs/default.dts: Linux and the demo guest)
 #   make test         build everything, run the whole suite (tests/run-all.sh)
-#   make bench        instruction counts: guests on OpenSBI directly vs under Keel
+#   make bench        instruction counts: guests on OpenSBI directly vs under Keel,
+#                     and Linux's virtio disk and network (scripts/bench-virtio.sh)
 #   make budget       make test's instruction budgets alone (tests/budgets.txt)
 #   make debug        make run's QEMU waiting for gdb-multiarch on :1234
 #   make keel         build/keel.bin (make keel-debug: build/keel-debug.bin,
@@ -348,8 +349,11 @@ test: export KEEL_GUEST_SKIP_OK := 1
 test: keel keel-debug guests linux linux612 unit
 	@tests/run-all.sh
 
-bench: keel guests
+# the bench guest's table, then the virtio rows: Linux reading its disk,
+# under Keel and on bare QEMU, and 1 MiB of TCP between two Linux VMs
+bench: keel guests linux
 	@scripts/bench.sh
+	@scripts/bench-virtio.sh
 
 # make test's instruction budgets alone (tests/budgets.txt, docs/testing.md)
 budget: keel guests

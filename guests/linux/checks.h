@@ -10,6 +10,7 @@
 void check_disk(const char **fail); /* check_disk.c: writes that reach the root disk */
 /* This boot's number on the disk (check_disk), 0 if it did not run or failed to count */
 extern unsigned long disk_boot;
+void check_disk_read(const char **fail); /* check_diskread.c: O_DIRECT reads of /dev/vda, timed */
 void check_net(const char **fail);  /* check_net.c: eth0, TCP and ping between two VMs */
 void check_hvc(const char **fail);  /* check_hvc.c: a line on the virtio console */
 

@@ -56,7 +56,6 @@
 #define MREMAP_FIXED 2
 #define PAGE_SIZE 4096
 #define PERF_TYPE_RAW 4
-#define PERF_ATTR_SIZE_VER0 64
 #define PERF_ATTR_DISABLED (1UL << 0)
 #define PERF_ATTR_INHERIT (1UL << 1)
 #define PERF_EVENT_IOC_ENABLE 0x2400
@@ -67,14 +66,6 @@
 #define SBI_PMU_FW_MISALIGNED_STORE 1
 #define SBI_PMU_FW_ILLEGAL_INSN 4
 
-/* struct perf_event_attr up to PERF_ATTR_SIZE_VER0 */
-struct perf_attr {
-	unsigned int type, size;
-	unsigned long config, sample_period, sample_type, read_format;
-	unsigned long flags; /* the bitfield: disabled, inherit, ... */
-	unsigned int wakeup_events, bp_type;
-	unsigned long config1;
-};
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -1495,6 +1486,8 @@ static void run_asked_checks(int cpus, const char **fail)
 			check_suspend(fail);
 		else if (str_eq(name, "disk"))
 			check_disk(fail);
+		else if (str_eq(name, "disk-read"))
+			check_disk_read(fail);
 		else if (str_eq(name, "net"))
 			check_net(fail);
 		else if (str_eq(name, "hvc"))
@@ -1504,7 +1497,7 @@ static void run_asked_checks(int cpus, const char **fail)
 		else if (n) {
 			out("keel-linux: keel.checks: unknown check '");
 			out(name);
-			out("' (known: steal suspend perf disk net hvc)\n");
+			out("' (known: steal suspend perf disk disk-read net hvc)\n");
 			first(fail, "keel.checks names an unknown check");
 		}
 		if (n && *fail == before) {

@@ -138,4 +138,14 @@ static inline long syscall6(long n, long a0, long a1, long a2, long a3,
 	syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), \
 		 (long)(f))
 
+#define PERF_ATTR_SIZE_VER0 64
+/* struct perf_event_attr up to PERF_ATTR_SIZE_VER0 */
+struct perf_attr {
+	unsigned int type, size;
+	unsigned long config, sample_period, sample_type, read_format;
+	unsigned long flags; /* the bitfield: disabled, inherit, ... */
+	unsigned int wakeup_events, bp_type;
+	unsigned long config1;
+};
+
 #endif
