@@ -37,6 +37,11 @@ struct vm_desc {
 	int devices_len;
 	const char *console;   /* raw "console" bytes; NULL: absent */
 	int console_len;
+	const void *disk;      /* "disk" bytes; NULL: absent */
+	int disk_len;
+	int disk_ro, net, vcon; /* disk-read-only; net; virtio-console; */
+	const uint8_t *mac;    /* "mac" bytes; NULL: absent */
+	int mac_len;
 };
 
 struct bundle_desc {
@@ -91,6 +96,16 @@ static void put_vm(const struct vm_desc *d)
 		OK(fdt_property(blob, "devices", d->devices, d->devices_len));
 	if (d->console)
 		OK(fdt_property(blob, "console", d->console, d->console_len));
+	if (d->disk)
+		OK(fdt_property(blob, "disk", d->disk, d->disk_len));
+	if (d->disk_ro)
+		OK(fdt_property(blob, "disk-read-only", "", 0));
+	if (d->net)
+		OK(fdt_property(blob, "net", "", 0));
+	if (d->mac)
+		OK(fdt_property(blob, "mac", d->mac, d->mac_len));
+	if (d->vcon)
+		OK(fdt_property(blob, "virtio-console", "", 0));
 	if (d->harts) {
 		fdt32_t cells[16];
 
@@ -254,6 +269,58 @@ TEST(devices_unknown_or_not_strings)
 }
 
 /* console = "escaped" (the default) | "raw", per VM */
+/* docs/virtio.md: the virtio devices a VM config names, and each refusal */
+TEST(virtio_devices)
+{
+	static const uint8_t disk[1024];
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 0x0b };
+	struct bundle_desc d = { .nr_vm = 1 };
+
+	d.vm[0] = good_vm("a");
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK(!b.vms[0].disk && !b.vms[0].net && !b.vms[0].virtio_console);
+	d.vm[0].disk = disk;
+	d.vm[0].disk_len = sizeof(disk);
+	d.vm[0].disk_ro = 1;
+	d.vm[0].mac = mac;
+	d.vm[0].mac_len = sizeof(mac);
+	d.vm[0].vcon = 1;
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK_EQ(b.vms[0].disk_size, sizeof(disk));
+	CHECK(b.vms[0].disk_read_only && b.vms[0].net && b.vms[0].has_mac && b.vms[0].virtio_console);
+	CHECK(!memcmp(b.vms[0].mac, mac, 6));
+	d.vm[0] = good_vm("a");
+	d.vm[0].net = 1;
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK(b.vms[0].net && !b.vms[0].has_mac);
+}
+
+TEST(virtio_devices_refused)
+{
+	static const uint8_t disk[1000];
+	static const uint8_t group_mac[6] = { 1, 0, 0, 0, 0, 1 };
+	struct vm_desc vm = good_vm("a");
+
+	vm.disk = disk;
+	vm.disk_len = sizeof(disk);
+	check_vm_refused(vm, "VM 'a': disk is 1000 bytes: it must be a whole number of 512-byte "
+			     "sectors, and not empty");
+	vm = good_vm("a");
+	vm.disk_ro = 1;
+	check_vm_refused(vm, "VM 'a': disk-read-only without a disk");
+	vm = good_vm("a");
+	vm.mac = group_mac;
+	vm.mac_len = 6;
+	check_vm_refused(vm, "VM 'a': mac must be 6 bytes of a unicast address, as [02 00 00 00 00 01]");
+	vm.mac_len = 5;
+	check_vm_refused(vm, "VM 'a': mac must be 6 bytes of a unicast address, as [02 00 00 00 00 01]");
+	vm = good_vm("a");
+	vm.net = 1;
+	vm.devices = "uart";
+	vm.devices_len = 5;
+	check_vm_refused(vm, "VM 'a': a net card needs the virtual PLIC (devices)");
+}
+
 TEST(console_escaped_or_raw)
 {
 	struct bundle_desc d = { .nr_vm = 2 };
