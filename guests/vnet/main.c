@@ -10,59 +10,17 @@
 #include "console.h"
 #include "fdt.h"
 #include "test.h"
-#include "virtio_defs.h"
+#include "virtq_drv.h"
 
-#define NET_BASE 0x10001000UL
 #define QSIZE 16
-#define BUF_SIZE (VIRTIO_NET_HDR_SIZE + VIRTIO_NET_FRAME_MAX)
 #define ETHERTYPE 0x88b5
 #define ECHOES 64
 #define PAYLOAD 200
 #define WAIT_LOOPS 200000000UL
-#define DESC_F_WRITE 2
 
-struct desc {
-	unsigned long long addr;
-	unsigned int len;
-	unsigned short flags, next;
-};
-struct avail {
-	unsigned short flags, idx, ring[QSIZE], used_event;
-};
-struct used {
-	unsigned short flags;
-	volatile unsigned short idx;
-	struct {
-		unsigned int id, len;
-	} ring[QSIZE];
-	unsigned short avail_event;
-};
-struct queue {
-	struct desc desc[QSIZE] __attribute__((aligned(16)));
-	struct avail avail __attribute__((aligned(4)));
-	struct used used __attribute__((aligned(4)));
-	unsigned short last_used;
-	unsigned char buf[QSIZE][BUF_SIZE];
-};
-
-static struct queue rxq, txq;
+static struct vq rxq, txq;
 static unsigned char my_mac[6], peer_mac[6];
 static const unsigned char broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
-static unsigned int rd(unsigned int off)
-{
-	return *(volatile unsigned int *)(NET_BASE + off);
-}
-
-static void wr(unsigned int off, unsigned int v)
-{
-	*(volatile unsigned int *)(NET_BASE + off) = v;
-}
-
-static void barrier(void)
-{
-	__sync_synchronize();
-}
 
 static void copy(void *dst, const void *src, unsigned int n)
 {
@@ -78,53 +36,22 @@ static int same(const void *a, const void *b, unsigned int n)
 	return 1;
 }
 
-static void queue_setup(unsigned int q, struct queue *vq)
-{
-	unsigned long d = (unsigned long)vq->desc, a = (unsigned long)&vq->avail,
-		      u = (unsigned long)&vq->used;
-
-	wr(VIRTIO_MMIO_QUEUE_SEL, q);
-	wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (unsigned int)d);
-	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, (unsigned int)(d >> 32));
-	wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (unsigned int)a);
-	wr(VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (unsigned int)(a >> 32));
-	wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (unsigned int)u);
-	wr(VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (unsigned int)(u >> 32));
-	wr(VIRTIO_MMIO_QUEUE_READY, 1);
-}
-
-/* Give receive buffer i to the device */
-static void rx_post(unsigned int i)
-{
-	rxq.desc[i] = (struct desc){ (unsigned long)rxq.buf[i], BUF_SIZE, DESC_F_WRITE, 0 };
-	rxq.avail.ring[rxq.avail.idx % QSIZE] = (unsigned short)i;
-	barrier();
-	rxq.avail.idx++;
-}
-
 static int init(void)
 {
-	unsigned int st = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
-
-	wr(VIRTIO_MMIO_STATUS, 0);
-	wr(VIRTIO_MMIO_STATUS, st);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1U << VIRTIO_NET_F_MAC | 1U << VIRTIO_NET_F_STATUS);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1U << (VIRTIO_F_VERSION_1 - 32));
-	wr(VIRTIO_MMIO_STATUS, st | VIRTIO_STATUS_FEATURES_OK);
-	if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
+	if (!vq_negotiate(1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_STATUS |
+			  1ULL << VIRTIO_F_VERSION_1))
 		return 0;
-	queue_setup(VIRTIO_NET_RXQ, &rxq);
-	queue_setup(VIRTIO_NET_TXQ, &txq);
+	vq_setup(VIRTIO_NET_RXQ, &rxq, QSIZE);
+	vq_setup(VIRTIO_NET_TXQ, &txq, QSIZE);
 	for (unsigned int i = 0; i < QSIZE; i++)
-		rx_post(i);
-	wr(VIRTIO_MMIO_STATUS, st | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
+		vq_post_rx(&rxq, i);
+	if (!vq_driver_ok())
+		return 0;
+	vq_wr(VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
 	for (unsigned int i = 0; i < 6; i++)
-		my_mac[i] = *(volatile unsigned char *)(NET_BASE + VIRTIO_MMIO_CONFIG + VIRTIO_NET_CFG_MAC + i);
-	return rd(VIRTIO_MMIO_STATUS) == (st | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+		my_mac[i] = *(volatile unsigned char *)(vq_mmio_base + VIRTIO_MMIO_CONFIG +
+							VIRTIO_NET_CFG_MAC + i);
+	return 1;
 }
 
 /* One frame to dst: header, then the Ethernet frame, in one buffer; waits for it to go */
@@ -142,33 +69,19 @@ static int send(const unsigned char *dst, unsigned int seq, const unsigned char 
 	f[14] = (unsigned char)seq;
 	f[15] = (unsigned char)(seq >> 8);
 	copy(f + 16, payload, PAYLOAD);
-	txq.desc[slot] = (struct desc){ (unsigned long)b, VIRTIO_NET_HDR_SIZE + 16 + PAYLOAD, 0, 0 };
-	txq.avail.ring[slot] = (unsigned short)slot;
-	barrier();
-	txq.avail.idx++;
-	barrier();
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_TXQ);
-	for (unsigned long i = 0; i < WAIT_LOOPS && txq.used.idx == txq.last_used; i++)
-		barrier();
-	if (txq.used.idx == txq.last_used)
-		return 0;
-	txq.last_used++;
-	return 1;
+	return vq_send(VIRTIO_NET_TXQ, &txq, slot, VIRTIO_NET_HDR_SIZE + 16 + PAYLOAD);
 }
 
 /* The next frame of ours that arrives: its sequence number, or -1 after a long wait */
 static int receive(unsigned char *src, unsigned char *payload)
 {
 	for (unsigned long n = 0; n < WAIT_LOOPS; n++) {
-		unsigned int id, len;
+		unsigned int len;
+		int id = vq_next_used(&rxq, &len);
 		unsigned char *f;
 
-		barrier();
-		if (rxq.used.idx == rxq.last_used)
+		if (id < 0)
 			continue;
-		id = rxq.used.ring[rxq.last_used % QSIZE].id;
-		len = rxq.used.ring[rxq.last_used % QSIZE].len;
-		rxq.last_used++;
 		f = rxq.buf[id] + VIRTIO_NET_HDR_SIZE;
 		if (len == VIRTIO_NET_HDR_SIZE + 16 + PAYLOAD && f[12] == ETHERTYPE >> 8 &&
 		    f[13] == (ETHERTYPE & 0xff)) {
@@ -176,13 +89,12 @@ static int receive(unsigned char *src, unsigned char *payload)
 
 			copy(src, f + 6, 6);
 			copy(payload, f + 16, PAYLOAD);
-			rx_post(id);
-			barrier();
-			wr(VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
+			vq_post_rx(&rxq, (unsigned int)id); /* read: the buffer goes back */
+			vq_wr(VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
 			return seq;
 		}
-		rx_post(id); /* someone else's frame: the buffer goes back */
-		wr(VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
+		vq_post_rx(&rxq, (unsigned int)id); /* someone else's frame */
+		vq_wr(VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
 	}
 	return -1;
 }
@@ -234,12 +146,12 @@ int main(unsigned long hartid, const void *dtb)
 	int b = bootarg_is(args, "keel.role", "b");
 
 	(void)hartid;
-	CHECK_EQ(rd(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_NET, "a virtio-net card at 0x%lx", NET_BASE);
+	CHECK_EQ(vq_rd(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_NET, "a virtio-net card at 0x%lx", vq_mmio_base);
 	CHECK(init(), "set-up: MAC and STATUS, two queues, DRIVER_OK");
 	CHECK(!(my_mac[0] & 1) && (my_mac[0] & 2), "its address %02x:%02x:%02x:%02x:%02x:%02x is "
 	      "unicast, locally administered", my_mac[0], my_mac[1], my_mac[2], my_mac[3], my_mac[4],
 	      my_mac[5]);
-	CHECK_EQ(*(volatile unsigned short *)(NET_BASE + VIRTIO_MMIO_CONFIG + VIRTIO_NET_CFG_STATUS),
+	CHECK_EQ(*(volatile unsigned short *)(vq_mmio_base + VIRTIO_MMIO_CONFIG + VIRTIO_NET_CFG_STATUS),
 		 VIRTIO_NET_S_LINK_UP, "link up");
 	if (b)
 		role_b();
