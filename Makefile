@@ -20,7 +20,7 @@
 #   make clean        remove build/
 #
 # make run's options are in README.md (GUEST=, MEM=, VCPUS=, BOOTARGS=,
-# INITRD=, DISK=, DISK_RO=1, TRACE=1, SSTC=0, HARTS=, PROFILE=1, PROFILE_HZ=, PROFILE_CHAIN=1,
+# INITRD=, DISK=, DISK_RO=1, PERSIST=1, TRACE=1, SSTC=0, HARTS=, PROFILE=1, PROFILE_HZ=, PROFILE_CHAIN=1,
 # CONSOLE=raw, PIN=, QEMU_MEM=, QEMU_EXTRA=, NAME=, CONFIG=, BOOT=uboot,
 # UBOOT=, STACK=, LOAD_ADDR=); tests/doc-refs.sh checks that this list and
 # README.md's agree with what the Makefile uses.
@@ -44,6 +44,15 @@ INITRD ?=
 # writes last as long as the VM (docs/virtio.md). DISK_RO=1: read-only.
 DISK ?=
 DISK_RO ?= 0
+# PERSIST=1: DISK= is the machine's disk instead (QEMU's virtio-blk-device
+# on the file), which Keel drives for the VM: its writes reach the file.
+PERSIST ?= 0
+ifeq ($(PERSIST),1)
+ifneq ($(DISK),)
+MACHINE_DISK_QEMU := -global virtio-mmio.force-legacy=false \
+	-drive file=$(DISK),format=raw,if=none,id=keeldisk -device virtio-blk-device,drive=keeldisk
+endif
+endif
 TRACE ?= 0
 SSTC ?= 1
 HARTS ?= 4
@@ -228,7 +237,8 @@ GUEST_DEPS := $(if $(shell grep -l 'build/linux/' $(CONFIG) 2>/dev/null),linux) 
 BUNDLE_SOURCE := -F "$(CONFIG)"
 else
 BUNDLE_SOURCE := -n "$(NAME)" -i "$(GUEST)" -m "$(MEM)" -c "$(VCPUS)" -b "$(BOOTARGS)" \
-	-r "$(INITRD)" -d "$(DISK)" -R "$(DISK_RO)" -s "$(SSTC)" -p "$(PIN)" -T "$(CONSOLE)"
+	-r "$(INITRD)" $(if $(and $(filter 1,$(PERSIST)),$(DISK)),-D 0,-d "$(DISK)") -R "$(DISK_RO)" \
+	-s "$(SSTC)" -p "$(PIN)" -T "$(CONSOLE)"
 endif
 
 $(BUILD)/run/bundle.dtb: FORCE keel guests $(GUEST_DEPS)
@@ -310,7 +320,7 @@ endif
 
 run: $(BUILD)/run/bundle.dtb $(KEEL_RUN)
 	@$(RUN_QEMU) -k $(KEEL_RUN) -B $(BUILD)/run/bundle.dtb \
-		-s $(HARTS) -M $(QEMU_MEM) -- $(QEMU_EXTRA)
+		-s $(HARTS) -M $(QEMU_MEM) -- $(MACHINE_DISK_QEMU) $(QEMU_EXTRA)
 
 debug: $(BUILD)/run/bundle.dtb $(KEEL_RUN)
 	@echo "QEMU waits for gdb on :1234. In another terminal:"

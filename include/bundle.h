@@ -65,6 +65,7 @@ struct vm_config {
 	const void *disk;    /* "disk": virtio-blk's image, in the bundle; NULL if none */
 	uint64_t disk_size;  /* a whole number of 512-byte sectors */
 	bool disk_read_only; /* "disk-read-only;" */
+	unsigned int machine_disk; /* "machine-disk = <N>": the machine's virtio-blk N, plus 1; 0: none */
 	bool net;             /* "net;": a virtio-net card on Keel's switch */
 	bool has_mac;         /* "mac = [6 bytes]", else one made from its name */
 	uint8_t mac[6];

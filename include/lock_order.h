@@ -18,6 +18,7 @@ enum lock_rank {
 	LOCK_PROFILER,      /* prof_lock: start, stop, dump */
 	LOCK_VM_DEVICES,    /* vm->dev_lock: the emulated UART and PLIC */
 	LOCK_NET_SWITCH,    /* net_switch.lock: the VMs' switch, its inboxes and table */
+	LOCK_HOST_DISK,     /* host_blk.lock: one request at a time to a disk of the machine */
 	LOCK_CONSOLE_INPUT, /* input_lock: Keel's keys, the monitor's queue */
 	LOCK_VM_CONSOLE,    /* vm->console.lock: a VM's line and input queue */
 	LOCK_HART_FENCES,   /* hart->fence_lock: its queue of remote fences */

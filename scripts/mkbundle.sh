@@ -6,6 +6,7 @@
 # device tree for a FIT image; -w 0 writes the bare device tree instead.
 #   mkbundle.sh -o out.dtb -n name -i image [-m MiB] [-c vcpus] [-b bootargs]
 #               [-r initrd] [-d disk image (virtio-blk)] [-R 0|1 (the disk read-only)]
+#               [-D N (instead, the machine's Nth virtio-blk disk: machine-disk)]
 #               [-t 0|1] [-s 0|1 (Sstc for the guest)]
 #               [-H 0|1 (Keel's test-only SBI calls)]
 #               [-p hart,hart,... (the hart id each vCPU lives on; - for any)]
@@ -18,12 +19,12 @@
 #     above added; its /incbin/ paths are relative to the repository root.
 set -euo pipefail
 
-out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin= prof=0 chain=0 config= color=0 wrap=1 console=escaped disk= disk_ro=0
-while getopts "o:n:i:m:c:b:r:d:R:t:s:H:p:P:C:F:k:w:T:" opt; do
+out= name= image= mem=256 vcpus=1 bootargs= initrd= trace=0 sstc=1 hooks=0 pin= prof=0 chain=0 config= color=0 wrap=1 console=escaped disk= disk_ro=0 machine_disk=
+while getopts "o:n:i:m:c:b:r:d:R:D:t:s:H:p:P:C:F:k:w:T:" opt; do
 	case $opt in
 	o) out=$OPTARG ;; n) name=$OPTARG ;; i) image=$OPTARG ;; m) mem=$OPTARG ;;
 	c) vcpus=$OPTARG ;; b) bootargs=$OPTARG ;; r) initrd=$OPTARG ;; t) trace=$OPTARG ;; s) sstc=$OPTARG ;; H) hooks=$OPTARG ;; p) pin=$OPTARG ;; P) prof=$OPTARG ;; C) chain=$OPTARG ;; F) config=$OPTARG ;; k) color=$OPTARG ;; w) wrap=$OPTARG ;; T) console=$OPTARG ;;
-	d) disk=$OPTARG ;; R) disk_ro=$OPTARG ;;
+	d) disk=$OPTARG ;; R) disk_ro=$OPTARG ;; D) machine_disk=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -93,6 +94,7 @@ if [ -n "$disk" ]; then
 		die "DISK=$disk is $size bytes: a disk image is a whole number of 512-byte sectors"
 fi
 [[ "$disk_ro" =~ ^[01]$ ]] || die "DISK_RO=$disk_ro: 1 (read-only) or 0"
+[ -z "$machine_disk" ] || [[ "$machine_disk" =~ ^[0-7]$ ]] || die "-D $machine_disk: the machine's disk 0..7"
 [[ "$mem" =~ ^[0-9]+$ ]] && [ "$mem" -ge 8 ] || die "MEM=$mem: give the guest RAM in MiB (at least 8)"
 [[ "$vcpus" =~ ^[0-9]+$ ]] && [ "$vcpus" -ge 1 ] || die "VCPUS=$vcpus: must be 1 or more"
 [[ "$console" =~ ^(escaped|raw)$ ]] || die "CONSOLE=$console: escaped (the default) or raw"
@@ -132,7 +134,8 @@ dts="${out%.dtb}.dts"
 	[ -n "$cells" ] && echo "		vcpu-harts = <$cells >;"
 	[ -n "$initrd" ] && echo "		initrd = /incbin/(\"$(realpath "$initrd")\");"
 	[ -n "$disk" ] && echo "		disk = /incbin/(\"$(realpath "$disk")\");"
-	[ -n "$disk" ] && [ "$disk_ro" = 1 ] && echo "		disk-read-only;"
+	[ -n "$machine_disk" ] && echo "		machine-disk = <$machine_disk>;"
+	[ -n "$disk$machine_disk" ] && [ "$disk_ro" = 1 ] && echo "		disk-read-only;"
 	echo "	};"
 	echo "};"
 } > "$dts"

@@ -11,6 +11,7 @@ const char *lock_rank_name(enum lock_rank rank)
 		[LOCK_PROFILER] = "prof_lock",
 		[LOCK_VM_DEVICES] = "vm->dev_lock",
 		[LOCK_NET_SWITCH] = "net_switch.lock",
+		[LOCK_HOST_DISK] = "host_blk.lock",
 		[LOCK_CONSOLE_INPUT] = "console input_lock",
 		[LOCK_VM_CONSOLE] = "vm->console.lock",
 		[LOCK_HART_FENCES] = "hart->fence_lock",

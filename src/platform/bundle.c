@@ -274,8 +274,17 @@ static int parse_vms(const void *fdt, struct bundle *b, char *err, unsigned long
 		if (parse_vm(fdt, node, &b->vms[b->nr_vms], err, errlen))
 			return -1;
 		for (unsigned int i = 0; i < b->nr_vms; i++) {
-			if (!strcmp(b->vms[i].name, b->vms[b->nr_vms].name)) {
-				snprintf(err, errlen, "bundle: two VMs are named '%s'", b->vms[i].name);
+			const struct vm_config *a = &b->vms[i], *c = &b->vms[b->nr_vms];
+
+			if (!strcmp(a->name, c->name)) {
+				snprintf(err, errlen, "bundle: two VMs are named '%s'", a->name);
+				return -1;
+			}
+			/* a machine's disk has one owner: two VMs writing one file corrupt it */
+			if (c->machine_disk && a->machine_disk == c->machine_disk) {
+				snprintf(err, errlen,
+					 "bundle: machine-disk %u is VM '%s''s; VM '%s' cannot have it too",
+					 c->machine_disk - 1, a->name, c->name);
 				return -1;
 			}
 		}

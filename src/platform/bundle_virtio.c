@@ -1,6 +1,7 @@
 /*
  * A VM config's virtio devices (docs/virtio.md, docs/config.md):
  *   disk = /incbin/("file.img");  a virtio-blk disk, whole 512-byte sectors
+ *   machine-disk = <N>;           instead, the machine's Nth virtio-blk disk
  *   disk-read-only;               that disk read-only
  *   net;  or  mac = [02 00 00 00 00 01];   a card on Keel's switch
  *   virtio-console;               hvc0, its console line over virtio too
@@ -16,8 +17,8 @@
 #include "platform/bundle_virtio.h"
 
 struct device_props {
-	const void *disk, *mac;
-	int disk_len, mac_len;
+	const void *disk, *mac, *machine_disk;
+	int disk_len, mac_len, machine_disk_len;
 	bool disk_read_only, net, console;
 };
 
@@ -36,6 +37,9 @@ static void find_props(const void *fdt, int node, struct device_props *p)
 		if (!strcmp(name, "disk")) {
 			p->disk = v;
 			p->disk_len = len;
+		} else if (!strcmp(name, "machine-disk")) {
+			p->machine_disk = v;
+			p->machine_disk_len = len;
 		} else if (!strcmp(name, "disk-read-only")) {
 			p->disk_read_only = true;
 		} else if (!strcmp(name, "net")) {
@@ -52,6 +56,21 @@ static void find_props(const void *fdt, int node, struct device_props *p)
 static int check_disk(const struct device_props *p, struct vm_config *vm, char *err,
 		      unsigned long errlen)
 {
+	if (p->machine_disk) {
+		uint32_t index;
+
+		if (p->disk) {
+			snprintf(err, errlen, "VM '%s': disk and machine-disk: one disk a VM", vm->name);
+			return -1;
+		}
+		if (p->machine_disk_len != 4 || (index = fdt32_to_cpu(*(const fdt32_t *)p->machine_disk)) > 7) {
+			snprintf(err, errlen, "VM '%s': machine-disk must be one number, 0..7", vm->name);
+			return -1;
+		}
+		vm->machine_disk = index + 1;
+		vm->disk_read_only = p->disk_read_only;
+		return 0;
+	}
 	if (!p->disk) {
 		if (!p->disk_read_only)
 			return 0;
@@ -100,7 +119,7 @@ int bundle_parse_virtio(const void *fdt, int node, struct vm_config *vm, char *e
 	vm->net = p.net || p.mac;
 	vm->virtio_console = p.console;
 	/* each device's interrupt line goes through the virtual PLIC */
-	needs_plic = vm->disk ? "disk" : vm->net ? "net card" : vm->virtio_console ? "virtio-console" : NULL;
+	needs_plic = vm->disk || vm->machine_disk ? "disk" : vm->net ? "net card" : vm->virtio_console ? "virtio-console" : NULL;
 	if (needs_plic && !(vm->devices & VM_DEV_PLIC)) {
 		snprintf(err, errlen, "VM '%s': a %s needs the virtual PLIC (devices)", vm->name,
 			 needs_plic);

@@ -133,6 +133,7 @@ int platform_parse(const void *fdt, unsigned long boot_hartid, struct platform *
 		snprintf(err, errlen, "no valid device tree at %p", fdt);
 		return -1;
 	}
+	p->fdt = fdt;
 	model = fdt_getprop(fdt, 0, "model", NULL);
 	snprintf(p->model, sizeof(p->model), "%s", model ? model : "unknown");
 	if (parse_memory(fdt, p, &root, err, errlen) ||

@@ -68,6 +68,7 @@ struct platform {
 	char isa[128];      /* the boot hart's ISA as a riscv,isa string (hart_isa.h) */
 	char mmu_type[24];  /* mmu-type of the boot hart, e.g. "riscv,sv57" */
 	char model[64];
+	const void *fdt;    /* the device tree itself, for what is looked up later (host_blk.c) */
 };
 
 /* The machine Keel runs on (platform.c; main.c fills it in at boot). */

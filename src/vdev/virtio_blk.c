@@ -133,6 +133,8 @@ static uint8_t do_zero(struct virtio_blk *blk, const struct virtq_chain *c, bool
 	/* discard takes no flag; write-zeroes only UNMAP (5.2.6.1) */
 	if (flags & ~(discard ? 0 : VIRTIO_BLK_WRITE_ZEROES_UNMAP))
 		return VIRTIO_BLK_S_UNSUPP;
+	if (!blk->backend->zero)
+		return VIRTIO_BLK_S_UNSUPP; /* not offered: a driver that asks anyway */
 	if (blk->backend->read_only || sectors > BLK_MAX_ZERO_SECTORS ||
 	    !in_range(blk->backend, sector, (uint64_t)sectors * VIRTIO_BLK_SECTOR_SIZE) ||
 	    blk->backend->zero(blk->backend, sector * VIRTIO_BLK_SECTOR_SIZE,
@@ -231,6 +233,8 @@ static uint64_t blk_features(const struct virtio_mmio *d)
 
 	if (blk->backend->read_only)
 		return f | 1ULL << VIRTIO_BLK_F_RO;
+	if (!blk->backend->zero)
+		return f;
 	return f | 1ULL << VIRTIO_BLK_F_DISCARD | 1ULL << VIRTIO_BLK_F_WRITE_ZEROES;
 }
 

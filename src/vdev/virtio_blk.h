@@ -27,7 +27,7 @@ struct blk_backend {
 	int (*read)(struct blk_backend *b, uint64_t offset, void *buf, uint32_t len);
 	int (*write)(struct blk_backend *b, uint64_t offset, const void *buf, uint32_t len);
 	int (*flush)(struct blk_backend *b);
-	/* the range's contents become zeroes (write-zeroes; discard asks the same of RAM) */
+	/* the range's contents become zeroes (write-zeroes; discard asks the same); NULL: neither offered */
 	int (*zero)(struct blk_backend *b, uint64_t offset, uint64_t len);
 	void *ctx;
 };

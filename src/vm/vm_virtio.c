@@ -9,6 +9,7 @@
 
 #include "lib/memops.h"
 #include "mm/mem.h"
+#include "platform/host_blk.h"
 #include "vdev/vdev.h"
 #include "vdev/virtio_blk.h"
 #include "vdev/virtio_console.h"
@@ -42,27 +43,88 @@ _Static_assert(sizeof(struct vm_virtio_console) <= PAGE_SIZE, "a console fits it
 static struct net_switch vm_switch;
 static bool vm_switch_ready;
 
+/* A disk of the machine behind a VM's virtio-blk: host_blk.c, one request at a time */
+static int machine_read(struct blk_backend *b, uint64_t offset, void *buf, uint32_t len)
+{
+	return host_blk_rw(b->ctx, false, offset, buf, len);
+}
+
+static int machine_write(struct blk_backend *b, uint64_t offset, const void *buf, uint32_t len)
+{
+	return host_blk_rw(b->ctx, true, offset, (void *)(uintptr_t)buf, len);
+}
+
+static int machine_flush(struct blk_backend *b)
+{
+	return host_blk_flush(b->ctx);
+}
+
 /* The device's view of guest memory: vm_gpa_to_hva, RAM only, blocks zeroed first */
 static void *guest_map(void *ctx, uint64_t gpa, uint64_t len)
 {
 	return vm_gpa_to_hva(ctx, gpa, len);
 }
 
-static int add_disk(struct vm *vm, char *err, unsigned long errlen)
+/* The machine's disk cfg->machine_disk - 1 as the VM's, which owns it from now on */
+static int machine_backend(struct vm *vm, struct blk_backend *b, char *err, unsigned long errlen)
 {
 	const struct vm_config *cfg = vm->cfg;
-	struct vm_virtio_blk *d = page_alloc(PAGE_SIZE, PAGE_SIZE);
-	void *disk = (void *)(uintptr_t)mem_pool_alloc(&keel_mem, cfg->disk_size, PAGE_SIZE);
-	char id[VM_NAME_MAX + 8]; /* GET_ID keeps its first 20 bytes */
+	char why[160];
+	struct host_blk *h = host_blk_find(cfg->machine_disk - 1, why, sizeof(why));
 
-	if (!d || !disk) {
+	if (!h) {
+		snprintf(err, errlen, "VM '%s': machine-disk %u: %s", cfg->name, cfg->machine_disk - 1,
+			 why);
+		return -1;
+	}
+	if (h->owned) {
+		snprintf(err, errlen, "VM '%s': machine-disk %u has an owner already", cfg->name,
+			 cfg->machine_disk - 1);
+		return -1;
+	}
+	h->owned = true;
+	*b = (struct blk_backend){
+		.size = h->size,
+		.read_only = h->read_only || cfg->disk_read_only,
+		.read = machine_read,
+		.write = machine_write,
+		.flush = machine_flush,
+		.zero = NULL, /* discard and write-zeroes not offered: the file keeps its bytes */
+		.ctx = h,
+	};
+	return 0;
+}
+
+/* The bundle's image, copied once into memory of its own */
+static int bundle_backend(struct vm *vm, struct blk_backend *b, char *err, unsigned long errlen)
+{
+	const struct vm_config *cfg = vm->cfg;
+	void *disk = (void *)(uintptr_t)mem_pool_alloc(&keel_mem, cfg->disk_size, PAGE_SIZE);
+
+	if (!disk) {
 		snprintf(err, errlen, "VM '%s': no memory for its disk of %llu MiB (Keel has %llu MiB free)",
 			 cfg->name, (unsigned long long)(cfg->disk_size >> 20),
 			 (unsigned long long)(mem_pool_free_bytes(&keel_mem) >> 20));
 		return -1;
 	}
 	mem_copy(disk, cfg->disk, cfg->disk_size);
-	blk_ram_backend(&d->backend, disk, cfg->disk_size, cfg->disk_read_only);
+	blk_ram_backend(b, disk, cfg->disk_size, cfg->disk_read_only);
+	return 0;
+}
+
+static int add_disk(struct vm *vm, char *err, unsigned long errlen)
+{
+	const struct vm_config *cfg = vm->cfg;
+	struct vm_virtio_blk *d = page_alloc(PAGE_SIZE, PAGE_SIZE);
+	char id[VM_NAME_MAX + 8]; /* GET_ID keeps its first 20 bytes */
+
+	if (!d) {
+		snprintf(err, errlen, "VM '%s': no memory for its disk", cfg->name);
+		return -1;
+	}
+	if (cfg->machine_disk ? machine_backend(vm, &d->backend, err, errlen)
+			      : bundle_backend(vm, &d->backend, err, errlen))
+		return -1;
 	snprintf(id, sizeof(id), "keel-%s", cfg->name);
 	virtio_blk_init(&d->blk, &d->backend, id);
 	d->transport.ops = &virtio_blk_ops;
@@ -131,7 +193,7 @@ static int add_console(struct vm *vm, char *err, unsigned long errlen)
 int vm_virtio_create(struct vm *vm, char *err, unsigned long errlen)
 {
 	vm->nr_virtio = 0;
-	if (vm->cfg->disk && add_disk(vm, err, errlen))
+	if ((vm->cfg->disk || vm->cfg->machine_disk) && add_disk(vm, err, errlen))
 		return -1;
 	if (vm->cfg->net && add_net(vm, err, errlen))
 		return -1;

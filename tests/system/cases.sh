@@ -124,6 +124,14 @@ sys_check linux-net-client linux-net sh -c 'grep -q "^\[client\] keel-linux: net
 # (/dev/hvc1: hvc0 is the SBI console) reaches the VM's line of the console
 sys_needs build/linux/Image sys_case linux-hvc - "-F tests/system/data/linux-hvc.dts" 0 'keel-linux: hvc: PASS' 'keel-linux: FAIL|hvc: FAIL'
 sys_check linux-hvc-line linux-hvc grep -q '^keel-hvc: hello'
+# A disk of the machine (machine-disk = <0>): QEMU's virtio-blk-device on a
+# copy of rootfs.ext4, driven by Keel for the VM; a second QEMU run on the
+# same file finds what the first wrote (tests/system/machine-disk.sh)
+sys_needs build/linux/Image sys_script machine-disk tests/system/machine-disk.sh build/linux/Image
+# and what stops the boot, with the reason: no such disk, a legacy device
+sys_case machine-disk-missing $G/hello.elf "-D 0" 1 "machine-disk 0: the machine has 0 virtio-blk disk\(s\), no disk 0" 'KEEL-TEST'
+QEMU_ARGS="-drive file=build/guests/virtio-disk.img,format=raw,if=none,id=d0,readonly=on -device virtio-blk-device,drive=d0" \
+	sys_case machine-disk-legacy $G/hello.elf "-D 0" 1 'is legacy \(version 1\): start QEMU with -global virtio-mmio.force-legacy=false' 'KEEL-TEST'
 # Keel's monitor shell (Ctrl-A h): every command answered while Linux and
 # the demo guest run; the demo VM stopped, started and reset from it.
 sys_needs build/linux/Image sys_script monitor tests/system/monitor.sh

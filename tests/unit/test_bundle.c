@@ -42,6 +42,7 @@ struct vm_desc {
 	int disk_ro, net, vcon; /* disk-read-only; net; virtio-console; */
 	const uint8_t *mac;    /* "mac" bytes; NULL: absent */
 	int mac_len;
+	int machine_disk;      /* machine-disk = <N - 1>; 0: absent */
 };
 
 struct bundle_desc {
@@ -106,6 +107,8 @@ static void put_vm(const struct vm_desc *d)
 		OK(fdt_property(blob, "mac", d->mac, d->mac_len));
 	if (d->vcon)
 		OK(fdt_property(blob, "virtio-console", "", 0));
+	if (d->machine_disk)
+		OK(fdt_property_u32(blob, "machine-disk", (uint32_t)(d->machine_disk - 1)));
 	if (d->harts) {
 		fdt32_t cells[16];
 
@@ -319,6 +322,34 @@ TEST(virtio_devices_refused)
 	vm.devices = "uart";
 	vm.devices_len = 5;
 	check_vm_refused(vm, "VM 'a': a net card needs the virtual PLIC (devices)");
+}
+
+/* a disk of the machine: one per VM, one VM per disk */
+TEST(machine_disk_has_one_owner)
+{
+	static const uint8_t disk[512];
+	struct bundle_desc d = { .nr_vm = 2 };
+
+	d.vm[0] = good_vm("a");
+	d.vm[0].machine_disk = 1;
+	d.vm[1] = good_vm("b");
+	d.vm[1].node = "vm@1";
+	d.vm[1].machine_disk = 2;
+	CHECK_EQ(build_and_parse(&d), 0);
+	CHECK_EQ(b.vms[0].machine_disk, 1);
+	CHECK_EQ(b.vms[1].machine_disk, 2);
+	d.vm[1].machine_disk = 1;
+	CHECK_EQ(build_and_parse(&d), -1);
+	CHECK_STR(err, "bundle: machine-disk 0 is VM 'a''s; VM 'b' cannot have it too");
+	d.nr_vm = 1;
+	d.vm[0].disk = disk;
+	d.vm[0].disk_len = sizeof(disk);
+	CHECK_EQ(build_and_parse(&d), -1);
+	CHECK_STR(err, "VM 'a': disk and machine-disk: one disk a VM");
+	d.vm[0].disk = NULL;
+	d.vm[0].machine_disk = 9;
+	CHECK_EQ(build_and_parse(&d), -1);
+	CHECK_STR(err, "VM 'a': machine-disk must be one number, 0..7");
 }
 
 TEST(console_escaped_or_raw)
