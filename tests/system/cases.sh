@@ -120,6 +120,10 @@ sys_check linux-disk-boot-1 linux-disk grep -q 'keel-disk: boot 1'
 # the checksum compared at both ends (keel.checks=net)
 QEMU_ARGS="-smp 2" sys_needs build/linux/Image sys_case linux-net - "-F tests/system/data/linux-net.dts" 0 '^\[server\] keel-linux: net: tcp: PASS' 'net: FAIL|net: tcp: FAIL|net: ping: FAIL'
 sys_check linux-net-client linux-net sh -c 'grep -q "^\[client\] keel-linux: net: tcp: PASS" "$0" && grep -q "^\[client\] keel-linux: net: ping: PASS" "$0"'
+# make run's two-Linux config (configs/two-linux.dts): each VM on its own
+# disk and on the switch, disk and net checks together
+QEMU_ARGS="-smp 4" sys_needs build/linux/Image sys_case two-linux - "-F configs/two-linux.dts" 0 '^\[server\] keel-linux: PASS \(keel.checks passed: disk,net\)' 'keel-linux: FAIL|: FAIL'
+sys_check two-linux-client two-linux grep -q '^\[client\] keel-linux: PASS (keel.checks passed: disk,net)'
 # Linux's virtio_console driver: a line written to the virtio console
 # (/dev/hvc1: hvc0 is the SBI console) reaches the VM's line of the console
 sys_needs build/linux/Image sys_case linux-hvc - "-F tests/system/data/linux-hvc.dts" 0 'keel-linux: hvc: PASS' 'keel-linux: FAIL|hvc: FAIL'
