@@ -3,15 +3,17 @@
  * server and one the client.
  *
  *   keel.ip=10.0.2.N/24        eth0's address (and lo brought up)
- *   keel.net=server            listen on TCP port 5001, receive 1 MiB
+ *   keel.net=server            listen on TCP port 5001, ping the client that
+ *                              connects, receive 1 MiB
  *   keel.net=client:10.0.2.M   ping M, then connect to M:5001 and send 1 MiB
  *
  * The 1 MiB is a pseudo-random stream from a fixed seed, so both ends
  * know it. Each side prints the stream's FNV-1a (64-bit) checksum; the
  * server compares what it received with what the seed gives and sends its
  * checksum back, which the client compares with what it sent. Each side
- * prints "net: tcp: PASS" or FAIL; the client also "net: ping: PASS" or
- * FAIL for the ICMP echo before it. The client retries while the server
+ * prints "net: tcp: PASS" or FAIL, and "net: ping: PASS" or FAIL for its
+ * ICMP echo to the other (the client's before it connects, the server's
+ * once the client has connected): the two ping each other. The client retries while the server
  * boots (about 20 s for the ping, as long again for the connect).
  */
 #include "lib.h"
@@ -111,7 +113,36 @@ static void out_rate(long ms)
 	out(" KiB/s)");
 }
 
-static const char *serve(void)
+static const char *ping(unsigned int server)
+{
+	long rtt_us = 0, r;
+	int sent = 0;
+
+	r = net_ping(server, PEER_WAIT_MS, &rtt_us, &sent);
+	out("keel-linux: net: ping ");
+	out_ipv4(server);
+	if (r == 0) {
+		out(": reply to request ");
+		out_num((unsigned long)sent);
+		out(" after ");
+		out_num((unsigned long)rtt_us);
+		out(" us\n");
+		return 0;
+	}
+	out(": no reply to ");
+	out_num((unsigned long)sent);
+	out(" requests (last errno ");
+	out_num((unsigned long)-r);
+	out(")\n");
+	return r == -EAGAIN || sent ? "no echo reply in 20 s"
+				    : "cannot send ICMP echo requests (raw socket)";
+}
+
+/*
+ * Receive the stream; the client is pinged back as soon as it connects
+ * (its address known, and it is up): *ping_why is that ping's verdict.
+ */
+static const char *serve(const char **ping_why)
 {
 	static unsigned char buf[CHUNK];
 	struct sockaddr_in me = { AF_INET, net16(NET_PORT), 0, { 0 } }, peer;
@@ -138,6 +169,7 @@ static const char *serve(void)
 		out_errno("tcp: accept", c);
 		return "no client connected in 60 s";
 	}
+	*ping_why = ping(peer.sin_addr);
 	socket_timeout(c, SO_RCVTIMEO, IO_WAIT_MS);
 	t0 = monotonic_ms();
 	while (done < STREAM_BYTES) {
@@ -250,31 +282,6 @@ static const char *send_to(unsigned int server)
 	return back == s.hash ? 0 : "the server's checksum differs from the one sent";
 }
 
-static const char *ping(unsigned int server)
-{
-	long rtt_us = 0, r;
-	int sent = 0;
-
-	r = net_ping(server, PEER_WAIT_MS, &rtt_us, &sent);
-	out("keel-linux: net: ping ");
-	out_ipv4(server);
-	if (r == 0) {
-		out(": reply to request ");
-		out_num((unsigned long)sent);
-		out(" after ");
-		out_num((unsigned long)rtt_us);
-		out(" us\n");
-		return 0;
-	}
-	out(": no reply to ");
-	out_num((unsigned long)sent);
-	out(" requests (last errno ");
-	out_num((unsigned long)-r);
-	out(")\n");
-	return r == -EAGAIN || sent ? "no echo reply from the server in 20 s"
-				    : "cannot send ICMP echo requests (raw socket)";
-}
-
 /* keel.ip=a.b.c.d/len: the address and mask; 0 if absent or malformed */
 static int asked_ip(unsigned int *addr, unsigned int *mask, unsigned long *len)
 {
@@ -335,7 +342,12 @@ void check_net(const char **fail)
 		verdict("net: ping", ping(server), fail);
 		verdict("net: tcp", send_to(server), fail);
 	} else {
+		const char *ping_why = "no client connected";
+		const char *tcp_why;
+
 		out("server\n");
-		verdict("net: tcp", serve(), fail);
+		tcp_why = serve(&ping_why);
+		verdict("net: ping", ping_why, fail);
+		verdict("net: tcp", tcp_why, fail);
 	}
 }

@@ -116,10 +116,11 @@ sys_check vcon-both-ways vcon sh -c 'grep -q "hello over virtio-console" "$0" &&
 sys_needs build/linux/Image sys_case linux-disk - "-F tests/system/data/linux-disk.dts" 0 'keel-disk: boot 2' 'keel-linux: FAIL|disk: FAIL'
 sys_check linux-disk-root linux-disk grep -q 'keel-linux: root /dev/vda (ext4)'
 sys_check linux-disk-boot-1 linux-disk grep -q 'keel-disk: boot 1'
-# Two Linux VMs on Keel's switch: eth0 up, a ping, then 1 MiB over TCP with
+# Two Linux VMs on Keel's switch: eth0 up, a ping each way, then 1 MiB over TCP with
 # the checksum compared at both ends (keel.checks=net)
 QEMU_ARGS="-smp 2" sys_needs build/linux/Image sys_case linux-net - "-F tests/system/data/linux-net.dts" 0 '^\[server\] keel-linux: net: tcp: PASS' 'net: FAIL|net: tcp: FAIL|net: ping: FAIL'
 sys_check linux-net-client linux-net sh -c 'grep -q "^\[client\] keel-linux: net: tcp: PASS" "$0" && grep -q "^\[client\] keel-linux: net: ping: PASS" "$0"'
+sys_check linux-net-server-ping linux-net grep -q '^\[server\] keel-linux: net: ping: PASS'
 # make run's two-Linux config (configs/two-linux.dts): each VM on its own
 # disk and on the switch, disk and net checks together
 QEMU_ARGS="-smp 4" sys_needs build/linux/Image sys_case two-linux - "-F configs/two-linux.dts" 0 '^\[server\] keel-linux: PASS \(keel.checks passed: disk,net\)' 'keel-linux: FAIL|: FAIL'
