@@ -76,7 +76,7 @@ void vdev_console_input(struct vm *vm)
 	 * it, the UART or a virtio-console is handed the input on an interrupt.
 	 */
 	if (vm->has_plic && (vm->has_uart || vm->nr_virtio))
-		vcpu_post_request(&vm->vcpus[0], VCPU_REQ_DEVICES);
+		vdev_devices_pending(vm);
 }
 
 void vdev_service(struct vcpu *v)

@@ -18,36 +18,11 @@
 
 /* ---- the chain as two byte streams ---- */
 
-/*
- * Copy len bytes between buf and the chain's readable (to_chain false) or
- * writable (to_chain true) bytes, from byte `at` of that stream. False if
- * the stream is shorter.
- */
+/* All len bytes, or false: a request's header, range, id or status */
 static bool chain_copy(const struct virtq_chain *c, bool writable, uint32_t at, void *buf,
 		       uint32_t len, bool to_chain)
 {
-	uint8_t *p = buf;
-
-	for (unsigned int i = 0; i < c->nsegs && len; i++) {
-		const struct virtq_seg *s = &c->seg[i];
-		uint32_t n;
-
-		if (s->device_writes != writable)
-			continue;
-		if (at >= s->len) {
-			at -= s->len;
-			continue;
-		}
-		n = s->len - at < len ? s->len - at : len;
-		if (to_chain)
-			memcpy((uint8_t *)s->hva + at, p, n);
-		else
-			memcpy(p, (const uint8_t *)s->hva + at, n);
-		p += n;
-		len -= n;
-		at = 0;
-	}
-	return len == 0;
+	return virtq_chain_copy(c, writable, at, buf, len, to_chain) == len;
 }
 
 /*

@@ -3,45 +3,6 @@
 
 #include "vdev/virtio_net.h"
 
-/* Copy the readable bytes of c from byte `at`, up to size; how many */
-static uint32_t chain_read(const struct virtq_chain *c, uint32_t at, uint8_t *buf, uint32_t size)
-{
-	uint32_t got = 0;
-
-	for (unsigned int i = 0; i < c->nsegs && got < size; i++) {
-		const struct virtq_seg *s = &c->seg[i];
-		uint32_t n;
-
-		if (s->device_writes)
-			break; /* readable segments come first (virtq_pop) */
-		if (at >= s->len) {
-			at -= s->len;
-			continue;
-		}
-		n = s->len - at < size - got ? s->len - at : size - got;
-		memcpy(buf + got, (const uint8_t *)s->hva + at, n);
-		got += n;
-		at = 0;
-	}
-	return got;
-}
-
-/* Write len bytes into the writable segments of c from their start */
-static void chain_write(const struct virtq_chain *c, const uint8_t *buf, uint32_t len)
-{
-	for (unsigned int i = 0; i < c->nsegs && len; i++) {
-		const struct virtq_seg *s = &c->seg[i];
-		uint32_t n;
-
-		if (!s->device_writes)
-			continue;
-		n = s->len < len ? s->len : len;
-		memcpy(s->hva, buf, n);
-		buf += n;
-		len -= n;
-	}
-}
-
 /* The guest's frames, onto the switch; each buffer back with nothing written */
 static void transmit(struct virtio_mmio *d)
 {
@@ -58,8 +19,8 @@ static void transmit(struct virtio_mmio *d)
 		if (len <= VIRTIO_NET_HDR_SIZE || len - VIRTIO_NET_HDR_SIZE > VIRTIO_NET_FRAME_MAX) {
 			net->tx_bad++;
 		} else {
-			len = chain_read(&net->chain, VIRTIO_NET_HDR_SIZE, net->frame,
-					 len - VIRTIO_NET_HDR_SIZE);
+			len = virtq_chain_copy(&net->chain, false, VIRTIO_NET_HDR_SIZE, net->frame,
+					       len - VIRTIO_NET_HDR_SIZE, false);
 			net_switch_send(net->sw, &net->port, net->frame, len);
 		}
 		if (virtq_push(q, &d->mem, net->chain.head, 0)) {
@@ -104,7 +65,8 @@ static void receive(struct virtio_mmio *d)
 			/* no offload, one buffer: a header of zeroes but num_buffers = 1 */
 			memset(net->frame, 0, VIRTIO_NET_HDR_SIZE);
 			net->frame[VIRTIO_NET_HDR_NUM_BUFFERS] = 1;
-			chain_write(&net->chain, net->frame, VIRTIO_NET_HDR_SIZE + (uint32_t)len);
+			virtq_chain_copy(&net->chain, true, 0, net->frame,
+					 VIRTIO_NET_HDR_SIZE + (uint32_t)len, true);
 		}
 		if (virtq_push(q, &d->mem, net->chain.head, (uint32_t)(VIRTIO_NET_HDR_SIZE + len))) {
 			virtio_mmio_needs_reset(d, "the used ring is not in the guest's RAM");

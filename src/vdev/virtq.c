@@ -2,6 +2,8 @@
  * The device side of a split virtqueue: see vdev/virtq.h, which says what
  * is refused and why. Written from the VIRTIO 1.2 specification (2.7).
  */
+#include <string.h>
+
 #include "vdev/virtq.h"
 
 /* Fields are loaded natively: right on RISC-V and on the test hosts alone. */
@@ -384,4 +386,31 @@ bool virtq_needs_notify(const struct virtq *q, const struct virtq_mem *m, uint16
 	/* the entry at index used_event is one of [used_before, used_idx) */
 	used_event = load16(r.avail + RING_ENTRIES + 2 * q->size);
 	return (uint16_t)(used_event - used_before) < published;
+}
+
+uint32_t virtq_chain_copy(const struct virtq_chain *c, bool writable, uint32_t at, void *buf,
+			  uint32_t len, bool to_chain)
+{
+	uint8_t *p = buf;
+	uint32_t moved = 0;
+
+	for (unsigned int i = 0; i < c->nsegs && moved < len; i++) {
+		const struct virtq_seg *s = &c->seg[i];
+		uint32_t n;
+
+		if (s->device_writes != writable)
+			continue;
+		if (at >= s->len) {
+			at -= s->len;
+			continue;
+		}
+		n = s->len - at < len - moved ? s->len - at : len - moved;
+		if (to_chain)
+			memcpy((uint8_t *)s->hva + at, p + moved, n);
+		else
+			memcpy(p + moved, (const uint8_t *)s->hva + at, n);
+		moved += n;
+		at = 0;
+	}
+	return moved;
 }

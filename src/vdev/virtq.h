@@ -218,6 +218,16 @@ enum virtq_pop_result virtq_pop(struct virtq *q, const struct virtq_mem *m,
 int virtq_push(struct virtq *q, const struct virtq_mem *m, uint16_t head, uint32_t written);
 
 /*
+ * A chain's readable (writable false) or writable bytes as one stream:
+ * copy up to len bytes between buf and that stream from its byte `at`
+ * (to_chain: into the chain). Returns how many moved: fewer if the stream
+ * is shorter. A header or a sector may so straddle descriptors however the
+ * driver laid them out.
+ */
+uint32_t virtq_chain_copy(const struct virtq_chain *c, bool writable, uint32_t at, void *buf,
+			  uint32_t len, bool to_chain);
+
+/*
  * After pushing (used->idx went from used_before to q->used_idx): whether
  * the driver wants a used buffer notification. Without EVENT_IDX, unless
  * avail->flags has VIRTQ_AVAIL_F_NO_INTERRUPT; with it, when used_event
