@@ -1,53 +1,65 @@
 /*
  * Keel's driver for a virtio-blk device of the machine (host_blk.h): the
  * virtio-mmio version 2 transport seen from the driver's side, one queue
- * of HOST_BLK_QSIZE, one request at a time, polled.
+ * of HOST_BLK_SLOTS entries, each request one indirect table of its own.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <libfdt.h>
 
+#include "lib/console.h"
 #include "lib/memops.h"
 #include "mm/mem.h"
 #include "platform/host_blk.h"
+#include "platform/hw_irq.h"
 #include "platform/platform.h"
 #include "platform/platform_dt.h"
 #include "riscv.h"
 #include "virtio_defs.h"
 
 #define HOST_BLK_MAX 8
-#define HOST_BLK_QSIZE 4 /* a request is 3 descriptors; one at a time */
 #define DESC_F_NEXT 1
 #define DESC_F_WRITE 2
+#define DESC_F_INDIRECT 4
 #define SECTOR VIRTIO_BLK_SECTOR_SIZE
-/* how long a request may take, in polls of the used ring: the device's thread answers it */
+/* how long a request may take when it is waited for, in polls of the used ring */
 #define POLL_LIMIT 4000000000UL
+#define ALL_SLOTS ((uint32_t)((1ULL << HOST_BLK_SLOTS) - 1))
+
+struct desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
 
 struct host_blk_ring {
+	struct desc desc[HOST_BLK_SLOTS]; /* entry i: slot i's indirect table */
 	struct {
-		uint64_t addr;
-		uint32_t len;
-		uint16_t flags, next;
-	} desc[HOST_BLK_QSIZE];
-	struct {
-		uint16_t flags, idx, ring[HOST_BLK_QSIZE], used_event;
+		uint16_t flags, idx, ring[HOST_BLK_SLOTS], used_event;
 	} avail;
-	uint8_t pad[2];
 	struct {
 		uint16_t flags, idx;
 		struct {
 			uint32_t id, len;
-		} ring[HOST_BLK_QSIZE];
+		} ring[HOST_BLK_SLOTS];
 		uint16_t avail_event;
-	} used;
+	} __attribute__((aligned(4))) used;
+};
+_Static_assert(sizeof(struct host_blk_ring) <= PAGE_SIZE, "the queue fits a page");
+
+/* One request: the device reads the header, writes the status; the table chains them */
+struct host_blk_slot {
+	struct desc table[BLK_IO_MAX_SEGS + 2]; /* header, data..., status */
 	struct {
 		uint32_t type, reserved;
 		uint64_t sector;
 	} header;
 	uint8_t status;
+	bool answered;                          /* without the device (host_blk_submit) */
+	uint32_t tag;
 };
-_Static_assert(sizeof(struct host_blk_ring) <= PAGE_SIZE, "the queue fits a page");
+#define SLOTS_SIZE ((sizeof(struct host_blk_slot) * HOST_BLK_SLOTS + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 static struct host_blk disks[HOST_BLK_MAX];
 static unsigned int nr_disks;
@@ -87,16 +99,22 @@ static int set_up(struct host_blk *h, char *err, unsigned long errlen)
 	offered_lo = rd(h, VIRTIO_MMIO_DEVICE_FEATURES);
 	wr(h, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
 	offered_hi = rd(h, VIRTIO_MMIO_DEVICE_FEATURES);
+	if (!(offered_lo >> VIRTIO_RING_F_INDIRECT_DESC & 1)) {
+		snprintf(err, errlen, "the machine's virtio-blk at 0x%lx does not offer indirect "
+				      "descriptors, which Keel's driver needs", (unsigned long)h->base);
+		return -1;
+	}
 	h->read_only = offered_lo >> VIRTIO_BLK_F_RO & 1;
 	h->can_flush = offered_lo >> VIRTIO_BLK_F_FLUSH & 1;
-	want_lo = offered_lo & (1U << VIRTIO_BLK_F_RO | 1U << VIRTIO_BLK_F_FLUSH);
+	want_lo = offered_lo & (1U << VIRTIO_BLK_F_RO | 1U << VIRTIO_BLK_F_FLUSH |
+				1U << VIRTIO_RING_F_INDIRECT_DESC);
 	wr(h, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
 	wr(h, VIRTIO_MMIO_DRIVER_FEATURES, want_lo);
 	wr(h, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	wr(h, VIRTIO_MMIO_DRIVER_FEATURES, offered_hi & 1U << (VIRTIO_F_VERSION_1 - 32));
 	wr(h, VIRTIO_MMIO_STATUS, driver | VIRTIO_STATUS_FEATURES_OK);
 	if (!(rd(h, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK) ||
-	    rd(h, VIRTIO_MMIO_QUEUE_NUM_MAX) < HOST_BLK_QSIZE) {
+	    rd(h, VIRTIO_MMIO_QUEUE_NUM_MAX) < HOST_BLK_SLOTS) {
 		snprintf(err, errlen, "the machine's virtio-blk at 0x%lx refused Keel's set-up",
 			 (unsigned long)h->base);
 		return -1;
@@ -104,7 +122,7 @@ static int set_up(struct host_blk *h, char *err, unsigned long errlen)
 	h->size = ((uint64_t)rd(h, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_CAPACITY + 4) << 32 |
 		   rd(h, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_CAPACITY)) * SECTOR;
 	wr(h, VIRTIO_MMIO_QUEUE_SEL, 0);
-	wr(h, VIRTIO_MMIO_QUEUE_NUM, HOST_BLK_QSIZE);
+	wr(h, VIRTIO_MMIO_QUEUE_NUM, HOST_BLK_SLOTS);
 	wr64(h, VIRTIO_MMIO_QUEUE_DESC_LOW, (uintptr_t)h->ring->desc);
 	wr64(h, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uintptr_t)&h->ring->avail);
 	wr64(h, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uintptr_t)&h->ring->used);
@@ -134,13 +152,30 @@ static void find_all(void)
 		if (*(volatile uint32_t *)(uintptr_t)(base + VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC ||
 		    *(volatile uint32_t *)(uintptr_t)(base + VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
 			continue;
+		disks[nr_disks].node = node;
 		disks[nr_disks++].base = (uintptr_t)base;
 	}
+}
+
+/*
+ * The device's line (boot hart): its answers are in the used ring, taken
+ * by the owner's hart. Acknowledging drops the line; an answer after it
+ * raises it again.
+ */
+static void interrupt(void *ctx)
+{
+	struct host_blk *h = ctx;
+
+	wr(h, VIRTIO_MMIO_INTERRUPT_ACK, rd(h, VIRTIO_MMIO_INTERRUPT_STATUS));
+	h->interrupts++;
+	if (h->wake)
+		h->wake(h->wake_ctx);
 }
 
 struct host_blk *host_blk_find(unsigned int index, char *err, unsigned long errlen)
 {
 	struct host_blk *h;
+	int source;
 
 	find_all();
 	if (index >= nr_disks) {
@@ -153,113 +188,143 @@ struct host_blk *host_blk_find(unsigned int index, char *err, unsigned long errl
 	if (h->ring)
 		return h;
 	h->ring = page_alloc(PAGE_SIZE, PAGE_SIZE);
-	h->bounce = page_alloc(PAGE_SIZE, PAGE_SIZE);
-	if (!h->ring || !h->bounce) {
+	h->slots = page_alloc(SLOTS_SIZE, PAGE_SIZE);
+	if (!h->ring || !h->slots) {
 		snprintf(err, errlen, "no memory for the machine's disk %u", index);
 		return NULL;
 	}
 	mem_zero(h->ring, PAGE_SIZE);
+	mem_zero(h->slots, SLOTS_SIZE);
+	h->free_slots = ALL_SLOTS;
 	spinlock_init(&h->lock, LOCK_HOST_DISK);
 	if (set_up(h, err, errlen))
 		return NULL;
+	source = platform_irq_source(platform.fdt, h->node, &platform.console_irq);
+	h->has_irq = source > 0 && hw_irq_attach((unsigned int)source, interrupt, h);
+	pr_info("machine disk %u: %llu MiB at 0x%lx, %s\n", index,
+		(unsigned long long)(h->size >> 20), (unsigned long)h->base,
+		h->has_irq ? "answers on its interrupt" : "answers waited for (no interrupt line)");
 	return h;
 }
 
-/* One request of whole sectors: header, data (none for a flush), status; polled */
-static int request(struct host_blk *h, uint32_t type, uint64_t sector, void *buf, uint32_t len)
+/* Chain desc[0..n) of a slot's table; the data segments between header and status */
+static unsigned int fill_table(struct host_blk_slot *s, const struct blk_io *io)
 {
-	struct host_blk_ring *r = h->ring;
-	unsigned int last = 1; /* the status's descriptor: 1, or 2 behind the data */
+	unsigned int n = 0;
 
-	r->header.type = type;
-	r->header.reserved = 0;
-	r->header.sector = sector;
-	r->status = 0xff;
-	r->desc[0].addr = (uintptr_t)&r->header;
-	r->desc[0].len = sizeof(r->header);
-	r->desc[0].flags = DESC_F_NEXT;
-	r->desc[0].next = 1;
-	if (len) {
-		r->desc[1].addr = (uintptr_t)buf;
-		r->desc[1].len = len;
-		r->desc[1].flags = DESC_F_NEXT | (type == VIRTIO_BLK_T_IN ? DESC_F_WRITE : 0);
-		r->desc[1].next = 2;
-		last = 2;
+	s->table[n++] = (struct desc){ (uintptr_t)&s->header, sizeof(s->header), 0, 0 };
+	for (unsigned int i = 0; i < io->nsegs; i++)
+		s->table[n++] = (struct desc){ io->seg[i].addr, io->seg[i].len,
+					      io->seg[i].device_writes ? DESC_F_WRITE : 0, 0 };
+	s->table[n++] = (struct desc){ (uintptr_t)&s->status, 1, DESC_F_WRITE, 0 };
+	for (unsigned int i = 0; i + 1 < n; i++) {
+		s->table[i].flags |= DESC_F_NEXT;
+		s->table[i].next = (uint16_t)(i + 1);
 	}
-	r->desc[last].addr = (uintptr_t)&r->status;
-	r->desc[last].len = 1;
-	r->desc[last].flags = DESC_F_WRITE;
-	r->desc[last].next = 0;
-	r->avail.ring[h->avail_idx % HOST_BLK_QSIZE] = 0;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	__atomic_store_n(&r->avail.idx, ++h->avail_idx, __ATOMIC_RELEASE);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	wr(h, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-	for (unsigned long i = 0; i < POLL_LIMIT; i++)
-		if (__atomic_load_n(&r->used.idx, __ATOMIC_ACQUIRE) != h->used_seen)
-			break;
-	h->requests++;
-	if (__atomic_load_n(&r->used.idx, __ATOMIC_ACQUIRE) == h->used_seen) {
-		h->errors++;
-		return -1; /* never answered: the device is lost to Keel */
-	}
-	h->used_seen++;
-	wr(h, VIRTIO_MMIO_INTERRUPT_ACK, rd(h, VIRTIO_MMIO_INTERRUPT_STATUS));
-	h->errors += r->status != VIRTIO_BLK_S_OK;
-	return r->status == VIRTIO_BLK_S_OK ? 0 : -1;
+	return n;
 }
 
-/* The part of [offset, offset + len) that is not whole sectors, through the bounce page */
-static int partial(struct host_blk *h, bool write, uint64_t offset, uint8_t *buf, uint32_t len)
+/* Every request answered, or the device given up on after POLL_LIMIT polls */
+static void wait_idle(struct host_blk *h)
 {
-	uint64_t sector = offset / SECTOR;
-	uint32_t at = (uint32_t)(offset % SECTOR);
+	for (unsigned long i = 0; i < POLL_LIMIT; i++)
+		if (__atomic_load_n(&h->ring->used.idx, __ATOMIC_ACQUIRE) == h->avail_idx)
+			return;
+	if (!h->lost)
+		pr_err("the machine's disk at 0x%lx stopped answering: its requests fail from now on\n",
+		       (unsigned long)h->base);
+	h->lost = true;
+}
 
-	while (len) {
-		uint32_t n = SECTOR - at < len ? SECTOR - at : len;
+int host_blk_submit(struct host_blk *h, const struct blk_io *io)
+{
+	struct host_blk_slot *s;
+	unsigned int slot, n;
 
-		if (request(h, VIRTIO_BLK_T_IN, sector, h->bounce, SECTOR))
-			return -1;
-		if (write) {
-			memcpy(h->bounce + at, buf, n);
-			if (request(h, VIRTIO_BLK_T_OUT, sector, h->bounce, SECTOR))
-				return -1;
-		} else {
-			memcpy(buf, h->bounce + at, n);
-		}
-		buf += n;
-		len -= n;
-		sector++;
-		at = 0;
+	spin_lock(&h->lock);
+	if (!h->free_slots) {
+		spin_unlock(&h->lock);
+		return -1;
 	}
+	slot = (unsigned int)__builtin_ctz(h->free_slots);
+	h->free_slots &= ~(1U << slot);
+	s = &h->slots[slot];
+	s->tag = io->tag;
+	s->answered = false;
+	h->requests++;
+	if (h->lost || io->nsegs > BLK_IO_MAX_SEGS || (io->type == VIRTIO_BLK_T_OUT && h->read_only)) {
+		s->status = VIRTIO_BLK_S_IOERR;
+		s->answered = true;
+	} else if (io->type == VIRTIO_BLK_T_FLUSH && !h->can_flush) {
+		/* the device writes through: nothing to wait for */
+		s->status = VIRTIO_BLK_S_OK;
+		s->answered = true;
+	}
+	if (s->answered) {
+		spin_unlock(&h->lock);
+		return 0;
+	}
+	s->header.type = io->type;
+	s->header.reserved = 0;
+	s->header.sector = io->sector;
+	s->status = 0xff;
+	n = fill_table(s, io);
+	h->ring->desc[slot] = (struct desc){ (uintptr_t)s->table, n * sizeof(struct desc),
+					     DESC_F_INDIRECT, 0 };
+	h->ring->avail.ring[h->avail_idx % HOST_BLK_SLOTS] = (uint16_t)slot;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&h->ring->avail.idx, ++h->avail_idx, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	wr(h, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	if (!h->has_irq)
+		wait_idle(h);
+	spin_unlock(&h->lock);
 	return 0;
 }
 
-int host_blk_rw(struct host_blk *h, bool write, uint64_t offset, void *buf, uint32_t len)
+unsigned int host_blk_reap(struct host_blk *h, blk_io_done_fn *done, void *ctx)
 {
-	uint8_t *p = buf;
-	int r = 0;
+	struct {
+		uint32_t tag;
+		uint8_t status;
+	} answers[HOST_BLK_SLOTS];
+	unsigned int n = 0;
+	uint16_t used;
 
-	if (offset > h->size || len > h->size - offset || (write && h->read_only))
-		return -1;
 	spin_lock(&h->lock);
-	if (offset % SECTOR || len % SECTOR) {
-		r = partial(h, write, offset, p, len);
-	} else if (len) {
-		r = request(h, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, offset / SECTOR, p, len);
+	for (unsigned int slot = 0; slot < HOST_BLK_SLOTS; slot++) {
+		struct host_blk_slot *s = &h->slots[slot];
+
+		if (!(h->free_slots >> slot & 1) && s->answered) {
+			answers[n].tag = s->tag;
+			answers[n++].status = s->status;
+			s->answered = false;
+			h->free_slots |= 1U << slot;
+		}
+	}
+	used = __atomic_load_n(&h->ring->used.idx, __ATOMIC_ACQUIRE);
+	for (; h->used_seen != used; h->used_seen++) {
+		uint32_t slot = h->ring->used.ring[h->used_seen % HOST_BLK_SLOTS].id;
+
+		if (slot >= HOST_BLK_SLOTS || h->free_slots >> slot & 1)
+			continue; /* not a request of Keel's: a device's mistake, ignored */
+		answers[n].tag = h->slots[slot].tag;
+		answers[n++].status = h->slots[slot].status;
+		h->free_slots |= 1U << slot;
 	}
 	spin_unlock(&h->lock);
-	return r;
+	for (unsigned int i = 0; i < n; i++) {
+		h->errors += answers[i].status != VIRTIO_BLK_S_OK;
+		if (done)
+			done(ctx, answers[i].tag, answers[i].status);
+	}
+	return n;
 }
 
-int host_blk_flush(struct host_blk *h)
+void host_blk_drain(struct host_blk *h)
 {
-	int r = 0;
-
-	if (!h->can_flush)
-		return 0; /* the device writes through: nothing to wait for */
 	spin_lock(&h->lock);
-	r = request(h, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
+	wait_idle(h);
 	spin_unlock(&h->lock);
-	return r;
+	host_blk_reap(h, NULL, NULL);
 }

@@ -148,6 +148,7 @@ static void parse_console_irq(const void *fdt, int uart, int uart_parent, int bo
 		.valid = true,
 		.plic_base = base,
 		.plic_size = size,
+		.plic_phandle = fdt_get_phandle(fdt, plic),
 		.source = fdt32_to_cpu(*irq),
 		.context = (unsigned int)ctx,
 	};
@@ -197,4 +198,24 @@ int platform_parse_console(const void *fdt, int chosen, int boot_cpu, unsigned l
 		return -1;
 	parse_console_irq(fdt, node, parent, boot_cpu, boot_hartid, p);
 	return 0;
+}
+
+int platform_irq_source(const void *fdt, int node, const struct platform_irq *plic)
+{
+	const fdt32_t *irq;
+	int len;
+
+	if (!plic->valid)
+		return -1;
+	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	if (!irq || len != 4)
+		return -1;
+	for (int n = node; n >= 0; n = fdt_parent_offset(fdt, n)) {
+		const fdt32_t *ph = fdt_getprop(fdt, n, "interrupt-parent", &len);
+
+		if (ph && len == 4)
+			return fdt32_to_cpu(*ph) == plic->plic_phandle
+				       ? (int)fdt32_to_cpu(*irq) : -1;
+	}
+	return -1;
 }

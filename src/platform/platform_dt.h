@@ -53,5 +53,11 @@ int platform_parse_cpus(const void *fdt, int cpus, unsigned long boot_hartid, st
  */
 int platform_parse_console(const void *fdt, int chosen, int boot_cpu, unsigned long boot_hartid,
 			   struct platform *p) MUST_CHECK;
+/*
+ * A device node's line on plic (the console's, which hw_irq.c drives):
+ * its one-cell interrupts, or -1 when it names none or another
+ * controller, or when that PLIC is not known (!plic->valid).
+ */
+int platform_irq_source(const void *fdt, int node, const struct platform_irq *plic);
 
 #endif

@@ -129,12 +129,127 @@ static uint8_t do_get_id(struct virtio_blk *blk, const struct virtq_chain *c, ui
 	return VIRTIO_BLK_S_OK;
 }
 
+/* ---- handed to a disk that answers later ---- */
+
+_Static_assert(BLK_IO_MAX_SEGS >= VIRTQ_MAX_SEGS, "a chain's data fits a blk_io");
+
+/* The segments of len bytes of the chain's readable or writable stream from byte at */
+static void chain_slice(const struct virtq_chain *c, bool writable, uint32_t at, uint32_t len,
+			struct blk_io *io)
+{
+	io->nsegs = 0;
+	for (unsigned int i = 0; i < c->nsegs && len; i++) {
+		const struct virtq_seg *s = &c->seg[i];
+		uint32_t n;
+
+		if (s->device_writes != writable)
+			continue;
+		if (at >= s->len) {
+			at -= s->len;
+			continue;
+		}
+		n = s->len - at < len ? s->len - at : len;
+		io->seg[io->nsegs++] = (struct blk_seg){ (uintptr_t)s->hva + at, n, writable };
+		len -= n;
+		at = 0;
+	}
+}
+
+/* The chain's last writable byte: where the status goes */
+static uint8_t *status_byte(const struct virtq_chain *c)
+{
+	uint32_t at = c->writable - 1;
+
+	for (unsigned int i = 0; i < c->nsegs; i++) {
+		const struct virtq_seg *s = &c->seg[i];
+
+		if (!s->device_writes)
+			continue;
+		if (at < s->len)
+			return (uint8_t *)s->hva + at;
+		at -= s->len;
+	}
+	return NULL; /* not reached: writable counts these bytes */
+}
+
+enum served { SERVED, HANDED_ON, NO_ROOM, MALFORMED };
+
 /*
- * One chain: its status written in its last writable byte, and how many
- * bytes the device wrote (status included) for the used ring. False if
+ * A read, write or flush for a disk that answers later: checked here as
+ * do_read/do_write would (an impossible one is answered at once: *status),
+ * then handed on with its data where the guest put it.
+ */
+static enum served hand_on(struct virtio_blk *blk, const struct virtq_chain *c, uint32_t type,
+			   uint64_t sector, uint8_t *status)
+{
+	struct blk_backend *b = blk->backend;
+	struct blk_io *io = &blk->io;
+	uint32_t data = type == VIRTIO_BLK_T_IN	 ? c->writable - 1
+			: type == VIRTIO_BLK_T_OUT ? c->readable - VIRTIO_BLK_HEADER_SIZE
+						   : 0;
+	unsigned int slot = 0;
+
+	if (type != VIRTIO_BLK_T_FLUSH &&
+	    ((type == VIRTIO_BLK_T_OUT && b->read_only) || !in_range(b, sector, data))) {
+		*status = VIRTIO_BLK_S_IOERR;
+		return SERVED;
+	}
+	while (slot < BLK_IN_FLIGHT && blk->in_flight[slot].busy)
+		slot++;
+	if (slot == BLK_IN_FLIGHT)
+		return NO_ROOM;
+	io->type = type;
+	io->sector = sector;
+	io->tag = slot;
+	chain_slice(c, type == VIRTIO_BLK_T_IN, type == VIRTIO_BLK_T_OUT ? VIRTIO_BLK_HEADER_SIZE : 0,
+		    data, io);
+	if (b->submit(b, io))
+		return NO_ROOM;
+	blk->in_flight[slot] = (struct blk_in_flight){
+		.status = status_byte(c),
+		.used_len = (type == VIRTIO_BLK_T_IN ? data : 0) + 1,
+		.head = c->head,
+		.type = (uint8_t)type,
+		.busy = true,
+	};
+	blk->handed_on++;
+	return HANDED_ON;
+}
+
+/* An answer from the disk: the status into the guest's byte, the chain to the used ring */
+static void answered(void *ctx, uint32_t tag, uint8_t status)
+{
+	struct virtio_mmio *d = ctx;
+	struct virtio_blk *blk = d->dev;
+	struct blk_in_flight *f;
+
+	if (tag >= BLK_IN_FLIGHT || !blk->in_flight[tag].busy)
+		return;
+	f = &blk->in_flight[tag];
+	f->busy = false;
+	if (!virtio_mmio_queue_live(d, 0))
+		return; /* the device broke meanwhile: the driver resets it, nothing is owed */
+	__atomic_store_n(f->status, status, __ATOMIC_RELAXED);
+	if (status == VIRTIO_BLK_S_OK) {
+		blk->reads += f->type == VIRTIO_BLK_T_IN;
+		blk->writes += f->type == VIRTIO_BLK_T_OUT;
+		blk->flushes += f->type == VIRTIO_BLK_T_FLUSH;
+	} else {
+		blk->errors++;
+	}
+	if (virtq_push(&d->q[0], &d->mem, f->head, status == VIRTIO_BLK_S_OK ? f->used_len : 1))
+		virtio_mmio_needs_reset(d, "the used ring is not in the guest's RAM");
+}
+
+/* ---- one request ---- */
+
+/*
+ * One chain: SERVED with its status written in its last writable byte and
+ * how many bytes the device wrote (status included) for the used ring;
+ * HANDED_ON to a disk that answers later; NO_ROOM there now; MALFORMED if
  * the chain cannot hold a request at all: the device needs a reset.
  */
-static bool serve(struct virtio_blk *blk, const struct virtq_chain *c, uint32_t *used_len)
+static enum served serve(struct virtio_blk *blk, const struct virtq_chain *c, uint32_t *used_len)
 {
 	uint8_t header[VIRTIO_BLK_HEADER_SIZE], status;
 	uint32_t type, data = 0;
@@ -142,36 +257,54 @@ static bool serve(struct virtio_blk *blk, const struct virtq_chain *c, uint32_t 
 
 	if (c->writable < 1 || c->readable < VIRTIO_BLK_HEADER_SIZE ||
 	    !chain_copy(c, false, 0, header, sizeof(header), false))
-		return false;
+		return MALFORMED;
 	memcpy(&type, header, 4);
 	memcpy(&sector, header + 8, 8);
-	switch (type) {
-	case VIRTIO_BLK_T_IN:
-		status = do_read(blk, c, sector, &data);
-		break;
-	case VIRTIO_BLK_T_OUT:
-		status = do_write(blk, c, sector);
-		break;
-	case VIRTIO_BLK_T_FLUSH:
-		status = blk->backend->flush(blk->backend) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
-		blk->flushes += status == VIRTIO_BLK_S_OK;
-		break;
-	case VIRTIO_BLK_T_GET_ID:
-		status = do_get_id(blk, c, &data);
-		break;
-	case VIRTIO_BLK_T_DISCARD:
-	case VIRTIO_BLK_T_WRITE_ZEROES:
-		status = do_zero(blk, c, type == VIRTIO_BLK_T_DISCARD);
-		break;
-	default:
-		status = VIRTIO_BLK_S_UNSUPP;
-		break;
+	if (blk->backend->submit && (type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_OUT ||
+				     type == VIRTIO_BLK_T_FLUSH)) {
+		enum served r = hand_on(blk, c, type, sector, &status);
+
+		if (r != SERVED)
+			return r;
+	} else {
+		switch (type) {
+		case VIRTIO_BLK_T_IN:
+			status = do_read(blk, c, sector, &data);
+			break;
+		case VIRTIO_BLK_T_OUT:
+			status = do_write(blk, c, sector);
+			break;
+		case VIRTIO_BLK_T_FLUSH:
+			status = blk->backend->flush(blk->backend) ? VIRTIO_BLK_S_IOERR
+								   : VIRTIO_BLK_S_OK;
+			blk->flushes += status == VIRTIO_BLK_S_OK;
+			break;
+		case VIRTIO_BLK_T_GET_ID:
+			status = do_get_id(blk, c, &data);
+			break;
+		case VIRTIO_BLK_T_DISCARD:
+		case VIRTIO_BLK_T_WRITE_ZEROES:
+			status = do_zero(blk, c, type == VIRTIO_BLK_T_DISCARD);
+			break;
+		default:
+			status = VIRTIO_BLK_S_UNSUPP;
+			break;
+		}
 	}
 	blk->errors += status != VIRTIO_BLK_S_OK;
 	if (!chain_copy(c, true, c->writable - 1, &status, 1, true))
-		return false;
+		return MALFORMED;
 	*used_len = data + 1;
-	return true;
+	return SERVED;
+}
+
+/* Answers in from a disk that answers later: into the used ring */
+static void take_answers(struct virtio_mmio *d)
+{
+	struct blk_backend *b = ((struct virtio_blk *)d->dev)->backend;
+
+	if (b->reap)
+		b->reap(b, answered, d);
 }
 
 static void blk_notify(struct virtio_mmio *d, unsigned int q)
@@ -180,24 +313,52 @@ static void blk_notify(struct virtio_mmio *d, unsigned int q)
 	uint16_t used_before = d->q[q].used_idx;
 	struct virtq_chain *c = &blk->chain;
 	const char *why = NULL;
-	enum virtq_pop_result r;
 
-	while ((r = virtq_pop(&d->q[q], &d->mem, c, &why)) == VIRTQ_POP_CHAIN) {
+	take_answers(d); /* room for more, and answers owed */
+	for (;;) {
+		enum virtq_pop_result r;
 		uint32_t used_len;
 
-		if (!serve(blk, c, &used_len)) {
+		if (d->broken)
+			break;
+		if (!blk->chain_waits) {
+			r = virtq_pop(&d->q[q], &d->mem, c, &why);
+			if (r == VIRTQ_POP_BROKEN)
+				virtio_mmio_needs_reset(d, why);
+			if (r != VIRTQ_POP_CHAIN)
+				break;
+		}
+		blk->chain_waits = false;
+		switch (serve(blk, c, &used_len)) {
+		case NO_ROOM:
+			blk->chain_waits = true; /* served when an answer frees a slot */
+			blk->waits++;
+			break;
+		case MALFORMED:
 			virtio_mmio_needs_reset(d, "a request with no header or no status byte");
 			break;
-		}
-		if (virtq_push(&d->q[q], &d->mem, c->head, used_len)) {
+		case HANDED_ON:
+			continue;
+		case SERVED:
+			if (!virtq_push(&d->q[q], &d->mem, c->head, used_len))
+				continue;
 			virtio_mmio_needs_reset(d, "the used ring is not in the guest's RAM");
 			break;
 		}
+		break;
 	}
-	if (r == VIRTQ_POP_BROKEN)
-		virtio_mmio_needs_reset(d, why);
+	take_answers(d); /* a disk that was waited for answered them all */
 	if (d->q[q].used_idx != used_before)
 		virtio_mmio_used(d, q, used_before);
+}
+
+/* The disk answered (its wake): the answers in, and a request that waited for room */
+static void blk_service(struct virtio_mmio *d)
+{
+	if (virtio_mmio_queue_live(d, 0))
+		blk_notify(d, 0);
+	else
+		take_answers(d); /* nobody to give them to: the driver resets the device */
 }
 
 static uint64_t blk_features(const struct virtio_mmio *d)
@@ -251,7 +412,13 @@ static uint32_t blk_config_read(const struct virtio_mmio *d, uint32_t offset, un
 
 static void blk_reset(struct virtio_mmio *d)
 {
-	(void)d; /* requests are served whole inside the notify: none in flight */
+	struct virtio_blk *blk = d->dev;
+
+	/* a disk that answers later may not write into the guest's RAM after this */
+	if (blk->backend->drain)
+		blk->backend->drain(blk->backend);
+	memset(blk->in_flight, 0, sizeof(blk->in_flight));
+	blk->chain_waits = false;
 }
 
 const struct virtio_device_ops virtio_blk_ops = {
@@ -261,6 +428,7 @@ const struct virtio_device_ops virtio_blk_ops = {
 	.features = blk_features,
 	.reset = blk_reset,
 	.notify = blk_notify,
+	.service = blk_service,
 	.config_read = blk_config_read,
 	.config_write = NULL, /* writeback is not offered: nothing to write */
 };

@@ -17,13 +17,14 @@
 #include "vm.h"
 #include "vm/vm_virtio.h"
 
-/* What one page holds: the transport, a disk and where its bytes are */
+/* A disk: the transport, the disk and where its bytes are, on two pages */
 struct vm_virtio_blk {
 	struct virtio_mmio transport;
 	struct virtio_blk blk;
 	struct blk_backend backend;
 };
-_Static_assert(sizeof(struct vm_virtio_blk) <= PAGE_SIZE, "a virtio device fits its page");
+#define BLK_DEVICE_SIZE (2 * PAGE_SIZE)
+_Static_assert(sizeof(struct vm_virtio_blk) <= BLK_DEVICE_SIZE, "a disk fits its pages");
 
 /* A net card: the transport and the card, on two pages; its inbox apart */
 struct vm_virtio_net {
@@ -43,20 +44,26 @@ _Static_assert(sizeof(struct vm_virtio_console) <= PAGE_SIZE, "a console fits it
 static struct net_switch vm_switch;
 static bool vm_switch_ready;
 
-/* A disk of the machine behind a VM's virtio-blk: host_blk.c, one request at a time */
-static int machine_read(struct blk_backend *b, uint64_t offset, void *buf, uint32_t len)
+/* A disk of the machine behind a VM's virtio-blk: host_blk.c, requests handed on whole */
+static int machine_submit(struct blk_backend *b, const struct blk_io *io)
 {
-	return host_blk_rw(b->ctx, false, offset, buf, len);
+	return host_blk_submit(b->ctx, io);
 }
 
-static int machine_write(struct blk_backend *b, uint64_t offset, const void *buf, uint32_t len)
+static unsigned int machine_reap(struct blk_backend *b, blk_io_done_fn *done, void *ctx)
 {
-	return host_blk_rw(b->ctx, true, offset, (void *)(uintptr_t)buf, len);
+	return host_blk_reap(b->ctx, done, ctx);
 }
 
-static int machine_flush(struct blk_backend *b)
+static void machine_drain(struct blk_backend *b)
 {
-	return host_blk_flush(b->ctx);
+	host_blk_drain(b->ctx);
+}
+
+/* The machine's disk answered (boot hart): the VM's vCPU 0 takes the answers (vdev_service) */
+static void machine_answered(void *vm)
+{
+	vdev_devices_pending(vm);
 }
 
 /* The device's view of guest memory: vm_gpa_to_hva, RAM only, blocks zeroed first */
@@ -83,13 +90,15 @@ static int machine_backend(struct vm *vm, struct blk_backend *b, char *err, unsi
 		return -1;
 	}
 	h->owned = true;
+	h->wake_ctx = vm;
+	h->wake = machine_answered;
 	*b = (struct blk_backend){
 		.size = h->size,
 		.read_only = h->read_only || cfg->disk_read_only,
-		.read = machine_read,
-		.write = machine_write,
-		.flush = machine_flush,
 		.zero = NULL, /* discard and write-zeroes not offered: the file keeps its bytes */
+		.submit = machine_submit,
+		.reap = machine_reap,
+		.drain = machine_drain,
 		.ctx = h,
 	};
 	return 0;
@@ -115,7 +124,7 @@ static int bundle_backend(struct vm *vm, struct blk_backend *b, char *err, unsig
 static int add_disk(struct vm *vm, char *err, unsigned long errlen)
 {
 	const struct vm_config *cfg = vm->cfg;
-	struct vm_virtio_blk *d = page_alloc(PAGE_SIZE, PAGE_SIZE);
+	struct vm_virtio_blk *d = page_alloc(BLK_DEVICE_SIZE, PAGE_SIZE);
 	char id[VM_NAME_MAX + 8]; /* GET_ID keeps its first 20 bytes */
 
 	if (!d) {

@@ -259,3 +259,205 @@ TEST(blk_request_without_a_status_byte_needs_a_reset)
 	CHECK(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
 	CHECK_STR(d.broken, "a request with no header or no status byte");
 }
+
+/* ---- a disk that answers later (a disk of the machine, host_blk.c) ---- */
+
+#define LATER_MAX 4
+static struct later {
+	struct blk_io held[LATER_MAX];
+	unsigned int n, room, drains;
+} later;
+
+static int later_submit(struct blk_backend *b, const struct blk_io *io)
+{
+	(void)b;
+	if (later.n == later.room)
+		return -1;
+	later.held[later.n++] = *io;
+	return 0;
+}
+
+/* The first n held requests done on disk[] (segment addresses are host pointers here), answered */
+static unsigned int answer(unsigned int n, blk_io_done_fn *done, void *ctx)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct blk_io *io = &later.held[i];
+		uint64_t at = io->sector * 512;
+
+		for (unsigned int s = 0; s < io->nsegs; s++) {
+			uint8_t *p = (uint8_t *)(uintptr_t)io->seg[s].addr;
+
+			if (io->type == VIRTIO_BLK_T_IN)
+				memcpy(p, disk + at, io->seg[s].len);
+			else
+				memcpy(disk + at, p, io->seg[s].len);
+			at += io->seg[s].len;
+		}
+		if (done)
+			done(ctx, io->tag, VIRTIO_BLK_S_OK);
+	}
+	later.n -= n;
+	memmove(later.held, later.held + n, later.n * sizeof(later.held[0]));
+	return n;
+}
+
+static void later_drain(struct blk_backend *b)
+{
+	(void)b;
+	later.drains++;
+	answer(later.n, NULL, NULL);
+}
+
+static unsigned int answerable; /* requests the disk has answered, as the test says */
+
+static unsigned int later_reap(struct blk_backend *b, blk_io_done_fn *done, void *ctx)
+{
+	unsigned int n = answerable < later.n ? answerable : later.n;
+
+	(void)b;
+	answerable -= n;
+	return answer(n, done, ctx);
+}
+
+static void setup_later(unsigned int room)
+{
+	setup(false);
+	memset(&later, 0, sizeof(later));
+	later.room = room;
+	answerable = 0;
+	backend.read = NULL;
+	backend.write = NULL;
+	backend.flush = NULL;
+	backend.submit = later_submit;
+	backend.reap = later_reap;
+	backend.drain = later_drain;
+	CHECK(negotiate(1ULL << VIRTIO_F_VERSION_1));
+	queue(QSIZE);
+}
+
+/* Request n of a batch on descriptors 3n..3n+2, its own header, data and status; not notified */
+static void post(unsigned int n, uint32_t type, uint64_t sector, uint32_t len)
+{
+	uint16_t idx, head = (uint16_t)(3 * n);
+	uint8_t *hdr = ram + HDR_OFF + 32 * n;
+
+	memcpy(hdr, &type, 4);
+	memset(hdr + 4, 0, 4);
+	memcpy(hdr + 8, &sector, 8);
+	ram[STATUS_OFF + n] = 0xee;
+	desc(head, HDR_OFF + 32 * n, 16, 1, (uint16_t)(head + 1));
+	desc(head + 1u, DATA_OFF + 1024 * n, len, (uint16_t)(1 | (type == VIRTIO_BLK_T_OUT ? 0 : 2)),
+	     (uint16_t)(head + 2));
+	desc(head + 2u, STATUS_OFF + n, 1, 2, 0);
+	memcpy(&idx, ram + AVAIL_OFF + 2, 2);
+	memcpy(ram + AVAIL_OFF + 4 + 2 * (idx % QSIZE), &head, 2);
+	idx++;
+	memcpy(ram + AVAIL_OFF + 2, &idx, 2);
+}
+
+/* The disk answered what it holds now: what its interrupt leads to (vdev_service) */
+static void disk_answers(void)
+{
+	answerable = later.n;
+	virtio_blk_ops.service(&d);
+}
+
+TEST(blk_later_read_is_answered_after_the_exit)
+{
+	setup_later(LATER_MAX);
+	post(0, VIRTIO_BLK_T_IN, 5, 1024);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	CHECK_EQ(later.n, 1);
+	CHECK_EQ(later.held[0].nsegs, 1);
+	CHECK(later.held[0].seg[0].addr == (uintptr_t)(ram + DATA_OFF));
+	CHECK(later.held[0].seg[0].device_writes);
+	CHECK_EQ(used_idx(), 0);		/* nothing owed yet */
+	CHECK_EQ(ram[STATUS_OFF], 0xee);
+	CHECK(!virtio_mmio_irq_pending(&d));
+	disk_answers();
+	CHECK_EQ(used_idx(), 1);
+	CHECK_EQ(ram[STATUS_OFF], VIRTIO_BLK_S_OK);
+	CHECK_EQ(ram[DATA_OFF], 5);
+	CHECK_EQ(ram[DATA_OFF + 1023], 6);
+	CHECK(virtio_mmio_irq_pending(&d));
+	CHECK_EQ(blk.reads, 1);
+}
+
+TEST(blk_later_request_without_room_waits_for_an_answer)
+{
+	setup_later(1);
+	memset(ram + DATA_OFF + 1024, 0x77, 512);
+	post(0, VIRTIO_BLK_T_IN, 2, 512);
+	post(1, VIRTIO_BLK_T_OUT, 9, 512);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	CHECK_EQ(later.n, 1);
+	CHECK(blk.chain_waits);
+	CHECK_EQ(blk.waits, 1);
+	disk_answers(); /* the read's answer, then the write handed on */
+	CHECK_EQ(used_idx(), 1);
+	CHECK_EQ(later.n, 1);
+	CHECK_EQ(later.held[0].type, VIRTIO_BLK_T_OUT);
+	CHECK(!blk.chain_waits);
+	disk_answers();
+	CHECK_EQ(used_idx(), 2);
+	CHECK_EQ(disk[9 * 512], 0x77);
+	CHECK_EQ(ram[STATUS_OFF + 1], VIRTIO_BLK_S_OK);
+	CHECK_EQ(blk.handed_on, 2);
+}
+
+TEST(blk_later_impossible_requests_are_answered_at_once)
+{
+	setup_later(LATER_MAX);
+	post(0, VIRTIO_BLK_T_IN, 16, 512); /* past the end */
+	post(1, VIRTIO_BLK_T_IN, 0, 100);  /* not whole sectors */
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	CHECK_EQ(later.n, 0);
+	CHECK_EQ(used_idx(), 2);
+	CHECK_EQ(ram[STATUS_OFF], VIRTIO_BLK_S_IOERR);
+	CHECK_EQ(ram[STATUS_OFF + 1], VIRTIO_BLK_S_IOERR);
+	post(0, VIRTIO_BLK_T_GET_ID, 0, 20); /* served by Keel itself */
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	CHECK_EQ(later.n, 0);
+	CHECK_EQ(used_idx(), 3);
+	CHECK_EQ(ram[STATUS_OFF], VIRTIO_BLK_S_OK);
+	CHECK(!memcmp(ram + DATA_OFF, "keel-unit", 9));
+}
+
+TEST(blk_later_header_and_data_in_one_descriptor)
+{
+	uint16_t idx = 1, head = 0;
+	uint32_t type = VIRTIO_BLK_T_OUT;
+	uint64_t sector = 3;
+
+	setup_later(LATER_MAX);
+	memcpy(ram + HDR_OFF, &type, 4);
+	memcpy(ram + HDR_OFF + 8, &sector, 8);
+	desc(0, HDR_OFF, 16 + 512, 1, 1); /* header and the sector it writes */
+	desc(1, STATUS_OFF, 1, 2, 0);
+	memcpy(ram + AVAIL_OFF + 4, &head, 2);
+	memcpy(ram + AVAIL_OFF + 2, &idx, 2);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	CHECK_EQ(later.n, 1);
+	CHECK_EQ(later.held[0].nsegs, 1);
+	CHECK(later.held[0].seg[0].addr == (uintptr_t)(ram + HDR_OFF + 16));
+	CHECK_EQ(later.held[0].seg[0].len, 512);
+	CHECK(!later.held[0].seg[0].device_writes);
+}
+
+TEST(blk_later_reset_waits_for_the_disk_and_forgets_its_answers)
+{
+	unsigned int drains;
+
+	setup_later(LATER_MAX);
+	post(0, VIRTIO_BLK_T_IN, 1, 512);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	CHECK_EQ(later.n, 1);
+	drains = later.drains;
+	wr(VIRTIO_MMIO_STATUS, 0);
+	CHECK_EQ(later.drains, drains + 1);
+	CHECK_EQ(later.n, 0);
+	CHECK(!blk.in_flight[0].busy);
+	CHECK_EQ(used_idx(), 0); /* the driver that reset is owed nothing */
+	disk_answers();
+	CHECK_EQ(used_idx(), 0);
+}
