@@ -48,7 +48,7 @@ struct platform_irq {
 	/* !valid: why the console's line cannot be used (a static string) */
 	const char *why_not;
 	uint64_t plic_base, plic_size;
-	uint32_t plic_phandle; /* how other devices' nodes name this PLIC */
+	int plic_node;         /* its node: other devices' lines name it by phandle */
 	unsigned int source;  /* the UART's PLIC source */
 	unsigned int context; /* the boot hart's S-mode context */
 };

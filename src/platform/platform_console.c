@@ -148,7 +148,7 @@ static void parse_console_irq(const void *fdt, int uart, int uart_parent, int bo
 		.valid = true,
 		.plic_base = base,
 		.plic_size = size,
-		.plic_phandle = fdt_get_phandle(fdt, plic),
+		.plic_node = plic,
 		.source = fdt32_to_cpu(*irq),
 		.context = (unsigned int)ctx,
 	};
@@ -214,7 +214,7 @@ int platform_irq_source(const void *fdt, int node, const struct platform_irq *pl
 		const fdt32_t *ph = fdt_getprop(fdt, n, "interrupt-parent", &len);
 
 		if (ph && len == 4)
-			return fdt32_to_cpu(*ph) == plic->plic_phandle
+			return fdt32_to_cpu(*ph) == fdt_get_phandle(fdt, plic->plic_node)
 				       ? (int)fdt32_to_cpu(*irq) : -1;
 	}
 	return -1;
