@@ -87,14 +87,23 @@ NAME ?= $(basename $(notdir $(GUEST)))
 # so no recipe, at any -j, can start before it; recursive makes inherit
 # KEEL_SETUP_DONE and skip it. tests/setup-order.sh proves the order.
 SETUP ?= scripts/setup.sh
+# A config that names build/linux or build/linux612 needs that Linux guest
+# built (the bundle's prerequisites), and so its packages set up first.
+ifneq ($(CONFIG),)
+GUEST_DEPS := $(if $(shell grep -l 'build/linux/' $(CONFIG) 2>/dev/null),linux) \
+	$(if $(shell grep -l 'build/linux612/' $(CONFIG) 2>/dev/null),linux612)
+endif
+# the goals that build the bundle, and so GUEST_DEPS
+setup_guests = $(if $(filter run debug keel-builtin %/bundle.dtb,$(1)),$(GUEST_DEPS))
 setup_kind = $(strip \
 	$(if $(filter clean help,$(1)),, \
 	$(if $(filter test,$(1)),test, \
 	$(if $(filter linux linux612,$(1)),$(1), \
 	$(if $(filter run,$(1)),$(if $(filter uboot,$(BOOT)),uboot,run) $(if $(filter-out debian12,$(STACK)),stack), \
-	$(if $(filter bench budget fuzz,$(1)),run, \
+	$(if $(filter bench,$(1)),run linux, \
+	$(if $(filter budget fuzz,$(1)),run, \
 	$(if $(filter debug,$(1)),debug, \
-	$(if $(filter fuzz-host,$(1)),fuzz,build))))))))
+	$(if $(filter fuzz-host,$(1)),fuzz,build)))))))) $(call setup_guests,$(1)))
 ifneq ($(KEEL_SETUP_DONE),1)
 SETUP_KINDS := $(sort $(foreach g,$(or $(MAKECMDGOALS),all),$(call setup_kind,$(g))))
 ifneq ($(SETUP_KINDS),)
@@ -232,8 +241,6 @@ linux linux612:
 # settings. QEMU loads it as Keel's initrd; U-Boot would too on a board.
 # A config that names build/linux needs the Linux guest built.
 ifneq ($(CONFIG),)
-GUEST_DEPS := $(if $(shell grep -l 'build/linux/' $(CONFIG) 2>/dev/null),linux) \
-	$(if $(shell grep -l 'build/linux612/' $(CONFIG) 2>/dev/null),linux612)
 BUNDLE_SOURCE := -F "$(CONFIG)"
 else
 BUNDLE_SOURCE := -n "$(NAME)" -i "$(GUEST)" -m "$(MEM)" -c "$(VCPUS)" -b "$(BOOTARGS)" \

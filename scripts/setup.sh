@@ -17,9 +17,11 @@ bookworm) qemu_pkg=qemu-system-misc ;;
 *) qemu_pkg=qemu-system-riscv ;;
 esac
 
-# binutils-riscv64-linux-gnu: its ld links Keel as a static PIE (Makefile)
+# binutils-riscv64-linux-gnu: its ld links Keel as a static PIE (Makefile);
+# python3: the virtio test guests' disk image (guests/virtio/mkdisk.py)
 build_pkgs=(make gcc libc6-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
-	binutils-riscv64-linux-gnu device-tree-compiler "linux-source-$linux_version" xz-utils)
+	binutils-riscv64-linux-gnu device-tree-compiler "linux-source-$linux_version" xz-utils
+	python3)
 linux_pkgs=(gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu flex bison bc)
 # The two Linux guests, Linux 6.1 (make linux) and 6.12 (make linux612),
 # scripts/linux-guest.sh: the one this release ships the sources of is
@@ -40,7 +42,7 @@ guest_pkgs() { # guest_pkgs VERSION
 # and the U-Boot flow's (scripts/uboot-boot.sh). Debian 12 installs
 # e2fsprogs always, a minimal Debian 13 does not.
 disk_pkgs=(e2fsprogs)
-run_pkgs=("$qemu_pkg" opensbi python3)
+run_pkgs=("$qemu_pkg" opensbi)
 # the U-Boot flow: Debian's qemu-riscv64_smode U-Boot, and mke2fs for its
 # disk image (scripts/uboot-boot.sh)
 uboot_pkgs=(u-boot-qemu "${disk_pkgs[@]}")
