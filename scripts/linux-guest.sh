@@ -68,8 +68,8 @@ fi
 if [ "$rc" -ne 0 ]; then
 	echo "linux-guest: Linux $version comes from a Debian $release root: $why" >&2
 	target=$([ "$version" = 6.1 ] && echo linux || echo linux612)
-	[ "$rc" -eq 3 ] && echo "linux-guest: build it once as root: sudo make $target" \
-		"(then make as you: the guest is in $out)" >&2
+	[ "$rc" -eq 3 ] && echo "linux-guest: build it once as root, then give build/ back:" \
+		"sudo make $target && sudo chown -R $(id -un): $(dirname "$out")" >&2
 	exit 1
 fi
 rm -f "$out/UNAVAILABLE"
