@@ -17,6 +17,7 @@ enum lock_rank {
 	LOCK_VM_STATE,      /* vm->lock: RUNNING / RESETTING / STOPPED */
 	LOCK_PROFILER,      /* prof_lock: start, stop, dump */
 	LOCK_VM_DEVICES,    /* vm->dev_lock: the emulated UART and PLIC */
+	LOCK_HOST_NET,      /* host_net.lock: the uplink's transmit queue, filled from its inbox */
 	LOCK_NET_SWITCH,    /* net_switch.lock: the VMs' switch, its inboxes and table */
 	LOCK_HOST_DISK,     /* host_blk.lock: one request at a time to a disk of the machine */
 	LOCK_CONSOLE_INPUT, /* input_lock: Keel's keys, the monitor's queue */

@@ -6,6 +6,10 @@
  *   keel.net=server            listen on TCP port 5001, ping the client that
  *                              connects, receive 1 MiB
  *   keel.net=client:10.0.2.M   ping M, then connect to M:5001 and send 1 MiB
+ *   keel.ping=a.b.c.d          the client pings this address instead of M:
+ *                              a server outside the machine (QEMU's guestfwd,
+ *                              tests/system/uplink-peer.py) answers no ping,
+ *                              its gateway does
  *
  * The 1 MiB is a pseudo-random stream from a fixed seed, so both ends
  * know it. Each side prints the stream's FNV-1a (64-bit) checksum; the
@@ -301,7 +305,8 @@ static int asked_ip(unsigned int *addr, unsigned int *mask, unsigned long *len)
 void check_net(const char **fail)
 {
 	const char *role = find_word(cmdline, "keel.net"), *end;
-	unsigned int addr, mask, server = 0;
+	const char *ping_arg = find_word(cmdline, "keel.ping");
+	unsigned int addr, mask, server = 0, ping_addr = 0;
 	unsigned long len;
 	char mac[32];
 	long r;
@@ -314,6 +319,10 @@ void check_net(const char **fail)
 	    !(str_eq(role, "=server") || starts_with(role, "=server ") ||
 	      (starts_with(role, "=client:") && parse_ipv4(role + 8, &server, &end)))) {
 		verdict("net", "no keel.net=server or keel.net=client:a.b.c.d on the command line", fail);
+		return;
+	}
+	if (ping_arg && (*ping_arg != '=' || !parse_ipv4(ping_arg + 1, &ping_addr, &end))) {
+		verdict("net", "keel.ping= is not an IPv4 address a.b.c.d", fail);
 		return;
 	}
 	if ((r = net_if_up("lo", 0, 0)) < 0) {
@@ -339,7 +348,7 @@ void check_net(const char **fail)
 		out("client of ");
 		out_ipv4(server);
 		out("\n");
-		verdict("net: ping", ping(server), fail);
+		verdict("net: ping", ping(ping_addr ? ping_addr : server), fail);
 		verdict("net: tcp", send_to(server), fail);
 	} else {
 		const char *ping_why = "no client connected";

@@ -6,6 +6,12 @@
  * "a" checks every one came back whole, in order. Raw Ethernet frames of
  * the local experimental EtherType 0x88b5, no IP.
  * Bootargs: keel.role=a|b. Paging is off: a guest address is physical.
+ *
+ * keel.role=uplink: one VM whose switch has the machine's virtio-net as its
+ * uplink (docs/virtio.md, "The uplink"), QEMU's user-mode network behind
+ * it. As 10.0.2.15 it asks by ARP broadcast for 10.0.2.2 (QEMU's gateway),
+ * and pings the address the answer gives: both must come back through
+ * Keel from outside the machine.
  */
 #include "console.h"
 #include "fdt.h"
@@ -99,6 +105,137 @@ static int receive(unsigned char *src, unsigned char *payload)
 	return -1;
 }
 
+/* ---- keel.role=uplink: ARP and ICMP echo to QEMU's gateway ---- */
+#define ETH_ARP 0x0806
+#define ETH_IP 0x0800
+static const unsigned char my_ip[4] = { 10, 0, 2, 15 }, gateway_ip[4] = { 10, 0, 2, 2 };
+
+/* Ethernet header to dst from us, type; the frame's payload after it */
+static unsigned char *frame_start(unsigned char *b, const unsigned char *dst, unsigned int type)
+{
+	unsigned char *f = b + VIRTIO_NET_HDR_SIZE;
+
+	for (unsigned int i = 0; i < VIRTIO_NET_HDR_SIZE; i++)
+		b[i] = 0;
+	copy(f, dst, 6);
+	copy(f + 6, my_mac, 6);
+	f[12] = (unsigned char)(type >> 8);
+	f[13] = (unsigned char)type;
+	return f + 14;
+}
+
+/* The Internet checksum (RFC 1071) of n bytes */
+static unsigned int inet_sum(const unsigned char *p, unsigned int n)
+{
+	unsigned long sum = 0;
+
+	for (unsigned int i = 0; i + 1 < n; i += 2)
+		sum += (unsigned int)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		sum += (unsigned int)(p[n - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+static void put16(unsigned char *p, unsigned int v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+/* A frame that matches want(), copied into out (its length), or 0 after a long wait */
+static unsigned int wait_for(int (*want)(const unsigned char *f, unsigned int len), unsigned char *out)
+{
+	for (unsigned long n = 0; n < WAIT_LOOPS; n++) {
+		unsigned int len, got = 0;
+		int id = vq_next_used(&rxq, &len);
+
+		if (id < 0)
+			continue;
+		if (len > VIRTIO_NET_HDR_SIZE && want(rxq.buf[id] + VIRTIO_NET_HDR_SIZE,
+						      len - VIRTIO_NET_HDR_SIZE)) {
+			got = len - VIRTIO_NET_HDR_SIZE;
+			copy(out, rxq.buf[id] + VIRTIO_NET_HDR_SIZE, got);
+		}
+		vq_post_rx(&rxq, (unsigned int)id);
+		vq_wr(VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
+		if (got)
+			return got;
+	}
+	return 0;
+}
+
+/* An ARP reply (op 2) from the gateway's address to ours */
+static int is_gateway_arp(const unsigned char *f, unsigned int len)
+{
+	return len >= 42 && f[12] == ETH_ARP >> 8 && f[13] == (ETH_ARP & 0xff) && f[20] == 0 &&
+	       f[21] == 2 && same(f + 28, gateway_ip, 4) && same(f + 32, my_mac, 6);
+}
+
+/* An ICMP echo reply (type 0) from the gateway to us, id 0x4b65 */
+static int is_echo_reply(const unsigned char *f, unsigned int len)
+{
+	return len >= 14 + 20 + 8 && f[12] == ETH_IP >> 8 && f[13] == (ETH_IP & 0xff) &&
+	       f[14 + 9] == 1 && same(f + 14 + 12, gateway_ip, 4) && same(f + 14 + 16, my_ip, 4) &&
+	       f[34] == 0 && f[38] == 0x4b && f[39] == 0x65;
+}
+
+static void role_uplink(void)
+{
+	unsigned char got[VQ_BUF], gw_mac[6];
+	unsigned char *p = frame_start(txq.buf[0], broadcast, ETH_ARP);
+	unsigned int len, ip_len = 20 + 8 + 32;
+
+	/* who has 10.0.2.2? tell 10.0.2.15 */
+	put16(p, 1);          /* Ethernet */
+	put16(p + 2, ETH_IP); /* IPv4 */
+	p[4] = 6;
+	p[5] = 4;
+	put16(p + 6, 1); /* request */
+	copy(p + 8, my_mac, 6);
+	copy(p + 14, my_ip, 4);
+	for (unsigned int i = 0; i < 6; i++)
+		p[18 + i] = 0;
+	copy(p + 24, gateway_ip, 4);
+	CHECK(vq_send(VIRTIO_NET_TXQ, &txq, 0, VIRTIO_NET_HDR_SIZE + 14 + 28),
+	      "ARP request for 10.0.2.2 sent by broadcast");
+	len = wait_for(is_gateway_arp, got);
+	if (!CHECK(len, "10.0.2.2 answered the ARP request from outside the machine"))
+		return;
+	copy(gw_mac, got + 22, 6);
+	printf("# 10.0.2.2 is at %02x:%02x:%02x:%02x:%02x:%02x\n", gw_mac[0], gw_mac[1], gw_mac[2],
+	       gw_mac[3], gw_mac[4], gw_mac[5]);
+
+	/* ping it: IPv4 header, ICMP echo request id 0x4b65 seq 1, 32 bytes of data */
+	p = frame_start(txq.buf[1], gw_mac, ETH_IP);
+	p[0] = 0x45;
+	p[1] = 0;
+	put16(p + 2, ip_len);
+	put16(p + 4, 1);
+	put16(p + 6, 0x4000); /* don't fragment */
+	p[8] = 64;
+	p[9] = 1; /* ICMP */
+	put16(p + 10, 0);
+	copy(p + 12, my_ip, 4);
+	copy(p + 16, gateway_ip, 4);
+	put16(p + 10, inet_sum(p, 20));
+	p += 20;
+	p[0] = 8;
+	p[1] = 0;
+	put16(p + 2, 0);
+	put16(p + 4, 0x4b65);
+	put16(p + 6, 1);
+	for (unsigned int i = 0; i < 32; i++)
+		p[8 + i] = (unsigned char)('a' + i % 26);
+	put16(p + 2, inet_sum(p, 8 + 32));
+	CHECK(vq_send(VIRTIO_NET_TXQ, &txq, 1, VIRTIO_NET_HDR_SIZE + 14 + ip_len),
+	      "ICMP echo request to 10.0.2.2 sent");
+	len = wait_for(is_echo_reply, got);
+	CHECK(len >= 14 + ip_len && same(got + 14 + 28, p + 8, 32),
+	      "10.0.2.2's echo reply came back with our 32 bytes");
+}
+
 static void fill(unsigned char *p, unsigned int seq)
 {
 	for (unsigned int i = 0; i < PAYLOAD; i++)
@@ -153,7 +290,9 @@ int main(unsigned long hartid, const void *dtb)
 	      my_mac[5]);
 	CHECK_EQ(*(volatile unsigned short *)(vq_mmio_base + VIRTIO_MMIO_CONFIG + VIRTIO_NET_CFG_STATUS),
 		 VIRTIO_NET_S_LINK_UP, "link up");
-	if (b)
+	if (bootarg_is(args, "keel.role", "uplink"))
+		role_uplink();
+	else if (b)
 		role_b();
 	else
 		role_a();

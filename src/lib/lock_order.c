@@ -10,6 +10,7 @@ const char *lock_rank_name(enum lock_rank rank)
 		[LOCK_VM_STATE] = "vm->lock",
 		[LOCK_PROFILER] = "prof_lock",
 		[LOCK_VM_DEVICES] = "vm->dev_lock",
+		[LOCK_HOST_NET] = "host_net.lock",
 		[LOCK_NET_SWITCH] = "net_switch.lock",
 		[LOCK_HOST_DISK] = "host_blk.lock",
 		[LOCK_CONSOLE_INPUT] = "console input_lock",

@@ -6,13 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <libfdt.h>
-
 #include "lib/console.h"
 #include "lib/memops.h"
 #include "mm/mem.h"
 #include "platform/host_blk.h"
 #include "platform/hw_irq.h"
+#include "platform/machine_virtio.h"
 #include "platform/platform.h"
 #include "platform/platform_dt.h"
 #include "riscv.h"
@@ -66,68 +65,35 @@ static unsigned int nr_disks;
 
 static uint32_t rd(const struct host_blk *h, uint32_t off)
 {
-	return *(volatile uint32_t *)(h->base + off);
+	return machine_virtio_rd(h->base, off);
 }
 
-static void wr(const struct host_blk *h, uint32_t off, uint32_t v)
-{
-	*(volatile uint32_t *)(h->base + off) = v;
-}
-
-static void wr64(const struct host_blk *h, uint32_t lo, uint64_t v)
-{
-	wr(h, lo, (uint32_t)v);
-	wr(h, lo + 4, (uint32_t)(v >> 32));
-}
-
-/* The device at base, found by the driver's side of the spec (3.1.1); 0 or -1 with err */
+/* The device's features and its one queue: 0, or -1 with err */
 static int set_up(struct host_blk *h, char *err, unsigned long errlen)
 {
-	const uint32_t driver = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
-	uint32_t offered_lo, offered_hi, want_lo = 0;
+	uint64_t offered;
 
-	if (rd(h, VIRTIO_MMIO_VERSION) != VIRTIO_MMIO_VERSION_MODERN) {
-		snprintf(err, errlen, "the machine's virtio-blk at 0x%lx is legacy (version %u): "
-				      "start QEMU with -global virtio-mmio.force-legacy=false",
-			 (unsigned long)h->base, rd(h, VIRTIO_MMIO_VERSION));
+	if (machine_virtio_begin(h->base, "virtio-blk", &offered, err, errlen))
 		return -1;
-	}
-	wr(h, VIRTIO_MMIO_STATUS, 0);
-	wr(h, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
-	wr(h, VIRTIO_MMIO_STATUS, driver);
-	wr(h, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	offered_lo = rd(h, VIRTIO_MMIO_DEVICE_FEATURES);
-	wr(h, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	offered_hi = rd(h, VIRTIO_MMIO_DEVICE_FEATURES);
-	if (!(offered_lo >> VIRTIO_RING_F_INDIRECT_DESC & 1)) {
+	if (!(offered >> VIRTIO_RING_F_INDIRECT_DESC & 1)) {
 		snprintf(err, errlen, "the machine's virtio-blk at 0x%lx does not offer indirect "
 				      "descriptors, which Keel's driver needs", (unsigned long)h->base);
 		return -1;
 	}
-	h->read_only = offered_lo >> VIRTIO_BLK_F_RO & 1;
-	h->can_flush = offered_lo >> VIRTIO_BLK_F_FLUSH & 1;
-	want_lo = offered_lo & (1U << VIRTIO_BLK_F_RO | 1U << VIRTIO_BLK_F_FLUSH |
-				1U << VIRTIO_RING_F_INDIRECT_DESC);
-	wr(h, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(h, VIRTIO_MMIO_DRIVER_FEATURES, want_lo);
-	wr(h, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(h, VIRTIO_MMIO_DRIVER_FEATURES, offered_hi & 1U << (VIRTIO_F_VERSION_1 - 32));
-	wr(h, VIRTIO_MMIO_STATUS, driver | VIRTIO_STATUS_FEATURES_OK);
-	if (!(rd(h, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK) ||
-	    rd(h, VIRTIO_MMIO_QUEUE_NUM_MAX) < HOST_BLK_SLOTS) {
+	h->read_only = offered >> VIRTIO_BLK_F_RO & 1;
+	h->can_flush = offered >> VIRTIO_BLK_F_FLUSH & 1;
+	if (!machine_virtio_accept(h->base, offered & (1ULL << VIRTIO_BLK_F_RO | 1ULL << VIRTIO_BLK_F_FLUSH |
+						       1ULL << VIRTIO_RING_F_INDIRECT_DESC |
+						       1ULL << VIRTIO_F_VERSION_1)) ||
+	    !machine_virtio_queue(h->base, 0, HOST_BLK_SLOTS, h->ring->desc, &h->ring->avail,
+				  &h->ring->used)) {
 		snprintf(err, errlen, "the machine's virtio-blk at 0x%lx refused Keel's set-up",
 			 (unsigned long)h->base);
 		return -1;
 	}
 	h->size = ((uint64_t)rd(h, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_CAPACITY + 4) << 32 |
 		   rd(h, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_CAPACITY)) * SECTOR;
-	wr(h, VIRTIO_MMIO_QUEUE_SEL, 0);
-	wr(h, VIRTIO_MMIO_QUEUE_NUM, HOST_BLK_SLOTS);
-	wr64(h, VIRTIO_MMIO_QUEUE_DESC_LOW, (uintptr_t)h->ring->desc);
-	wr64(h, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uintptr_t)&h->ring->avail);
-	wr64(h, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uintptr_t)&h->ring->used);
-	wr(h, VIRTIO_MMIO_QUEUE_READY, 1);
-	wr(h, VIRTIO_MMIO_STATUS, driver | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+	machine_virtio_ready(h->base);
 	return 0;
 }
 
@@ -135,25 +101,15 @@ static int set_up(struct host_blk *h, char *err, unsigned long errlen)
 static void find_all(void)
 {
 	static bool looked;
-	const void *fdt = platform.fdt;
-	int node = -1;
+	struct machine_virtio found[HOST_BLK_MAX];
 
-	if (looked || !fdt)
+	if (looked)
 		return;
 	looked = true;
-	while (nr_disks < HOST_BLK_MAX &&
-	       (node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) >= 0) {
-		uint64_t base, size;
-
-		if (!platform_node_is_okay(fdt, node) || platform_read_reg(fdt, node, 0, &base, &size) ||
-		    size < VIRTIO_MMIO_SIZE)
-			continue;
-		/* QEMU virt lists eight slots; an empty one says DeviceID 0 */
-		if (*(volatile uint32_t *)(uintptr_t)(base + VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC ||
-		    *(volatile uint32_t *)(uintptr_t)(base + VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
-			continue;
-		disks[nr_disks].node = node;
-		disks[nr_disks++].base = (uintptr_t)base;
+	nr_disks = machine_virtio_find(VIRTIO_ID_BLOCK, found, HOST_BLK_MAX);
+	for (unsigned int i = 0; i < nr_disks; i++) {
+		disks[i].base = found[i].base;
+		disks[i].node = found[i].node;
 	}
 }
 
@@ -166,7 +122,7 @@ static void interrupt(void *ctx)
 {
 	struct host_blk *h = ctx;
 
-	wr(h, VIRTIO_MMIO_INTERRUPT_ACK, rd(h, VIRTIO_MMIO_INTERRUPT_STATUS));
+	machine_virtio_ack(h->base);
 	h->interrupts++;
 	if (h->wake)
 		h->wake(h->wake_ctx);
@@ -275,7 +231,7 @@ int host_blk_submit(struct host_blk *h, const struct blk_io *io)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	__atomic_store_n(&h->ring->avail.idx, ++h->avail_idx, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	wr(h, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	machine_virtio_wr(h->base, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	if (!h->has_irq)
 		wait_idle(h);
 	spin_unlock(&h->lock);

@@ -15,6 +15,7 @@
 #include "vdev/virtio_console.h"
 #include "vdev/virtio_net.h"
 #include "vm.h"
+#include "vm/net_uplink.h"
 #include "vm/vm_virtio.h"
 
 /* A disk: the transport, the disk and where its bytes are, on two pages */
@@ -165,6 +166,7 @@ static int add_net(struct vm *vm, char *err, unsigned long errlen)
 	if (!vm_switch_ready) {
 		net_switch_init(&vm_switch);
 		vm_switch_ready = true;
+		net_uplink_plug(&vm_switch);
 	}
 	if (cfg->has_mac)
 		memcpy(mac, cfg->mac, NET_MAC_LEN);

@@ -106,6 +106,20 @@ virtio_said ring-outside 'descriptor table outside guest RAM'
 # frames from one VM to the other and back, whole and in order
 QEMU_ARGS="-smp 2" sys_case vnet - "-F tests/system/data/vnet.dts" 0 '^\[a\] KEEL-TEST: PASS vnet' 'not ok'
 sys_check vnet-both vnet grep -q '^\[b\] KEEL-TEST: PASS vnet'
+# The switch's uplink: the machine's virtio-net (QEMU's user-mode network)
+# on a port of the switch. ARP and ping to QEMU's gateway from a VM; no
+# uplink, said at boot, when the machine has no such card, only a legacy
+# one, or no PLIC line Keel serves (an APLIC), and the VMs' switch works on.
+UPLINK_QEMU="-global virtio-mmio.force-legacy=false -netdev user,id=n0 -device virtio-net-device,netdev=n0"
+QEMU_ARGS="-smp 2 $UPLINK_QEMU" sys_case uplink - "-F tests/system/data/uplink.dts" 0 'KEEL-TEST: PASS vnet' 'not ok'
+sys_check uplink-said uplink grep -q "^\[keel\] net: the switch's uplink is the machine's virtio-net at 0x"
+sys_check uplink-none vnet grep -q '^\[keel\] net: the switch has no uplink: the machine has no virtio-net device'
+QEMU_ARGS="-smp 2 -netdev user,id=n0 -device virtio-net-device,netdev=n0" \
+	sys_case uplink-legacy - "-F tests/system/data/vnet.dts" 0 '^\[a\] KEEL-TEST: PASS vnet' 'not ok'
+sys_check uplink-legacy-said uplink-legacy grep -q "no uplink: the machine's virtio-net at 0x[0-9a-f]* is legacy (version 1)"
+QEMU_ARGS="-smp 2 -machine aia=aplic-imsic $UPLINK_QEMU" \
+	sys_case uplink-no-plic - "-F tests/system/data/vnet.dts" 0 '^\[a\] KEEL-TEST: PASS vnet' 'not ok'
+sys_check uplink-no-plic-said uplink-no-plic grep -q "no uplink: the machine's virtio-net at 0x[0-9a-f]* has no interrupt line on the PLIC Keel serves"
 # virtio-console (guests/vcon): its transmit queue on the VM's console, and
 # what is typed read through its receive queue and written back
 sys_case vcon - "-F tests/system/data/vcon.dts" 0 'KEEL-TEST: PASS vcon' 'not ok' 'typed-line'
@@ -121,6 +135,13 @@ sys_check linux-disk-boot-1 linux-disk grep -q 'keel-disk: boot 1'
 QEMU_ARGS="-smp 2" sys_needs build/linux/Image sys_case linux-net - "-F tests/system/data/linux-net.dts" 0 '^\[server\] keel-linux: net: tcp: PASS' 'net: FAIL|net: tcp: FAIL|net: ping: FAIL'
 sys_check linux-net-client linux-net sh -c 'grep -q "^\[client\] keel-linux: net: tcp: PASS" "$0" && grep -q "^\[client\] keel-linux: net: ping: PASS" "$0"'
 sys_check linux-net-server-ping linux-net grep -q '^\[server\] keel-linux: net: ping: PASS'
+# Linux through the uplink: a ping to QEMU's gateway, then 1 MiB over TCP to
+# tests/system/uplink-peer.py outside the machine (QEMU's guestfwd), the
+# checksum compared at both ends
+QEMU_ARGS="-smp 2 -global virtio-mmio.force-legacy=false -netdev user,id=n0,guestfwd=tcp:10.0.2.100:5001-cmd:tests/system/uplink-peer.py -device virtio-net-device,netdev=n0" \
+	sys_needs build/linux/Image sys_case linux-uplink - "-F tests/system/data/linux-uplink.dts" 0 'keel-linux: net: tcp: PASS' 'net: FAIL|net: tcp: FAIL|net: ping: FAIL'
+sys_check linux-uplink-ping linux-uplink grep -q 'keel-linux: net: ping: PASS'
+sys_check linux-uplink-peer linux-uplink grep -q '^uplink-peer: received 1048576 bytes, fnv1a [0-9a-f]*: PASS'
 # make run's two-Linux config (configs/two-linux.dts): each VM on its own
 # disk and on the switch, disk and net checks together
 QEMU_ARGS="-smp 4" sys_needs build/linux/Image sys_case two-linux - "-F configs/two-linux.dts" 0 '^\[server\] keel-linux: PASS \(keel.checks passed: disk,net\)' 'keel-linux: FAIL|: FAIL'
