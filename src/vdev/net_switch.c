@@ -128,6 +128,14 @@ int net_port_take(struct net_switch *sw, struct net_port *p, uint8_t *buf, unsig
 	return len;
 }
 
+void net_port_flush(struct net_switch *sw, struct net_port *p)
+{
+	spin_lock(&sw->lock);
+	p->dropped += p->tail - p->head;
+	p->head = p->tail;
+	spin_unlock(&sw->lock);
+}
+
 bool net_port_pending(const struct net_port *p)
 {
 	return __atomic_load_n(&p->tail, __ATOMIC_ACQUIRE) != __atomic_load_n(&p->head,

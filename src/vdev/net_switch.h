@@ -70,6 +70,8 @@ unsigned int net_switch_send(struct net_switch *sw, struct net_port *from, const
 			     unsigned int len);
 /* The oldest frame queued for p, copied out (its length), or -1 if none. */
 int net_port_take(struct net_switch *sw, struct net_port *p, uint8_t *buf, unsigned int size);
+/* Forget the frames queued for p (its card was reset); counted as dropped. */
+void net_port_flush(struct net_switch *sw, struct net_port *p);
 /* Whether p has a frame queued (a hint: no lock). */
 bool net_port_pending(const struct net_port *p);
 /* A MAC address for a VM without one in its config: locally administered, from its name */

@@ -114,7 +114,10 @@ static uint32_t net_config_read(const struct virtio_mmio *d, uint32_t offset, un
 
 static void net_reset(struct virtio_mmio *d)
 {
-	(void)d; /* frames in the inbox wait for the next driver, or are overwritten */
+	/* Frames in the port's inbox wait for the next driver: the inbox is
+	 * the switch's, and a frame sent while the driver set up (another VM's
+	 * first broadcast) is not lost. A VM's reset empties it (vm_virtio.c). */
+	(void)d;
 }
 
 const struct virtio_device_ops virtio_net_ops = {

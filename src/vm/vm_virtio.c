@@ -222,5 +222,11 @@ void vm_virtio_reset(struct vm *vm)
 		struct virtio_mmio *d = vm->virtio[i];
 
 		virtio_mmio_init(d, d->ops, d->dev, &mem);
+		/* The VM starts again: frames sent to its previous life are not its new one's */
+		if (d->ops == &virtio_net_ops) {
+			struct virtio_net *net = d->dev;
+
+			net_port_flush(net->sw, &net->port);
+		}
 	}
 }

@@ -113,6 +113,23 @@ TEST(full_inbox_drops_and_counts)
 	CHECK_EQ(take(1, &tag), -1);
 }
 
+TEST(flushed_inbox_forgets_its_frames_and_takes_new_ones)
+{
+	uint8_t tag = 0;
+
+	setup();
+	send(1, bcast, 0, 60);
+	for (unsigned int i = 0; i < 3; i++)
+		send(0, port[1].mac, (uint8_t)i, 60);
+	net_port_flush(&sw, &port[1]);
+	CHECK(!net_port_pending(&port[1]));
+	CHECK_EQ(port[1].dropped, 3);
+	CHECK_EQ(take(1, &tag), -1);
+	CHECK_EQ(send(0, port[1].mac, 42, 70), 1);
+	CHECK_EQ(take(1, &tag), 70);
+	CHECK_EQ(tag, 42);
+}
+
 TEST(frames_too_short_or_too_long_are_dropped)
 {
 	setup();
