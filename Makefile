@@ -20,7 +20,7 @@
 #   make clean        remove build/
 #
 # make run's options are in README.md (GUEST=, MEM=, VCPUS=, BOOTARGS=,
-# INITRD=, DISK=, DISK_RO=1, PERSIST=1, UPLINK=1, TRACE=1, SSTC=0, HARTS=, PROFILE=1, PROFILE_HZ=, PROFILE_CHAIN=1,
+# INITRD=, DISK=, DISK_RO=1, PERSIST=1, UPLINK=0, TRACE=1, SSTC=0, HARTS=, PROFILE=1, PROFILE_HZ=, PROFILE_CHAIN=1,
 # CONSOLE=raw, PIN=, QEMU_MEM=, QEMU_EXTRA=, NAME=, CONFIG=, BOOT=uboot,
 # UBOOT=, STACK=, LOAD_ADDR=); tests/doc-refs.sh checks that this list and
 # README.md's agree with what the Makefile uses.
@@ -52,10 +52,11 @@ ifneq ($(DISK),)
 MACHINE_QEMU := -drive file=$(DISK),format=raw,if=none,id=keeldisk -device virtio-blk-device,drive=keeldisk
 endif
 endif
-# UPLINK=1: the machine gets a virtio-net on QEMU's user-mode network
-# (10.0.2.0/24, gateway 10.0.2.2), which Keel plugs into its switch as the
-# uplink: the VMs with a net card reach outside the machine.
-UPLINK ?= 0
+# UPLINK=1 (the default): the machine gets a virtio-net on QEMU's user-mode
+# network (10.0.2.0/24, gateway 10.0.2.2), which Keel plugs into its switch
+# as the uplink: the VMs with a net card reach outside the machine.
+# UPLINK=0: no such card.
+UPLINK ?= 1
 ifeq ($(UPLINK),1)
 MACHINE_QEMU += -netdev user,id=keelnet -device virtio-net-device,netdev=keelnet
 endif

@@ -302,19 +302,45 @@ static int asked_ip(unsigned int *addr, unsigned int *mask, unsigned long *len)
 	return 1;
 }
 
-void check_net(const char **fail)
+const char *net_up_from_cmdline(void)
 {
-	const char *role = find_word(cmdline, "keel.net"), *end;
-	const char *ping_arg = find_word(cmdline, "keel.ping");
-	unsigned int addr, mask, server = 0, ping_addr = 0;
+	static int up; /* by the net check, before the shell asks again */
+	unsigned int addr, mask;
 	unsigned long len;
 	char mac[32];
 	long r;
 
-	if (!asked_ip(&addr, &mask, &len)) {
-		verdict("net", "no keel.ip=a.b.c.d/len on the command line", fail);
-		return;
+	if (up)
+		return 0;
+	if (!asked_ip(&addr, &mask, &len))
+		return "no keel.ip=a.b.c.d/len on the command line";
+	if ((r = net_if_up("lo", 0, 0)) < 0) {
+		out_errno("bringing lo up", r);
+		return "cannot bring lo up";
 	}
+	if ((r = net_if_up("eth0", addr, mask)) < 0) {
+		out_errno("configuring eth0", r);
+		return "cannot configure eth0 (no virtio-net device?)";
+	}
+	if (read_file("/sys/class/net/eth0/address", mac, sizeof(mac)) < 0)
+		mac[0] = 0;
+	out("keel-linux: net: eth0 ");
+	out(mac);
+	out(" up as ");
+	out_ipv4(addr);
+	out("/");
+	out_num(len);
+	out(", lo up\n");
+	up = 1;
+	return 0;
+}
+
+void check_net(const char **fail)
+{
+	const char *role = find_word(cmdline, "keel.net"), *end, *why;
+	const char *ping_arg = find_word(cmdline, "keel.ping");
+	unsigned int server = 0, ping_addr = 0;
+
 	if (!role || *role != '=' ||
 	    !(str_eq(role, "=server") || starts_with(role, "=server ") ||
 	      (starts_with(role, "=client:") && parse_ipv4(role + 8, &server, &end)))) {
@@ -325,27 +351,12 @@ void check_net(const char **fail)
 		verdict("net", "keel.ping= is not an IPv4 address a.b.c.d", fail);
 		return;
 	}
-	if ((r = net_if_up("lo", 0, 0)) < 0) {
-		out_errno("bringing lo up", r);
-		verdict("net", "cannot bring lo up", fail);
+	if ((why = net_up_from_cmdline())) {
+		verdict("net", why, fail);
 		return;
 	}
-	if ((r = net_if_up("eth0", addr, mask)) < 0) {
-		out_errno("configuring eth0", r);
-		verdict("net", "cannot configure eth0 (no virtio-net device?)", fail);
-		return;
-	}
-	if (read_file("/sys/class/net/eth0/address", mac, sizeof(mac)) < 0)
-		mac[0] = 0;
-	out("keel-linux: net: eth0 ");
-	out(mac);
-	out(" up as ");
-	out_ipv4(addr);
-	out("/");
-	out_num(len);
-	out(", lo up; ");
 	if (server) {
-		out("client of ");
+		out("keel-linux: net: client of ");
 		out_ipv4(server);
 		out("\n");
 		verdict("net: ping", ping(ping_addr ? ping_addr : server), fail);
@@ -354,9 +365,21 @@ void check_net(const char **fail)
 		const char *ping_why = "no client connected";
 		const char *tcp_why;
 
-		out("server\n");
+		say("net: server", "");
 		tcp_why = serve(&ping_why);
 		verdict("net: ping", ping_why, fail);
 		verdict("net: tcp", tcp_why, fail);
 	}
+}
+
+void shell_ping(const char *arg)
+{
+	unsigned int addr;
+	const char *end;
+
+	if (!parse_ipv4(arg, &addr, &end) || *end) {
+		out("usage: ping a.b.c.d\n");
+		return;
+	}
+	ping(addr);
 }

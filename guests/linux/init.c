@@ -12,6 +12,7 @@
  *
  * Command line options it reads from /proc/cmdline:
  *   keel.shell    do not power off: offer a small read-eval loop instead
+ *                 (with keel.ip=a.b.c.d/len, eth0 up for its ping)
  *   keel.cpus=N   FAIL unless exactly N CPUs show up in /proc/cpuinfo
  *   keel.icount   QEMU runs with -icount shift=0: cycles and instructions exact
  *   keel.kernel=V FAIL unless the kernel is Linux V (6.1, 6.12)
@@ -38,6 +39,7 @@
 
 #include "lib.h"
 #include "checks.h"
+#include "net.h"
 #include "root.h"
 
 /* System call arguments only init.c's own checks pass (sys.h has the
@@ -171,7 +173,14 @@ static void shell(void)
 	char line[128];
 
 	console_echo(1);
-	say("shell: commands: help cpus uptime cmdline poweroff reboot", "");
+	/* keel.ip=: eth0 up for ping, whether or not the net check ran */
+	if (find_word(cmdline, "keel.ip")) {
+		const char *why = net_up_from_cmdline();
+
+		if (why)
+			say("shell: no network: ", why);
+	}
+	say("shell: commands: help cpus uptime cmdline ping poweroff reboot", "");
 	for (;;) {
 		long n;
 		char *p;
@@ -194,7 +203,7 @@ static void shell(void)
 		if (!*p) {
 			continue;
 		} else if (str_eq(p, "help")) {
-			out("help cpus uptime cmdline poweroff reboot\n");
+			out("help cpus uptime cmdline ping poweroff reboot\n");
 		} else if (str_eq(p, "cpus")) {
 			out_num((unsigned long)count_cpus());
 			out("\n");
@@ -207,6 +216,8 @@ static void shell(void)
 		} else if (str_eq(p, "cmdline")) {
 			out(cmdline);
 			out("\n");
+		} else if (starts_with(p, "ping ")) {
+			shell_ping(p + 5);
 		} else if (str_eq(p, "poweroff")) {
 			power(REBOOT_CMD_POWER_OFF);
 		} else if (str_eq(p, "reboot")) {

@@ -56,4 +56,10 @@ long net_if_up(const char *ifname, unsigned int addr, unsigned int mask);
  * sent in *sent, or -errno (-EAGAIN: no reply in time). */
 long net_ping(unsigned int addr, long timeout_ms, long *rtt_us, int *sent);
 
+/* keel.ip=a.b.c.d/len: lo and eth0 up, eth0 with that address (said on
+ * the console); 0, or why not (check_net.c) */
+const char *net_up_from_cmdline(void);
+/* The shell's "ping a.b.c.d": up to 20 s of echo requests, the answer said */
+void shell_ping(const char *arg);
+
 #endif

@@ -225,6 +225,9 @@ sys_case linux-ttyS0  $L "-b 'console=ttyS0 keel.cpus=1'" 0 'keel-linux: PASS' '
 # through the UART's RX interrupt; a polled 8250 would not see it) and
 # /proc/uptime's line comes back.
 sys_needs build/linux/Image sys_script linux-shell tests/system/linux-shell.sh
+# make run's shell (configs/default.dts: keel.ip=, a net card, the uplink):
+# `ping 10.0.2.2` typed at the prompt is answered by QEMU's gateway
+QEMU_ARGS="$UPLINK_QEMU" sys_needs build/linux/Image sys_script linux-shell-ping tests/system/linux-shell.sh tests/system/data/linux-shell-net.dts
 sys_case linux-hvc0-no-sstc $L "-s 0 -b console=hvc0" 0 'keel-linux: PASS' 'keel-linux: FAIL'
 # SMP Linux (docs/smp.md): 4 vCPUs on 4 harts, and 4 vCPUs sharing 2 harts
 # with Keel's SBI timer. The init checks that it sees exactly 4 CPUs, that
