@@ -138,10 +138,12 @@ sys_check linux-net-server-ping linux-net grep -q '^\[server\] keel-linux: net: 
 # Linux through the uplink: a ping to QEMU's gateway, then 1 MiB over TCP to
 # tests/system/uplink-peer.py outside the machine (QEMU's guestfwd), the
 # checksum compared at both ends
-QEMU_ARGS="-smp 2 -global virtio-mmio.force-legacy=false -netdev user,id=n0,guestfwd=tcp:10.0.2.100:5001-cmd:tests/system/uplink-peer.py -device virtio-net-device,netdev=n0" \
+rm -f "$out/linux-uplink.peer"
+UPLINK_PEER_LOG="$out/linux-uplink.peer" \
+	QEMU_ARGS="-smp 2 -global virtio-mmio.force-legacy=false -netdev user,id=n0,guestfwd=tcp:10.0.2.100:5001-cmd:tests/system/uplink-peer.py -device virtio-net-device,netdev=n0" \
 	sys_needs build/linux/Image sys_case linux-uplink - "-F tests/system/data/linux-uplink.dts" 0 'keel-linux: net: tcp: PASS' 'net: FAIL|net: tcp: FAIL|net: ping: FAIL'
 sys_check linux-uplink-ping linux-uplink grep -q 'keel-linux: net: ping: PASS'
-sys_check linux-uplink-peer linux-uplink grep -q '^uplink-peer: received 1048576 bytes, fnv1a [0-9a-f]*: PASS'
+sys_check linux-uplink-peer linux-uplink sh -c 'grep -q "^uplink-peer: received 1048576 bytes, fnv1a [0-9a-f]*: PASS" "${0%.log}.peer"'
 # make run's two-Linux config (configs/two-linux.dts): each VM on its own
 # disk and on the switch, disk and net checks together
 QEMU_ARGS="-smp 4" sys_needs build/linux/Image sys_case two-linux - "-F configs/two-linux.dts" 0 '^\[server\] keel-linux: PASS \(keel.checks passed: disk,net\)' 'keel-linux: FAIL|: FAIL'

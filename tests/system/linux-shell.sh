@@ -20,7 +20,7 @@ if [ -n "$config" ]; then
 else
 	scripts/mkbundle.sh -o "$bundle" -n linux-shell -i build/linux/Image -b 'console=ttyS0 keel.shell'
 fi >"$log.mkbundle" 2>&1 || { cat "$log.mkbundle"; exit 1; }
-ping_re='net: ping 10\.0\.2\.2: reply to request
+ping_re='net: ping 10\.0\.2\.2: reply to request'
 uptime_re='(^|keel\$ )[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2}'
 wait_for() { # wait_for REGEX: up to 40 s
 	for _ in $(seq 80); do

@@ -5,9 +5,11 @@ QEMU's user-mode network runs this for a guest's TCP connection to
 10.0.2.100:5001 (-netdev user,guestfwd=tcp:10.0.2.100:5001-cmd:THIS): the
 connection is stdin and stdout. Like the server VM of guests/linux/check_net.c
 it reads the 1 MiB stream, compares its FNV-1a checksum with what the seed
-gives, and sends its checksum back (8 bytes, little-endian); its verdict goes
-to stderr, which is QEMU's, so the case's log has it.
+gives, and sends its checksum back (8 bytes, little-endian). QEMU gives the
+command the connection as stderr too, so its verdict (and any traceback) goes
+to the file $UPLINK_PEER_LOG names (the case's, beside its log), appended.
 """
+import os
 import struct
 import sys
 
@@ -36,6 +38,8 @@ def fnv1a(data):
 
 
 def main():
+    if os.environ.get("UPLINK_PEER_LOG"):
+        sys.stderr = open(os.environ["UPLINK_PEER_LOG"], "a", encoding="utf-8")
     got = bytearray()
     while len(got) < STREAM_BYTES:
         chunk = sys.stdin.buffer.read1(STREAM_BYTES - len(got))
