@@ -65,6 +65,7 @@ typedef long ssize_t;
 #define O_CREAT 0100
 #define O_NOCTTY 0400
 #define O_TRUNC 01000
+#define O_DIRECT 040000
 #define O_DIRECTORY 0200000
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
