@@ -2,7 +2,8 @@
  * The host/guest profiler (samples of what each hart runs, the guest pc
  * when a guest runs, as KVM's host/guest perf split does) and the exit statistics.
  *
- * Sampling: each hart takes a sample every 1/hz seconds of its host timer.
+ * Sampling: each hart takes hz samples a second from its host timer, the
+ * gap between two drawn at random around 1/hz (prof_gap()).
  * If a guest was running, the sample records the guest pc (sepc), its mode
  * (hstatus.SPVP) and optionally its call chain; if Keel was, which part of
  * Keel and a Keel address. Keel runs with interrupts off, so a sample time
@@ -57,6 +58,7 @@ struct prof_buffer {
 	unsigned int len; /* published with release after the sample is written */
 	unsigned long drops;
 	uint64_t next;    /* when the next sample is due */
+	uint64_t gap_state; /* prof_gap()'s generator, never 0 */
 	/* this hart's exits go through the profiled trap entry (prof_hart_sync) */
 	bool stamping;
 };
@@ -71,6 +73,16 @@ bool prof_buffer_push(struct prof_buffer *b, const struct prof_sample *s);
 unsigned int prof_format_sample(char *out, unsigned int hart, const struct prof_sample *s);
 /* The format's name of a part ("idle", "sbi", ...). Pure. */
 const char *prof_part_name(enum prof_part part);
+/*
+ * The time to a hart's next sample: uniform over period +- period / 2
+ * (so 1/hz on average, never 0), drawn from *state (xorshift64; a state
+ * of 0 is taken as 1). A fixed period would beat against a guest that
+ * repeats itself in step with it (a loop of SBI calls under QEMU's
+ * -icount, where time is the instruction count): the samples would fall
+ * on the same few points of the loop for the whole profile, and which
+ * points would depend on the exact code. Pure.
+ */
+uint64_t prof_gap(uint64_t *state, uint64_t period);
 
 /* ---- exit statistics ---- */
 

@@ -91,9 +91,22 @@ int main(unsigned long hartid, const void *dtb)
 		      ram_size >> 20);
 		test_finish();
 	}
-	for (unsigned long i = 0; i < len; i++)
-		buf[i] = i % LINE == LINE - 1 ? '\n' : 'd';
-	/* filling it takes time, which must not fall in the pace guest's alone phase */
+	/*
+	 * Filling it takes time, which must not fall in the pace guest's alone
+	 * phase. So 'd' a word at a time, then a newline every LINE bytes: a
+	 * few million instructions. Under QEMU's -icount time is the count of
+	 * instructions, and the byte loop with an i % LINE on every byte took
+	 * 8 instructions a byte or 11, as the compiler chose (GCC 12 a remu,
+	 * GCC 14 a multiply-high and four more): 12 MiB of it, on half a hart
+	 * beside the pace guest, ended near 220 ms or near 300 ms, past the
+	 * first phase.
+	 */
+	for (unsigned long i = 0; i < len / sizeof(unsigned long); i++)
+		((unsigned long *)buf)[i] = 0x6464646464646464UL; /* "dddddddd"; buf is aligned */
+	for (unsigned long i = len & ~(sizeof(unsigned long) - 1); i < len; i++)
+		buf[i] = 'd';
+	for (unsigned long i = LINE - 1; i < len; i += LINE)
+		buf[i] = '\n';
 	ready = rdtime();
 	printf("# flood: hart %lu, DBCN writes of %lu bytes from 0x%lx, phases of %lu ms from "
 	       "%lu ms\n",

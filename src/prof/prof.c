@@ -109,10 +109,10 @@ static bool take_due(struct hart *h, uint64_t now)
 {
 	if (!sampling(h) || now < h->prof.next)
 		return false;
-	h->prof.next += prof_period;
+	h->prof.next += prof_gap(&h->prof.gap_state, prof_period);
 	/* a hart that was busy for several periods takes one sample, not a burst */
 	if (h->prof.next <= now)
-		h->prof.next = now + prof_period;
+		h->prof.next = now + prof_gap(&h->prof.gap_state, prof_period);
 	return true;
 }
 
@@ -263,7 +263,9 @@ long prof_start(unsigned long hz, bool callchain)
 	for (unsigned int i = 0; i < nr_harts; i++) {
 		harts[i].prof.len = 0;
 		harts[i].prof.drops = 0;
-		harts[i].prof.next = now + prof_period;
+		/* each hart its own sequence (the constant: 2^64 / golden ratio) */
+		harts[i].prof.gap_state = (now + i + 1) * 0x9e3779b97f4a7c15ULL;
+		harts[i].prof.next = now + prof_gap(&harts[i].prof.gap_state, prof_period);
 	}
 	__atomic_store_n(&prof_on, 1, __ATOMIC_RELEASE);
 	spin_unlock(&prof_lock);

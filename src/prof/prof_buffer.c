@@ -17,6 +17,22 @@ bool prof_buffer_push(struct prof_buffer *b, const struct prof_sample *s)
 	return true;
 }
 
+uint64_t prof_gap(uint64_t *state, uint64_t period)
+{
+	uint64_t x = *state ? *state : 1, half;
+
+	if (!period)
+		period = 1;
+	half = period / 2;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	/* period - half, not half: an odd period keeps its mean, and 1 gives 1 */
+	return period - half + x % (2 * half + 1);
+}
+
 const char *prof_part_name(enum prof_part part)
 {
 	static const char *const names[PROF_PARTS] = {

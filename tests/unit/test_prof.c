@@ -100,3 +100,53 @@ TEST(part_names)
 		CHECK_STR(prof_part_name((enum prof_part)i), want[i]);
 	CHECK_STR(prof_part_name(PROF_PARTS), "other");
 }
+
+TEST(sample_gaps_stay_around_the_period)
+{
+	uint64_t state = 12345, sum = 0, lo = UINT64_MAX, hi = 0;
+
+	for (unsigned int i = 0; i < 10000; i++) {
+		uint64_t g = prof_gap(&state, 5000);
+
+		CHECK(g >= 2500 && g <= 7500);
+		sum += g;
+		lo = g < lo ? g : lo;
+		hi = g > hi ? g : hi;
+	}
+	/* hz samples a second on average, and the gaps do vary */
+	CHECK(sum / 10000 >= 4950 && sum / 10000 <= 5050);
+	CHECK(lo < 2600 && hi > 7400);
+}
+
+TEST(sample_gaps_are_never_zero)
+{
+	uint64_t state = 0;
+
+	CHECK_EQ(prof_gap(&state, 1), 1);
+	CHECK(state != 0);
+	CHECK_EQ(prof_gap(&state, 0), 1);
+	for (unsigned int i = 0; i < 100; i++) {
+		uint64_t g = prof_gap(&state, 3);
+
+		CHECK(g >= 2 && g <= 4);
+	}
+}
+
+/*
+ * A guest that repeats a 275-tick loop: with a fixed period of 5500 (20
+ * loops) every sample would land on the same point of it. The drawn gaps
+ * put samples all over the loop: each of its 11 stretches of 25 ticks
+ * gets at least half its fair share of 1000 samples.
+ */
+TEST(samples_do_not_beat_with_a_repeating_guest)
+{
+	unsigned int bins[11] = { 0 };
+	uint64_t state = 99, t = 0;
+
+	for (unsigned int i = 0; i < 1000; i++) {
+		t += prof_gap(&state, 5500);
+		bins[t % 275 / 25]++;
+	}
+	for (unsigned int i = 0; i < 11; i++)
+		CHECK(bins[i] >= 1000 / 11 / 2);
+}
