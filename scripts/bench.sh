@@ -44,7 +44,7 @@ keel_run() {
 	scripts/mkbundle.sh -o "$out/$name.dtb" -n bench -i "$guest" "$@" || return 1
 	# shellcheck disable=SC2086
 	KEEL_STACK=$stack timeout 120 scripts/run-qemu.sh -k build/keel.bin -B "$out/$name.dtb" \
-		-s "$harts" -- $ic </dev/null >"$out/$name.log" 2>&1
+		-s "$harts" -o "$out/$name.log" -- $ic </dev/null >"$out/$name.run" 2>&1
 }
 
 # The stack of the two-hart run: on QEMU 7.2 a hart woken from wfi does not
