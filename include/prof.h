@@ -58,7 +58,6 @@ struct prof_buffer {
 	unsigned int len; /* published with release after the sample is written */
 	unsigned long drops;
 	uint64_t next;    /* when the next sample is due */
-	uint64_t gap_state; /* prof_gap()'s generator, never 0 */
 	/* this hart's exits go through the profiled trap entry (prof_hart_sync) */
 	bool stamping;
 };

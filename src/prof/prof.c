@@ -21,6 +21,8 @@
 static uint64_t prof_period;     /* timebase ticks between samples */
 static unsigned int prof_hz;
 static bool prof_callchain;
+/* Each hart's prof_gap() generator, never 0: only the profiler's business */
+static uint64_t gap_state[KEEL_MAX_HARTS];
 static struct spinlock prof_lock = SPINLOCK_INIT(LOCK_PROFILER); /* start, stop, dump */
 
 
@@ -104,15 +106,26 @@ void prof_hart_sync(struct hart *h)
 	}
 }
 
+/*
+ * The next sample's time, a random gap on. Out of line: the scheduler's
+ * every pass asks take_due(), and the calls to prof_gap() inlined there
+ * cost each pass registers saved and restored, profile or not
+ * (vcpu_switch +21 instructions).
+ */
+static __attribute__((noinline)) void move_next(struct hart *h, uint64_t now)
+{
+	h->prof.next += prof_gap(&gap_state[h->index], prof_period);
+	/* a hart that was busy for several periods takes one sample, not a burst */
+	if (h->prof.next <= now)
+		h->prof.next = now + prof_gap(&gap_state[h->index], prof_period);
+}
+
 /* Is a sample due on this hart? Then move the next one on. */
 static bool take_due(struct hart *h, uint64_t now)
 {
 	if (!sampling(h) || now < h->prof.next)
 		return false;
-	h->prof.next += prof_gap(&h->prof.gap_state, prof_period);
-	/* a hart that was busy for several periods takes one sample, not a burst */
-	if (h->prof.next <= now)
-		h->prof.next = now + prof_gap(&h->prof.gap_state, prof_period);
+	move_next(h, now);
 	return true;
 }
 
@@ -264,8 +277,8 @@ long prof_start(unsigned long hz, bool callchain)
 		harts[i].prof.len = 0;
 		harts[i].prof.drops = 0;
 		/* each hart its own sequence (the constant: 2^64 / golden ratio) */
-		harts[i].prof.gap_state = (now + i + 1) * 0x9e3779b97f4a7c15ULL;
-		harts[i].prof.next = now + prof_gap(&harts[i].prof.gap_state, prof_period);
+		gap_state[i] = (now + i + 1) * 0x9e3779b97f4a7c15ULL;
+		harts[i].prof.next = now + prof_gap(&gap_state[i], prof_period);
 	}
 	__atomic_store_n(&prof_on, 1, __ATOMIC_RELEASE);
 	spin_unlock(&prof_lock);
