@@ -14,6 +14,7 @@
 #include "trap/trap.h"
 #include "vcpu/vcpu_request.h"
 #include "vm.h"
+#include "vm/vm_virtio.h"
 #include "sched/power.h"
 #include "vcpu/vcpu_load.h"
 #include "vcpu/steal_record.h"
@@ -188,7 +189,7 @@ static void execute(char *text)
 	case MON_EMPTY:
 		break;
 	case MON_HELP:
-		kprintf("  help | vms | vcpus | stats [vm] | pmu <vm> | prof start [hz]|stop|dump\n"
+		kprintf("  help | vms | vcpus | stats [vm] | pmu <vm> | net | prof start [hz]|stop|dump\n"
 			"  vm stop|start|reset|wake <vm> | exit | poweroff   (a VM: its number or name)\n");
 		break;
 	case MON_VMS:
@@ -204,6 +205,9 @@ static void execute(char *text)
 		for (unsigned int k = 0; k < vms[vm].nr_vcpus; k++)
 			if (!pmu_dump(&vms[vm].vcpus[k].pmu, names[vm], k, pmu_line))
 				kprintf("  %s/vcpu%u: no firmware counter used\n", names[vm], k);
+		break;
+	case MON_NET:
+		vm_net_report();
 		break;
 	case MON_PROF_START:
 		err = prof_start(p.hz, true);

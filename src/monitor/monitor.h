@@ -8,6 +8,7 @@
  *   vcpus                     every vCPU: home hart, HSM state, exits
  *   stats [vm]                exit statistics: count and cost per reason
  *   pmu <vm>                  the SBI PMU firmware counters of a VM
+ *   net                       the switch's ports and the uplink: frames each way
  *   prof start [hz]|stop|dump the profiler (docs/profiling.md)
  *   vm stop|start|reset <vm>  stop a VM; start a stopped one, or reset a
  *                             running one, from its image
@@ -30,6 +31,7 @@ enum monitor_cmd {
 	MON_VCPUS,
 	MON_STATS,
 	MON_PMU,
+	MON_NET,
 	MON_PROF_START,
 	MON_PROF_STOP,
 	MON_PROF_DUMP,

@@ -102,6 +102,8 @@ void monitor_parse(char *line, struct monitor_parsed *p)
 		p->cmd = MON_VCPUS;
 	} else if (!strcmp(w[0], "exit") && n == 1) {
 		p->cmd = MON_EXIT;
+	} else if (!strcmp(w[0], "net") && n == 1) {
+		p->cmd = MON_NET;
 	} else if (!strcmp(w[0], "poweroff") && n == 1) {
 		p->cmd = MON_POWEROFF;
 	} else if (!strcmp(w[0], "stats") && n <= 2) {

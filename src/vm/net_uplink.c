@@ -76,3 +76,15 @@ void net_uplink_plug(struct net_switch *sw)
 		(unsigned long)h->base, h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
 		h->mac[5], h->has_mac ? "" : ", no address offered");
 }
+
+void net_uplink_report(void)
+{
+	if (!card) {
+		kprintf("  uplink: none (the boot said why)\n");
+		return;
+	}
+	/* the uplink port's "sent" are the frames from outside, its "delivered" the ones out */
+	kprintf("  uplink: the machine's virtio-net at 0x%lx: %lu frames in, %lu out, %lu bad, "
+		"%lu interrupts\n", (unsigned long)card->base, card->received, card->sent,
+		card->dropped, card->interrupts);
+}

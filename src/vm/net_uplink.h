@@ -15,5 +15,7 @@
  * virtio-net device in, if it has one Keel can drive. Says at boot which.
  */
 void net_uplink_plug(struct net_switch *sw);
+/* The monitor's line on the uplink's card: frames in and out, interrupts; or that there is none */
+void net_uplink_report(void);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/console.h"
 #include "lib/memops.h"
 #include "mm/mem.h"
 #include "platform/host_blk.h"
@@ -229,4 +230,24 @@ void vm_virtio_reset(struct vm *vm)
 			net_port_flush(net->sw, &net->port);
 		}
 	}
+}
+
+void vm_net_report(void)
+{
+	if (!vm_switch_ready) {
+		kprintf("  no VM has a net card: there is no switch\n");
+		return;
+	}
+	kprintf("  port  name              MAC                    sent  delivered  dropped  waiting\n");
+	for (unsigned int i = 0; i < vm_switch.nr_ports; i++) {
+		const struct net_port *p = vm_switch.ports[i];
+		const struct vm *vm = p->ctx;
+
+		kprintf("  %4u  %-16s  %02x:%02x:%02x:%02x:%02x:%02x  %9lu  %9lu  %7lu  %7u\n", i,
+			vm ? vm->cfg->name : "(uplink)", p->mac[0], p->mac[1], p->mac[2], p->mac[3],
+			p->mac[4], p->mac[5], p->sent, p->delivered, p->dropped,
+			__atomic_load_n(&p->tail, __ATOMIC_RELAXED) - p->head);
+	}
+	kprintf("  flooded (no address learnt, or a broadcast): %lu\n", vm_switch.flooded);
+	net_uplink_report();
 }

@@ -14,5 +14,11 @@ struct vm;
 int vm_virtio_create(struct vm *vm, char *err, unsigned long errlen) MUST_CHECK;
 /* Each device as at power-on, found by no driver yet (vm_devices_reset). */
 void vm_virtio_reset(struct vm *vm);
+/*
+ * The monitor's `net`: each port of the switch (a VM's card, the uplink)
+ * with its address and frames sent, delivered, dropped and waiting, and
+ * the uplink's card. A glance, read without the switch's lock.
+ */
+void vm_net_report(void);
 
 #endif

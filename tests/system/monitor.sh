@@ -11,7 +11,7 @@ scripts/mkbundle.sh -o "$bundle" -F tests/system/data/monitor.dts || exit 1
 {
 	sleep 1
 	printf '\001h'
-	for cmd in help vms vcpus 'stats demo' 'pmu 0' 'prof start 500' 'prof stop' bogus \
+	for cmd in help vms vcpus 'stats demo' 'pmu 0' net 'prof start 500' 'prof stop' bogus \
 		'vm start demo' 'vm stop demo' 'vm start demo' 'vm reset demo' exit; do
 		sleep 0.5
 		printf '%s\r' "$cmd"
@@ -32,6 +32,8 @@ want '^ +1 +demo +running +1 +16' 'vms lists the demo VM as running'
 want '^ +demo/0 +[0-9]+ +started' 'vcpus lists demo/0 with its hart'
 want 'demo/vcpu0: kind name' 'stats demo prints its exit statistics'
 want 'sbi +TIME' 'the demo guest'"'"'s SBI TIME calls are counted'
+want '^ +0 +linux +02:4b:[0-9a-f:]{11} +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+' 'net lists the Linux VM'"'"'s port with its frames'
+want '^  uplink: none \(the boot said why\)' 'net says there is no uplink'
 want 'profiling: 500 samples/s' 'prof start 500'
 want 'unknown command: type help' 'a wrong command is answered'
 want "VM 'demo' is running: vm start is for a stopped VM" 'vm start refuses a running VM'

@@ -35,6 +35,10 @@ TEST(simple_commands)
 	CHECK_EQ(p.cmd, MON_POWEROFF);
 	parse("poweroff now");
 	CHECK_EQ(p.cmd, MON_BAD);
+	parse("net");
+	CHECK_EQ(p.cmd, MON_NET);
+	parse("net linux");
+	CHECK_EQ(p.cmd, MON_BAD);
 	parse("stats");
 	CHECK_EQ(p.cmd, MON_STATS);
 	CHECK(p.vm == NULL);
