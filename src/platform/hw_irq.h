@@ -3,7 +3,8 @@
  * PLIC, on the boot hart's S-mode context. The console UART's line is
  * one (its owner is Keel's console input, src/monitor/console_input.c,
  * reached through console_poll_input()); a device of the machine that
- * Keel drives for a VM (a disk, host_blk.c) attaches its own. No device
+ * Keel drives for the VMs (a disk, host_blk.c; the switch's uplink,
+ * host_net.c) attaches its own. No device
  * is passed through to a guest, so no physical source belongs to a VM.
  */
 #ifndef KEEL_HW_IRQ_H
