@@ -342,7 +342,7 @@ debug: $(BUILD)/run/bundle.dtb $(KEEL_RUN)
 	@echo "QEMU waits for gdb on :1234. In another terminal:"
 	@echo "  gdb-multiarch $(if $(LOAD_ADDR),-ex 'symbol-file -o $(KEEL_GDB_OFFSET) $(BUILD)/keel.elf',$(BUILD)/keel.elf) -ex 'target remote :1234'"
 	@scripts/run-qemu.sh -k $(KEEL_RUN) -B $(BUILD)/run/bundle.dtb \
-		-s $(HARTS) -M $(QEMU_MEM) -- -s -S $(QEMU_EXTRA)
+		-s $(HARTS) -M $(QEMU_MEM) -- -s -S $(MACHINE_QEMU) $(QEMU_EXTRA)
 
 # The SBI fuzz guest, long: 10^6 seeded calls (FUZZ_SEED=, FUZZ_CALLS=) on
 # 2 vCPUs; it must end with KEEL-TEST: PASS (make test runs 10^5).

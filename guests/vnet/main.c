@@ -1,5 +1,5 @@
 /*
- * Two VMs on Keel's switch (docs/virtio.md, "The switch"), each with a
+ * Two VMs on Keel's switch (docs/virtio.md, "virtio-net and the switch"), each with a
  * virtio-net card driven by this guest's own small driver: VM "a" says
  * hello by broadcast, VM "b" answers to the address it learnt from it,
  * then "a" sends ECHOES numbered frames to "b", which sends each back;

@@ -105,7 +105,8 @@ static void handle_interrupt(struct vcpu *v, struct trap_info *t)
 		arch_clear_host_ipi();
 		break;
 	case IRQ_S_EXT:
-		/* console input (hw_irq.h): only the boot hart enables it */
+		/* the machine's lines Keel serves (hw_irq.h: the console, a
+		 * machine disk, the uplink's card): only the boot hart enables them */
 		hw_irq_handle();
 		break;
 	default:

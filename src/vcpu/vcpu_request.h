@@ -21,7 +21,7 @@ enum vcpu_request_bits {
 	VCPU_REQ_START = 1UL << 1, /* HSM hart_start: resume_addr/opaque are set */
 	VCPU_REQ_CHECK = 1UL << 2, /* its VM changed state: look again */
 	VCPU_REQ_EXT_IRQ = 1UL << 3, /* make VSEIP follow ext_line */
-	VCPU_REQ_DEVICES = 1UL << 4, /* console input came: feed the UART (vdev.h) */
+	VCPU_REQ_DEVICES = 1UL << 4, /* typed input, frames, disk answers: vdev_service() */
 };
 
 /* Ask hart h to look at its work: set the flag, then IPI it if remote. */

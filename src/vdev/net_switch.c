@@ -80,11 +80,12 @@ unsigned int net_switch_send(struct net_switch *sw, struct net_port *from, const
 	unsigned int got = 0;
 	int to;
 
+	spin_lock(&sw->lock);
 	if (len < 2 * NET_MAC_LEN || len > VIRTIO_NET_FRAME_MAX) {
-		from->dropped++;
+		from->dropped++; /* under the lock: other harts count into it too (enqueue) */
+		spin_unlock(&sw->lock);
 		return 0;
 	}
-	spin_lock(&sw->lock);
 	from->sent++;
 	learn(sw, frame + NET_MAC_LEN, from->index);
 	to = is_group(frame) ? -1 : lookup(sw, frame);

@@ -1,6 +1,6 @@
 /*
  * One Ethernet switch inside Keel that the VMs' virtio-net devices plug
- * into (docs/virtio.md, "The switch"). It learns which port each source
+ * into (docs/virtio.md, "virtio-net and the switch"). It learns which port each source
  * MAC address is behind, sends a frame to the port of its destination,
  * and floods broadcast, multicast and unknown destinations to every port
  * but the sender's.
