@@ -188,6 +188,8 @@ sys_script builtin-bundle tests/system/builtin-bundle.sh
 # header makes it a raw ramdisk to booti) from a virtio disk; Linux (1 vCPU)
 # and the demo guest run, and the machine powers off cleanly.
 sys_needs build/linux/Image sys_script uboot tests/system/uboot.sh
+# and the switch's uplink after U-Boot has seen the machine's virtio devices
+sys_script uboot-uplink tests/system/uboot-uplink.sh
 # Keel loaded elsewhere (the same bytes, its ELF's load address moved):
 # 0x90200000 with -m 1G, hello then two VMs, also 0xa0000000 and 0x80400000;
 # no VM gets Keel's image as RAM; a non-2 MiB address is refused; at
