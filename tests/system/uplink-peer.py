@@ -47,12 +47,14 @@ def main():
             break
         got += chunk
     h = fnv1a(got)
-    sys.stdout.buffer.write(struct.pack("<Q", h))
-    sys.stdout.buffer.flush()
     good = len(got) == STREAM_BYTES and bytes(got) == expected_stream()
+    # the verdict first: once the guest has the checksum it powers off, and
+    # the case reads this file while this process may still be running
     print("uplink-peer: received %d bytes, fnv1a %016x: %s"
           % (len(got), h, "PASS" if good else "FAIL (not the seed's stream)"),
           file=sys.stderr, flush=True)
+    sys.stdout.buffer.write(struct.pack("<Q", h))
+    sys.stdout.buffer.flush()
     sys.stdin.buffer.read()  # until the guest closes
 
 
