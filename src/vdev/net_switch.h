@@ -23,7 +23,7 @@
 #include "spinlock.h"
 #include "virtio_defs.h"
 
-#define NET_SWITCH_PORTS 8  /* one virtio-net device per VM, KEEL_MAX_VMS of them */
+#define NET_SWITCH_PORTS 8  /* a card per VM (KEEL_MAX_VMS) and the uplink (vm_virtio.c checks) */
 #define NET_INBOX_FRAMES 32 /* frames a port holds for its VM: 48 KiB */
 #define NET_SWITCH_FDB 64   /* MAC addresses learned */
 #define NET_MAC_LEN 6

@@ -62,7 +62,6 @@ void net_uplink_plug(struct net_switch *sw)
 		return;
 	}
 	uplink_switch = sw;
-	card = h;
 	for (unsigned int i = 0; i < NET_MAC_LEN; i++)
 		uplink.mac[i] = h->mac[i];
 	uplink.wake = uplink_wake;
@@ -70,6 +69,7 @@ void net_uplink_plug(struct net_switch *sw)
 		pr_err("net: the switch has no port left for the uplink\n");
 		return;
 	}
+	card = h;
 	host_net_start(h, from_outside, card_has_room, NULL);
 	pr_info("net: the switch's uplink is the machine's virtio-net at 0x%lx "
 		"(%02x:%02x:%02x:%02x:%02x:%02x%s)\n",

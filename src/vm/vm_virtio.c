@@ -42,6 +42,8 @@ struct vm_virtio_console {
 };
 _Static_assert(sizeof(struct vm_virtio_console) <= PAGE_SIZE, "a console fits its page");
 
+_Static_assert(NET_SWITCH_PORTS >= KEEL_MAX_VMS + 1, "every VM's card and the uplink have a port");
+
 /* The one switch every VM's net card plugs into */
 static struct net_switch vm_switch;
 static bool vm_switch_ready;
