@@ -222,7 +222,11 @@ static void execute(char *text)
 		prof_dump();
 		break;
 	case MON_VM_STOP:
-		vm_stop(&vms[vm], VM_STOP_SHUTDOWN, "stopped from Keel's monitor");
+		/* every command answers: a VM that stopped by itself says so */
+		if (__atomic_load_n(&vms[vm].state, __ATOMIC_RELAXED) == VM_STOPPED)
+			kprintf("  VM '%s' is stopped already: vm start starts it\n", names[vm]);
+		else
+			vm_stop(&vms[vm], VM_STOP_SHUTDOWN, "stopped from Keel's monitor");
 		break;
 	case MON_VM_START:
 	case MON_VM_RESET:
