@@ -7,6 +7,11 @@
 #ifndef KEEL_VIRTIO_DEFS_H
 #define KEEL_VIRTIO_DEFS_H
 
+/* ---- a split queue's descriptor flags (section 2.7.5) ---- */
+#define VIRTQ_DESC_F_NEXT 1
+#define VIRTQ_DESC_F_WRITE 2    /* device-writable (else device-readable) */
+#define VIRTQ_DESC_F_INDIRECT 4 /* addr/len name a table of descriptors */
+
 /* ---- virtio-mmio, version 2 ("modern", section 4.2.2) ---- */
 #define VIRTIO_MMIO_MAGIC_VALUE 0x000 /* "virt" */
 #define VIRTIO_MMIO_VERSION 0x004

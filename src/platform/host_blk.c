@@ -18,22 +18,13 @@
 #include "virtio_defs.h"
 
 #define HOST_BLK_MAX 8
-#define DESC_F_NEXT 1
-#define DESC_F_WRITE 2
-#define DESC_F_INDIRECT 4
 #define SECTOR VIRTIO_BLK_SECTOR_SIZE
 /* how long a request may take when it is waited for, in polls of the used ring */
 #define POLL_LIMIT 4000000000UL
 #define ALL_SLOTS ((uint32_t)((1ULL << HOST_BLK_SLOTS) - 1))
 
-struct desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags, next;
-};
-
 struct host_blk_ring {
-	struct desc desc[HOST_BLK_SLOTS]; /* entry i: slot i's indirect table */
+	struct machine_virtq_desc desc[HOST_BLK_SLOTS]; /* entry i: slot i's indirect table */
 	struct {
 		uint16_t flags, idx, ring[HOST_BLK_SLOTS], used_event;
 	} avail;
@@ -49,7 +40,7 @@ _Static_assert(sizeof(struct host_blk_ring) <= PAGE_SIZE, "the queue fits a page
 
 /* One request: the device reads the header, writes the status; the table chains them */
 struct host_blk_slot {
-	struct desc table[BLK_IO_MAX_SEGS + 2]; /* header, data..., status */
+	struct machine_virtq_desc table[BLK_IO_MAX_SEGS + 2]; /* header, data..., status */
 	struct {
 		uint32_t type, reserved;
 		uint64_t sector;
@@ -71,7 +62,7 @@ static uint32_t rd(const struct host_blk *h, uint32_t off)
 /* The device's features and its one queue: 0, or -1 with err */
 static int set_up(struct host_blk *h, char *err, unsigned long errlen)
 {
-	uint64_t offered;
+	uint64_t offered, want;
 
 	if (machine_virtio_begin(h->base, "virtio-blk", &offered, err, errlen))
 		return -1;
@@ -82,9 +73,9 @@ static int set_up(struct host_blk *h, char *err, unsigned long errlen)
 	}
 	h->read_only = offered >> VIRTIO_BLK_F_RO & 1;
 	h->can_flush = offered >> VIRTIO_BLK_F_FLUSH & 1;
-	if (!machine_virtio_accept(h->base, offered & (1ULL << VIRTIO_BLK_F_RO | 1ULL << VIRTIO_BLK_F_FLUSH |
-						       1ULL << VIRTIO_RING_F_INDIRECT_DESC |
-						       1ULL << VIRTIO_F_VERSION_1)) ||
+	want = offered & (1ULL << VIRTIO_BLK_F_RO | 1ULL << VIRTIO_BLK_F_FLUSH |
+			  1ULL << VIRTIO_RING_F_INDIRECT_DESC | 1ULL << VIRTIO_F_VERSION_1);
+	if (!machine_virtio_accept(h->base, want) ||
 	    !machine_virtio_queue(h->base, 0, HOST_BLK_SLOTS, h->ring->desc, &h->ring->avail,
 				  &h->ring->used)) {
 		snprintf(err, errlen, "the machine's virtio-blk at 0x%lx refused Keel's set-up",
@@ -168,13 +159,17 @@ static unsigned int fill_table(struct host_blk_slot *s, const struct blk_io *io)
 {
 	unsigned int n = 0;
 
-	s->table[n++] = (struct desc){ (uintptr_t)&s->header, sizeof(s->header), 0, 0 };
+	s->table[n++] = (struct machine_virtq_desc){ (uintptr_t)&s->header, sizeof(s->header), 0,
+						     0 };
 	for (unsigned int i = 0; i < io->nsegs; i++)
-		s->table[n++] = (struct desc){ io->seg[i].addr, io->seg[i].len,
-					      io->seg[i].device_writes ? DESC_F_WRITE : 0, 0 };
-	s->table[n++] = (struct desc){ (uintptr_t)&s->status, 1, DESC_F_WRITE, 0 };
+		s->table[n++] = (struct machine_virtq_desc){
+			io->seg[i].addr, io->seg[i].len,
+			io->seg[i].device_writes ? VIRTQ_DESC_F_WRITE : 0, 0
+		};
+	s->table[n++] = (struct machine_virtq_desc){ (uintptr_t)&s->status, 1, VIRTQ_DESC_F_WRITE,
+						     0 };
 	for (unsigned int i = 0; i + 1 < n; i++) {
-		s->table[i].flags |= DESC_F_NEXT;
+		s->table[i].flags |= VIRTQ_DESC_F_NEXT;
 		s->table[i].next = (uint16_t)(i + 1);
 	}
 	return n;
@@ -225,8 +220,9 @@ int host_blk_submit(struct host_blk *h, const struct blk_io *io)
 	s->header.sector = io->sector;
 	s->status = 0xff;
 	n = fill_table(s, io);
-	h->ring->desc[slot] = (struct desc){ (uintptr_t)s->table, n * sizeof(struct desc),
-					     DESC_F_INDIRECT, 0 };
+	h->ring->desc[slot] = (struct machine_virtq_desc){
+		(uintptr_t)s->table, n * sizeof(struct machine_virtq_desc), VIRTQ_DESC_F_INDIRECT, 0
+	};
 	h->ring->avail.ring[h->avail_idx % HOST_BLK_SLOTS] = (uint16_t)slot;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	__atomic_store_n(&h->ring->avail.idx, ++h->avail_idx, __ATOMIC_RELEASE);

@@ -17,19 +17,12 @@
 #include "riscv.h"
 #include "virtio_defs.h"
 
-#define DESC_F_WRITE 2
 #define BUF_SIZE (VIRTIO_NET_HDR_SIZE + VIRTIO_NET_FRAME_MAX)
 #define ALL_BUFS ((uint32_t)((1ULL << HOST_NET_QUEUE) - 1))
 
-struct desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags, next;
-};
-
 /* One queue: its ring on a page, its buffers after it */
 struct host_net_queue {
-	struct desc desc[HOST_NET_QUEUE];
+	struct machine_virtq_desc desc[HOST_NET_QUEUE];
 	struct {
 		uint16_t flags, idx, ring[HOST_NET_QUEUE], used_event;
 	} avail;
@@ -137,8 +130,9 @@ static int set_up(struct host_net *h, char *err, unsigned long errlen)
 	for (unsigned int i = 0; h->has_mac && i < sizeof(h->mac); i++)
 		h->mac[i] = *(volatile uint8_t *)(h->base + VIRTIO_MMIO_CONFIG + VIRTIO_NET_CFG_MAC + i);
 	for (unsigned int i = 0; i < HOST_NET_QUEUE; i++) {
-		h->rx->desc[i] = (struct desc){ (uintptr_t)h->rx->buf[i], BUF_SIZE, DESC_F_WRITE, 0 };
-		h->tx->desc[i] = (struct desc){ (uintptr_t)h->tx->buf[i], 0, 0, 0 };
+		h->rx->desc[i] = (struct machine_virtq_desc){ (uintptr_t)h->rx->buf[i], BUF_SIZE,
+							      VIRTQ_DESC_F_WRITE, 0 };
+		h->tx->desc[i] = (struct machine_virtq_desc){ (uintptr_t)h->tx->buf[i], 0, 0, 0 };
 	}
 	h->tx_free = ALL_BUFS;
 	machine_virtio_ready(h->base);
@@ -187,7 +181,8 @@ struct host_net *host_net_find(char *err, unsigned long errlen)
 	return h;
 }
 
-void host_net_start(struct host_net *h, void (*receive)(void *ctx, const uint8_t *frame, unsigned int len),
+void host_net_start(struct host_net *h,
+		    void (*receive)(void *ctx, const uint8_t *frame, unsigned int len),
 		    void (*can_send)(void *ctx), void *ctx)
 {
 	h->ctx = ctx;

@@ -55,7 +55,8 @@ struct host_net {
  */
 struct host_net *host_net_find(char *err, unsigned long errlen) MUST_CHECK;
 /* From now on frames go to receive(ctx, ...), and can_send(ctx) says when the queue has room. */
-void host_net_start(struct host_net *h, void (*receive)(void *ctx, const uint8_t *frame, unsigned int len),
+void host_net_start(struct host_net *h,
+		    void (*receive)(void *ctx, const uint8_t *frame, unsigned int len),
 		    void (*can_send)(void *ctx), void *ctx);
 /*
  * Send frames from fill(fill_ctx, ...) while the transmit queue has room;

@@ -9,6 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A split queue's descriptor as a driver writes it (flags: VIRTQ_DESC_F_*) */
+struct machine_virtq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+
 struct machine_virtio {
 	uintptr_t base; /* its virtio-mmio page */
 	int node;       /* in the machine's device tree */
@@ -19,7 +26,8 @@ struct machine_virtio {
  * order, into found[0..max): how many. QEMU virt lists eight slots; an
  * empty one answers device ID 0 and is not counted.
  */
-unsigned int machine_virtio_find(uint32_t device_id, struct machine_virtio *found, unsigned int max);
+unsigned int machine_virtio_find(uint32_t device_id, struct machine_virtio *found,
+				 unsigned int max);
 
 uint32_t machine_virtio_rd(uintptr_t base, uint32_t off);
 void machine_virtio_wr(uintptr_t base, uint32_t off, uint32_t v);
@@ -33,12 +41,15 @@ int machine_virtio_begin(uintptr_t base, const char *what, uint64_t *offered, ch
 			 unsigned long errlen);
 /* Accept these features (FEATURES_OK): false if the device refuses them. */
 bool machine_virtio_accept(uintptr_t base, uint64_t features);
-/* Queue idx of num entries at desc, avail (driver) and used (device): false if the device's are smaller. */
+/*
+ * Queue idx of num entries at desc, avail (driver) and used (device):
+ * false if the device's queues are smaller.
+ */
 bool machine_virtio_queue(uintptr_t base, unsigned int idx, unsigned int num, const void *desc,
 			  const void *avail, const void *used);
 /* Set-up done: DRIVER_OK */
 void machine_virtio_ready(uintptr_t base);
-/* Acknowledge what the device's interrupt says: its line drops (the interrupt handler's first step) */
+/* Acknowledge what the device's interrupt says, so its line drops (a handler's first step) */
 void machine_virtio_ack(uintptr_t base);
 
 #endif

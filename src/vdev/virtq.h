@@ -69,10 +69,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Descriptor flags */
-#define VIRTQ_DESC_F_NEXT	1
-#define VIRTQ_DESC_F_WRITE	2 /* device-writable (else device-readable) */
-#define VIRTQ_DESC_F_INDIRECT	4 /* addr/len name a table of descriptors */
+#include "virtio_defs.h" /* VIRTQ_DESC_F_*: a descriptor's flags */
+
 /* avail->flags: the driver wants no used buffer notification */
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1
 /* used->flags: the device wants no available buffer notification */

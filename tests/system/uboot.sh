@@ -12,17 +12,17 @@ log=$1
 build=${BUILD:-build}
 bundle=${log%.log}.dtb
 fail=0
-check() { if grep -Eq -- "$1" "$log"; then echo "ok: $2"; else echo "FAILED: $2 (no /$1/ in $log)"; fail=1; fi; }
+. tests/system/want.sh
 
 scripts/mkbundle.sh -o "$bundle" -F tests/system/data/uboot.dts || exit 1
 scripts/uboot-boot.sh -k "$build/keel.bin" -B "$bundle" -s 2 </dev/null >"$log" 2>&1
 rc=$?
 [ $rc -eq 0 ] && echo "ok: exit code 0" || { echo "FAILED: exit code $rc"; fail=1; }
-check '^=> booti \$\{kernel_addr_r\} \$\{ramdisk_addr_r\}:\$\{filesize\} \$\{fdtcontroladdr\}' 'booti typed'
-check '^Starting kernel \.\.\.' 'U-Boot started Keel'
-check '^\[linux\] keel-linux: PASS' 'Linux passed its checks'
-check '^\[demo\] +demo done' 'the demo guest ran to its end'
-check '^\[keel\] power off: shutdown' 'Keel powered off cleanly'
+want '^=> booti \$\{kernel_addr_r\} \$\{ramdisk_addr_r\}:\$\{filesize\} \$\{fdtcontroladdr\}' 'booti typed'
+want '^Starting kernel \.\.\.' 'U-Boot started Keel'
+want '^\[linux\] keel-linux: PASS' 'Linux passed its checks'
+want '^\[demo\] +demo done' 'the demo guest ran to its end'
+want '^\[keel\] power off: shutdown' 'Keel powered off cleanly'
 if grep -Eq 'keel-linux: FAIL|FIT|Wrong Ramdisk|built into Keel' "$log"; then
 	echo "FAILED: a failure, or the bundle not taken as a raw ramdisk, in $log"; fail=1
 fi
